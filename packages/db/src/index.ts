@@ -1,0 +1,12 @@
+// @stratum/db — the database: Prisma client (pg adapter), pg pools for hot paths, the
+// migration runner, and the embedded PostgreSQL used when DATABASE_URL is not set.
+export { createPool, createPrismaClient, PrismaClient, type ClientOptions } from './client.js';
+export type { Prisma } from './client.js';
+export * from './generated/prisma/enums.js';
+export { openDatabase, ensureDatabase, quoteIdent, type Database, type DatabaseOptions } from './database.js';
+export { startEmbeddedPostgres, freePort, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
+export {
+  migrate, migrationStatus, readMigrations, defaultMigrationsDir, MigrationError, MIGRATION_LOCK_KEY,
+  type Migration, type MigrationResult, type MigrationStatus, type MigrateOptions,
+} from './migrations.js';
+export { silentLogger, type DbLogger } from './log.js';

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, migrate, migrationStatus, readMigrations, MigrationError } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+
+const databases: TestDatabase[] = [];
+const dirs: string[] = [];
+
+async function emptyDatabase(): Promise<TestDatabase> {
+  // A migrated test database, emptied of everything, so each test migrates from scratch.
+  const db = await createTestDatabase('mig');
+  databases.push(db);
+  await query(db.url, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  return db;
+}
+
+async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-migrations-'));
+  dirs.push(dir);
+  for (const [name, sql] of Object.entries(files)) {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, 'migration.sql'), sql);
+  }
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+});
+
+describe('migration runner', () => {
+  it('applies the project migrations and records Prisma-compatible rows', async () => {
+    const db = await emptyDatabase();
+    const result = await migrate(db.url);
+    const expected = readMigrations().map((m) => m.name);
+    expect(result.applied).toEqual(expected);
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      db.url, 'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(expected);
+    for (const row of rows) {
+      const file = fs.readFileSync(path.join(defaultMigrationsDir(), row.migration_name, 'migration.sql'));
+      const { createHash } = await import('node:crypto');
+      expect(row.checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.applied_steps_count).toBe(1);
+    }
+    const tables = await query<{ table_name: string }>(db.url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['runs', 'jobs', 'metric_points', 'api_tokens']));
+    expect((await migrationStatus(db.url)).upToDate).toBe(true);
+  });
+
+  it('is a no-op on re-run', async () => {
+    const db = await emptyDatabase();
+    await migrate(db.url);
+    const again = await migrate(db.url);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toEqual(readMigrations().map((m) => m.name));
+    const count = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM "_prisma_migrations"');
+    expect(Number(count[0]?.n)).toBe(readMigrations().length);
+  });
+
+  it('refuses a database whose applied migration was edited', async () => {
+    const db = await emptyDatabase();
+    const dir = migrationsDir({ '001_a': 'CREATE TABLE a (id int);' });
+    await migrate(db.url, { migrationsDir: dir });
+    fs.writeFileSync(path.join(dir, '001_a', 'migration.sql'), 'CREATE TABLE a (id bigint);');
+    await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/001_a was edited after it was applied/);
+  });
+
+  it('refuses a database with an applied migration missing on disk', async () => {
+    const db = await emptyDatabase();
+    await migrate(db.url, { migrationsDir: migrationsDir({ '001_a': 'CREATE TABLE a (id int);', '002_b': 'CREATE TABLE b (id int);' }) });
+    await expect(migrate(db.url, { migrationsDir: migrationsDir({ '001_a': 'CREATE TABLE a (id int);' }) }))
+      .rejects.toThrow(/002_b is applied to the database but missing/);
+  });
+
+  it('rolls a failing migration back completely and reports it', async () => {
+    const db = await emptyDatabase();
+    const dir = migrationsDir({ '001_ok': 'CREATE TABLE ok (id int);', '002_bad': 'CREATE TABLE half (id int);\nSELECT no_such_function();' });
+    const error = await migrate(db.url, { migrationsDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(String(error)).toMatch(/002_bad failed and was rolled back/);
+    const tables = (await query<{ t: string }>(db.url, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema='public'")).map((r) => r.t);
+    expect(tables).toContain('ok');
+    expect(tables).not.toContain('half');
+    const names = (await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM "_prisma_migrations"')).map((r) => r.migration_name);
+    expect(names).toEqual(['001_ok']);
+    expect((await migrationStatus(db.url, { migrationsDir: dir })).pending).toEqual(['002_bad']);
+  });
+
+  it('serialises concurrent runners with the advisory lock', async () => {
+    const db = await emptyDatabase();
+    // Without the lock the second runner would see no row yet and CREATE TABLE twice → error.
+    const dir = migrationsDir({
+      '001_slow': 'SELECT pg_sleep(0.3); CREATE TABLE slow (id int);',
+      '002_next': 'CREATE TABLE next_one (id int);',
+    });
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate(db.url, { migrationsDir: dir })));
+    const appliedBy = results.map((r) => r.applied.length);
+    expect(appliedBy.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(appliedBy.filter((n) => n === 2)).toHaveLength(1);
+    const rows = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM "_prisma_migrations" ORDER BY 1');
+    expect(rows.map((r) => r.migration_name)).toEqual(['001_slow', '002_next']);
+  });
+});
