@@ -1,0 +1,146 @@
+/**
+ * Batching and the training data order.
+ *
+ * Order: the stream is the concatenation of epochs, each a seeded permutation of the dataset
+ * keyed by (seed, epoch). Batch `step` holds stream positions [step·B, (step+1)·B), so a batch
+ * may straddle two epochs and every clip is seen exactly once per epoch. Because a batch is a
+ * pure function of (size, seed, step), a stream started at `startStep` yields exactly what a
+ * fresh stream yields from that step on — checkpoint resume continues the same data order.
+ */
+import { permutation, rngFor } from './prng.js';
+import type { ClipBatch, ClipDataset, ClipSample, ClipShape, StreamBatch, TargetSpec } from './types.js';
+
+/** Packs samples into a [B, T, H, W, C] batch with one Int32Array of labels per target. */
+export function assembleBatch(shape: ClipShape, targets: readonly TargetSpec[], samples: readonly ClipSample[]): ClipBatch {
+  const clipLen = shape.frames * shape.height * shape.width * shape.channels;
+  const clips = new Float32Array(samples.length * clipLen);
+  const labels: Record<string, Int32Array> = {};
+  for (const t of targets) labels[t.name] = new Int32Array(samples.length);
+  samples.forEach((s, b) => {
+    if (s.clip.length !== clipLen) throw new Error(`clip ${b} has ${s.clip.length} values, expected ${clipLen}`);
+    clips.set(s.clip, b * clipLen);
+    for (const t of targets) {
+      const v = s.labels[t.name];
+      if (v === undefined) throw new Error(`clip ${b} has no label for target "${t.name}"`);
+      labels[t.name]![b] = v;
+    }
+  });
+  return { clips, shape: [samples.length, shape.frames, shape.height, shape.width, shape.channels], labels };
+}
+
+/** The clips at `indices`, in that order, as one batch. */
+export function batchOf(ds: ClipDataset, indices: number[]): ClipBatch {
+  return assembleBatch(ds.shape, ds.targets, indices.map((i) => ds.get(i)));
+}
+
+/** Stream position → (dataset index, epoch), keeping the permutations of recent epochs. */
+export class EpochOrder {
+  private readonly cache = new Map<number, Int32Array>();
+
+  constructor(
+    readonly size: number,
+    readonly seed: number,
+  ) {
+    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`cannot order a dataset of size ${size}`);
+  }
+
+  epochOf(position: number): number {
+    return Math.floor(position / this.size);
+  }
+
+  permutationOf(epoch: number): Int32Array {
+    let p = this.cache.get(epoch);
+    if (!p) {
+      p = permutation(this.size, rngFor(this.seed, epoch, 0x6570_6f63));
+      if (this.cache.size >= 2) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(epoch, p);
+    }
+    return p;
+  }
+
+  indexAt(position: number): number {
+    return this.permutationOf(this.epochOf(position))[position % this.size]!;
+  }
+}
+
+export interface StreamOptions {
+  batchSize: number;
+  seed: number;
+  /** First step to yield; default 0. */
+  startStep?: number;
+}
+
+function checkStream(opts: StreamOptions): number {
+  const { batchSize, seed, startStep = 0 } = opts;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(startStep) || startStep < 0) throw new RangeError(`startStep must be a non-negative integer, got ${startStep}`);
+  return startStep;
+}
+
+/** The dataset indices and epoch of batch `step`. */
+export function batchIndices(order: EpochOrder, batchSize: number, step: number): { indices: number[]; epoch: number } {
+  const start = step * batchSize;
+  const indices = Array.from({ length: batchSize }, (_, j) => order.indexAt(start + j));
+  return { indices, epoch: order.epochOf(start) };
+}
+
+/** Endless deterministic shuffled batches for training, epoch-aware; seeded. */
+export function* batchStream(ds: ClipDataset, opts: StreamOptions): Generator<StreamBatch, never, undefined> {
+  const order = new EpochOrder(ds.size, opts.seed);
+  for (let step = checkStream(opts); ; step++) {
+    const { indices, epoch } = batchIndices(order, opts.batchSize, step);
+    yield { ...batchOf(ds, indices), step, epoch };
+  }
+}
+
+/** A dataset whose clips load asynchronously (e.g. decoded videos). */
+export interface AsyncClipSource {
+  readonly name: string;
+  readonly shape: ClipShape;
+  readonly size: number;
+  readonly targets: TargetSpec[];
+  readonly valueRange: [number, number];
+  /** Loads clip `index`; `epoch` lets training augmentations differ between epochs. */
+  load(index: number, epoch: number): Promise<ClipSample>;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/**
+ * `batchStream` for asynchronous sources: the same order and resume guarantee. Loads at most
+ * `concurrency` clips at a time and prepares one batch ahead, so at most two batches are held.
+ */
+export async function* batchStreamAsync(
+  src: AsyncClipSource,
+  opts: StreamOptions & { concurrency?: number },
+): AsyncGenerator<StreamBatch, never, undefined> {
+  const order = new EpochOrder(src.size, opts.seed);
+  const concurrency = opts.concurrency ?? 2;
+  const load = async (step: number): Promise<StreamBatch> => {
+    const start = step * opts.batchSize;
+    const positions = Array.from({ length: opts.batchSize }, (_, j) => start + j);
+    const samples = await mapLimit(positions, concurrency, (p) => src.load(order.indexAt(p), order.epochOf(p)));
+    return { ...assembleBatch(src.shape, src.targets, samples), step, epoch: order.epochOf(start) };
+  };
+  let step = checkStream(opts);
+  let pending = load(step);
+  for (;;) {
+    const batch = await pending;
+    pending = load(++step);
+    pending.catch(() => undefined); // surfaced when awaited on the next turn
+    yield batch;
+  }
+}

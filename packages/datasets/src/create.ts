@@ -1,0 +1,36 @@
+/**
+ * `createDataset`: the factory a run config uses, from a JSON spec `{ name, …options }`.
+ * Unknown names and unknown or invalid option fields are errors that name the field.
+ */
+import { DoubleGratings } from './double-gratings.js';
+import { FolderVideos } from './folder/folder-dataset.js';
+import { Gratings } from './gratings.js';
+import { MovingMnist } from './moving-mnist.js';
+import type { ClipDataset, DatasetSpec } from './types.js';
+import { DatasetSpecError } from './validate.js';
+
+export const DATASET_NAMES = ['moving-mnist', 'gratings', 'double-gratings', 'folder'] as const;
+
+/**
+ * Builds a dataset from its spec. Synthetic datasets come back synchronously; 'folder' returns
+ * a Promise of its first `maxClips` clips materialised in memory (for streaming a large folder
+ * during training use `folderDataset` with `clips()` or `batchStreamAsync`).
+ */
+export function createDataset(spec: DatasetSpec): ClipDataset | Promise<ClipDataset> {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new DatasetSpecError('?', 'name', `a dataset spec must be an object, got ${JSON.stringify(spec)}`);
+  }
+  const { name, ...opts } = spec;
+  switch (name) {
+    case 'moving-mnist':
+      return new MovingMnist(opts);
+    case 'gratings':
+      return new Gratings(opts);
+    case 'double-gratings':
+      return new DoubleGratings(opts);
+    case 'folder':
+      return FolderVideos.open(opts as Omit<Extract<DatasetSpec, { name: 'folder' }>, 'name'>).then((f) => f.materialise());
+    default:
+      throw new DatasetSpecError(String(name), 'name', `must be one of ${DATASET_NAMES.map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Video decoding through the `ffmpeg` / `ffprobe` executables found on PATH (Debian:
+ * `apt-get install ffmpeg`). Frames come back over a pipe as a PPM stream (rgb24 with a small
+ * header per frame), so the frame size needs no separate probe.
+ */
+import { spawn } from 'node:child_process';
+import { parsePnmStream, type RgbFrame } from './ppm.js';
+
+export class FfmpegMissingError extends Error {
+  constructor(tool: string) {
+    super(`${tool} was not found on PATH: decoding videos needs ffmpeg (Debian/Ubuntu: apt-get install ffmpeg), or pre-extract frames as PPM folders (ffmpeg -i video.avi video/%05d.ppm)`);
+    this.name = 'FfmpegMissingError';
+  }
+}
+
+/** Runs a tool and collects stdout; rejects with its stderr on a non-zero exit. */
+function run(tool: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new FfmpegMissingError(tool) : e));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`${tool} exited with code ${code}: ${Buffer.concat(err).toString().trim().slice(-2000)}`));
+    });
+  });
+}
+
+/** True when `ffmpeg` and `ffprobe` both run. */
+export async function ffmpegAvailable(): Promise<boolean> {
+  try {
+    await run('ffmpeg', ['-version']);
+    await run('ffprobe', ['-version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Number of frames of a video's first video stream, counted from its packets (fast: no
+ * decoding). For the intra/inter codecs of UCF101-like data one packet is one frame.
+ */
+export async function probeFrameCount(path: string): Promise<number> {
+  const out = await run('ffprobe', [
+    '-v', 'error', '-select_streams', 'v:0', '-count_packets',
+    '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path,
+  ]);
+  const n = Number.parseInt(out.toString().trim(), 10);
+  if (!Number.isFinite(n)) throw new Error(`ffprobe could not count the frames of ${path}: "${out.toString().trim()}"`);
+  return n;
+}
+
+/**
+ * Decodes the frames start, start+stride, … (count of them) as RGB. ffmpeg's select filter
+ * drops every other frame before conversion and stops after `count`, so only the clip is held.
+ */
+export async function decodeVideoFrames(path: string, start: number, stride: number, count: number): Promise<RgbFrame[]> {
+  const end = start + (count - 1) * stride;
+  const select = `select='between(n\\,${start}\\,${end})*not(mod(n-${start}\\,${stride}))'`;
+  const out = await run('ffmpeg', [
+    '-nostdin', '-v', 'error', '-i', path, '-an', '-vf', select, '-fps_mode', 'passthrough',
+    '-frames:v', String(count), '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', '-',
+  ]);
+  return parsePnmStream(out);
+}

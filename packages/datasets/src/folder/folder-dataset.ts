@@ -1,0 +1,212 @@
+/**
+ * A folder of real videos (UCF101 layout, see scan.ts) as an asynchronous clip source.
+ *
+ * Loading a clip means decoding video, so clips load asynchronously (`load`), stream with
+ * bounded memory (`clips()`, or `batchStreamAsync` for training batches), or — for a bounded
+ * evaluation set — are loaded once into an in-memory ClipDataset with `materialise(n)`, which
+ * is what `createDataset({ name: 'folder', … })` returns. Values are RGB in [0, 1], C = 3.
+ *
+ * Determinism: evaluation clips (mode 'eval') are fixed (centre clip, centre crop); training
+ * clips draw their start frame, crop and flip from rngFor(seed, epoch, index).
+ */
+import { readFile } from 'node:fs/promises';
+import { mapLimit, type AsyncClipSource } from '../batching.js';
+import { InMemoryDataset } from '../in-memory.js';
+import { permutation, rngFor } from '../prng.js';
+import type { ClipDataset, ClipSample, ClipShape, FolderOptions, TargetSpec } from '../types.js';
+import { checkIndex, checkKeys, enumField, intField, numField, optionalStringField, seedField, stringField, DatasetSpecError } from '../validate.js';
+import { decodeVideoFrames, probeFrameCount } from './ffmpeg.js';
+import { parsePnm, type RgbFrame } from './ppm.js';
+import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
+import { scanFolder, type VideoEntry } from './scan.js';
+
+export interface ResolvedFolder {
+  root: string;
+  splitFile: string | undefined;
+  mode: 'train' | 'eval';
+  frames: number;
+  stride: number;
+  size: number;
+  shortSide: number;
+  fraction: number;
+  maxClips: number;
+  seed: number;
+  targetName: string;
+  concurrency: number;
+}
+
+const KEYS = ['root', 'splitFile', 'mode', 'frames', 'stride', 'size', 'shortSide', 'fraction', 'maxClips', 'seed', 'targetName', 'concurrency'];
+
+export function resolveFolder(opts: FolderOptions): ResolvedFolder {
+  const n = 'folder';
+  checkKeys(n, opts, KEYS);
+  const size = intField(n, opts, 'size', 32, 2, 4096);
+  return {
+    root: stringField(n, opts, 'root'),
+    splitFile: optionalStringField(n, opts, 'splitFile'),
+    mode: enumField(n, opts, 'mode', 'eval', ['train', 'eval'] as const),
+    frames: intField(n, opts, 'frames', 16, 1, 1024),
+    stride: intField(n, opts, 'stride', 4, 1, 1024),
+    size,
+    shortSide: intField(n, opts, 'shortSide', Math.ceil((size * 8) / 7), size, 16384),
+    fraction: numField(n, opts, 'fraction', 1, { above: 0, max: 1 }),
+    maxClips: intField(n, opts, 'maxClips', 1000, 1),
+    seed: seedField(n, opts),
+    targetName: stringField(n, opts, 'targetName', 'action'),
+    concurrency: intField(n, opts, 'concurrency', 2, 1, 64),
+  };
+}
+
+export interface FolderVideo extends VideoEntry {
+  frameCount: number;
+}
+
+export class FolderVideos implements AsyncClipSource {
+  readonly name = 'folder';
+  readonly shape: ClipShape;
+  readonly size: number;
+  readonly targets: TargetSpec[];
+  readonly valueRange: [number, number] = [0, 1];
+
+  private constructor(
+    readonly config: ResolvedFolder,
+    readonly classes: string[],
+    /** The videos clips come from (long enough, in the split and the fraction). */
+    readonly videos: FolderVideo[],
+    /** Videos shorter than one clip's span, left out. */
+    readonly dropped: FolderVideo[],
+    /** Split-list entries with no video on disk. */
+    readonly missing: string[],
+  ) {
+    this.size = videos.length;
+    this.shape = { frames: config.frames, height: config.size, width: config.size, channels: 3 };
+    this.targets = [{ name: config.targetName, numClasses: classes.length, description: `class folder index (${classes.length} classes, sorted names)` }];
+  }
+
+  /** Scans the folder, applies the split list and `fraction`, counts frames, drops short videos. */
+  static async open(opts: FolderOptions): Promise<FolderVideos> {
+    const c = resolveFolder(opts);
+    const scan = await scanFolder(c.root, c.splitFile);
+    const chosen = c.fraction < 1 ? stratifiedFraction(scan.videos, c.fraction, c.seed) : scan.videos;
+    const counted = await mapLimit(chosen, c.concurrency, async (v): Promise<FolderVideo> => ({
+      ...v,
+      frameCount: v.kind === 'frames' ? v.frameFiles!.length : await probeFrameCount(v.path),
+    }));
+    const span = clipSpan(c.frames, c.stride);
+    const videos = counted.filter((v) => v.frameCount >= span);
+    if (videos.length === 0) {
+      throw new DatasetSpecError('folder', 'frames', `× stride needs videos of ≥ ${span} frames; none of the ${counted.length} videos under "${c.root}" is that long`);
+    }
+    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < span), scan.missing);
+  }
+
+  /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */
+  async load(index: number, epoch = 0): Promise<ClipSample> {
+    checkIndex(this.name, index, this.size);
+    const c = this.config;
+    const v = this.videos[index]!;
+    const rng = c.mode === 'train' ? rngFor(c.seed, epoch, index) : undefined;
+    const tp = planTemporal(v.frameCount, c.frames, c.stride, rng);
+    const frames = await this.readFrames(v, tp.start);
+    const { width, height } = frames[0]!;
+    if (frames.some((f) => f.width !== width || f.height !== height)) throw new Error(`${v.path}: frames change size within the clip`);
+    const plan = planSpatial(width, height, c.size, c.shortSide, rng);
+    return { clip: renderClip(frames, c.size, plan), labels: { [c.targetName]: v.classIndex } };
+  }
+
+  private async readFrames(v: FolderVideo, start: number): Promise<RgbFrame[]> {
+    const { frames: T, stride } = this.config;
+    let frames: RgbFrame[];
+    if (v.kind === 'frames') {
+      const files = Array.from({ length: T }, (_, k) => v.frameFiles![start + k * stride]!);
+      frames = await Promise.all(files.map(async (f) => parsePnm(await readFile(f)).frame));
+    } else {
+      frames = await decodeVideoFrames(v.path, start, stride, T);
+    }
+    if (frames.length === 0) throw new Error(`${v.path}: no frames decoded from frame ${start}`);
+    // Packet counts can overstate the decodable frames by one or two at the end: repeat the last.
+    while (frames.length < T) frames.push(frames[frames.length - 1]!);
+    return frames;
+  }
+
+  /**
+   * Streams clips with at most `concurrency` loads in flight: epochs in order, each in a seeded
+   * shuffled order (training default) or in dataset order (evaluation default).
+   */
+  async *clips(opts: { epochs?: number; startEpoch?: number; shuffle?: boolean } = {}): AsyncGenerator<ClipSample & { index: number; epoch: number }> {
+    const { epochs = 1, startEpoch = 0, shuffle = this.config.mode === 'train' } = opts;
+    const queue: Promise<ClipSample & { index: number; epoch: number }>[] = [];
+    const jobs = (function* (self: FolderVideos) {
+      for (let epoch = startEpoch; epoch < startEpoch + epochs; epoch++) {
+        const order = shuffle ? permutation(self.size, rngFor(self.config.seed, epoch, 0x6570_6f63)) : Int32Array.from({ length: self.size }, (_, i) => i);
+        for (const index of order) yield { index, epoch };
+      }
+    })(this);
+    const enqueue = (): void => {
+      const job = jobs.next();
+      if (job.done) return;
+      const { index, epoch } = job.value;
+      const p = this.load(index, epoch).then((s) => ({ ...s, index, epoch }));
+      p.catch(() => undefined); // surfaced when awaited in order
+      queue.push(p);
+    };
+    for (let i = 0; i < this.config.concurrency; i++) enqueue();
+    while (queue.length > 0) {
+      const next = await queue.shift()!;
+      enqueue();
+      yield next;
+    }
+  }
+
+  /**
+   * Loads up to `n` clips (default `maxClips`) into memory: classes interleaved round-robin,
+   * each class's videos in a seeded order, so any prefix is close to class-balanced.
+   */
+  async materialise(n = this.config.maxClips): Promise<ClipDataset & { sources: number[] }> {
+    const order = interleavedOrder(this.videos, this.config.seed).slice(0, n);
+    const samples = await mapLimit(order, this.config.concurrency, (i) => this.load(i, 0));
+    const ds = new InMemoryDataset(this.name, this.shape, this.targets, this.valueRange, samples);
+    return Object.assign(ds, { sources: order });
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Keeps max(1, round(fraction · n)) videos of each class, chosen by a seeded shuffle. */
+function stratifiedFraction<T extends VideoEntry>(videos: T[], fraction: number, seed: number): T[] {
+  const byClass = groupBy(videos, (v) => v.classIndex);
+  const keep = new Set<T>();
+  for (const [cls, group] of byClass) {
+    const perm = permutation(group.length, rngFor(seed, cls, 0x66726163));
+    const k = Math.max(1, Math.round(fraction * group.length));
+    for (let i = 0; i < k; i++) keep.add(group[perm[i]!]!);
+  }
+  return videos.filter((v) => keep.has(v));
+}
+
+/** Dataset indices ordered class by class in turns. */
+function interleavedOrder(videos: readonly VideoEntry[], seed: number): number[] {
+  const byClass = groupBy(videos.map((_, i) => i), (i) => videos[i]!.classIndex);
+  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([cls, ids]) => {
+    const perm = permutation(ids.length, rngFor(seed, cls, 0x6d617465));
+    return Array.from(perm, (p) => ids[p]!);
+  });
+  const out: number[] = [];
+  for (let round = 0; out.length < videos.length; round++) {
+    for (const q of queues) if (round < q.length) out.push(q[round]!);
+  }
+  return out;
+}
+
+export function folderDataset(opts: FolderOptions): Promise<FolderVideos> {
+  return FolderVideos.open(opts);
+}

@@ -1,0 +1,35 @@
+/**
+ * @stratum/datasets — clip datasets for masked video transformers: Moving MNIST, drifting
+ * gratings (single and double), and folders of real videos. Every dataset follows the
+ * `ClipDataset` contract in types.ts: [T, H, W, C] Float32Array clips with integer labels.
+ */
+export type {
+  ClipShape,
+  TargetSpec,
+  ClipSample,
+  ClipDataset,
+  ClipBatch,
+  StreamBatch,
+  DatasetSpec,
+  MovingMnistOptions,
+  GratingsOptions,
+  DoubleGratingsOptions,
+  GratingRenderOptions,
+  FolderOptions,
+  ColourSpec,
+} from './types.js';
+export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, EpochOrder, type AsyncClipSource, type StreamOptions } from './batching.js';
+export { createDataset, DATASET_NAMES } from './create.js';
+export { DatasetSpecError } from './validate.js';
+export { Rng, rngFor, hashInts, permutation } from './prng.js';
+export { InMemoryDataset } from './in-memory.js';
+export { FactorGrid, balancedSubsample } from './grid.js';
+export { resampleArea, type SourceWindow } from './resample.js';
+export { MovingMnist, movingMnist, renderMovingDigits, bounce, velocityOf, DIRECTION_BINS, type DigitMotion } from './moving-mnist.js';
+export { digitPool, MNIST_TRAIN_FRACTION, type DigitPool } from './mnist-digits.js';
+export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './grating.js';
+export { Gratings, gratings, type GratingCell } from './gratings.js';
+export { DoubleGratings, doubleGratings, foldedOrientationDelta, type DoubleGratingCell } from './double-gratings.js';
+export { FolderVideos, folderDataset, type FolderVideo } from './folder/folder-dataset.js';
+export { FfmpegMissingError, ffmpegAvailable } from './folder/ffmpeg.js';
+export { parsePnm, parsePnmStream, encodePpm, type RgbFrame } from './folder/ppm.js';

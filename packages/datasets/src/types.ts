@@ -1,0 +1,157 @@
+/**
+ * The dataset contract shared with the trainer and the analysis code.
+ *
+ * Layout convention: a clip is a Float32Array in [T, H, W, C] row-major order (channel
+ * fastest); a batch is [B, T, H, W, C]. Labels are small integers, one per target family.
+ */
+
+export interface ClipShape {
+  frames: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** One label family (e.g. digit identity, motion direction); labels are 0..numClasses-1. */
+export interface TargetSpec {
+  name: string;
+  numClasses: number;
+  description: string;
+}
+
+export interface ClipSample {
+  /** [T, H, W, C] row-major, C fastest. */
+  clip: Float32Array;
+  /** One entry per target family of the dataset, keyed by `TargetSpec.name`. */
+  labels: Record<string, number>;
+}
+
+export interface ClipDataset {
+  /** e.g. 'moving-mnist'. */
+  readonly name: string;
+  readonly shape: ClipShape;
+  /** Number of clips (finite, deterministic by seed). */
+  readonly size: number;
+  /** Label families, e.g. digit, direction, speed. */
+  readonly targets: TargetSpec[];
+  /** Documented pixel range, e.g. [0, 1] or [-1, 1]. */
+  readonly valueRange: [number, number];
+  /** Deterministic: same (config, seed, index) → identical clip. */
+  get(index: number): ClipSample;
+}
+
+export interface ClipBatch {
+  /** [B, T, H, W, C]. */
+  clips: Float32Array;
+  shape: [number, number, number, number, number];
+  labels: Record<string, Int32Array>;
+}
+
+/** A batch from `batchStream`: `step` counts batches from 0, `epoch` is that of its first clip. */
+export type StreamBatch = ClipBatch & { step: number; epoch: number };
+
+// ---------------------------------------------------------------------------------------------
+// Dataset specs (the JSON a run config carries). Every field but `name` is optional unless
+// marked; unknown keys are rejected by `createDataset`.
+
+export interface MovingMnistOptions {
+  /** Seeds every clip's parameters; default 0. */
+  seed?: number;
+  /** Number of clips; default 10,000. */
+  count?: number;
+  /** Frames per clip; default 16. */
+  frames?: number;
+  /** Square canvas side in pixels; default 32. */
+  size?: number;
+  /** Digits per clip (labels describe the first one); default 1. */
+  digits?: number;
+  /** Side of the square each 28×28 MNIST digit is resized to; default 14. */
+  digitSize?: number;
+  /** Speed bins in pixels per frame (the `speed` label is the index); default [1, 2, 3]. */
+  speeds?: number[];
+  /** Which disjoint part of the 10,000 `mnist` digits to draw from; default 'train'. */
+  split?: 'train' | 'test';
+  /**
+   * Half-width in degrees of the uniform angle jitter around each direction bin's centre;
+   * default 0 (motion exactly at the bin centre). Must be < 22.5 so the bin stays exact.
+   */
+  directionJitterDeg?: number;
+}
+
+/** A tint colour: a palette name or an RGB triple in [0, 1]. */
+export type ColourSpec = 'white' | 'red' | 'green' | 'blue' | 'yellow' | 'cyan' | 'magenta' | [number, number, number];
+
+/** Rendering options shared by the grating datasets. */
+export interface GratingRenderOptions {
+  /** Frames per clip; default 16. */
+  frames?: number;
+  /** Square side in pixels; default 32 (the paper renders 128). */
+  size?: number;
+  /** Frames per second used to turn temporal frequency (Hz) into phase per frame; default 16. */
+  frameRate?: number;
+  /** Starting phase in radians, or 'random' (uniform, seeded per clip); default 0. */
+  phase?: number | 'random';
+  /** Seeds random phases and the `maxClips` subsample; default 0. */
+  seed?: number;
+  /** Keep at most this many clips, a deterministic subsample balanced over every factor. */
+  maxClips?: number;
+}
+
+export interface GratingsOptions extends GratingRenderOptions {
+  /** Spatial frequencies in cycles per image width; default [1, 2, 3, 4, 6, 8]. */
+  spatialFreqs?: number[];
+  /** Orientations in degrees; default 0, 15, …, 165. */
+  orientations?: number[];
+  /** Temporal frequencies in Hz; default [0.5, 1, 2, 3, 4, 6]. */
+  temporalFreqs?: number[];
+  /** Contrasts (amplitudes); default [0.2, 0.4, 0.6, 0.8, 1]. */
+  contrasts?: number[];
+  /** Tints; default white, red, green, blue, yellow. */
+  colours?: ColourSpec[];
+}
+
+export interface DoubleGratingsOptions extends GratingRenderOptions {
+  /** Spatial frequencies each half draws from; default [1, 2, 3, 4, 6, 8]. */
+  spatialFreqs?: number[];
+  /** Orientations (degrees) each half draws from; default 0, 15, …, 165. */
+  orientations?: number[];
+  /** Temporal frequencies (Hz) shared by both halves; default [1, 2, 4]. */
+  temporalFreqs?: number[];
+  /** Contrast of both halves; default 1. */
+  contrast?: number;
+  /** Tint of both halves; default 'white'. */
+  colour?: ColourSpec;
+}
+
+export interface FolderOptions {
+  /** Root folder holding one sub-folder per class (required). */
+  root: string;
+  /** A split list such as UCF101's trainlist01.txt (relative to `root` or absolute). */
+  splitFile?: string;
+  /** 'train': random temporal offset, random crop and flip; 'eval': centre clip and crop. Default 'eval'. */
+  mode?: 'train' | 'eval';
+  /** Frames per clip; default 16. */
+  frames?: number;
+  /** Step between sampled frames; default 4. */
+  stride?: number;
+  /** Output square side; default 32. */
+  size?: number;
+  /** Short side the frame is scaled to before cropping; default ceil(size · 8/7). */
+  shortSide?: number;
+  /** Keep this fraction of each class's videos (deterministic by seed); default 1. */
+  fraction?: number;
+  /** Load at most this many clips into memory (`createDataset` materialises); default 1,000. */
+  maxClips?: number;
+  /** Seeds sampling, crops, flips and the subsample; default 0. */
+  seed?: number;
+  /** Name of the class target; default 'action'. */
+  targetName?: string;
+  /** Videos probed or decoded at once (ffmpeg child processes); default 2. */
+  concurrency?: number;
+}
+
+export type DatasetSpec =
+  | ({ name: 'moving-mnist' } & MovingMnistOptions)
+  | ({ name: 'gratings' } & GratingsOptions)
+  | ({ name: 'double-gratings' } & DoubleGratingsOptions)
+  | ({ name: 'folder' } & FolderOptions);
