@@ -1,0 +1,2 @@
+// Scalars shared by every module.
+export { GraphQLJSON as JSONScalar, GraphQLDateTime as DateTimeScalar, GraphQLBigInt as BigIntScalar } from 'graphql-scalars';

@@ -1,0 +1,57 @@
+// The API's configuration: every environment variable it reads, validated once at start-up.
+// Defaults make `npm run demo` work with no configuration.
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Unset → embedded PostgreSQL with data under STRATUM_DATA_DIR/postgres. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Optional read replica for dashboard reads (series, grids, listings). */
+  DATABASE_READ_URL: z.string().url().optional(),
+  STRATUM_DATA_DIR: z.string().default('.stratum'),
+  /** Local artifact store directory; default STRATUM_DATA_DIR/artifacts. */
+  ARTIFACT_DIR: z.string().optional(),
+  /** S3-compatible artifact store: set the bucket to use it instead of the local directory. */
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_PREFIX: z.string().default('artifacts/'),
+  /** Secret mixed into token hashes; generated and kept in STRATUM_DATA_DIR when unset. */
+  TOKEN_PEPPER: z.string().min(16).optional(),
+  /** Accept requests without a token as ADMIN. Only honoured when bound to loopback. */
+  STRATUM_LOCAL_DEV: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  BODY_LIMIT: z.string().default('16mb'),
+  ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  MAX_PAGE_SIZE: z.coerce.number().int().positive().default(500),
+  QUERY_DEPTH_LIMIT: z.coerce.number().int().positive().default(15), // standard introspection needs 14
+  QUERY_COMPLEXITY_LIMIT: z.coerce.number().int().positive().default(20_000),
+  QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  LEASE_SECONDS: z.coerce.number().int().positive().default(60),
+  REAPER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  AGENT_LOST_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
+  BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(5),
+  BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(600),
+});
+
+export type ApiConfig = z.infer<typeof schema>;
+
+export class ConfigurationError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigurationError(`invalid API configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

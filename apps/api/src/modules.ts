@@ -1,0 +1,15 @@
+// Every resolver the schema is built from, and every HTTP route and background task beside it.
+// Each domain module adds itself here.
+import type { NonEmptyArray } from 'type-graphql';
+import type { Router } from 'express';
+import type { AppServices } from './context.js';
+import { SystemResolver } from './system/system.resolver.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [SystemResolver];
+
+/** Extra HTTP routes mounted on the API's express app (path → router factory). */
+export const routes: Array<{ path: string; router: (app: AppServices) => Router }> = [];
+
+/** In-process background tasks (started after the server listens; stop() on shutdown). */
+export const backgroundTasks: Array<(app: AppServices) => { stop(): Promise<void> | void }> = [];

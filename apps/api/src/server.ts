@@ -1,0 +1,170 @@
+// The HTTP server: Apollo Server 5 on Express 5 for queries and mutations, graphql-ws on the
+// same port for subscriptions, health endpoints, and the modules' extra routes.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
+import { migrationStatus } from '@stratum/db';
+import { isLoopback } from './env.js';
+import { createContext, type AppServices, type Context } from './context.js';
+import type { Principal } from './auth/tokens.js';
+import { depthLimit } from './common/limits.js';
+import { routes } from './modules.js';
+
+const KNOWN_CODES = new Set([
+  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'LEASE_LOST',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX',
+  'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'TIMEOUT',
+]);
+
+export interface ApiServer {
+  httpServer: http.Server;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function principalFor(app: AppServices, header: string | undefined): Promise<Principal | null> {
+  const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (token) {
+    const principal = await app.tokens.authenticate(token);
+    if (!principal) throw unauthenticated('the API token is unknown or revoked');
+    return principal;
+  }
+  if (header) throw unauthenticated('malformed Authorization header; expected "Bearer stm_…"');
+  if (app.config.STRATUM_LOCAL_DEV && isLoopback(app.config.HOST)) {
+    return { tokenId: null, role: 'ADMIN', agentId: null, label: 'local-dev' };
+  }
+  throw unauthenticated('a valid API token is required (Authorization: Bearer stm_…)');
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Masks unexpected errors: clients see codes and messages meant for them, never SQL or stacks. */
+export function formatError(app: AppServices) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code as string | undefined;
+    const original = (error as { originalError?: unknown })?.originalError as { name?: string; validationErrors?: unknown[] } | undefined;
+    if (original?.name === 'ArgumentValidationError' || (original && Array.isArray(original.validationErrors))) {
+      const details = (original.validationErrors ?? []) as Array<{ property: string; constraints?: Record<string, string> }>;
+      const message = details.map((d) => `${d.property}: ${Object.values(d.constraints ?? {}).join(', ')}`).join('; ');
+      return { message: `invalid input — ${message || formatted.message}`, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', fields: details.map((d) => d.property) } };
+    }
+    if (code && KNOWN_CODES.has(code)) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    app.log.error({ err: (original ?? error) as Error, path: formatted.path }, 'unexpected error');
+    return { message: 'internal error (logged on the server)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const complexity = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            ...(request.operationName ? { operationName: request.operationName } : {}),
+            estimators: [
+              fieldExtensionsEstimator(),
+              // Lists multiply what is selected under them by the page size asked for.
+              ({ args, childComplexity }) => {
+                const n = [args.first, args.last, args.limit, args.maxPoints].find((v) => typeof v === 'number') as number | undefined;
+                return n === undefined ? undefined : 1 + Math.min(n, 10_000) * Math.max(childComplexity, 1) / 10;
+              },
+              simpleEstimator({ defaultComplexity: 1 }),
+            ],
+          });
+          if (complexity > limit) {
+            throw new GraphQLError(`query cost ${Math.round(complexity)} exceeds the limit of ${limit}; ask for fewer items or fields`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function createApiServer(app: AppServices, schema: GraphQLSchema): Promise<ApiServer> {
+  const server = express();
+  server.disable('x-powered-by');
+  const httpServer = http.createServer(server);
+
+  server.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  server.get('/readyz', async (_req, res) => {
+    try {
+      await app.pool.query('SELECT 1');
+      const status = await migrationStatus(app.pool.options.connectionString as string);
+      if (!status.upToDate) return void res.status(503).json({ status: 'migrations pending', pending: status.pending });
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'database unreachable', error: (error as Error).message });
+    }
+  });
+  for (const route of routes) server.use(route.path, route.router(app));
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema,
+      context: async (ctx) => {
+        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
+        return createContext(app, await principalFor(app, header), crypto.randomUUID());
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(app),
+    validationRules: [depthLimit(app.config.QUERY_DEPTH_LIMIT)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      complexityPlugin(schema, app.config.QUERY_COMPLEXITY_LIMIT),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+  server.use(
+    '/graphql',
+    express.json({ limit: app.config.BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(app, await principalFor(app, req.headers.authorization), crypto.randomUUID()),
+    }),
+  );
+  // Body-parser errors (too large, malformed JSON) as GraphQL-shaped errors, not HTML.
+  server.use((error: { type?: string; status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!error?.status) return next(error);
+    const code = error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    res.status(error.status).json({ errors: [{ message: error.type === 'entity.too.large' ? `request body exceeds ${app.config.BODY_LIMIT}` : `malformed request: ${error.message}`, extensions: { code } }] });
+  });
+
+  return {
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+      wsServer.close();
+    },
+  };
+}

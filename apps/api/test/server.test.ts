@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness.js';
+
+let t: TestApi;
+beforeAll(async () => { t = await startTestApi(); });
+afterAll(async () => { await t.close(); });
+
+describe('server basics', () => {
+  it('answers health and readiness', async () => {
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('refuses anonymous and unknown-token requests with 401', async () => {
+    const anonymous = await t.gql('{ viewer { role } }', {}, { token: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const bogus = await t.gql('{ viewer { role } }', {}, { token: 'stm_nope' });
+    expect(bogus.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('knows each role', async () => {
+    for (const role of ['admin', 'writer', 'reader', 'agent'] as const) {
+      const data = await t.ok<{ viewer: { role: string } }>('{ viewer { role } }', {}, role);
+      expect(data.viewer.role).toBe(role.toUpperCase());
+    }
+  });
+
+  it('stops accepting a revoked token at once', async () => {
+    const { id, token } = await t.api.services.tokens.create('READER', 'short-lived');
+    expect((await t.gql('{ viewer { role } }', {}, { token })).data).toBeTruthy();
+    await t.api.services.tokens.revoke(id);
+    expect((await t.gql('{ viewer { role } }', {}, { token })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses over-deep queries and malformed or oversized bodies with clear errors', async () => {
+    const deep = '{ viewer { ' + 'role '.repeat(1) + '} }';
+    expect((await t.gql(deep)).errors).toBeUndefined();
+    const nested = (depth: number): string => (depth === 0 ? 'name' : `ofType { ${nested(depth - 1)} }`);
+    const tooDeep = await t.gql(`{ __schema { types { fields { type { ${nested(14)} } } } } }`);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(tooDeep.errors?.[0]?.message).toMatch(/levels deep; the limit is 15/);
+    // Tools' standard introspection query stays within the default limit.
+    const { getIntrospectionQuery } = await import('graphql');
+    expect((await t.gql(getIntrospectionQuery())).errors).toBeUndefined();
+    const malformed = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` }, body: '{"query": ' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    const huge = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify({ query: '{ viewer { role } }', variables: { x: 'a'.repeat(17 * 1024 * 1024) } }) });
+    expect(huge.status).toBe(413);
+  });
+});
