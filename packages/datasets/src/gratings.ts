@@ -36,6 +36,9 @@ export interface ResolvedRender {
 export const RENDER_KEYS = ['frames', 'size', 'frameRate', 'phase', 'seed', 'maxClips'];
 
 export function resolveRender(dataset: string, opts: GratingRenderOptions): ResolvedRender {
+  if (typeof opts.phase === 'string' && opts.phase !== 'random') {
+    throw new DatasetSpecError(dataset, 'phase', `must be a number (radians) or "random", got ${JSON.stringify(opts.phase)}`);
+  }
   const phase = opts.phase === 'random' ? 'random' : numField(dataset, opts, 'phase', 0);
   return {
     frames: intField(dataset, opts, 'frames', 16, 1, 1024),

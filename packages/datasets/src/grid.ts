@@ -1,7 +1,7 @@
 /**
  * Full-factorial grids (mixed radix, last factor fastest) and their balanced subsamples.
  */
-import { permutation, rngFor } from './prng.js';
+import { permutation, rngFor, type Rng } from './prng.js';
 
 export class FactorGrid {
   readonly size: number;
@@ -33,31 +33,78 @@ export class FactorGrid {
 }
 
 /**
- * `n` distinct grid indices (ascending) chosen so every factor's values are as evenly
- * represented as the grid allows: cells are visited in a seeded random order and a cell is
- * taken while none of its values has reached its share ceil(n / dim); any shortfall is filled
- * from the remaining cells in the same order. When n is a multiple of every dimension, each
- * factor's marginal counts come out exactly equal in practice.
+ * `n` distinct grid indices (ascending) in which every factor's values are as evenly
+ * represented as possible: each value of a factor with d values appears ⌊n/d⌋ or ⌈n/d⌉ times
+ * (exactly n/d when d divides n). Deterministic by seed.
+ *
+ * Construction: each factor gets a seeded shuffle of the balanced sequence j mod d
+ * (j = 0..n-1) and row j is the cell of the j-th entries. Rows that repeat a cell are repaired
+ * by swapping one factor's entries between two rows — a swap keeps every marginal count — and a
+ * swap is kept only if the number of distinct cells does not drop. Above half the grid the
+ * complement is built instead (the full grid is balanced, so its complement stays balanced),
+ * which keeps collisions rare and the repair short.
  */
 export function balancedSubsample(grid: FactorGrid, n: number, seed: number): Int32Array {
-  if (n >= grid.size) return Int32Array.from({ length: grid.size }, (_, i) => i);
-  const order = permutation(grid.size, rngFor(seed, 0x6772_6964));
-  const caps = grid.dims.map((d) => Math.ceil(n / d));
-  const counts = grid.dims.map((d) => new Int32Array(d));
-  const taken = new Uint8Array(grid.size);
-  const chosen: number[] = [];
-  for (const cell of order) {
-    if (chosen.length === n) break;
-    const coords = grid.decode(cell);
-    if (coords.every((v, f) => counts[f]![v]! < caps[f]!)) {
-      coords.forEach((v, f) => counts[f]![v]!++);
-      taken[cell] = 1;
-      chosen.push(cell);
+  const all = (): Int32Array => Int32Array.from({ length: grid.size }, (_, i) => i);
+  if (n >= grid.size) return all();
+  if (n <= 0) return new Int32Array(0);
+  const rng = rngFor(seed, 0x6772_6964);
+  if (n <= grid.size / 2) return Int32Array.from(balancedCells(grid, n, rng)).sort();
+  const dropped = new Set(balancedCells(grid, grid.size - n, rng));
+  return all().filter((c) => !dropped.has(c));
+}
+
+function balancedCells(grid: FactorGrid, n: number, rng: Rng): number[] {
+  const seqs = grid.dims.map((d) => {
+    const base = permutation(n, rng);
+    return Int32Array.from(base, (j) => j % d);
+  });
+  const cellOf = (j: number): number => grid.encode(seqs.map((s) => s[j]!));
+  const cells = Array.from({ length: n }, (_, j) => cellOf(j));
+  const counts = new Map<number, number>();
+  for (const c of cells) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let distinct = counts.size;
+  const add = (c: number, k: number): void => {
+    const v = (counts.get(c) ?? 0) + k;
+    if (v === 0) counts.delete(c);
+    else counts.set(c, v);
+    if (v === 0) distinct--;
+    if (v === 1 && k === 1) distinct++;
+  };
+  const movable = grid.dims.map((d, f) => (d > 1 ? f : -1)).filter((f) => f >= 0);
+  for (let pass = 0; distinct < n; pass++) {
+    if (pass > 10_000 || movable.length === 0) throw new Error(`could not draw ${n} distinct balanced cells from a ${grid.dims.join('×')} grid`);
+    for (let j = 0; j < n; j++) {
+      for (let attempt = 0; attempt < 32 && counts.get(cells[j]!)! > 1; attempt++) {
+        const f = movable[rng.int(movable.length)]!;
+        const k = rng.int(n);
+        const s = seqs[f]!;
+        if (k === j || s[k] === s[j]) continue;
+        const before = distinct;
+        const swap = (): void => {
+          const t = s[j]!;
+          s[j] = s[k]!;
+          s[k] = t;
+        };
+        add(cells[j]!, -1);
+        add(cells[k]!, -1);
+        swap();
+        const cj = cellOf(j);
+        const ck = cellOf(k);
+        add(cj, 1);
+        add(ck, 1);
+        if (distinct >= before) {
+          cells[j] = cj;
+          cells[k] = ck;
+        } else {
+          add(cj, -1);
+          add(ck, -1);
+          swap();
+          add(cells[j]!, 1);
+          add(cells[k]!, 1);
+        }
+      }
     }
   }
-  for (const cell of order) {
-    if (chosen.length === n) break;
-    if (!taken[cell]) chosen.push(cell);
-  }
-  return Int32Array.from(chosen).sort();
+  return cells;
 }
