@@ -134,6 +134,8 @@ export interface FolderOptions {
   frames?: number;
   /** Step between sampled frames; default 4. */
   stride?: number;
+  /** Drop videos with fewer frames; default (and minimum) the clip span (frames−1)·stride+1. The paper drops < 64. */
+  minFrames?: number;
   /** Output square side; default 32. */
   size?: number;
   /** Short side the frame is scaled to before cropping; default ceil(size · 8/7). */

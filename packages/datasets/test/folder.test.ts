@@ -171,6 +171,9 @@ describe('folder dataset (PPM frame folders)', () => {
     await expect(FolderVideos.open({ root, size: 16, shortSide: 8 })).rejects.toThrow(/"shortSide"/);
     await expect(FolderVideos.open({ root, frames: 16, stride: 4 })).rejects.toThrow(/≥ 61 frames/);
     await expect(FolderVideos.open({ root: join(root, 'nope') })).rejects.toThrow(/cannot read root/);
+    await expect(FolderVideos.open({ root, ...evalOpts, minFrames: 9 })).rejects.toThrow(/"minFrames" must be an integer >= 10/);
+    const strict = await FolderVideos.open({ root, ...evalOpts, minFrames: 17 }); // vid3 has 16 frames
+    expect(strict.videos.map((v) => v.key)).toEqual(['ClassA/vid1', 'ClassB/vid2']);
   });
 });
 

@@ -26,6 +26,7 @@ export interface ResolvedFolder {
   mode: 'train' | 'eval';
   frames: number;
   stride: number;
+  minFrames: number;
   size: number;
   shortSide: number;
   fraction: number;
@@ -35,18 +36,22 @@ export interface ResolvedFolder {
   concurrency: number;
 }
 
-const KEYS = ['root', 'splitFile', 'mode', 'frames', 'stride', 'size', 'shortSide', 'fraction', 'maxClips', 'seed', 'targetName', 'concurrency'];
+const KEYS = ['root', 'splitFile', 'mode', 'frames', 'stride', 'minFrames', 'size', 'shortSide', 'fraction', 'maxClips', 'seed', 'targetName', 'concurrency'];
 
 export function resolveFolder(opts: FolderOptions): ResolvedFolder {
   const n = 'folder';
   checkKeys(n, opts, KEYS);
   const size = intField(n, opts, 'size', 32, 2, 4096);
+  const frames = intField(n, opts, 'frames', 16, 1, 1024);
+  const stride = intField(n, opts, 'stride', 4, 1, 1024);
+  const span = clipSpan(frames, stride);
   return {
     root: stringField(n, opts, 'root'),
     splitFile: optionalStringField(n, opts, 'splitFile'),
     mode: enumField(n, opts, 'mode', 'eval', ['train', 'eval'] as const),
-    frames: intField(n, opts, 'frames', 16, 1, 1024),
-    stride: intField(n, opts, 'stride', 4, 1, 1024),
+    frames,
+    stride,
+    minFrames: intField(n, opts, 'minFrames', span, span),
     size,
     shortSide: intField(n, opts, 'shortSide', Math.ceil((size * 8) / 7), size, 16384),
     fraction: numField(n, opts, 'fraction', 1, { above: 0, max: 1 }),
@@ -73,7 +78,7 @@ export class FolderVideos implements AsyncClipSource {
     readonly classes: string[],
     /** The videos clips come from (long enough, in the split and the fraction). */
     readonly videos: FolderVideo[],
-    /** Videos shorter than one clip's span, left out. */
+    /** Videos shorter than `minFrames`, left out. */
     readonly dropped: FolderVideo[],
     /** Split-list entries with no video on disk. */
     readonly missing: string[],
@@ -92,12 +97,11 @@ export class FolderVideos implements AsyncClipSource {
       ...v,
       frameCount: v.kind === 'frames' ? v.frameFiles!.length : await probeFrameCount(v.path),
     }));
-    const span = clipSpan(c.frames, c.stride);
-    const videos = counted.filter((v) => v.frameCount >= span);
+    const videos = counted.filter((v) => v.frameCount >= c.minFrames);
     if (videos.length === 0) {
-      throw new DatasetSpecError('folder', 'frames', `× stride needs videos of ≥ ${span} frames; none of the ${counted.length} videos under "${c.root}" is that long`);
+      throw new DatasetSpecError('folder', 'minFrames', `(with frames × stride) needs videos of ≥ ${c.minFrames} frames; none of the ${counted.length} videos under "${c.root}" is that long`);
     }
-    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < span), scan.missing);
+    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < c.minFrames), scan.missing);
   }
 
   /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */

@@ -7,8 +7,8 @@
  * Labels are indices into the class folder names sorted case-insensitively, taken over all
  * class folders (not just those a split uses) so train and test agree. A split list holds one
  * `Class/video.ext [label]` per line (UCF101's trainlist01.txt / testlist01.txt); entries match
- * videos by class and name without extension, case-insensitively (UCF101's lists spell some
- * class names differently from its folders, e.g. HandStandPushups).
+ * videos by class and name without extension, case-insensitively (UCF101 mixes spellings such
+ * as HandstandPushups / HandStandPushups), so a list naming .avi files also selects frame folders.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join } from 'node:path';
