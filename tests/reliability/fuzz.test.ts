@@ -1,0 +1,144 @@
+// Bad input, generated: every query and mutation of the live schema receives fast-check-generated
+// and mutated variables (wrong types, huge strings and lists, NaN/Infinity, unicode, negative
+// steps, unknown enum values, SQL-looking strings). Each answer must be a clear error or a correct
+// result — never a 5xx, never an unmasked internal error — and a refused mutation must leave every
+// table's row count unchanged. The server must stay up throughout.
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import pg from 'pg';
+import {
+  buildClientSchema, getIntrospectionQuery, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType,
+  isObjectType, isScalarType, type GraphQLField, type GraphQLInputType, type GraphQLSchema, type IntrospectionQuery,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiForTest, type StartedApi } from '../support/api.js';
+
+let t: StartedApi;
+let schema: GraphQLSchema;
+let counter: pg.Client;
+const tally = { cases: 0, errors: 0, successes: 0, byField: {} as Record<string, number> };
+
+const NASTY_STRINGS = [
+  "'; DROP TABLE runs; --", "1 OR 1=1", '" OR ""="', '$$; SELECT pg_sleep(10); $$', '\u0000', '🧪🔬 ∑∫', 'a'.repeat(100_000),
+  '../../etc/passwd', '<script>alert(1)</script>', '%s%n', '00000000-0000-0000-0000-000000000000', '-1', 'NaN', 'Infinity', '',
+];
+
+function scalarArbitrary(name: string): fc.Arbitrary<unknown> {
+  const wrongType = fc.oneof(fc.constant({ nested: [1, 2] }), fc.constant([1, 'x']), fc.constant(true));
+  switch (name) {
+    case 'Int':
+      return fc.oneof(fc.integer({ min: -10, max: 1000 }), fc.constantFrom(-1, 0, 2 ** 31, -(2 ** 31) - 1, 1e15, 1.5), fc.constant('12'), wrongType);
+    case 'Float':
+      return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, 1e308, 5e-324, 'NaN', 'Infinity', '-Infinity'), wrongType);
+    case 'Boolean':
+      return fc.oneof(fc.boolean(), fc.constant('true'), fc.constant(1));
+    case 'JSON': case 'JSONObject':
+      return fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant({ deep: JSON.parse('['.repeat(200) + ']'.repeat(200)) }));
+    case 'DateTime':
+      return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('yesterday', '2026-13-45T99:00:00Z', ''));
+    case 'BigInt':
+      return fc.oneof(fc.bigInt({ min: -10n, max: 10n ** 20n }).map(String), fc.constantFrom('abc', '-1', '1e5'));
+    default: // String, ID and anything else
+      return fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.uuid(), fc.constantFrom(...NASTY_STRINGS), wrongType);
+  }
+}
+
+function inputArbitrary(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return fc.oneof({ weight: 12, arbitrary: inputArbitrary(type.ofType, depth) }, { weight: 1, arbitrary: fc.constant(null) });
+  const valueOrNull = (arb: fc.Arbitrary<unknown>) => fc.oneof({ weight: 8, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(null) });
+  if (isListType(type)) {
+    const item = inputArbitrary(type.ofType, depth + 1);
+    return valueOrNull(fc.oneof({ weight: 10, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: item.map((v) => Array.from({ length: 60_000 }, () => v)) }));
+  }
+  if (isEnumType(type)) return valueOrNull(fc.constantFrom(...type.getValues().map((v) => v.name), 'NOT_A_VALUE', 'drop table'));
+  if (isInputObjectType(type)) {
+    if (depth > 4) return fc.constant(null);
+    const fields = Object.values(type.getFields());
+    const record = fc.record(Object.fromEntries(fields.map((f) => [f.name, inputArbitrary(f.type, depth + 1)])), { requiredKeys: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name) });
+    return valueOrNull(fc.oneof({ weight: 10, arbitrary: record }, { weight: 1, arbitrary: record.map((r) => ({ ...(r as object), unknownField: 1 })) }));
+  }
+  if (isScalarType(type)) return valueOrNull(scalarArbitrary(type.name));
+  return fc.constant(null);
+}
+
+function selection(field: GraphQLField<unknown, unknown>): string {
+  const named = getNamedType(field.type);
+  if (!isObjectType(named)) return named && (isScalarType(named) || isEnumType(named)) ? '' : '{ __typename }';
+  const scalars = Object.values(named.getFields())
+    .filter((f) => f.args.length === 0 && (isScalarType(getNamedType(f.type)) || isEnumType(getNamedType(f.type))))
+    .slice(0, 12)
+    .map((f) => f.name);
+  return `{ __typename ${scalars.join(' ')} }`;
+}
+
+function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+  const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection(field)} }`;
+}
+
+async function tableCounts(): Promise<Record<string, number>> {
+  const tables = (await counter.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")).rows;
+  const sql = tables.map((r) => `SELECT '${r.table_name}' AS t, count(*)::int AS n FROM "${r.table_name}"`).join(' UNION ALL ');
+  return Object.fromEntries((await counter.query<{ t: string; n: number }>(sql)).rows.map((r) => [r.t, r.n]));
+}
+
+beforeAll(async () => {
+  t = await startApiForTest();
+  const introspection = await t.gql(getIntrospectionQuery());
+  schema = buildClientSchema(introspection.body.data as unknown as IntrospectionQuery);
+  counter = new pg.Client({ connectionString: t.db.url });
+  await counter.connect();
+});
+afterAll(async () => {
+  await counter?.end();
+  await t?.close();
+  fs.mkdirSync(path.join(import.meta.dirname, '..', 'test-artifacts'), { recursive: true });
+  fs.writeFileSync(path.join(import.meta.dirname, '..', 'test-artifacts', 'fuzz-report.json'), JSON.stringify(tally, null, 2));
+});
+
+async function check(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>, token: string): Promise<void> {
+  const before = kind === 'mutation' ? await tableCounts() : undefined;
+  const { status, body } = await t.gql(operationFor(kind, field), variables, token);
+  tally.cases++;
+  tally.byField[field.name] = (tally.byField[field.name] ?? 0) + 1;
+  expect(status, `${field.name} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
+  for (const error of body.errors ?? []) {
+    expect(typeof error.message).toBe('string');
+    expect(error.extensions?.code, `${field.name}: ${error.message}`).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(error.message).not.toMatch(/\bat .*\.(js|ts):\d+|SELECT .* FROM|syntax error at or near/i);
+  }
+  const refused = Boolean(body.errors?.length) && (body.data?.[field.name] ?? null) === null;
+  if (refused) tally.errors++;
+  else tally.successes++;
+  if (refused && before) expect(await tableCounts(), `${field.name} was refused but wrote rows`).toEqual(before);
+}
+
+describe('bad input to every operation', () => {
+  it('answers every generated case with a clear error or a result, never a 500 or a partial write', async () => {
+    const roots: Array<['query' | 'mutation', Record<string, GraphQLField<unknown, unknown>>]> = [
+      ['query', schema.getQueryType()?.getFields() ?? {}],
+      ['mutation', schema.getMutationType()?.getFields() ?? {}],
+    ];
+    for (const [kind, fields] of roots) {
+      for (const field of Object.values(fields)) {
+        const variables = fc.record(Object.fromEntries(field.args.map((a) => [a.name, inputArbitrary(a.type)])));
+        const token = fc.constantFrom(t.tokens.admin, t.tokens.agent, t.tokens.reader);
+        await fc.assert(fc.asyncProperty(variables, token, (v, tok) => check(kind, field, v as Record<string, unknown>, tok)), { numRuns: 12, seed: 20261126, endOnFailure: true });
+      }
+    }
+    expect(tally.cases).toBeGreaterThan(20);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses raw malformed bodies, non-finite numbers and absurd nesting without falling over', async () => {
+    const raw = async (body: string) => (await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` }, body })).status;
+    expect(await raw('{"query": "{ viewer { role } }", "variables": {"x": 1e999}}')).toBeLessThan(500);
+    expect(await raw('{"query": ' + '['.repeat(5000))).toBe(400);
+    expect(await raw(JSON.stringify({ query: '{ ' + 'viewer { '.repeat(300) + 'role' + ' }'.repeat(301) }))).toBeLessThan(500);
+    expect(await raw(JSON.stringify({ query: 'mutation { ' + Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ') + ' }' }))).toBeLessThan(500);
+    tally.cases += 4;
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+});
