@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Restore a backup made by backup.mjs into an EMPTY database and an artifact directory.
+//   node scripts/restore.mjs --from BACKUP_DIR --database-url URL --artifact-dir DIR
+// Verifies the manifest's sha256 sums first; refuses a database that already has tables.
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { from: { type: 'string' }, 'database-url': { type: 'string' }, 'artifact-dir': { type: 'string' } } });
+const from = values.from;
+const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+const artifactDir = values['artifact-dir'] ?? process.env.ARTIFACT_DIR ?? '.stratum/artifacts';
+if (!from || !databaseUrl) {
+  process.stderr.write('usage: restore.mjs --from BACKUP_DIR --database-url URL [--artifact-dir DIR]\n');
+  process.exit(2);
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8'));
+for (const [file, expected] of Object.entries(manifest.files)) {
+  const actual = crypto.createHash('sha256').update(fs.readFileSync(path.join(from, file))).digest('hex');
+  if (actual !== expected) {
+    process.stderr.write(`restore: ${file} is corrupt (sha256 ${actual}, manifest says ${expected})\n`);
+    process.exit(1);
+  }
+}
+const tables = execFileSync('psql', ['--no-psqlrc', '-tA', '-c', "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", databaseUrl], { encoding: 'utf8' }).trim();
+if (tables !== '0') {
+  process.stderr.write(`restore: the target database already has ${tables} tables; restore into an empty database\n`);
+  process.exit(1);
+}
+execFileSync('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', databaseUrl, path.join(from, 'stratum.dump')], { stdio: ['ignore', 'inherit', 'inherit'] });
+fs.mkdirSync(artifactDir, { recursive: true });
+execFileSync('tar', ['-C', artifactDir, '-xf', path.join(from, 'artifacts.tar')]);
+process.stdout.write(`restored ${from} into the database and ${artifactDir}\n`);
