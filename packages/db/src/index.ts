@@ -10,3 +10,4 @@ export {
   type Migration, type MigrationResult, type MigrationStatus, type MigrateOptions,
 } from './migrations.js';
 export { silentLogger, type DbLogger } from './log.js';
+export { partitionMetricPoints, type PartitionResult } from './partition.js';

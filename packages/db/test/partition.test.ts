@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { partitionMetricPoints, migrate } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+
+let db: TestDatabase;
+let client: pg.Client;
+beforeAll(async () => {
+  db = await createTestDatabase('partition');
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+  await db.drop();
+});
+
+async function seedRun(name: string): Promise<string> {
+  const project = (await client.query<{ id: string }>("INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id", ['p'])).rows[0]!.id;
+  return (await client.query<{ id: string }>(
+    "INSERT INTO runs (project_id, name, mode, model_size, blocks, seed, dataset, config) VALUES ($1, $2, 'E2E', 'nano', 3, 0, 'd', '{}') RETURNING id", [project, name])).rows[0]!.id;
+}
+
+describe('partitioning metric_points by run', () => {
+  it('moves every row into hash partitions and keeps keys, idempotency and cascades', async () => {
+    const key = (await client.query<{ id: number }>("INSERT INTO metric_keys (name) VALUES ('loss') RETURNING id")).rows[0]!.id;
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => seedRun(`r${i}`)));
+    for (const run of runs) {
+      await client.query('INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, b, s, s * 0.5 FROM generate_series(0, 2) b, generate_series(1, 500) s', [run, key]);
+    }
+    const before = (await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(value)::float8 AS total FROM metric_points')).rows[0]!;
+
+    const result = await partitionMetricPoints(db.url, 4);
+    expect(result).toEqual({ partitions: 4, rowsMoved: before.n, alreadyPartitioned: false });
+    expect((await client.query("SELECT relkind FROM pg_class WHERE relname = 'metric_points'")).rows[0]?.relkind).toBe('p');
+    expect((await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(value)::float8 AS total FROM metric_points')).rows[0]).toEqual(before);
+    // Rows are spread over partitions, and each run lives in exactly one of them.
+    const spread = await client.query<{ part: string; runs: number }>('SELECT tableoid::regclass::text AS part, count(DISTINCT run_id)::int AS runs FROM metric_points GROUP BY 1');
+    expect(spread.rows.length).toBeGreaterThan(1);
+    expect(spread.rows.reduce((a, r) => a + r.runs, 0)).toBe(runs.length);
+
+    // The ingestion statement still dedupes on the primary key.
+    const again = await client.query('INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, 0, s, 9 FROM generate_series(1, 10) s ON CONFLICT DO NOTHING', [runs[0], key]);
+    expect(again.rowCount).toBe(0);
+    // Foreign keys hold: unknown runs are refused, deleting a run removes its points.
+    await expect(client.query("INSERT INTO metric_points (run_id, key_id, step, value) VALUES (gen_random_uuid(), $1, 1, 1)", [key])).rejects.toThrow(/foreign key/);
+    await client.query('DELETE FROM runs WHERE id = $1', [runs[1]]);
+    expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_points WHERE run_id = $1', [runs[1]])).rows[0]!.n).toBe(0);
+
+    // Re-running is a no-op; migrations still see an up-to-date database.
+    expect(await partitionMetricPoints(db.url, 4)).toEqual({ partitions: 4, rowsMoved: 0, alreadyPartitioned: true });
+    expect((await migrate(db.url)).applied).toEqual([]);
+  });
+
+  it('refuses a nonsensical partition count', async () => {
+    await expect(partitionMetricPoints(db.url, 1)).rejects.toThrow(/partitions must be an integer from 2 to 1024/);
+  });
+});
