@@ -1,0 +1,24 @@
+// Typed GraphQL documents for the dashboard, generated from the API's committed SDL.
+// `npm run codegen` (also run by build and typecheck) rewrites src/generated/gql/.
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const config: CodegenConfig = {
+  schema: '../api/schema.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/generated/**'],
+  ignoreNoDocuments: true,
+  generates: {
+    'src/generated/gql/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        // Plain strings on the wire: no graphql-js `print` in any bundle.
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: { DateTime: 'string', JSON: 'unknown', BigInt: 'string' },
+      },
+    },
+  },
+};
+
+export default config;

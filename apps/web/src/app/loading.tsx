@@ -1,0 +1,5 @@
+import { PageSkeleton } from '@/components/ui/SegmentStates';
+
+export default function Loading() {
+  return <PageSkeleton title="Overview" />;
+}
