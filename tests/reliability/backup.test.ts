@@ -1,4 +1,4 @@
-// The documented backup/restore procedure (scripts/backup.mjs, scripts/restore.mjs) round-trips
+// The documented backup/restore procedure (stratum-backup and stratum-restore in @stratum/db) round-trips
 // a real installation: every run, metric point and artifact comes back into a fresh database.
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -65,11 +65,11 @@ describe('backup and restore', () => {
 
     const backupDir = path.join(work, 'backup');
     const artifactDir = path.join(t.dataDir, 'artifacts');
-    execFileSync('node', [path.join(root, 'scripts/backup.mjs'), '--database-url', t.db.url, '--artifact-dir', artifactDir, '--out', backupDir], { stdio: 'pipe' });
+    execFileSync('node', [path.join(root, 'packages/db/dist/cli/backup.js'), '--database-url', t.db.url, '--artifact-dir', artifactDir, '--out', backupDir], { stdio: 'pipe' });
 
     await sql(target.url, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     const restoredArtifacts = path.join(work, 'restored-artifacts');
-    execFileSync('node', [path.join(root, 'scripts/restore.mjs'), '--from', backupDir, '--database-url', target.url, '--artifact-dir', restoredArtifacts], { stdio: 'pipe' });
+    execFileSync('node', [path.join(root, 'packages/db/dist/cli/restore.js'), '--from', backupDir, '--database-url', target.url, '--artifact-dir', restoredArtifacts], { stdio: 'pipe' });
 
     const counts = async (url: string) => (await sql<{ runs: number; points: number; checkpoints: number; migrations: number; total: number }>(url,
       `SELECT (SELECT count(*)::int FROM runs) AS runs, (SELECT count(*)::int FROM metric_points) AS points,
@@ -83,7 +83,7 @@ describe('backup and restore', () => {
 
     // A corrupted backup is refused before anything is written.
     fs.appendFileSync(path.join(backupDir, 'artifacts.tar'), 'x');
-    const corrupt = spawnSync('node', [path.join(root, 'scripts/restore.mjs'), '--from', backupDir, '--database-url', target.url], { encoding: 'utf8' });
+    const corrupt = spawnSync('node', [path.join(root, 'packages/db/dist/cli/restore.js'), '--from', backupDir, '--database-url', target.url], { encoding: 'utf8' });
     expect(corrupt.status).toBe(1);
     expect(corrupt.stderr).toMatch(/artifacts.tar is corrupt/);
   });

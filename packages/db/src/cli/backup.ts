@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Back up a Stratum installation: the database (pg_dump, custom format) and the artifact
 // directory (tar), with a manifest of sha256 sums so a restore can verify what it got.
-//   node scripts/backup.mjs --database-url URL --artifact-dir DIR --out BACKUP_DIR
+//   npm run db:backup -- --database-url URL --artifact-dir DIR --out BACKUP_DIR
 // pg_dump must be at least the server's major version.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -14,7 +14,7 @@ const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
 const artifactDir = values['artifact-dir'] ?? process.env.ARTIFACT_DIR ?? '.stratum/artifacts';
 const out = values.out;
 if (!databaseUrl || !out) {
-  process.stderr.write('usage: backup.mjs --database-url URL [--artifact-dir DIR] --out BACKUP_DIR\n');
+  process.stderr.write('usage: stratum-backup --database-url URL [--artifact-dir DIR] --out BACKUP_DIR\n');
   process.exit(2);
 }
 fs.mkdirSync(out, { recursive: true });
@@ -23,7 +23,7 @@ execFileSync('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--
 const archive = path.join(out, 'artifacts.tar');
 if (fs.existsSync(artifactDir)) execFileSync('tar', ['-C', artifactDir, '-cf', archive, '.']);
 else execFileSync('tar', ['-cf', archive, '--files-from', '/dev/null']);
-const sha = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const manifest = { createdAt: new Date().toISOString(), files: { 'stratum.dump': sha(dump), 'artifacts.tar': sha(archive) } };
 fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 process.stdout.write(`backup written to ${out}\n`);

@@ -1,22 +1,23 @@
 #!/usr/bin/env node
-// Restore a backup made by backup.mjs into an EMPTY database and an artifact directory.
-//   node scripts/restore.mjs --from BACKUP_DIR --database-url URL --artifact-dir DIR
+// Restore a backup made by stratum-backup into an EMPTY database and an artifact directory.
+//   npm run db:restore -- --from BACKUP_DIR --database-url URL --artifact-dir DIR
 // Verifies the manifest's sha256 sums first; refuses a database that already has tables.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, 'database-url': { type: 'string' }, 'artifact-dir': { type: 'string' } } });
 const from = values.from;
 const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
 const artifactDir = values['artifact-dir'] ?? process.env.ARTIFACT_DIR ?? '.stratum/artifacts';
 if (!from || !databaseUrl) {
-  process.stderr.write('usage: restore.mjs --from BACKUP_DIR --database-url URL [--artifact-dir DIR]\n');
+  process.stderr.write('usage: stratum-restore --from BACKUP_DIR --database-url URL [--artifact-dir DIR]\n');
   process.exit(2);
 }
-const manifest = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8'));
+const manifest = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
 for (const [file, expected] of Object.entries(manifest.files)) {
   const actual = crypto.createHash('sha256').update(fs.readFileSync(path.join(from, file))).digest('hex');
   if (actual !== expected) {
@@ -24,8 +25,11 @@ for (const [file, expected] of Object.entries(manifest.files)) {
     process.exit(1);
   }
 }
-const tables = execFileSync('psql', ['--no-psqlrc', '-tA', '-c', "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", databaseUrl], { encoding: 'utf8' }).trim();
-if (tables !== '0') {
+const client = new pg.Client({ connectionString: databaseUrl });
+await client.connect();
+const tables = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0]?.n ?? 0;
+await client.end();
+if (tables !== 0) {
   process.stderr.write(`restore: the target database already has ${tables} tables; restore into an empty database\n`);
   process.exit(1);
 }
