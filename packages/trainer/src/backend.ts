@@ -1,0 +1,145 @@
+/**
+ * Backend selection at run time. `@tensorflow/tfjs-node-gpu` and `@tensorflow/tfjs-node` are
+ * optional dependencies (their install downloads libtensorflow), so they are imported lazily;
+ * `auto` takes the first of tensorflow-gpu → tensorflow → wasm → cpu that loads and logs why
+ * the others did not. An explicitly requested backend that fails is an error, never a silent
+ * fallback.
+ *
+ * GPU hosts: tfjs-node-gpu 4.22 is built on TensorFlow 2.9.1 and needs Linux x86-64 with an
+ * NVIDIA driver for CUDA 11.2, cuDNN 8.1 and the CUDA 11.2 runtime libraries on the loader path
+ * (e.g. the nvidia/cuda:11.2.2-cudnn8-runtime image); its install step downloads
+ * libtensorflow-gpu. Without a visible GPU it still loads but runs on the CPU, which an
+ * explicit `tensorflow-gpu` request reports as an error.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice } from './config.js';
+import { installWasmKernels, wasmKernelsActive } from './kernels/wasm-kernels.js';
+import type { Logger } from './log.js';
+
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** The backend in use (part of every run record). */
+  name: BackendName;
+  /** tfjs's own name for it ('tensorflow' for both native variants). */
+  tfBackend: string;
+  /** 'stratum-wasm' when the SIMD kernels of kernels/stratum_kernels.c are active. */
+  kernels: 'stratum-wasm' | 'tfjs';
+  /** Backends tried before this one (auto), with the reason each failed. */
+  tried: { name: BackendName; error: string }[];
+}
+
+export class BackendError extends Error {
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+  ) {
+    super(`backend "${backend}" is unavailable: ${reason}`);
+    this.name = 'BackendError';
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+function reasonOf(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') {
+    return `${err.message?.split('\n')[0] ?? 'module not found'} (an optional dependency: its install downloads libtensorflow, which needs network access to storage.googleapis.com)`;
+  }
+  return err?.message?.split('\n')[0] ?? String(e);
+}
+
+/** Creates `name`'s backend ourselves so that a failure comes back as an error with its cause. */
+async function activate(name: string): Promise<void> {
+  if (tf.getBackend() === name) return;
+  const factory = tf.findBackendFactory(name);
+  if (!factory) throw new Error(`tfjs has no "${name}" backend registered`);
+  let instance: tf.KernelBackend;
+  try {
+    instance = await factory();
+  } catch (e) {
+    throw new Error(`initialisation failed: ${reasonOf(e)}`);
+  }
+  tf.removeBackend(name);
+  tf.registerBackend(name, () => instance, 1);
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") refused the initialised backend`);
+  await tf.ready();
+}
+
+async function loadNative(gpu: boolean): Promise<void> {
+  const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  try {
+    await import(pkg);
+  } catch (e) {
+    throw new Error(`cannot load ${pkg}: ${reasonOf(e)}`);
+  }
+  await activate('tensorflow');
+  if (gpu) {
+    const usingGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+    if (usingGpu !== true) {
+      throw new Error(`${pkg} loaded but TensorFlow sees no GPU (needs an NVIDIA driver with CUDA 11.2 and cuDNN 8.1 libraries on the loader path)`);
+    }
+  }
+}
+
+let wasmPathsSet = false;
+
+async function loadWasm(): Promise<void> {
+  if (!wasmPathsSet && tf.getBackend() !== 'wasm') {
+    // The .wasm binaries ship in the package's dist folder; a file-path prefix makes Node read
+    // them from disk. Only the single-threaded SIMD binary loads in Node 20 (tfjs disables
+    // the threaded build there: its workers are created from Blob URLs).
+    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    wasmPathsSet = true;
+  }
+  await activate('wasm');
+}
+
+async function load(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      return loadNative(true);
+    case 'tensorflow':
+      return loadNative(false);
+    case 'wasm':
+      return loadWasm();
+    case 'cpu':
+      return activate('cpu');
+  }
+}
+
+/**
+ * Makes `choice` the active tfjs backend (and installs the SIMD kernels on wasm). Throws a
+ * BackendError naming the cause when an explicit choice cannot load; for `auto`, logs each
+ * backend tried and why it failed.
+ */
+export async function selectBackend(choice: BackendChoice, log?: Logger): Promise<BackendInfo> {
+  // tfjs prints a "install tfjs-node" banner through console.warn on first use of the CPU
+  // backend; PROD mode silences tfjs's console chatter (errors still throw).
+  tf.env().set('PROD', true);
+  const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  const tried: BackendInfo['tried'] = [];
+  for (const name of candidates) {
+    try {
+      await load(name);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (choice !== 'auto') throw new BackendError(name, error);
+      tried.push({ name, error });
+      log?.info({ backend: name, error }, 'backend unavailable, trying the next');
+      continue;
+    }
+    if (name === 'wasm') {
+      const error = installWasmKernels();
+      if (error) log?.warn({ error }, 'stratum wasm kernels unavailable; using plain tfjs ops');
+    }
+    const info: BackendInfo = { name, tfBackend: tf.getBackend(), kernels: wasmKernelsActive() ? 'stratum-wasm' : 'tfjs', tried };
+    log?.info({ backend: info.name, kernels: info.kernels, tried }, 'backend selected');
+    return info;
+  }
+  throw new BackendError('cpu', `no backend could be loaded: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}

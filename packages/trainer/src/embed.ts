@@ -1,0 +1,175 @@
+/**
+ * Feature extraction for the analysis suite: masking off (every token visible), the features
+ * at every block boundary h_k (and optionally after every layer), mean-pooled over tokens and
+ * per token. The final LayerNorm belongs to block K, so the deepest layer's features are
+ * reported after it and equal block K's.
+ *
+ * Also `reconstructionError`: each decoder's masked-reconstruction MSE per token position.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from './backend.js';
+import type { BackendChoice } from './config.js';
+import { VideoMae } from './model/mae.js';
+import { sampleTubeMask } from './model/masking.js';
+import { Prng } from './prng.js';
+import { modelFromCheckpoint } from './train/state.js';
+
+/** Clips [N, T, H, W, C] row-major (a @stratum/datasets ClipBatch fits). */
+export interface ClipsInput {
+  clips: Float32Array;
+  shape: [number, number, number, number, number];
+}
+
+export interface FeatureSet {
+  /** 1-based block whose output this is (for layer features: the block holding the layer). */
+  block: number;
+  /** 1-based layer for per-layer features; null for block-boundary features. */
+  layer: number | null;
+  /** Mean over tokens: [N, D]. */
+  pooled: Float32Array;
+  pooledShape: [number, number];
+  /** Per token, (t, h, w) order: [N, tokens, D]; empty when `tokens: false`. */
+  tokens: Float32Array;
+  tokenShape: [number, number, number];
+}
+
+export interface Embeddings {
+  blocks: FeatureSet[];
+  layers?: FeatureSet[];
+  /** Token grid (T/t, H/h, W/w). */
+  grid: [number, number, number];
+}
+
+export interface EmbedOptions {
+  /** Also return every layer's features. */
+  layers?: boolean;
+  /** Keep per-token features (default true; they are tokens× larger than pooled ones). */
+  tokens?: boolean;
+  /** Clips per forward pass (default 32). */
+  batchSize?: number;
+  /** Backend to select first (default: keep the active one). */
+  backend?: BackendChoice;
+}
+
+type Source = Uint8Array | VideoMae;
+
+async function withModel<T>(source: Source, backend: BackendChoice | undefined, fn: (m: VideoMae) => T): Promise<T> {
+  if (backend) await selectBackend(backend);
+  if (source instanceof VideoMae) return fn(source);
+  const { model } = modelFromCheckpoint(source);
+  try {
+    return fn(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+function checkClips(model: VideoMae, input: ClipsInput): number {
+  const m = model.config;
+  const [N, T, H, W, C] = input.shape;
+  if (T !== m.frames || H !== m.height || W !== m.width || C !== m.channels) {
+    throw new Error(`clips are ${T}×${H}×${W}×${C} but the model expects ${m.frames}×${m.height}×${m.width}×${m.channels}`);
+  }
+  if (input.clips.length !== N * T * H * W * C) throw new Error(`clips hold ${input.clips.length} values, shape [${input.shape}] needs ${N * T * H * W * C}`);
+  return N;
+}
+
+/** Features at every block boundary (and layer) for `clips`, from a checkpoint or a model. */
+export async function embed(source: Source, input: ClipsInput, opts: EmbedOptions = {}): Promise<Embeddings> {
+  return withModel(source, opts.backend, (model) => {
+    const N = checkClips(model, input);
+    const { tokens: T, gt, gh, gw } = model.grid;
+    const D = model.config.embedDim;
+    const keepTokens = opts.tokens !== false;
+    const K = model.blocks, L = model.config.depth, per = model.layersPerBlock;
+    const make = (block: number, layer: number | null): FeatureSet => ({
+      block, layer,
+      pooled: new Float32Array(N * D), pooledShape: [N, D],
+      tokens: new Float32Array(keepTokens ? N * T * D : 0), tokenShape: [N, T, D],
+    });
+    const blocks = Array.from({ length: K }, (_, k) => make(k + 1, null));
+    const layers = opts.layers ? Array.from({ length: L }, (_, l) => make(Math.floor(l / per) + 1, l + 1)) : undefined;
+    const bs = opts.batchSize ?? 32;
+    const clipSize = input.clips.length / N;
+    for (let start = 0; start < N; start += bs) {
+      const B = Math.min(bs, N - start);
+      tf.tidy(() => {
+        const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
+        const { seq, patches, pos } = model.fullInputs(clips);
+        const write = (f: FeatureSet, x: tf.Tensor2D) => {
+          f.pooled.set(tf.mean(tf.reshape(x, [B, T, D]), 1).dataSync(), start * D);
+          if (keepTokens) f.tokens.set(x.dataSync(), start * T * D);
+        };
+        let x = model.embedTokens(patches, pos);
+        for (let k = 0; k < K; k++) {
+          x = model.encodeBlock(k, x, seq, (l, out) => {
+            if (layers && l < L - 1) write(layers[l]!, out);
+          });
+          write(blocks[k]!, x);
+        }
+        if (layers) write(layers[L - 1]!, x); // after the final LayerNorm, = block K
+      });
+    }
+    return { blocks, layers, grid: [gt, gh, gw] };
+  });
+}
+
+export interface ReconstructionMap {
+  /** 1-based block whose decoder this is; null for the E2E decoder (on block K). */
+  block: number | null;
+  /** Mean squared error per token position (t, h, w order) over the clips where it was masked; NaN if never masked. */
+  error: Float32Array;
+  /** How many times each position was masked. */
+  count: Int32Array;
+  /** Mean over all masked tokens (the training loss on these clips). */
+  meanError: number;
+  grid: [number, number, number];
+}
+
+/** Each decoder's reconstruction error per token position, with seeded tube masks. */
+export async function reconstructionError(
+  source: Source,
+  input: ClipsInput,
+  opts: { seed?: number; batchSize?: number; backend?: BackendChoice } = {},
+): Promise<ReconstructionMap[]> {
+  return withModel(source, opts.backend, (model) => {
+    const N = checkClips(model, input);
+    const { tokens: T, gt, gh, gw } = model.grid;
+    const rng = Prng.fromSeed(opts.seed ?? 0, 'eval-mask');
+    const blockwise = model.groups > 1;
+    const maps = model.decoders.map((_, d) => ({ sum: new Float64Array(T), count: new Int32Array(T), total: 0, n: 0, block: blockwise ? d + 1 : null }));
+    const bs = opts.batchSize ?? 32;
+    const clipSize = input.clips.length / N;
+    for (let start = 0; start < N; start += bs) {
+      const B = Math.min(bs, N - start);
+      const mask = sampleTubeMask(rng, B, model.grid, model.config.maskRatio);
+      tf.tidy(() => {
+        const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
+        const inputs = model.maskedInputs(clips, mask);
+        let x = model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
+        for (let k = 0; k < model.blocks; k++) {
+          x = model.encodeBlock(k, x, inputs.seq);
+          const d = blockwise ? k : k === model.blocks - 1 ? 0 : -1;
+          if (d < 0) continue;
+          const perToken = tf.mean(tf.square(tf.sub(model.decode(d, x, inputs), inputs.targets)), 1).dataSync(); // [B·Nm]
+          const acc = maps[d]!;
+          perToken.forEach((e, i) => {
+            const id = mask.masked[i]!;
+            acc.sum[id]! += e;
+            acc.count[id]! += 1;
+            acc.total += e;
+            acc.n += 1;
+          });
+        }
+      });
+    }
+    return maps.map((m) => ({
+      block: m.block,
+      error: Float32Array.from(m.sum, (s, i) => (m.count[i]! > 0 ? s / m.count[i]! : Number.NaN)),
+      count: m.count,
+      meanError: m.total / m.n,
+      grid: [gt, gh, gw] as [number, number, number],
+    }));
+  });
+}
+

@@ -1,0 +1,174 @@
+/**
+ * The training loop: config → backend → data → model → steps → metrics and checkpoints.
+ *
+ * Step budget: E2E and simultaneous run `steps` steps; sequential runs K stages of `steps`
+ * each (every parameter is updated `steps` times in all regimes, matching the paper's
+ * per-parameter epochs), restarting warm-up + cosine in each stage. The data stream and the
+ * masking PRNG run on across stages.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchStream, createDataset, type ClipDataset } from '@stratum/datasets';
+import { selectBackend, type BackendInfo } from '../backend.js';
+import { sha256Hex } from '../checkpoint.js';
+import { parameterCount, resolveRunConfig, type ParameterCount, type RunConfig } from '../config.js';
+import { silentLogger, type Logger } from '../log.js';
+import { VideoMae } from '../model/mae.js';
+import { sampleTubeMask } from '../model/masking.js';
+import { AdamW } from '../optim/adamw.js';
+import { Prng } from '../prng.js';
+import { MetricBuffer, type MetricPoint } from './metrics.js';
+import { lrAt } from './schedule.js';
+import { buildModel, restoreState, saveState, type TrainingState } from './state.js';
+import { trainStep, type BlockValue } from './step.js';
+
+export interface CheckpointEvent {
+  step: number;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+export interface TrainOptions {
+  /** Receives metric points in batches; awaited (back-pressure). */
+  onMetrics?: (points: MetricPoint[]) => void | Promise<void>;
+  /** Receives every checkpoint (periodic, final, and on abort); awaited. */
+  onCheckpoint?: (checkpoint: CheckpointEvent) => void | Promise<void>;
+  /** Stops the run at the next step boundary (after writing a checkpoint). */
+  signal?: AbortSignal;
+  /** Checkpoint bytes to continue from (same config, up to checkpointEvery/logEvery/backend). */
+  resumeFrom?: Uint8Array;
+  log?: Logger;
+  /** A dataset to train on instead of building `config.dataset` (must match the model's clip shape). */
+  dataset?: ClipDataset;
+}
+
+export interface TrainSummary {
+  backend: BackendInfo;
+  config: RunConfig;
+  /** Global steps completed (including those before a resume). */
+  steps: number;
+  totalSteps: number;
+  aborted: boolean;
+  /** Last loss of each block (null block: E2E). */
+  finalLosses: BlockValue[];
+  wallTimeS: number;
+  /** Steps per second over the steps this call ran. */
+  stepsPerS: number;
+  parameters: ParameterCount;
+  lastCheckpoint: { step: number; sha256: string } | null;
+}
+
+function checkShape(config: RunConfig, ds: ClipDataset): void {
+  const m = config.model;
+  const s = ds.shape;
+  if (s.frames !== m.frames || s.height !== m.height || s.width !== m.width || s.channels !== m.channels) {
+    throw new Error(
+      `dataset "${ds.name}" yields ${s.frames}×${s.height}×${s.width}×${s.channels} clips but the model expects ` +
+        `${m.frames}×${m.height}×${m.width}×${m.channels} (override model.frames/height/width/channels or the dataset's options)`,
+    );
+  }
+}
+
+export async function train(input: unknown, opts: TrainOptions = {}): Promise<TrainSummary> {
+  const config = resolveRunConfig(input);
+  const log = opts.log ?? silentLogger;
+  const backend = await selectBackend(config.backend, log);
+  const dataset = opts.dataset ?? (await createDataset(config.dataset));
+  checkShape(config, dataset);
+
+  const model = buildModel(config);
+  const optimizers = Array.from({ length: model.groups }, (_, g) => {
+    const o = config.optimizer;
+    return new AdamW(model.params.list(model.groups === 1 ? undefined : g), { beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay });
+  });
+  const state: TrainingState = { config, model, optimizers, step: 0, stage: 0, maskRng: Prng.fromSeed(config.seed, 'mask'), backend: backend.name };
+  try {
+    if (opts.resumeFrom) {
+      const r = restoreState(state, opts.resumeFrom);
+      state.step = r.step;
+      state.stage = r.stage;
+      state.maskRng = Prng.fromState(r.maskRngState);
+      log.info({ step: r.step }, 'resumed from checkpoint');
+    }
+    return await runLoop(state, dataset, backend, opts, log);
+  } finally {
+    optimizers.forEach((o) => o.dispose());
+    model.dispose();
+  }
+}
+
+async function runLoop(state: TrainingState, dataset: ClipDataset, backend: BackendInfo, opts: TrainOptions, log: Logger): Promise<TrainSummary> {
+  const { config, model } = state;
+  const K = config.blocks;
+  const sequential = config.regime === 'sequential';
+  const totalSteps = sequential ? K * config.steps : config.steps;
+  const metrics = new MetricBuffer(opts.onMetrics);
+  const finalLosses = new Map<number | null, number>();
+  let lastCheckpoint = null as TrainSummary['lastCheckpoint']; // assigned inside checkpoint()
+  const startStep = state.step;
+  const started = performance.now();
+
+  const checkpoint = async (): Promise<void> => {
+    const bytes = saveState(state);
+    const sha256 = sha256Hex(bytes);
+    lastCheckpoint = { step: state.step, sha256 };
+    await metrics.flush(true);
+    await opts.onCheckpoint?.({ step: state.step, bytes, sha256 });
+  };
+
+  const stream = batchStream(dataset, { batchSize: config.batchSize, seed: config.seed, startStep: state.step });
+  let aborted = false;
+  while (state.step < totalSteps) {
+    if (opts.signal?.aborted) {
+      aborted = true;
+      break;
+    }
+    state.stage = sequential ? Math.floor(state.step / config.steps) : 0;
+    const stageStep = sequential ? state.step % config.steps : state.step;
+    const lr = lrAt(stageStep, config.optimizer, config.steps);
+    const batch = stream.next().value;
+    const mask = sampleTubeMask(state.maskRng, config.batchSize, model.grid, config.model.maskRatio);
+    const clips = tf.tensor5d(batch.clips, batch.shape);
+    const inputs = model.maskedInputs(clips, mask);
+    clips.dispose();
+    let result;
+    try {
+      result = trainStep({ model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 }, inputs);
+    } finally {
+      VideoMae.disposeInputs(inputs);
+    }
+    state.step += 1;
+    for (const l of result.losses) finalLosses.set(l.block, l.value);
+
+    if (state.step % config.logEvery === 0 || state.step === totalSteps) {
+      const wallTime = Date.now() / 1000;
+      const step = state.step;
+      metrics.push(
+        ...result.losses.map((l): MetricPoint => ({ key: 'loss', block: l.block, step, value: l.value, wallTime })),
+        ...result.gradNorms.map((g): MetricPoint => ({ key: 'grad_norm', block: g.block, step, value: g.value, wallTime })),
+        { key: 'lr', block: null, step, value: lr, wallTime },
+      );
+    }
+    state.stage = sequential ? Math.min(K - 1, Math.floor(state.step / config.steps)) : 0; // stage of the next step
+    if ((config.checkpointEvery > 0 && state.step % config.checkpointEvery === 0) || state.step === totalSteps) await checkpoint();
+    else await metrics.flush();
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let heartbeats and aborts run
+  }
+  if (aborted && lastCheckpoint?.step !== state.step && state.step > startStep) await checkpoint();
+  await metrics.flush(true);
+
+  const wallTimeS = (performance.now() - started) / 1000;
+  const summary: TrainSummary = {
+    backend,
+    config,
+    steps: state.step,
+    totalSteps,
+    aborted,
+    finalLosses: [...finalLosses.entries()].map(([block, value]) => ({ block, value })).sort((a, b) => (a.block ?? 0) - (b.block ?? 0)),
+    wallTimeS,
+    stepsPerS: (state.step - startStep) / Math.max(wallTimeS, 1e-9),
+    parameters: parameterCount(config),
+    lastCheckpoint,
+  };
+  log.info({ steps: summary.steps, aborted, wallTimeS, finalLosses: summary.finalLosses }, 'training finished');
+  return summary;
+}

@@ -1,0 +1,47 @@
+/**
+ * Metric points as the agent ships them: series keyed (key, block), block 1-based or null.
+ *
+ *   loss       E2E: block null (the whole model's one loss). Blockwise: block k, decoder k's
+ *              masked-reconstruction MSE.
+ *   grad_norm  pre-clipping global gradient norm, per optimiser group (block k, or null for E2E)
+ *   lr         learning rate used by the step (block null)
+ *
+ * `step` is the 1-based global step (a sequential run numbers its K stages consecutively, so
+ * block k's losses occupy steps (k−1)·S+1 … k·S). `wallTime` is seconds since the Unix epoch.
+ */
+export const METRIC_KEYS = ['loss', 'grad_norm', 'lr'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+export interface MetricPoint {
+  key: MetricKey;
+  block: number | null;
+  step: number;
+  value: number;
+  wallTime: number;
+}
+
+/** Buffers points and hands them out in batches (by count or age), awaiting the consumer. */
+export class MetricBuffer {
+  private points: MetricPoint[] = [];
+  private lastFlush = Date.now();
+
+  constructor(
+    private readonly sink: ((points: MetricPoint[]) => void | Promise<void>) | undefined,
+    private readonly maxPoints = 512,
+    private readonly maxAgeMs = 2000,
+  ) {}
+
+  push(...points: MetricPoint[]): void {
+    this.points.push(...points);
+  }
+
+  /** Flushes when the buffer is full or old; `force` flushes whatever is there. */
+  async flush(force = false): Promise<void> {
+    if (this.points.length === 0) return;
+    if (!force && this.points.length < this.maxPoints && Date.now() - this.lastFlush < this.maxAgeMs) return;
+    const batch = this.points;
+    this.points = [];
+    this.lastFlush = Date.now();
+    await this.sink?.(batch);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * One optimisation step in each regime.
+ *
+ * - E2E: one loss (the decoder on block K), gradients through the whole encoder.
+ * - Simultaneous: one forward pass; block k's output is handed to block k+1 as a fresh leaf
+ *   (it leaves block k's gradient tape), which is the stop-gradient: block k and decoder k
+ *   get gradients from L_k only, and no backward pass runs through earlier blocks.
+ * - Sequential, stage s: blocks < s run forward only (frozen, outside any tape); block s and
+ *   decoder s train on L_s; later blocks are not computed.
+ *
+ * All losses of a step are read together and checked before any parameter changes, so a
+ * non-finite loss throws TrainingDivergedError with the weights of the previous step intact.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Regime } from '../config.js';
+import { TrainingDivergedError } from '../errors.js';
+import type { MaskedInputs, VideoMae } from '../model/mae.js';
+import type { AdamW } from '../optim/adamw.js';
+
+export interface BlockValue {
+  /** 1-based block; null for the E2E loss (the whole model). */
+  block: number | null;
+  value: number;
+}
+
+export interface StepResult {
+  losses: BlockValue[];
+  gradNorms: BlockValue[];
+}
+
+export interface StepContext {
+  model: VideoMae;
+  /** One optimiser per group (K for blockwise, 1 for E2E). */
+  optimizers: AdamW[];
+  regime: Regime;
+  /** 0-based stage (sequential only). */
+  stage: number;
+  lr: number;
+  clipNorm: number | null;
+  /** 1-based global step, for error messages. */
+  step: number;
+}
+
+interface GroupGrads {
+  group: number;
+  loss: tf.Scalar;
+  grads: tf.NamedTensorMap;
+}
+
+/** Gradients of `f` w.r.t. group g's variables, keyed by parameter name. */
+function groupGrads(model: VideoMae, group: number, f: () => tf.Scalar): GroupGrads {
+  const params = model.params.list(model.groups === 1 ? undefined : group);
+  const byVariable = new Map(params.map((p) => [p.variable.name, p.name]));
+  const { value, grads } = tf.variableGrads(f, params.map((p) => p.variable));
+  const named: tf.NamedTensorMap = {};
+  for (const [varName, g] of Object.entries(grads)) named[byVariable.get(varName)!] = g;
+  return { group, loss: value, grads: named };
+}
+
+function forwardPasses(ctx: StepContext, inputs: MaskedInputs): GroupGrads[] {
+  const { model } = ctx;
+  const embed = () => model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
+  if (ctx.regime === 'e2e') {
+    return [groupGrads(model, 0, () => model.forward(inputs))];
+  }
+  const K = model.blocks;
+  const first = ctx.regime === 'sequential' ? ctx.stage : 0;
+  const last = ctx.regime === 'sequential' ? ctx.stage : K - 1;
+  // Frozen prefix (sequential): plain forward, no tape, so no gradient can reach it.
+  let h: tf.Tensor2D | null = first === 0 ? null : tf.tidy(() => {
+    let x = embed();
+    for (let k = 0; k < first; k++) x = model.encodeBlock(k, x, inputs.seq);
+    return x;
+  });
+  const out: GroupGrads[] = [];
+  for (let k = first; k <= last; k++) {
+    const input = h;
+    let next: tf.Tensor2D | null = null;
+    out.push(
+      groupGrads(model, k, () => {
+        const x = model.encodeBlock(k, input ?? embed(), inputs.seq);
+        if (k < last) next = tf.keep(x); // stop-gradient: the next block gets it as a leaf
+        return model.blockLoss(k, x, inputs);
+      }),
+    );
+    input?.dispose();
+    h = next;
+  }
+  return out;
+}
+
+export function trainStep(ctx: StepContext, inputs: MaskedInputs): StepResult {
+  const blockwise = ctx.regime !== 'e2e';
+  const passes = forwardPasses(ctx, inputs);
+  try {
+    const values = tf.tidy(() => tf.stack(passes.map((p) => p.loss)).dataSync());
+    const losses = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
+    for (const l of losses) if (!Number.isFinite(l.value)) throw new TrainingDivergedError(ctx.step, l.block, l.value);
+    const gradNorms = passes.map((p) => ({
+      block: blockwise ? p.group + 1 : null,
+      value: ctx.optimizers[blockwise ? p.group : 0]!.step(p.grads, ctx.lr, ctx.clipNorm),
+    }));
+    return { losses, gradNorms };
+  } finally {
+    for (const p of passes) tf.dispose([p.loss, ...Object.values(p.grads)]);
+  }
+}
