@@ -80,18 +80,24 @@ export function readStoredConfig(file: string): StoredConfig | null {
  * for an instant, and a crash never leaves half a file.
  */
 export function saveLogin(input: { url: string; token?: string | undefined }, file: string): StoredConfig {
-  const parsed = storedConfigSchema.safeParse(input);
-  if (!parsed.success) throw new StratumError('USAGE', `invalid login: ${describeIssues(parsed.error)}`);
+  const data = validateLogin(input);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    fs.writeFileSync(temporary, JSON.stringify(parsed.data, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(temporary, JSON.stringify(data, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     fs.chmodSync(temporary, 0o600); // the umask can only remove bits, but be explicit
     fs.renameSync(temporary, file);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     throw new StratumError('CONFIG_ERROR', `cannot write ${file}: ${(error as Error).message}`);
   }
+  return data;
+}
+
+/** Checks a login without storing it (USAGE error naming the field). */
+export function validateLogin(input: { url: string; token?: string | undefined }): StoredConfig {
+  const parsed = storedConfigSchema.safeParse(input);
+  if (!parsed.success) throw new StratumError('USAGE', `invalid login: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 

@@ -1,0 +1,65 @@
+// `stratum login` stores the API URL and token (0600) after checking them; `stratum whoami`
+// shows which API and identity the other commands would use, and where each came from.
+import type { Command } from 'commander';
+import { createClient } from '../../client.js';
+import { saveLogin, validateLogin } from '../../config.js';
+import { StratumError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { readAll, withExamples } from '../help.js';
+import { toJson } from '../output.js';
+
+interface LoginOptions { url: string; token?: string; tokenStdin?: boolean; verify: boolean; json?: boolean }
+
+export function registerLogin(program: Command, ctx: CliContext): void {
+  withExamples(
+    program
+      .command('login')
+      .description('store the API URL and token in the user config dir (file mode 0600), after checking them')
+      .requiredOption('--url <url>', 'base URL of the Stratum API, e.g. http://localhost:4000')
+      .option('--token <token>', 'API token (stm_…); visible in the process list, prefer --token-stdin')
+      .option('--token-stdin', 'read the token from standard input')
+      .option('--no-verify', 'store without asking the API whether the token works')
+      .option('--json', 'print the result as JSON'),
+    [
+      ['stratum login --url http://localhost:4000 --token stm_…', 'log in'],
+      ['echo "$STRATUM_TOKEN" | stratum login --url https://stratum.lab --token-stdin', 'keep the token out of ps'],
+    ],
+  ).action(async (options: LoginOptions) => {
+    if (options.token && options.tokenStdin) throw new StratumError('USAGE', 'give --token or --token-stdin, not both');
+    const token = options.tokenStdin ? (await readAll(ctx.io.stdin)).trim() : options.token;
+    const file = ctx.configFile;
+    let viewer: { role: string; label: string } | null = null;
+    if (options.verify) {
+      // Validate the shape first (same rules as the stored file) so a typo is a usage error.
+      const checked = validateLogin({ url: options.url, token });
+      viewer = await createClient({ url: checked.url, token: checked.token ?? null, retry: { retries: 1 } }).viewer();
+    }
+    const stored = saveLogin({ url: options.url, token }, file);
+    if (options.json) {
+      ctx.out(toJson({ url: stored.url, file, verified: viewer !== null, role: viewer?.role ?? null, label: viewer?.label ?? null }));
+    } else {
+      const who = viewer ? ` as ${viewer.role} (${viewer.label})` : ' (not verified)';
+      ctx.out(`Logged in to ${stored.url}${who}.\nSaved to ${file} (mode 0600).\n`);
+    }
+  });
+
+  withExamples(
+    program
+      .command('whoami')
+      .description('show the API and identity other commands use, and where each setting came from')
+      .option('--json', 'print the result as JSON'),
+    [
+      ['stratum whoami', 'check the stored login'],
+      ['STRATUM_URL=http://ci-api:4000 STRATUM_TOKEN=stm_… stratum whoami --json', 'check CI settings'],
+    ],
+  ).action(async (options: { json?: boolean }) => {
+    const client = ctx.client();
+    const viewer = await client.viewer();
+    const { source } = ctx.connection();
+    if (options.json) {
+      ctx.out(toJson({ url: client.url, role: viewer.role, label: viewer.label, source }));
+    } else {
+      ctx.out(`${client.url}: ${viewer.role} (${viewer.label})\nurl from ${source.url}, token from ${source.token}${source.url === 'file' || source.token === 'file' ? ` (${ctx.configFile})` : ''}\n`);
+    }
+  });
+}

@@ -1,0 +1,65 @@
+// The `stratum` command tree. Each command lives in its own module under commands/.
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeForError, ExitCode } from '../exit-codes.js';
+import { StratumError } from '../errors.js';
+import { FileValidationError } from '../structured-file.js';
+import { CliContext, type CliIO, type GlobalOptions } from './context.js';
+import { registerLogin } from './commands/login.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
+  const program = new Command();
+  const ctx = new CliContext(io, () => program.opts<GlobalOptions>());
+  program
+    .name('stratum')
+    .description('Stratum from the command line: declare sweeps, follow them, query and export runs, and gate CI on regressions.')
+    .version(VERSION, '-V, --version')
+    .option('--url <url>', 'API base URL (default: $STRATUM_URL, else the stored login)')
+    .option('--token <token>', 'API token (default: $STRATUM_TOKEN, else the stored login)')
+    .addOption(new Option('--timeout <seconds>', 'per-request timeout').default('60'))
+    .option('--no-progress', 'never draw progress bars (they are drawn only on a terminal anyway)')
+    .option('-v, --verbose', 'report retries and other details on stderr')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
+    .addHelpText('after', `
+Configuration: flags, then STRATUM_URL / STRATUM_TOKEN, then the login stored by
+\`stratum login\` ($XDG_CONFIG_HOME/stratum/config.json or ~/.config/stratum/config.json).
+
+Exit codes:
+  0  success; every check rule passed; every watched run succeeded
+  1  a regression was detected, or a watched sweep ended with failed/cancelled runs
+  2  usage or input error (bad flag, invalid sweep file, unknown name), or insufficient data
+  3  the API could not answer: unreachable, token refused, server error, timeout
+`);
+  registerLogin(program, ctx);
+  return { program, ctx };
+}
+
+/** Runs the CLI; resolves to the exit code (the process entry sets process.exitCode). */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const { program, ctx } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed the message (or the help) already.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.OK : ExitCode.USAGE;
+    }
+    if (error instanceof FileValidationError) {
+      io.stderr.write(`stratum: ${error.message}\n`);
+    } else if (error instanceof StratumError) {
+      io.stderr.write(`stratum: ${error.message} [${error.code}]\n`);
+    } else {
+      io.stderr.write(`stratum: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    }
+    return exitCodeForError(error);
+  } finally {
+    await ctx.close();
+  }
+}
