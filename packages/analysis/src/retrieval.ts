@@ -1,0 +1,224 @@
+/**
+ * Retrieval and k-nearest-neighbour classification by cosine similarity, leave-one-out over one
+ * labelled set (every sample queries all the others; same label = relevant).
+ *
+ * Ranking rule (deterministic, label-independent): candidates are ordered by cosine similarity,
+ * descending, ties broken by ascending sample index, i.e. a stable sort of the candidates in
+ * index order (numpy: `np.argsort(-sim, kind='stable')`).
+ *
+ *   AP(q)     = (1/R) Σ_{m=1..R} m / rank_m, rank_m the 1-based rank of q's m-th relevant item,
+ *               R = number of relevant items (the mean of precision at each relevant rank)
+ *   mAP       = mean of AP(q) over queries with at least one relevant item
+ *   hit@k     = share of those queries with a relevant item among the top k
+ * Queries without any relevant item (a label seen once) have no AP; they are left out of mAP
+ * and hit@k and counted in `queriesWithoutRelevant`.
+ */
+import { AnalysisError } from './errors.js';
+import { type Labels, toLabels } from './labels.js';
+import { type Matrix, type MatrixLike, dotRows, gram, normalizeRows, toMatrix } from './matrix.js';
+
+export interface RetrievalOptions {
+  /** Cut-offs for hit@k. Default [1, 5, 10]. */
+  readonly ks?: readonly number[];
+}
+
+export interface RetrievalResult {
+  readonly mAP: number;
+  /** hit@k per requested k. */
+  readonly hitRate: Record<number, number>;
+  /** Queries that entered mAP and hit@k. */
+  readonly queries: number;
+  /** Queries left out because no other sample shares their label. */
+  readonly queriesWithoutRelevant: number;
+}
+
+function checkKs(ks: readonly number[], fn: string): void {
+  for (const k of ks) if (!Number.isInteger(k) || k < 1) throw new AnalysisError(fn, `every k must be a positive integer, got ${k}`);
+}
+
+function prepare(features: MatrixLike, labels: Labels, fn: string): { X: Matrix; y: Int32Array } {
+  const X = toMatrix(features, fn, 'features');
+  const y = toLabels(labels, fn, 'labels');
+  if (y.length !== X.rows) throw new AnalysisError(fn, `features has ${X.rows} rows but labels has ${y.length}`);
+  if (X.rows < 2) throw new AnalysisError(fn, `leave-one-out needs at least 2 samples, got ${X.rows}`);
+  return { X, y };
+}
+
+/** Cosine-similarity retrieval, leave-one-out: mAP and hit@k (see the file comment). */
+export function retrieval(features: MatrixLike, labels: Labels, options: RetrievalOptions = {}): RetrievalResult {
+  const fn = 'retrieval';
+  const ks = options.ks ?? [1, 5, 10];
+  checkKs(ks, fn);
+  const { X, y } = prepare(features, labels, fn);
+  return retrievalFromCosine(gram(normalizeRows(X, fn, 'features')).data, y, ks, fn);
+}
+
+/** `retrieval` from a precomputed n×n cosine-similarity matrix. */
+export function retrievalFromCosine(cosine: Float64Array, y: Int32Array, ks: readonly number[], fn = 'retrieval'): RetrievalResult {
+  const n = y.length;
+  checkKs(ks, fn);
+  const relevant = new Float64Array(n);
+  const irrelevant = new Float64Array(n);
+  let apSum = 0;
+  let queries = 0;
+  let without = 0;
+  const hits = ks.map(() => 0);
+  for (let q = 0; q < n; q++) {
+    const row = q * n;
+    const label = y[q] as number;
+    let nr = 0;
+    let ni = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === q) continue;
+      const s = cosine[row + j] as number;
+      if (y[j] === label) relevant[nr++] = -s; // negated: ascending sort = descending similarity
+      else irrelevant[ni++] = -s;
+    }
+    if (nr === 0) {
+      without++;
+      continue;
+    }
+    const ranks = relevantRanks(relevant.subarray(0, nr), irrelevant.subarray(0, ni), cosine, y, q);
+    let ap = 0;
+    for (let m = 0; m < nr; m++) ap += (m + 1) / (ranks[m] as number);
+    apSum += ap / nr;
+    queries++;
+    const first = ranks[0] as number;
+    ks.forEach((k, i) => {
+      if (first <= k) hits[i] = (hits[i] as number) + 1;
+    });
+  }
+  if (queries === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
+  const hitRate: Record<number, number> = {};
+  ks.forEach((k, i) => (hitRate[k] = (hits[i] as number) / queries));
+  return { mAP: apSum / queries, hitRate, queries, queriesWithoutRelevant: without };
+}
+
+/**
+ * 1-based ranks of the relevant items, ascending. Fast path: sort the (negated) similarities of
+ * the two groups and merge; a tie between a relevant and an irrelevant similarity would need
+ * the index rule, so such queries fall back to an explicit stable ranking.
+ */
+function relevantRanks(rel: Float64Array, irr: Float64Array, cosine: Float64Array, y: Int32Array, q: number): Int32Array {
+  rel.sort();
+  irr.sort();
+  const ranks = new Int32Array(rel.length);
+  let j = 0;
+  for (let m = 0; m < rel.length; m++) {
+    const v = rel[m] as number;
+    while (j < irr.length && (irr[j] as number) < v) j++;
+    if (j < irr.length && irr[j] === v) return explicitRanks(cosine, y, q);
+    ranks[m] = m + 1 + j;
+  }
+  return ranks;
+}
+
+function explicitRanks(cosine: Float64Array, y: Int32Array, q: number): Int32Array {
+  const n = y.length;
+  const row = q * n;
+  const order = Array.from({ length: n }, (_, j) => j).filter((j) => j !== q);
+  order.sort((a, b) => (cosine[row + b] as number) - (cosine[row + a] as number) || a - b);
+  const ranks: number[] = [];
+  order.forEach((j, position) => {
+    if (y[j] === y[q]) ranks.push(position + 1);
+  });
+  return Int32Array.from(ranks);
+}
+
+export interface KnnOptions {
+  /** Neighbours that vote. Default 20 (DINO). */
+  readonly k?: number;
+  /** Vote weight exp(similarity / temperature). Default 0.07 (DINO, InstDisc). */
+  readonly temperature?: number;
+}
+
+/**
+ * Weighted k-NN classifier of Wu et al. (InstDisc) as used by DINO: the k most cosine-similar
+ * training samples vote for their label with weight exp(sim/τ); the label with the largest total
+ * wins (ties → the smaller label). Returns the predicted label of every test sample.
+ */
+export function knnPredict(
+  trainFeatures: MatrixLike,
+  trainLabels: Labels,
+  testFeatures: MatrixLike,
+  options: KnnOptions = {},
+): Int32Array {
+  const fn = 'knnPredict';
+  const { X: train, y } = prepare(trainFeatures, trainLabels, fn);
+  const test = toMatrix(testFeatures, fn, 'testFeatures');
+  if (test.cols !== train.cols) throw new AnalysisError(fn, `testFeatures has ${test.cols} features, trainFeatures has ${train.cols}`);
+  const similarity = dotRows(normalizeRows(test, fn, 'testFeatures'), normalizeRows(train, fn, 'trainFeatures')).data;
+  return knnFromSimilarity(similarity, test.rows, y, -1, options, fn);
+}
+
+/** Leave-one-out weighted k-NN accuracy over one labelled set (each sample classified by the others). */
+export function knnAccuracy(features: MatrixLike, labels: Labels, options: KnnOptions = {}): number {
+  const fn = 'knnAccuracy';
+  const { X, y } = prepare(features, labels, fn);
+  return knnAccuracyFromCosine(gram(normalizeRows(X, fn, 'features')).data, y, options, fn);
+}
+
+/** `knnAccuracy` from a precomputed n×n cosine-similarity matrix. */
+export function knnAccuracyFromCosine(cosine: Float64Array, y: Int32Array, options: KnnOptions = {}, fn = 'knnAccuracy'): number {
+  const predicted = knnFromSimilarity(cosine, y.length, y, 0, options, fn);
+  let hits = 0;
+  for (let i = 0; i < y.length; i++) if (predicted[i] === y[i]) hits++;
+  return hits / y.length;
+}
+
+/**
+ * k-NN votes from similarities [queries, candidates] (row-major). With `selfOffset` 0 the
+ * queries are the candidates themselves and candidate i is skipped for query i.
+ */
+function knnFromSimilarity(
+  similarity: Float64Array,
+  queries: number,
+  y: Int32Array,
+  selfOffset: number,
+  options: KnnOptions,
+  fn: string,
+): Int32Array {
+  const k = options.k ?? 20;
+  const temperature = options.temperature ?? 0.07;
+  if (!Number.isInteger(k) || k < 1) throw new AnalysisError(fn, `k must be a positive integer, got ${k}`);
+  if (!(temperature > 0)) throw new AnalysisError(fn, `temperature must be positive, got ${temperature}`);
+  const n = y.length;
+  const kk = Math.min(k, selfOffset === 0 ? n - 1 : n);
+  const topSim = new Float64Array(kk);
+  const topIdx = new Int32Array(kk);
+  const labels = Int32Array.from(new Set(y)).sort();
+  const slot = new Map<number, number>();
+  labels.forEach((c, i) => slot.set(c, i));
+  const votes = new Float64Array(labels.length);
+  const out = new Int32Array(queries);
+  for (let q = 0; q < queries; q++) {
+    const row = q * n;
+    // Insertion into a descending top-k buffer; scanning j ascending with strict '>' keeps the
+    // lower index first among equal similarities.
+    let filled = 0;
+    for (let j = 0; j < n; j++) {
+      if (selfOffset === 0 && j === q) continue;
+      const s = similarity[row + j] as number;
+      if (filled === kk && s <= (topSim[kk - 1] as number)) continue;
+      let p = filled < kk ? filled++ : kk - 1;
+      while (p > 0 && s > (topSim[p - 1] as number)) {
+        topSim[p] = topSim[p - 1] as number;
+        topIdx[p] = topIdx[p - 1] as number;
+        p--;
+      }
+      topSim[p] = s;
+      topIdx[p] = j;
+    }
+    votes.fill(0);
+    // Subtracting the top similarity before exp keeps the weights finite; the argmax is unchanged.
+    const top = topSim[0] as number;
+    for (let t = 0; t < filled; t++) {
+      const c = slot.get(y[topIdx[t] as number] as number) as number;
+      votes[c] = (votes[c] as number) + Math.exp(((topSim[t] as number) - top) / temperature);
+    }
+    let best = 0;
+    for (let c = 1; c < votes.length; c++) if ((votes[c] as number) > (votes[best] as number)) best = c;
+    out[q] = labels[best] as number;
+  }
+  return out;
+}

@@ -1,0 +1,376 @@
+/**
+ * The evaluation suite the agent runs at checkpoints and at the end of a run: pure over
+ * features already extracted (masking off) from a fixed evaluation set.
+ *
+ * For every depth (block boundary, and layer when given), on its pooled features [N, D]:
+ *   - linear probe accuracy per label family (stratified k-fold CV, mean ± std and per fold),
+ *   - cosine retrieval mAP and hit@k, and weighted k-NN accuracy per label family,
+ *   - geometry: effective rank, participation ratio, isotropy, uniformity, norm and distance stats;
+ * across depths (blocks and layers separately): linear, debiased and RBF CKA matrices and the
+ * consecutive-depth values; and, where token features / attention / occluded features /
+ * reconstruction errors are given, patch diagnostics per depth.
+ *
+ * The report is flat and JSON-serialisable (no typed arrays): `metrics` rows map one-to-one onto
+ * stored evaluation rows {kind, metric, target, block, layer, value, std, folds}; `similarity`
+ * onto similarity matrices; `patches` onto patch diagnostics.
+ */
+import { type AttentionLike, type AttentionDistance, type GridShape, meanAttentionDistance } from './attention.js';
+import { type CKAKind, ckaMatricesFromCentredGrams } from './cka.js';
+import { AnalysisError } from './errors.js';
+import { type NormStatistics, distanceStatisticsFromGrams, normStatistics, spectrumStatistics, uniformityFromCosine } from './geometry.js';
+import { type Labels, toLabels } from './labels.js';
+import { type Matrix, type MatrixLike, centerColumns, gram, normalizeRows, toMatrix } from './matrix.js';
+import { crossValidatedProbe } from './probe/crossValidated.js';
+import type { LogisticModel } from './probe/logistic.js';
+import { knnAccuracyFromCosine, retrievalFromCosine } from './retrieval.js';
+import { mean as meanOf, std as stdOf } from './stats.js';
+import { type TokensLike, meanTokenCosineBatch, occlusionDrop, tokenNormStatistics } from './tokens.js';
+
+/** The features of one depth of the encoder for every clip of the evaluation set. */
+export interface DepthInput {
+  /** 1-based block; for a layer, the block that contains it. */
+  readonly block: number;
+  /** 1-based encoder layer for per-layer features; absent or null for a block boundary. */
+  readonly layer?: number | null;
+  /** Mean-pooled tokens [N clips, D]. */
+  readonly pooled: MatrixLike;
+  /** Token features [clips, tokens, D] of some (or all) clips, for token cosine / norms / token geometry. */
+  readonly tokens?: TokensLike;
+  /** Pooled features [N, D] of the same clips with all but one patch occluded (OccDrop). */
+  readonly occludedPooled?: MatrixLike;
+  /** Attention probabilities [heads, N, N] of the depth's last layer (may be averaged over clips). */
+  readonly attention?: AttentionLike;
+  /** This block's decoder reconstruction error per token position [tokens] (e.g. averaged over clips). */
+  readonly reconstructionError?: ArrayLike<number>;
+}
+
+export interface EvaluationInput {
+  /** Name of the evaluation set, copied into the report. */
+  readonly dataset?: string;
+  readonly depths: readonly DepthInput[];
+  /** Label families: target name → one integer label per clip (e.g. digit, direction, speed). */
+  readonly labels: Readonly<Record<string, Labels>>;
+  /** Token grid (t, h, w) and tubelet size (frames, pixels, pixels): needed for attention distances. */
+  readonly grid?: GridShape;
+  readonly patchSize?: GridShape;
+}
+
+export interface EvaluationOptions {
+  readonly probe?: { readonly C?: number; readonly folds?: number; readonly seed?: number; readonly tolerance?: number };
+  readonly retrieval?: { readonly ks?: readonly number[] };
+  readonly knn?: { readonly k?: number; readonly temperature?: number };
+  readonly cka?: { readonly kinds?: readonly CKAKind[]; readonly threshold?: number };
+  /** Only these label families (default: all). */
+  readonly targets?: readonly string[];
+  /** Skip parts of the suite (all on by default). */
+  readonly probes?: boolean;
+  readonly retrievals?: boolean;
+  readonly geometry?: boolean;
+  readonly similarity?: boolean;
+  readonly patches?: boolean;
+}
+
+export type MetricKind = 'LINEAR_PROBE' | 'KNN_RETRIEVAL' | 'KNN_CLASSIFIER' | 'CONSECUTIVE_CKA' | 'GEOMETRY';
+
+/** One scalar result. */
+export interface MetricRow {
+  readonly kind: MetricKind;
+  /**
+   * LINEAR_PROBE: 'accuracy' (per target) or 'meanAccuracy' (mean over targets, target null);
+   * KNN_RETRIEVAL: 'mAP' or 'hit@k'; KNN_CLASSIFIER: 'accuracy';
+   * CONSECUTIVE_CKA: 'linear' | 'debiased' | 'rbf' between this depth and the next (target null);
+   * GEOMETRY: 'effectiveRank' | 'participationRatio' | 'isotropyRatio' | 'uniformity' | 'normMean' |
+   * 'normStd' | 'meanDistance' | 'stdDistance' | 'meanCosine' (target null).
+   */
+  readonly metric: string;
+  readonly target: string | null;
+  readonly block: number;
+  readonly layer: number | null;
+  readonly value: number;
+  /** Spread over folds (population std) for probes, else null. */
+  readonly std: number | null;
+  /** Per-fold values for probes, else null. */
+  readonly folds: number[] | null;
+}
+
+export type SimilarityKind = 'LINEAR_CKA' | 'DEBIASED_CKA' | 'RBF_CKA';
+
+export interface SimilarityMatrixReport {
+  readonly kind: SimilarityKind;
+  /** Block boundaries or individual layers. */
+  readonly scope: 'BLOCK' | 'LAYER';
+  /** Row/column labels: 'B1', 'B2', … or 'L1', 'L2', …. */
+  readonly labels: string[];
+  readonly blocks: number[];
+  readonly layers: (number | null)[];
+  readonly values: number[][];
+}
+
+export interface PatchDiagnosticsReport {
+  readonly block: number;
+  readonly layer: number | null;
+  /** Mean over clips of the mean pairwise cosine of standardised tokens, and its std over clips. */
+  readonly tokenCosine: { readonly mean: number; readonly std: number; readonly clips: number } | null;
+  readonly tokenNorm: NormStatistics | null;
+  /** Effective rank and participation ratio of all tokens of the given clips as one point cloud. */
+  readonly tokenEffectiveRank: number | null;
+  readonly tokenParticipationRatio: number | null;
+  readonly attentionDistance: AttentionDistance | null;
+  /** OccDrop per target: (Acc_full − Acc_occluded) / Acc_full with the same fold models. */
+  readonly occlusion: Record<string, { readonly accFull: number; readonly accOccluded: number; readonly drop: number }> | null;
+  /** Reconstruction error per token position, in (t, h, w) order. */
+  readonly reconstructionError: { readonly grid: GridShape | null; readonly values: number[] } | null;
+}
+
+export interface EvaluationReport {
+  readonly dataset: string | null;
+  readonly samples: number;
+  readonly depths: { readonly block: number; readonly layer: number | null; readonly label: string; readonly dims: number }[];
+  readonly targets: { readonly name: string; readonly classes: number }[];
+  readonly metrics: MetricRow[];
+  readonly similarity: SimilarityMatrixReport[];
+  readonly patches: PatchDiagnosticsReport[];
+  /** Wall time per section, for budgeting the suite against training time. */
+  readonly timingsMs: Record<string, number>;
+}
+
+const KIND_NAMES: Record<CKAKind, SimilarityKind> = { linear: 'LINEAR_CKA', debiased: 'DEBIASED_CKA', rbf: 'RBF_CKA' };
+
+function depthLabel(block: number, layer: number | null): string {
+  return layer === null ? `B${block}` : `L${layer}`;
+}
+
+/** Runs the evaluation suite (see the file comment). Throws an `AnalysisError` for inconsistent input. */
+export function evaluateRepresentations(input: EvaluationInput, options: EvaluationOptions = {}): EvaluationReport {
+  const fn = 'evaluateRepresentations';
+  const timings: Record<string, number> = { probes: 0, retrieval: 0, geometry: 0, similarity: 0, patches: 0 };
+  const timed = <T>(section: string, work: () => T): T => {
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      timings[section] = (timings[section] as number) + performance.now() - start;
+    }
+  };
+
+  if (input.depths.length === 0) throw new AnalysisError(fn, 'no depths to evaluate');
+  const depths = input.depths.map((d, i) => {
+    if (!Number.isInteger(d.block) || d.block < 1) throw new AnalysisError(fn, `depths[${i}].block must be a positive integer, got ${d.block}`);
+    const layer = d.layer ?? null;
+    if (layer !== null && (!Number.isInteger(layer) || layer < 1)) throw new AnalysisError(fn, `depths[${i}].layer must be a positive integer, got ${layer}`);
+    return { input: d, block: d.block, layer, x: toMatrix(d.pooled, fn, `depths[${i}].pooled`) };
+  });
+  const n = (depths[0] as { x: Matrix }).x.rows;
+  depths.forEach((d, i) => {
+    if (d.x.rows !== n) throw new AnalysisError(fn, `depths[${i}].pooled has ${d.x.rows} clips, depths[0] has ${n}`);
+  });
+  const seen = new Set<string>();
+  for (const d of depths) {
+    const label = depthLabel(d.block, d.layer);
+    if (seen.has(label)) throw new AnalysisError(fn, `depth ${label} is given twice`);
+    seen.add(label);
+  }
+  const targetNames = options.targets ?? Object.keys(input.labels);
+  const targets = targetNames.map((name) => {
+    const raw = input.labels[name];
+    if (!raw) throw new AnalysisError(fn, `unknown target '${name}'`);
+    const y = toLabels(raw, fn, `labels.${name}`);
+    if (y.length !== n) throw new AnalysisError(fn, `labels.${name} has ${y.length} labels for ${n} clips`);
+    const classes = new Set(y).size;
+    if (classes < 2) throw new AnalysisError(fn, `labels.${name} has a single class, so it cannot be probed`);
+    return { name, y, classes };
+  });
+
+  const metrics: MetricRow[] = [];
+  const patches: PatchDiagnosticsReport[] = [];
+  const centredGrams: Float64Array[] = [];
+  const probeOptions = options.probe ?? {};
+  const ks = options.retrieval?.ks ?? [1, 5, 10];
+  // Warm starts: the same target's fold models at the previous depth of the same scope.
+  const previousModels = new Map<string, LogisticModel[]>();
+
+  for (const d of depths) {
+    const { block, layer, x } = d;
+    const row = (kind: MetricKind, metric: string, target: string | null, value: number, spread?: { std: number; folds: number[] }): void => {
+      metrics.push({ kind, metric, target, block, layer, value, std: spread?.std ?? null, folds: spread?.folds ?? null });
+    };
+    const needsCosine = options.retrievals !== false || options.geometry !== false;
+    const cosine = needsCosine ? timed('geometry', () => gram(normalizeRows(x, fn, `${depthLabel(block, layer)} pooled features`)).data) : null;
+    const centred = options.similarity !== false || options.geometry !== false ? timed('similarity', () => gram(centerColumns(x)).data) : null;
+    if (centred) centredGrams.push(centred);
+
+    // Probes (and OccDrop from the same fold models on occluded features).
+    const occlusion: Record<string, { accFull: number; accOccluded: number; drop: number }> = {};
+    if (options.probes !== false) {
+      const occluded = d.input.occludedPooled;
+      timed('probes', () => {
+        const means: number[] = [];
+        for (const t of targets) {
+          const chainKey = `${layer === null ? 'B' : 'L'}:${t.name}`;
+          const result = crossValidatedProbe(x, t.y, {
+            ...probeOptions,
+            ...(previousModels.has(chainKey) ? { initial: previousModels.get(chainKey) } : {}),
+            ...(occluded ? { views: { occluded } } : {}),
+          });
+          previousModels.set(chainKey, result.models);
+          row('LINEAR_PROBE', 'accuracy', t.name, result.mean, { std: result.std, folds: result.folds });
+          means.push(result.mean);
+          const occ = result.views.occluded;
+          if (occ && result.mean > 0) {
+            occlusion[t.name] = { accFull: result.mean, accOccluded: occ.mean, drop: occlusionDrop(result.mean, occ.mean) };
+          }
+        }
+        if (targets.length > 1) row('LINEAR_PROBE', 'meanAccuracy', null, meanOf(means));
+      });
+    }
+
+    if (options.retrievals !== false && cosine) {
+      timed('retrieval', () => {
+        for (const t of targets) {
+          const r = retrievalFromCosine(cosine, t.y, ks, fn);
+          row('KNN_RETRIEVAL', 'mAP', t.name, r.mAP);
+          for (const k of ks) row('KNN_RETRIEVAL', `hit@${k}`, t.name, r.hitRate[k] as number);
+          row('KNN_CLASSIFIER', 'accuracy', t.name, knnAccuracyFromCosine(cosine, t.y, options.knn ?? {}, fn));
+        }
+      });
+    }
+
+    if (options.geometry !== false && cosine && centred) {
+      timed('geometry', () => {
+        const spectrum = spectrumStatistics(x);
+        row('GEOMETRY', 'effectiveRank', null, spectrum.effectiveRank);
+        row('GEOMETRY', 'participationRatio', null, spectrum.participationRatio);
+        row('GEOMETRY', 'isotropyRatio', null, spectrum.isotropyRatio);
+        if (n >= 2) {
+          row('GEOMETRY', 'uniformity', null, uniformityFromCosine(cosine, n));
+          const distances = distanceStatisticsFromGrams(centred, cosine, n);
+          row('GEOMETRY', 'meanDistance', null, distances.meanDistance);
+          row('GEOMETRY', 'stdDistance', null, distances.stdDistance);
+          row('GEOMETRY', 'meanCosine', null, distances.meanCosine);
+        }
+        const norms = normStatistics(x);
+        row('GEOMETRY', 'normMean', null, norms.mean);
+        row('GEOMETRY', 'normStd', null, norms.std);
+      });
+    }
+
+    if (options.patches !== false) {
+      const report = timed('patches', () => patchDiagnostics(d.input, block, layer, occlusion, input.grid, input.patchSize, fn));
+      if (report) patches.push(report);
+    }
+  }
+
+  const similarity: SimilarityMatrixReport[] = [];
+  if (options.similarity !== false) {
+    timed('similarity', () => {
+      for (const scope of ['BLOCK', 'LAYER'] as const) {
+        const members = depths.map((d, i) => ({ d, gram: centredGrams[i] as Float64Array })).filter(({ d }) => (d.layer === null) === (scope === 'BLOCK'));
+        if (members.length < 2) continue;
+        const results = ckaMatricesFromCentredGrams(
+          members.map((m) => m.gram),
+          n,
+          { ...(options.cka?.kinds ? { kinds: options.cka.kinds } : {}), ...(options.cka?.threshold !== undefined ? { threshold: options.cka.threshold } : {}) },
+        );
+        for (const result of results) {
+          similarity.push({
+            kind: KIND_NAMES[result.kind],
+            scope,
+            labels: members.map(({ d }) => depthLabel(d.block, d.layer)),
+            blocks: members.map(({ d }) => d.block),
+            layers: members.map(({ d }) => d.layer),
+            values: result.values,
+          });
+          for (let i = 0; i + 1 < members.length; i++) {
+            const { d } = members[i] as { d: { block: number; layer: number | null } };
+            metrics.push({
+              kind: 'CONSECUTIVE_CKA',
+              metric: result.kind,
+              target: null,
+              block: d.block,
+              layer: d.layer,
+              value: (result.values[i] as number[])[i + 1] as number,
+              std: null,
+              folds: null,
+            });
+          }
+        }
+      }
+    });
+  }
+
+  return {
+    dataset: input.dataset ?? null,
+    samples: n,
+    depths: depths.map((d) => ({ block: d.block, layer: d.layer, label: depthLabel(d.block, d.layer), dims: d.x.cols })),
+    targets: targets.map((t) => ({ name: t.name, classes: t.classes })),
+    metrics,
+    similarity,
+    patches,
+    timingsMs: timings,
+  };
+}
+
+function patchDiagnostics(
+  d: DepthInput,
+  block: number,
+  layer: number | null,
+  occlusion: PatchDiagnosticsReport['occlusion'],
+  grid: GridShape | undefined,
+  patchSize: GridShape | undefined,
+  fn: string,
+): PatchDiagnosticsReport | null {
+  const hasOcclusion = occlusion !== null && Object.keys(occlusion).length > 0;
+  if (!d.tokens && !d.attention && !d.reconstructionError && !hasOcclusion) return null;
+  let tokenCosine: PatchDiagnosticsReport['tokenCosine'] = null;
+  let tokenNorm: NormStatistics | null = null;
+  let tokenEffectiveRank: number | null = null;
+  let tokenParticipationRatio: number | null = null;
+  if (d.tokens) {
+    const cos = meanTokenCosineBatch(d.tokens);
+    tokenCosine = { mean: cos.mean, std: stdOf(cos.perClip), clips: cos.perClip.length };
+    tokenNorm = tokenNormStatistics(d.tokens);
+    const spectrum = spectrumStatistics(tokenCloud(d.tokens));
+    tokenEffectiveRank = spectrum.effectiveRank;
+    tokenParticipationRatio = spectrum.participationRatio;
+  }
+  let attentionDistance: AttentionDistance | null = null;
+  if (d.attention) {
+    if (!grid || !patchSize) throw new AnalysisError(fn, 'attention distances need input.grid and input.patchSize');
+    attentionDistance = meanAttentionDistance(d.attention, grid, patchSize);
+  }
+  let reconstructionError: PatchDiagnosticsReport['reconstructionError'] = null;
+  if (d.reconstructionError) {
+    const values = Array.from(d.reconstructionError);
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new AnalysisError(fn, `reconstructionError[${i}] of ${depthLabel(block, layer)} is ${v}`);
+    });
+    if (grid && values.length !== grid.t * grid.h * grid.w) {
+      throw new AnalysisError(fn, `reconstructionError has ${values.length} positions, the grid has ${grid.t * grid.h * grid.w}`);
+    }
+    reconstructionError = { grid: grid ?? null, values };
+  }
+  return {
+    block,
+    layer,
+    tokenCosine,
+    tokenNorm,
+    tokenEffectiveRank,
+    tokenParticipationRatio,
+    attentionDistance,
+    occlusion: hasOcclusion ? occlusion : null,
+    reconstructionError,
+  };
+}
+
+/** All tokens of all clips as rows of one [clips·tokens, D] matrix. */
+function tokenCloud(tokens: TokensLike): Matrix {
+  if (!Array.isArray(tokens)) {
+    const t = tokens as Exclude<TokensLike, readonly MatrixLike[]>;
+    return toMatrix({ rows: t.clips * t.tokens, cols: t.dim, data: t.data } as MatrixLike, 'evaluateRepresentations', 'tokens');
+  }
+  const mats = (tokens as readonly MatrixLike[]).map((m, i) => toMatrix(m, 'evaluateRepresentations', `tokens[${i}]`));
+  const first = mats[0] as Matrix;
+  const data = new Float64Array(mats.length * first.rows * first.cols);
+  mats.forEach((m, i) => data.set(m.data, i * first.rows * first.cols));
+  return { rows: mats.length * first.rows, cols: first.cols, data };
+}
