@@ -9,7 +9,7 @@ import type { ApiConfig } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { TokenService } from './auth/tokens.js';
 import { PostgresPubSub } from './events/pubsub.js';
-import { LocalArtifactStore } from './common/local-artifact-store.js';
+import { createArtifactStore } from './artifact/select-store.js';
 import type { ArtifactStore } from './common/artifact-store.js';
 import type { AppServices } from './context.js';
 import { createSchema } from './schema.js';
@@ -66,7 +66,7 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
     log,
     pubsub,
     tokens: new TokenService(prisma, tokenPepper(config)),
-    artifacts: options.artifacts ?? new LocalArtifactStore(config.ARTIFACT_DIR ?? path.join(config.STRATUM_DATA_DIR, 'artifacts')),
+    artifacts: options.artifacts ?? (await createArtifactStore(config)),
   };
   const closeDatabase = async () => {
     await pubsub.close();

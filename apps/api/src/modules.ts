@@ -4,12 +4,29 @@ import type { NonEmptyArray } from 'type-graphql';
 import type { Router } from 'express';
 import type { AppServices } from './context.js';
 import { SystemResolver } from './system/system.resolver.js';
+import { AgentResolver } from './agent/agent.resolver.js';
+import { JobResolver } from './job/job.resolver.js';
+import { IngestResolver } from './ingest/ingest.resolver.js';
+import { ReportResolver } from './report/report.resolver.js';
+import { artifactRouter } from './artifact/artifact.router.js';
+import { startReaper } from './reaper/reaper.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [SystemResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  SystemResolver,
+  // The agent protocol (jobs, leases, ingestion, reports) and the dashboard's agent/queue views.
+  AgentResolver,
+  JobResolver,
+  IngestResolver,
+  ReportResolver,
+];
 
 /** Extra HTTP routes mounted on the API's express app (path → router factory). */
-export const routes: Array<{ path: string; router: (app: AppServices) => Router }> = [];
+export const routes: Array<{ path: string; router: (app: AppServices) => Router }> = [
+  { path: '/artifacts', router: artifactRouter },
+];
 
 /** In-process background tasks (started after the server listens; stop() on shutdown). */
-export const backgroundTasks: Array<(app: AppServices) => { stop(): Promise<void> | void }> = [];
+export const backgroundTasks: Array<(app: AppServices) => { stop(): Promise<void> | void }> = [
+  startReaper,
+];

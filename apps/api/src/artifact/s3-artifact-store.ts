@@ -1,0 +1,115 @@
+// Artifacts in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2, …) under
+// <prefix><sha[0:2]>/<sha>. An upload is spooled to a local temp file while hashing, so a body
+// whose digest does not match its name never reaches the bucket; the PutObject then carries the
+// SHA-256 checksum as well, so the store verifies the bytes it received too. Credentials come from
+// the AWS SDK's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, instance roles).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
+import { spoolVerified } from './spool.js';
+
+/** The part of S3Client this store uses (a fake in unit tests). */
+export interface S3Sender {
+  send(command: HeadObjectCommand | PutObjectCommand | GetObjectCommand): Promise<unknown>;
+}
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix, e.g. "artifacts/" (a trailing slash is added when missing; "" for the bucket root). */
+  prefix: string;
+  region: string;
+  /** For S3-compatible services; implies path-style addressing. */
+  endpoint?: string | undefined;
+  /** Where uploads are spooled while being verified (default: the OS temp dir). */
+  spoolDir?: string;
+  client?: S3Sender;
+}
+
+export function normalisePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+/** The object key of an artifact: fanned out by the first two hex digits, like the local store. */
+export function s3KeyFor(prefix: string, sha256: string): string {
+  return `${normalisePrefix(prefix)}${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** S3's x-amz-checksum-sha256 is the base64 of the raw digest; our names are hex. */
+export function checksumOf(sha256: string): string {
+  return Buffer.from(sha256, 'hex').toString('base64');
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+export class S3ArtifactStore implements ArtifactStore {
+  readonly location: string;
+  private readonly client: S3Sender;
+  private readonly spoolDir: string;
+
+  constructor(private readonly options: S3StoreOptions) {
+    this.location = `s3://${options.bucket}/${normalisePrefix(options.prefix)}`;
+    this.spoolDir = options.spoolDir ?? path.join(os.tmpdir(), 'stratum-artifact-spool');
+    this.client = options.client ?? new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+    });
+  }
+
+  private key(sha256: string): string {
+    return s3KeyFor(this.options.prefix, sha256);
+  }
+
+  uriOf(sha256: string): string {
+    return `s3://${this.options.bucket}/${this.key(sha256)}`;
+  }
+
+  async has(sha256: string): Promise<ArtifactInfo | null> {
+    try {
+      const head = (await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }))) as { ContentLength?: number };
+      return { sha256, bytes: head.ContentLength ?? 0, uri: this.uriOf(sha256) };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async put(sha256: string, body: Readable, maxBytes: number): Promise<ArtifactInfo & { created: boolean }> {
+    const existing = await this.has(sha256);
+    if (existing) {
+      body.resume(); // content-addressed: the same name is the same bytes
+      return { ...existing, created: false };
+    }
+    const spooled = await spoolVerified(body, sha256, maxBytes, this.spoolDir);
+    try {
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: this.key(sha256),
+        Body: fs.createReadStream(spooled.file),
+        ContentLength: spooled.bytes,
+        ContentType: 'application/octet-stream',
+        ChecksumSHA256: checksumOf(sha256),
+      }));
+      return { sha256, bytes: spooled.bytes, uri: this.uriOf(sha256), created: true };
+    } finally {
+      await spooled.remove();
+    }
+  }
+
+  async get(sha256: string): Promise<{ body: Readable; bytes: number } | null> {
+    try {
+      const object = (await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }))) as { Body?: Readable; ContentLength?: number };
+      if (!object.Body) return null;
+      return { body: object.Body, bytes: object.ContentLength ?? 0 };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+}

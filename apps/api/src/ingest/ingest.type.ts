@@ -1,0 +1,8 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'What a logMetrics call stored. accepted + duplicates = points sent.' })
+export class LogMetricsResult {
+  @Field(() => String) batchId!: string;
+  @Field(() => Int, { description: 'Points stored by this call.' }) accepted!: number;
+  @Field(() => Int, { description: 'Points already stored (a replay) or repeated within the batch: ignored, not errors.' }) duplicates!: number;
+}

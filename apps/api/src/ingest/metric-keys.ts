@@ -1,0 +1,46 @@
+// Metric key names → ids. Keys are a small, append-only dictionary, so each process caches
+// them: the hot path only touches the database for names it has never seen.
+import type pg from 'pg';
+
+const caches = new WeakMap<pg.Pool, Map<string, number>>();
+
+function cacheFor(pool: pg.Pool): Map<string, number> {
+  let cache = caches.get(pool);
+  if (!cache) {
+    cache = new Map();
+    caches.set(pool, cache);
+  }
+  return cache;
+}
+
+const UPSERT_KEYS = `
+WITH wanted AS (SELECT DISTINCT n AS name FROM unnest($1::text[]) AS n),
+inserted AS (
+  INSERT INTO metric_keys (name)
+  SELECT w.name FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM metric_keys k WHERE k.name = w.name)
+  ON CONFLICT (name) DO NOTHING
+  RETURNING id, name
+)
+SELECT id, name FROM inserted
+UNION ALL
+SELECT k.id, k.name FROM metric_keys k JOIN wanted w ON w.name = k.name`;
+
+/** Ids for `names` (in order), creating missing keys. */
+export async function resolveMetricKeys(pool: pg.Pool, names: readonly string[]): Promise<number[]> {
+  const cache = cacheFor(pool);
+  let missing = names.filter((name) => !cache.has(name));
+  // A key committed by a concurrent caller after this statement's snapshot is neither inserted
+  // nor seen; asking again finds it.
+  for (let round = 0; missing.length > 0 && round < 3; round++) {
+    const { rows } = await pool.query<{ id: number; name: string }>({ name: 'stratum_upsert_metric_keys', text: UPSERT_KEYS, values: [missing] });
+    for (const row of rows) cache.set(row.name, row.id);
+    missing = missing.filter((name) => !cache.has(name));
+  }
+  if (missing.length > 0) throw new Error(`could not resolve metric keys: ${missing.slice(0, 5).join(', ')}`);
+  return names.map((name) => cache.get(name) as number);
+}
+
+/** Forget cached ids (after a foreign-key failure: the dictionary was reset underneath us). */
+export function forgetMetricKeys(pool: pg.Pool): void {
+  caches.delete(pool);
+}

@@ -1,0 +1,20 @@
+// Status-change events for subscriptions (the dashboard's live queue and run views). Published
+// after commit, so a subscriber that reacts by reading sees the new state.
+import type { AppServices } from '../context.js';
+import { Topics } from '../events/pubsub.js';
+
+export interface StatusChange {
+  jobId: string;
+  runId: string;
+  sweepId: string | null;
+  jobStatus: string;
+  /** The run's new status, or null when the run did not change (COMPARE jobs leave it alone). */
+  runStatus: string | null;
+}
+
+export function publishStatusChange(app: AppServices, change: StatusChange): void {
+  app.pubsub.publish(Topics.queue, { jobId: change.jobId, runId: change.runId, status: change.jobStatus });
+  if (change.runStatus !== null) {
+    app.pubsub.publish(Topics.runStatus, { runId: change.runId, sweepId: change.sweepId, status: change.runStatus });
+  }
+}

@@ -1,0 +1,55 @@
+// What a job operation changed: returned to the caller and published to subscribers.
+import type { AppServices } from '../context.js';
+import { publishStatusChange } from './events.js';
+
+export interface TransitionRow {
+  id: string;
+  run_id: string;
+  sweep_id: string | null;
+  job_status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  run_status: string | null;
+  attempts: number;
+  max_attempts: number;
+  not_before: Date;
+  last_error: string | null;
+}
+
+export interface Transition {
+  jobId: string;
+  runId: string;
+  sweepId: string | null;
+  status: TransitionRow['job_status'];
+  /** The run's new status; null when the run was left alone (COMPARE jobs). */
+  runStatus: string | null;
+  attempts: number;
+  maxAttempts: number;
+  notBefore: Date;
+  lastError: string | null;
+}
+
+/**
+ * The tail every status-changing statement shares: `j` is the updated jobs row, `run_update`
+ * the updated run (TRAIN jobs only).
+ */
+export const TRANSITION_SELECT = `
+SELECT j.id, j.run_id, coalesce(ru.sweep_id, r.sweep_id) AS sweep_id, j.status::text AS job_status, ru.status::text AS run_status,
+       j.attempts, j.max_attempts, j.not_before, j.last_error
+FROM j
+JOIN runs r ON r.id = j.run_id
+LEFT JOIN run_update ru ON ru.id = j.run_id`;
+
+export function toTransition(app: AppServices, row: TransitionRow): Transition {
+  const transition: Transition = {
+    jobId: row.id,
+    runId: row.run_id,
+    sweepId: row.sweep_id,
+    status: row.job_status,
+    runStatus: row.run_status,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    notBefore: row.not_before,
+    lastError: row.last_error,
+  };
+  publishStatusChange(app, { jobId: row.id, runId: row.run_id, sweepId: row.sweep_id, jobStatus: row.job_status, runStatus: row.run_status });
+  return transition;
+}
