@@ -27,6 +27,10 @@ export class CliContext {
 
   constructor(readonly io: CliIO, private readonly globals: () => GlobalOptions) {}
 
+  globalOptions(): GlobalOptions {
+    return this.globals();
+  }
+
   get env(): Env {
     return this.io.env;
   }

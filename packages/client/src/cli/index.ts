@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `stratum` CLI (node dist/cli/index.js …, or the bin shim).
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { run } from './program.js';
 
@@ -7,6 +8,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   return run(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main();
+/** True when node was started on this file (directly or through a symlink), not when imported. */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(fs.realpathSync(script)).href;
+  } catch {
+    return false;
+  }
 }
+
+if (isEntry()) process.exitCode = await main();

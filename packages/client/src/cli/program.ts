@@ -20,6 +20,7 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     .addOption(new Option('--timeout <seconds>', 'per-request timeout').default('60'))
     .option('--no-progress', 'never draw progress bars (they are drawn only on a terminal anyway)')
     .option('-v, --verbose', 'report retries and other details on stderr')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .showHelpAfterError('(add --help for usage and examples)')
     .configureOutput({

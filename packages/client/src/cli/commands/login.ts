@@ -8,16 +8,14 @@ import type { CliContext } from '../context.js';
 import { readAll, withExamples } from '../help.js';
 import { toJson } from '../output.js';
 
-interface LoginOptions { url: string; token?: string; tokenStdin?: boolean; verify: boolean; json?: boolean }
+interface LoginOptions { tokenStdin?: boolean; verify: boolean; json?: boolean }
 
 export function registerLogin(program: Command, ctx: CliContext): void {
   withExamples(
     program
       .command('login')
-      .description('store the API URL and token in the user config dir (file mode 0600), after checking them')
-      .requiredOption('--url <url>', 'base URL of the Stratum API, e.g. http://localhost:4000')
-      .option('--token <token>', 'API token (stm_…); visible in the process list, prefer --token-stdin')
-      .option('--token-stdin', 'read the token from standard input')
+      .description('store the API URL (--url) and token (--token or --token-stdin) in the user config dir (file mode 0600), after checking them')
+      .option('--token-stdin', 'read the token from standard input (a --token argument is visible in the process list)')
       .option('--no-verify', 'store without asking the API whether the token works')
       .option('--json', 'print the result as JSON'),
     [
@@ -25,16 +23,18 @@ export function registerLogin(program: Command, ctx: CliContext): void {
       ['echo "$STRATUM_TOKEN" | stratum login --url https://stratum.lab --token-stdin', 'keep the token out of ps'],
     ],
   ).action(async (options: LoginOptions) => {
-    if (options.token && options.tokenStdin) throw new StratumError('USAGE', 'give --token or --token-stdin, not both');
-    const token = options.tokenStdin ? (await readAll(ctx.io.stdin)).trim() : options.token;
+    const { url, token: tokenFlag } = ctx.globalOptions();
+    if (!url) throw new StratumError('USAGE', 'login needs --url <url> (the API base URL, e.g. http://localhost:4000)');
+    if (tokenFlag && options.tokenStdin) throw new StratumError('USAGE', 'give --token or --token-stdin, not both');
+    const token = options.tokenStdin ? (await readAll(ctx.io.stdin)).trim() : tokenFlag;
     const file = ctx.configFile;
     let viewer: { role: string; label: string } | null = null;
     if (options.verify) {
       // Validate the shape first (same rules as the stored file) so a typo is a usage error.
-      const checked = validateLogin({ url: options.url, token });
+      const checked = validateLogin({ url, token });
       viewer = await createClient({ url: checked.url, token: checked.token ?? null, retry: { retries: 1 } }).viewer();
     }
-    const stored = saveLogin({ url: options.url, token }, file);
+    const stored = saveLogin({ url, token }, file);
     if (options.json) {
       ctx.out(toJson({ url: stored.url, file, verified: viewer !== null, role: viewer?.role ?? null, label: viewer?.label ?? null }));
     } else {
