@@ -56,6 +56,12 @@ function reasonOf(e: unknown): string {
 /** Creates `name`'s backend ourselves so that a failure comes back as an error with its cause. */
 async function activate(name: string): Promise<void> {
   if (tf.getBackend() === name) return;
+  const registry = (tf.engine() as unknown as { registry: Record<string, tf.KernelBackend | undefined> }).registry;
+  if (registry[name]) {
+    // initialised before (e.g. wasm → cpu → wasm): switch back to the live instance
+    if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") failed`);
+    return;
+  }
   const factory = tf.findBackendFactory(name);
   if (!factory) throw new Error(`tfjs has no "${name}" backend registered`);
   let instance: tf.KernelBackend;

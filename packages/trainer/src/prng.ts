@@ -55,7 +55,7 @@ export class Prng {
   }
 
   getState(): PrngState {
-    return [this.s0, this.s1, this.s2, this.s3];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   nextUint32(): number {

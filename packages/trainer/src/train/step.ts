@@ -41,7 +41,9 @@ export interface StepContext {
   step: number;
 }
 
-interface GroupGrads {
+/** One optimiser group's loss and gradients (keyed by parameter name); caller disposes. */
+export interface GroupGrads {
+  /** 0-based group (= block index in blockwise regimes; 0 for E2E). */
   group: number;
   loss: tf.Scalar;
   grads: tf.NamedTensorMap;
@@ -57,15 +59,15 @@ function groupGrads(model: VideoMae, group: number, f: () => tf.Scalar): GroupGr
   return { group, loss: value, grads: named };
 }
 
-function forwardPasses(ctx: StepContext, inputs: MaskedInputs): GroupGrads[] {
-  const { model } = ctx;
+/** The losses and gradients one step of `regime` (at `stage`, if sequential) computes. */
+export function regimeGradients(model: VideoMae, regime: Regime, stage: number, inputs: MaskedInputs): GroupGrads[] {
   const embed = () => model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
-  if (ctx.regime === 'e2e') {
+  if (regime === 'e2e') {
     return [groupGrads(model, 0, () => model.forward(inputs))];
   }
   const K = model.blocks;
-  const first = ctx.regime === 'sequential' ? ctx.stage : 0;
-  const last = ctx.regime === 'sequential' ? ctx.stage : K - 1;
+  const first = regime === 'sequential' ? stage : 0;
+  const last = regime === 'sequential' ? stage : K - 1;
   // Frozen prefix (sequential): plain forward, no tape, so no gradient can reach it.
   let h: tf.Tensor2D | null = first === 0 ? null : tf.tidy(() => {
     let x = embed();
@@ -91,7 +93,7 @@ function forwardPasses(ctx: StepContext, inputs: MaskedInputs): GroupGrads[] {
 
 export function trainStep(ctx: StepContext, inputs: MaskedInputs): StepResult {
   const blockwise = ctx.regime !== 'e2e';
-  const passes = forwardPasses(ctx, inputs);
+  const passes = regimeGradients(ctx.model, ctx.regime, ctx.stage, inputs);
   try {
     const values = tf.tidy(() => tf.stack(passes.map((p) => p.loss)).dataSync());
     const losses = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));

@@ -1,0 +1,114 @@
+import { batchOf } from '@stratum/datasets';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../src/backend.js';
+import { CHECKPOINT_MAGIC, decodeCheckpoint, encodeCheckpoint, sha256Hex } from '../src/checkpoint.js';
+import { embed, reconstructionError } from '../src/embed.js';
+import { CheckpointError } from '../src/errors.js';
+import { train } from '../src/train/loop.js';
+import { maxAbsDiff, toyConfig, toyDataset } from './helpers.js';
+
+const data = toyDataset(6);
+let e2eCheckpoint: Uint8Array;
+let blockwiseCheckpoint: Uint8Array;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  const last = async (regime: 'e2e' | 'simultaneous') => {
+    let bytes: Uint8Array | undefined;
+    await train(toyConfig({ regime, blocks: 2, steps: 2 }), { dataset: data, onCheckpoint: (c) => void (bytes = c.bytes) });
+    return bytes!;
+  };
+  e2eCheckpoint = await last('e2e');
+  blockwiseCheckpoint = await last('simultaneous');
+});
+
+describe('embed', () => {
+  it('returns pooled and token features at every block boundary and layer', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4]);
+    const out = await embed(e2eCheckpoint, clips, { layers: true, batchSize: 2 });
+    expect(out.grid).toEqual([2, 4, 4]);
+    expect(out.blocks.map((b) => [b.block, b.layer])).toEqual([[1, null], [2, null]]);
+    expect(out.layers!.map((l) => [l.block, l.layer])).toEqual([[1, 1], [1, 2], [2, 3], [2, 4]]);
+    for (const f of [...out.blocks, ...out.layers!]) {
+      expect(f.pooledShape).toEqual([5, 16]);
+      expect(f.tokenShape).toEqual([5, 32, 16]);
+      expect(f.tokens.length).toBe(5 * 32 * 16);
+      // pooled = mean over the 32 tokens
+      const n = 3, d = 7;
+      let s = 0;
+      for (let t = 0; t < 32; t++) s += f.tokens[(n * 32 + t) * 16 + d]!;
+      expect(f.pooled[n * 16 + d]).toBeCloseTo(s / 32, 5);
+    }
+    // block boundaries are the outputs of the block's last layer; block K includes the final norm
+    expect(maxAbsDiff(out.blocks[0]!.tokens, out.layers![1]!.tokens)).toBe(0);
+    expect(maxAbsDiff(out.blocks[1]!.tokens, out.layers![3]!.tokens)).toBe(0);
+    // final LayerNorm (ones/zeros init, 2 steps of training): tokens have ≈ zero mean over features
+    const tok = out.blocks[1]!.tokens.subarray(0, 16);
+    expect(Math.abs(tok.reduce((a, b) => a + b, 0) / 16)).toBeLessThan(0.05);
+  });
+
+  it('does not depend on how clips are batched, and can skip token features', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4, 5]);
+    const a = await embed(blockwiseCheckpoint, clips, { batchSize: 6 });
+    const b = await embed(blockwiseCheckpoint, clips, { batchSize: 4, tokens: false });
+    expect(maxAbsDiff(a.blocks[1]!.pooled, b.blocks[1]!.pooled)).toBeLessThan(1e-6);
+    expect(b.blocks[0]!.tokens.length).toBe(0);
+  });
+
+  it('rejects clips of the wrong shape', async () => {
+    const clips = batchOf(data, [0]);
+    await expect(embed(e2eCheckpoint, { clips: clips.clips, shape: [1, 4, 8, 4, 2] })).rejects.toThrow(/model expects 4×8×8×1/);
+  });
+});
+
+describe('reconstructionError', () => {
+  it('maps each decoder’s error to token positions', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4, 5]);
+    const e2e = await reconstructionError(e2eCheckpoint, clips, { seed: 1 });
+    expect(e2e.map((m) => m.block)).toEqual([null]);
+    const blockwise = await reconstructionError(blockwiseCheckpoint, clips, { seed: 1 });
+    expect(blockwise.map((m) => m.block)).toEqual([1, 2]);
+    for (const m of [...e2e, ...blockwise]) {
+      expect(m.grid).toEqual([2, 4, 4]);
+      expect(m.error.length).toBe(32);
+      const total = m.count.reduce((a, b) => a + b, 0);
+      expect(total).toBe(6 * 24); // 24 masked tokens per clip
+      let weighted = 0;
+      m.error.forEach((e, i) => (weighted += m.count[i]! > 0 ? e * m.count[i]! : 0));
+      expect(weighted / total).toBeCloseTo(m.meanError, 4);
+      m.count.forEach((c, i) => expect(Number.isNaN(m.error[i]!)).toBe(c === 0));
+    }
+  });
+});
+
+describe('checkpoint format', () => {
+  it('lays out magic, header length, JSON header and float32 blobs as documented', () => {
+    const bytes = encodeCheckpoint(
+      { config: toyConfig(), step: 3, stage: 0, rng: { mask: [1, 2, 3, 4] }, optimizers: [{ group: 0, t: 3 }], backend: 'wasm' },
+      [
+        { name: 'param/a', shape: [2], values: Float32Array.from([1.5, -2]) },
+        { name: 'param/b', shape: [1, 1], values: Float32Array.from([0.25]) },
+      ],
+    );
+    expect(Buffer.from(bytes.subarray(0, 8)).toString('latin1')).toBe(CHECKPOINT_MAGIC);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const h = view.getUint32(8, true);
+    expect((12 + h) % 8).toBe(0);
+    const header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + h)).toString('utf8'));
+    expect(header.tensors).toEqual([
+      { name: 'param/a', shape: [2], offset: 0, length: 2 },
+      { name: 'param/b', shape: [1, 1], offset: 8, length: 1 },
+    ]);
+    expect([view.getFloat32(12 + h, true), view.getFloat32(12 + h + 4, true), view.getFloat32(12 + h + 8, true)]).toEqual([1.5, -2, 0.25]);
+    expect(bytes.length).toBe(12 + h + 12);
+    const back = decodeCheckpoint(bytes);
+    expect(Array.from(back.tensors.get('param/a')!.values)).toEqual([1.5, -2]);
+    expect(back.header).toMatchObject({ step: 3, rng: { mask: [1, 2, 3, 4] } });
+    expect(sha256Hex(bytes)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects foreign or truncated bytes', () => {
+    expect(() => decodeCheckpoint(new Uint8Array(20))).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(e2eCheckpoint.subarray(0, e2eCheckpoint.length - 4))).toThrow(/truncated/);
+  });
+});

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs';
+import { InMemoryDataset } from '@stratum/datasets';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../src/backend.js';
+import { decodeCheckpoint } from '../src/checkpoint.js';
+import { resolveRunConfig, type RunConfig } from '../src/config.js';
+import { CheckpointError, TrainingDivergedError } from '../src/errors.js';
+import { train, type CheckpointEvent, type TrainOptions } from '../src/train/loop.js';
+import type { MetricPoint } from '../src/train/metrics.js';
+import { TOY_MODEL, toyConfig, toyDataset } from './helpers.js';
+
+const data = toyDataset(16);
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+interface Recorded {
+  points: MetricPoint[];
+  checkpoints: CheckpointEvent[];
+  losses: (block: number | null) => number[];
+}
+
+async function record(config: RunConfig, opts: TrainOptions = {}): Promise<Recorded & { summary: Awaited<ReturnType<typeof train>> }> {
+  const points: MetricPoint[] = [];
+  const checkpoints: CheckpointEvent[] = [];
+  const summary = await train(config, {
+    dataset: data,
+    ...opts,
+    onMetrics: (p) => void points.push(...p),
+    onCheckpoint: async (c) => {
+      checkpoints.push(c);
+      await opts.onCheckpoint?.(c);
+    },
+  });
+  const losses = (block: number | null) => points.filter((p) => p.key === 'loss' && p.block === block).map((p) => p.value);
+  return { points, checkpoints, losses, summary };
+}
+
+describe('learning', () => {
+  it('reduces the reconstruction loss on Moving MNIST within a few seconds', async () => {
+    const config = resolveRunConfig({
+      preset: 'nano',
+      model: { frames: 4, height: 16, width: 16, tubelet: [2, 4, 4], embedDim: 32, depth: 2, heads: 2, decoderDim: 32, decoderDepth: 1, decoderHeads: 2, maskRatio: 0.75 },
+      dataset: { name: 'moving-mnist', count: 256, frames: 4, size: 16, digitSize: 10, seed: 3 },
+      steps: 60,
+      batchSize: 16,
+      optimizer: { lr: 3e-3, warmupSteps: 5 },
+      backend: 'wasm',
+      checkpointEvery: 0,
+    });
+    const points: MetricPoint[] = [];
+    const summary = await train(config, { onMetrics: (p) => void points.push(...p) });
+    const loss = points.filter((p) => p.key === 'loss').map((p) => p.value);
+    expect(loss.length).toBe(60);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const first = mean(loss.slice(0, 5));
+    const last = mean(loss.slice(-10));
+    expect(last).toBeLessThan(0.7 * first);
+    expect(summary.finalLosses).toEqual([{ block: null, value: loss[59] }]);
+    expect(summary.backend.name).toBe('wasm');
+  }, 30_000);
+});
+
+describe('metrics', () => {
+  it('E2E reports one loss (block null), its grad norm and the lr every step', async () => {
+    const r = await record(toyConfig({ steps: 3 }));
+    expect(r.points.map((p) => `${p.step}:${p.key}:${p.block}`)).toEqual(
+      [1, 2, 3].flatMap((s) => [`${s}:loss:null`, `${s}:grad_norm:null`, `${s}:lr:null`]),
+    );
+    expect(r.points.every((p) => Number.isFinite(p.value) && p.wallTime > 1.6e9)).toBe(true);
+    expect(r.summary).toMatchObject({ steps: 3, totalSteps: 3, aborted: false });
+  });
+
+  it('blockwise reports per-block losses and grad norms with 1-based blocks', async () => {
+    const r = await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 2, logEvery: 2 }));
+    expect(r.points.map((p) => `${p.step}:${p.key}:${p.block}`)).toEqual(['2:loss:1', '2:loss:2', '2:grad_norm:1', '2:grad_norm:2', '2:lr:null']);
+    expect(r.summary.finalLosses.map((l) => l.block)).toEqual([1, 2]);
+  });
+});
+
+describe('determinism and resume', () => {
+  it('gives identical loss curves and checkpoint bytes for the same config and seed', async () => {
+    const config = toyConfig({ regime: 'simultaneous', blocks: 2, steps: 5 });
+    const a = await record(config);
+    const b = await record(config);
+    const c = await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 5, seed: 1 }));
+    expect(a.losses(1)).toEqual(b.losses(1));
+    expect(a.losses(2)).toEqual(b.losses(2));
+    expect(a.checkpoints.at(-1)!.sha256).toBe(b.checkpoints.at(-1)!.sha256);
+    expect(a.losses(1)).not.toEqual(c.losses(1));
+  });
+
+  it.each([
+    ['e2e', 1, 8, 4],
+    ['sequential', 2, 4, 3], // resumes mid-stage 1 and crosses into stage 2
+  ] as const)('%s: resuming from a checkpoint continues the exact loss curve', async (regime, blocks, steps, at) => {
+    const config = toyConfig({ regime, blocks, steps, checkpointEvery: at });
+    const straight = await record(config);
+    const ckpt = straight.checkpoints.find((c) => c.step === at)!;
+    expect(decodeCheckpoint(ckpt.bytes).header.step).toBe(at);
+    const resumed = await record(config, { resumeFrom: ckpt.bytes });
+    const tail = (r: Recorded) => r.points.filter((p) => p.key === 'loss' && p.step > at).map((p) => [p.step, p.block, p.value]);
+    expect(tail(resumed)).toEqual(tail(straight));
+    expect(resumed.points[0]!.step).toBe(at + 1);
+    expect(resumed.checkpoints.at(-1)!.sha256).toBe(straight.checkpoints.at(-1)!.sha256);
+  });
+
+  it('refuses to resume into a different run', async () => {
+    const first = await record(toyConfig({ steps: 2 }));
+    await expect(train(toyConfig({ steps: 2, seed: 9 }), { dataset: data, resumeFrom: first.checkpoints[0]!.bytes })).rejects.toThrow(CheckpointError);
+  });
+});
+
+describe('resources and control', () => {
+  it('keeps the tensor count flat across steps and frees everything at the end', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 5, checkpointEvery: 1 }), {
+      onCheckpoint: () => void counts.push(tf.memory().numTensors),
+    });
+    expect(counts.length).toBe(5);
+    expect(new Set(counts).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops at a step boundary when aborted, with a checkpoint to resume from', async () => {
+    const controller = new AbortController();
+    const r = await record(toyConfig({ steps: 20, checkpointEvery: 1 }), {
+      signal: controller.signal,
+      onCheckpoint: (c) => void (c.step === 2 && controller.abort()),
+    });
+    expect(r.summary).toMatchObject({ aborted: true, steps: 2, totalSteps: 20, lastCheckpoint: { step: 2 } });
+    expect(r.losses(null).length).toBe(2);
+  });
+
+  it('fails loudly on a non-finite loss, naming the step', async () => {
+    const clip = new Float32Array(4 * 8 * 8).fill(0.5);
+    clip[17] = Number.NaN;
+    const bad = new InMemoryDataset('nan', data.shape, [], [0, 1], [{ clip, labels: {} }]);
+    const err = await train(toyConfig({ steps: 3, batchSize: 1 }), { dataset: bad }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect(err).toMatchObject({ step: 1, block: null });
+    const blockwise = await train(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 3, batchSize: 1 }), { dataset: bad }).catch((e: unknown) => e);
+    expect(blockwise).toMatchObject({ name: 'TrainingDivergedError', step: 1, block: 1 });
+  });
+
+  it('rejects a dataset whose clips do not fit the model', async () => {
+    await expect(train(toyConfig({ model: { ...TOY_MODEL, frames: 8 } }), { dataset: data })).rejects.toThrow(/model expects 8×8×8×1/);
+  });
+});
