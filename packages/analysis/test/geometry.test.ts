@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import {
+  covarianceEigenvalues,
+  distanceStatistics,
+  effectiveRank,
+  isotropyRatio,
+  normStatistics,
+  participationRatio,
+  spectrumStatistics,
+  symmetricEigenvalues,
+  uniformity,
+} from '../src/index.js';
+import { centre, mul, randomMatrix, transposeArrays } from './helpers.js';
+
+describe('covariance spectrum summaries', () => {
+  it('isotropic data: effective rank = participation ratio = d, isotropy 1', () => {
+    // Rows ±e_i: mean 0, covariance 2/(2d − 1)·I exactly.
+    const d = 6;
+    const x = [...Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => (i === j ? 1 : 0))), ...Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => (i === j ? -1 : 0)))];
+    expect(effectiveRank(x)).toBeCloseTo(d, 12);
+    expect(participationRatio(x)).toBeCloseTo(d, 12);
+    expect(isotropyRatio(x)).toBeCloseTo(1, 12);
+    expect(covarianceEigenvalues(x)[0]).toBeCloseTo(2 / (2 * d - 1), 14);
+  });
+
+  it('rank-1 data: effective rank = participation ratio = 1, isotropy 1/d', () => {
+    const v = [1, -2, 0.5, 3];
+    const x = [0.3, -1.2, 2, 0.7, -0.1].map((t) => v.map((c) => t * c + 5));
+    expect(effectiveRank(x)).toBeCloseTo(1, 10);
+    expect(participationRatio(x)).toBeCloseTo(1, 12);
+    expect(isotropyRatio(x)).toBeCloseTo(1 / 4, 12);
+  });
+
+  it('a hand-built spectrum: covariance eigenvalues (3, 1)', () => {
+    // Rows (±a, 0), (0, ±b): XᵀX = diag(2a², 2b²), covariance = XᵀX/3 = diag(3, 1) for a² = 4.5, b² = 1.5.
+    const a = Math.sqrt(4.5);
+    const b = Math.sqrt(1.5);
+    const x = [[a, 0], [-a, 0], [0, b], [0, -b]];
+    const ev = covarianceEigenvalues(x);
+    expect(ev[0]).toBeCloseTo(3, 14);
+    expect(ev[1]).toBeCloseTo(1, 14);
+    const s = spectrumStatistics(x);
+    // p = (3/4, 1/4): exp(−¾ ln ¾ − ¼ ln ¼); PR = 4²/(9 + 1) = 1.6; isotropy = mean 2 / max 3.
+    expect(s.effectiveRank).toBeCloseTo(Math.exp(-0.75 * Math.log(0.75) - 0.25 * Math.log(0.25)), 14);
+    expect(s.participationRatio).toBeCloseTo(1.6, 14);
+    expect(s.isotropyRatio).toBeCloseTo(2 / 3, 14);
+  });
+
+  it('uses the Gram matrix when n < d and agrees with the direct covariance', () => {
+    for (const [n, d] of [
+      [5, 12],
+      [15, 4],
+    ] as const) {
+      const x = randomMatrix(n, d, n * d);
+      const xc = centre(x);
+      const cov = mul(transposeArrays(xc), xc).map((row) => row.map((v) => v / (n - 1)));
+      const direct = Array.from(symmetricEigenvalues(cov)).reverse();
+      const ev = covarianceEigenvalues(x);
+      expect(ev.length).toBe(d);
+      direct.forEach((v, i) => expect(ev[i]).toBeCloseTo(Math.max(0, v), 10));
+    }
+  });
+
+  it('uncentred: eigenvalues of XᵀX/n', () => {
+    const x = [[1, 0], [1, 0], [0, 2]];
+    const ev = covarianceEigenvalues(x, { center: false });
+    expect(ev[0]).toBeCloseTo(4 / 3, 14);
+    expect(ev[1]).toBeCloseTo(2 / 3, 14);
+  });
+
+  it('refuses constant features', () => {
+    expect(() => effectiveRank([[1, 2], [1, 2], [1, 2]])).toThrow(/effectiveRank: the features have zero variance/);
+    expect(() => participationRatio([[1, 2]])).toThrow(/at least 2 samples/);
+  });
+});
+
+describe('uniformity', () => {
+  it('equals log mean_{i<j} exp(−2‖u_i − u_j‖²) of the normalised rows', () => {
+    const x = randomMatrix(9, 4, 2);
+    const u = x.map((r) => {
+      const norm = Math.hypot(...r);
+      return r.map((v) => v / norm);
+    });
+    let s = 0;
+    let pairs = 0;
+    for (let i = 0; i < 9; i++) for (let j = i + 1; j < 9; j++) {
+      const d2 = (u[i] as number[]).reduce((t, v, k) => t + (v - ((u[j] as number[])[k] as number)) ** 2, 0);
+      s += Math.exp(-2 * d2);
+      pairs++;
+    }
+    expect(uniformity(x)).toBeCloseTo(Math.log(s / pairs), 12);
+    // Antipodal pair: ‖u − v‖² = 4, so log e^{−8} = −8; coincident points give 0.
+    expect(uniformity([[1, 0], [-3, 0]])).toBeCloseTo(-8, 12);
+    expect(uniformity([[1, 1], [2, 2]])).toBeCloseTo(0, 12);
+    expect(() => uniformity([[0, 0], [1, 0]])).toThrow(/zero norm/);
+  });
+});
+
+describe('norm and distance statistics', () => {
+  it('describes row norms and pairwise distances', () => {
+    const x = [[3, 4], [0, 0], [6, 8]];
+    const norms = normStatistics(x);
+    expect(norms.mean).toBeCloseTo(5, 14);
+    expect(norms.min).toBe(0);
+    expect(norms.max).toBe(10);
+    expect(norms.std).toBeCloseTo(Math.sqrt(50 / 3), 14);
+    const y = [[1, 0], [0, 1], [-1, 0]];
+    const d = distanceStatistics(y);
+    // Distances √2, 2, √2; cosines 0, −1, 0.
+    expect(d.meanDistance).toBeCloseTo((2 * Math.SQRT2 + 2) / 3, 14);
+    const m = (2 * Math.SQRT2 + 2) / 3;
+    expect(d.stdDistance).toBeCloseTo(Math.sqrt((2 * (Math.SQRT2 - m) ** 2 + (2 - m) ** 2) / 3), 14);
+    expect(d.meanCosine).toBeCloseTo(-1 / 3, 14);
+  });
+});
