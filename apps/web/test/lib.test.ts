@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { differingKeys, flatten } from '../src/lib/config-diff';
+import { consecutive, difference, meanMatrix } from '../src/lib/matrix';
+import { summarize, welchDelta } from '../src/lib/stats';
+import { parseSeriesQuery, seriesQuery } from '../src/lib/series';
+import { fmt, fmtDelta, fmtDuration } from '../src/lib/format';
+
+describe('config diff', () => {
+  it('flattens nested objects to dotted paths, arrays as leaves', () => {
+    expect([...flatten({ a: { b: 1, c: [1, 2] }, d: 'x' })]).toEqual([['a.b', 1], ['a.c', [1, 2]], ['d', 'x']]);
+  });
+
+  it('keeps only differing or missing keys, in path order', () => {
+    const rows = differingKeys([
+      { regime: 'e2e', blocks: 4, optimizer: { lr: 1e-4, betas: [0.9, 0.95] }, seed: 0 },
+      { regime: 'sequential', blocks: 4, optimizer: { lr: 1e-4, betas: [0.9, 0.95] }, seed: 1, extra: true },
+    ]);
+    expect(rows.map((r) => r.path)).toEqual(['extra', 'regime', 'seed']);
+    expect(rows[0]!.values).toEqual([undefined, true]);
+  });
+
+  it('treats objects with the same keys in another order as equal', () => {
+    expect(differingKeys([{ a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } }])).toEqual([]);
+  });
+});
+
+describe('matrices', () => {
+  const a = { rowLabels: ['B1', 'B2', 'B3'], colLabels: ['B1', 'B2', 'B3'], values: [1, 0.9, 0.8, 0.9, 1, 0.95, 0.8, 0.95, 1] };
+  const b = { ...a, values: [1, 0.98, 0.97, 0.98, 1, 0.99, 0.97, 0.99, 1] };
+
+  it('reads consecutive-block similarity off the first super-diagonal', () => {
+    expect(consecutive(a)).toEqual([{ label: 'B1→B2', value: 0.9 }, { label: 'B2→B3', value: 0.95 }]);
+  });
+
+  it('subtracts element-wise and refuses different shapes', () => {
+    const d = difference(a, b)!;
+    expect(d.values[1]).toBeCloseTo(0.9 - 0.98, 12);
+    expect(d.values[0]).toBe(0);
+    expect(difference(a, { rowLabels: ['B1'], colLabels: ['B1'], values: [1] })).toBeNull();
+  });
+
+  it('averages equally shaped matrices', () => {
+    expect(meanMatrix([a, b])!.values[1]).toBeCloseTo((0.9 + 0.98) / 2, 12);
+  });
+});
+
+describe('stats', () => {
+  it('computes mean, sample std and a t-based 95% CI', () => {
+    // 1, 2, 3: mean 2, s = 1, half-width = 4.303 / sqrt(3)
+    const s = summarize([1, 2, 3, null]);
+    expect(s.n).toBe(3);
+    expect(s.mean).toBe(2);
+    expect(s.std).toBeCloseTo(1, 12);
+    expect(s.ciHigh! - 2).toBeCloseTo(4.303 / Math.sqrt(3), 10);
+  });
+
+  it('has no CI for a single value', () => {
+    expect(summarize([0.4])).toEqual({ n: 1, mean: 0.4, std: null, ciLow: null, ciHigh: null });
+  });
+
+  it('gives a Welch interval around the difference of means', () => {
+    const a = summarize([1, 2, 3]);
+    const b = summarize([2, 3, 4]);
+    const d = welchDelta(a, b);
+    expect(d.delta).toBe(-1);
+    // equal variances and n: df = 4, t = 2.776, se = sqrt(2/3)
+    expect(d.ciHigh! - d.delta!).toBeCloseTo(2.776 * Math.sqrt(2 / 3), 10);
+  });
+});
+
+describe('series query', () => {
+  const id = '0b6f1e3c-1b7a-4c59-9f0e-3d2a1c4b5e6f';
+
+  it('round-trips through the URL', () => {
+    const request = { runIds: [id], keys: ['loss'], blocks: [null, 2], fromStep: 10, toStep: 500, maxPoints: 800 };
+    expect(parseSeriesQuery(new URLSearchParams(seriesQuery(request)))).toEqual(request);
+  });
+
+  it('refuses bad input with a message naming the parameter', () => {
+    expect(parseSeriesQuery(new URLSearchParams('run=nope&key=loss'))).toEqual({ error: expect.stringContaining('run') });
+    expect(parseSeriesQuery(new URLSearchParams(`run=${id}&key=loss&block=x`))).toEqual({ error: expect.stringContaining('block') });
+    expect(parseSeriesQuery(new URLSearchParams(`run=${id}&key=loss&maxPoints=1`))).toEqual({ error: expect.stringContaining('maxPoints') });
+  });
+});
+
+describe('format', () => {
+  it('formats numbers, deltas and durations', () => {
+    expect(fmt(0.43219)).toBe('0.432');
+    expect(fmt(null)).toBe('—');
+    expect(fmtDelta(-0.0234)).toBe('−0.023');
+    expect(fmtDelta(0.01)).toBe('+0.010');
+    expect(fmtDuration(187)).toBe('3m 07s');
+    expect(fmtDuration(3720)).toBe('1h 02m');
+  });
+});
