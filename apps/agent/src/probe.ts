@@ -1,0 +1,74 @@
+// Which tfjs backends load on this host, found in a throw-away worker process (loading
+// TensorFlow in the daemon itself would cost memory for weeks and could crash it).
+import { fork } from 'node:child_process';
+import type { BackendChoice } from './env.js';
+import type { Logger } from './logger.js';
+import type { FromWorker, ProbeResult } from './worker/messages.js';
+
+/** tensorflow-gpu → tensorflow → wasm → cpu: the order `auto` prefers. */
+export const AUTO_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super(`backend "${backend}" was requested but cannot be loaded: ${reason}`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+export async function probeBackends(workerPath: string, backends: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ProbeResult[]> {
+  const child = fork(workerPath, [], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2_000)));
+  try {
+    return await new Promise<ProbeResult[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`backend probe gave no answer within ${timeoutMs} ms`)), timeoutMs);
+      child.on('message', (message: FromWorker) => {
+        if (message.type === 'probed') {
+          clearTimeout(timer);
+          resolve(message.results);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`backend probe process exited (${signal ?? `code ${code}`}) before answering${stderr ? `: ${stderr.trim()}` : ''}`));
+      });
+      child.send({ type: 'probe', backends: [...backends] });
+    });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+export interface BackendPlan {
+  /** Loadable backends in preference order (what the agent registers and offers). */
+  available: string[];
+  /** The one jobs run on unless a job asks for another available one. */
+  preferred: string;
+  results: ProbeResult[];
+}
+
+/**
+ * Resolves the --backend choice. An explicit backend that fails to load is an error naming the
+ * reason — never a silent fall back to the CPU. With auto, the first that loads is preferred and
+ * every one that did not is logged with its reason.
+ */
+export async function planBackends(choice: BackendChoice, workerPath: string, env: NodeJS.ProcessEnv, log: Logger): Promise<BackendPlan> {
+  const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  const results = await probeBackends(workerPath, candidates, env);
+  const available = results.filter((r) => r.ok).map((r) => r.name);
+  if (choice !== 'auto') {
+    const result = results[0];
+    if (!result?.ok) throw new BackendUnavailableError(choice, result?.error ?? 'no answer from the probe');
+    log.info({ backend: choice }, 'backend loaded (explicitly requested)');
+    return { available, preferred: choice, results };
+  }
+  const preferred = available[0];
+  if (!preferred) throw new BackendUnavailableError('auto', results.map((r) => `${r.name}: ${r.error}`).join('; '));
+  const skipped = results.filter((r) => !r.ok).map((r) => ({ backend: r.name, reason: r.error }));
+  for (const s of skipped) log.warn(s, `backend ${s.backend} not used: ${s.reason}`);
+  log.info({ backend: preferred, available, notAvailable: skipped.map((s) => s.backend) }, `backend auto-selected: ${preferred}`);
+  return { available, preferred, results };
+}

@@ -1,0 +1,30 @@
+// Which failures a retry could fix. A config error (invalid run config, invalid dataset spec,
+// a dataset that does not fit the model) fails the same way every time, and so do divergence
+// and an incompatible checkpoint (training is deterministic); anything else — a backend that
+// did not load on this host, an I/O error, a crash — may well pass on another attempt or agent.
+import { ConfigError } from '@stratum/trainer/config';
+import { DatasetSpecError } from '@stratum/datasets';
+
+/** A job whose inputs cannot work, found by the agent itself (not by the trainer's validation). */
+export class JobConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobConfigError';
+  }
+}
+
+export interface Classified {
+  retryable: boolean;
+  /** CONFIG, DIVERGED, CHECKPOINT, BACKEND or INTERNAL. */
+  code: string;
+}
+
+export function classifyError(error: unknown): Classified {
+  if (error instanceof ConfigError || error instanceof DatasetSpecError || error instanceof JobConfigError) return { retryable: false, code: 'CONFIG' };
+  // By name: these classes live in the tfjs-loading part of the trainer.
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TrainingDivergedError') return { retryable: false, code: 'DIVERGED' };
+  if (name === 'CheckpointError') return { retryable: false, code: 'CHECKPOINT' };
+  if (name === 'BackendError') return { retryable: true, code: 'BACKEND' };
+  return { retryable: true, code: 'INTERNAL' };
+}

@@ -1,0 +1,91 @@
+// The IPC contract between the daemon and a job's worker process. The worker never talks to
+// the API: it trains and evaluates, and the daemon — which holds the lease — spools, sends,
+// uploads and reports. Messages travel with Node's 'advanced' serialization (typed arrays ok).
+import type { MetricPoint } from '../spool.js';
+
+/** A job as the worker runs it: everything resolved, files already local. */
+export type WorkerJob =
+  | {
+      kind: 'TRAIN';
+      jobId: string;
+      runId: string;
+      /** The run config as the API stored it (validated again by the trainer). */
+      config: unknown;
+      /** The backend to load, explicitly (the agent never lets a job fall back silently). */
+      backend: string;
+      /** A local checkpoint file to resume from. */
+      resumeFrom: string | null;
+      /** Where the worker writes checkpoint files. */
+      checkpointDir: string;
+    }
+  | {
+      kind: 'COMPARE';
+      jobId: string;
+      runId: string;
+      otherRunId: string;
+      backend: string;
+      /** Final checkpoints of the two runs (local files). */
+      checkpoint: string;
+      otherCheckpoint: string;
+    };
+
+export type ToWorker =
+  | { type: 'run'; job: WorkerJob; logLevel: string }
+  /** Graceful drain: checkpoint at the next step boundary and stop. */
+  | { type: 'drain' }
+  /** Try these backends one by one and say which load. */
+  | { type: 'probe'; backends: string[] };
+
+export interface BackendReport {
+  name: string;
+  tried: Array<{ name: string; error: string }>;
+}
+
+export interface ProbeResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** One evaluation value, shaped for reportEvaluation. */
+export interface EvaluationValue {
+  kind: string;
+  metric: string;
+  target: string;
+  dataset: string;
+  split?: string;
+  depthUnit: string;
+  depth: number;
+  value: number;
+  std?: number | null;
+  ciLow?: number | null;
+  ciHigh?: number | null;
+  folds?: number[];
+  n?: number | null;
+}
+
+/** A similarity matrix, shaped for reportSimilarity. */
+export interface SimilarityValue {
+  kind: string;
+  dataset: string;
+  rowLabels: string[];
+  colLabels: string[];
+  /** Row-major rows × cols. */
+  values: number[];
+  otherRunId?: string | null;
+}
+
+/** One row of patch diagnostics, shaped for reportPatchDiagnostics. */
+export type PatchDiagnosticValue = { dataset: string; block: number } & Record<string, unknown>;
+
+export type FromWorker =
+  | { type: 'started'; backend: BackendReport; totalSteps: number | null }
+  | { type: 'metrics'; points: MetricPoint[] }
+  | { type: 'progress'; step: number; totalSteps: number | null; phase: string }
+  | { type: 'checkpoint'; step: number; file: string; sha256: string; bytes: number }
+  | { type: 'evaluation'; step: number; evaluations: EvaluationValue[]; similarities: SimilarityValue[]; patchDiagnostics: PatchDiagnosticValue[] }
+  | { type: 'done'; summary: Record<string, unknown> }
+  /** Stopped after a drain request; its last checkpoint was sent before this. */
+  | { type: 'drained'; step: number | null }
+  | { type: 'failed'; error: string; retryable: boolean; code: string }
+  | { type: 'probed'; results: ProbeResult[] };

@@ -1,0 +1,104 @@
+// A TRAIN job inside the worker: validate the config and dataset (config errors are not
+// retried), load the backend the daemon chose (explicitly: no silent fallback), train with
+// metrics and checkpoints streamed to the daemon, resume from a checkpoint when given one,
+// then run the evaluation suite on the final weights.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createDataset, type ClipDataset } from '@stratum/datasets';
+import { resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
+import type { Logger } from '../logger.js';
+import { JobConfigError } from './errors.js';
+import type { FromWorker, WorkerJob } from './messages.js';
+
+export interface TrainJobContext {
+  log: Logger;
+  /** Aborts on a drain request: the trainer checkpoints at the next step boundary and returns. */
+  signal: AbortSignal;
+  send: (message: FromWorker) => Promise<void>;
+}
+
+export type TrainJobOutcome = { drained: true; step: number } | { drained: false; summary: Record<string, unknown> };
+
+/**
+ * The run config with the backend the agent runs it on, and the evaluation settings (the
+ * optional `evaluation` key belongs to the agent, not the trainer, so it is taken out first).
+ */
+export function jobConfig(job: Extract<WorkerJob, { kind: 'TRAIN' }>): { config: RunConfig; evaluation: unknown } {
+  if (typeof job.config !== 'object' || job.config === null || Array.isArray(job.config)) {
+    throw new JobConfigError(`the run's config must be a JSON object, got ${JSON.stringify(job.config)}`);
+  }
+  const { evaluation, ...trainerConfig } = job.config as Record<string, unknown>;
+  return { config: resolveRunConfig({ ...trainerConfig, backend: job.backend }), evaluation };
+}
+
+export function checkDatasetFits(config: RunConfig, dataset: ClipDataset): void {
+  const m = config.model;
+  const s = dataset.shape;
+  if (s.frames !== m.frames || s.height !== m.height || s.width !== m.width || s.channels !== m.channels) {
+    throw new JobConfigError(
+      `dataset "${dataset.name}" yields ${s.frames}×${s.height}×${s.width}×${s.channels} clips but the model expects ${m.frames}×${m.height}×${m.width}×${m.channels}`,
+    );
+  }
+}
+
+function writeDurably(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: TrainJobContext): Promise<TrainJobOutcome> {
+  const { log, signal, send } = ctx;
+  const { config } = jobConfig(job);
+  const dataset = await createDataset(config.dataset);
+  checkDatasetFits(config, dataset);
+  const trainer = await import('@stratum/trainer');
+  const backend = await trainer.selectBackend(config.backend, log);
+  const totalSteps = config.regime === 'sequential' ? config.blocks * config.steps : config.steps;
+  await send({ type: 'started', backend: { name: backend.name, tried: backend.tried }, totalSteps });
+  const resumeFrom = job.resumeFrom ? new Uint8Array(fs.readFileSync(job.resumeFrom)) : undefined;
+
+  const summary = await trainer.train(config, {
+    dataset,
+    signal,
+    resumeFrom,
+    log,
+    onMetrics: async (points) => {
+      let step = 0;
+      const converted = points.map((p) => {
+        step = Math.max(step, p.step);
+        // The trainer stamps seconds; the protocol carries milliseconds.
+        return { key: p.key, block: p.block, step: p.step, value: p.value, wallTime: Math.round(p.wallTime * 1000) };
+      });
+      await send({ type: 'metrics', points: converted });
+      await send({ type: 'progress', step, totalSteps, phase: 'train' });
+    },
+    onCheckpoint: async (checkpoint) => {
+      const file = path.join(job.checkpointDir, `step-${checkpoint.step}-${checkpoint.sha256.slice(0, 12)}.ckpt`);
+      writeDurably(file, checkpoint.bytes);
+      await send({ type: 'checkpoint', step: checkpoint.step, file, sha256: checkpoint.sha256, bytes: checkpoint.bytes.length });
+    },
+  });
+  if (summary.aborted) return { drained: true, step: summary.steps };
+
+  return {
+    drained: false,
+    summary: {
+      steps: summary.steps,
+      totalSteps: summary.totalSteps,
+      finalLosses: summary.finalLosses,
+      wallTimeS: summary.wallTimeS,
+      stepsPerS: summary.stepsPerS,
+      parameters: summary.parameters,
+      backend: summary.backend.name,
+      lastCheckpoint: summary.lastCheckpoint,
+    },
+  };
+}
