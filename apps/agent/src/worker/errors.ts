@@ -1,6 +1,7 @@
 // Which failures a retry could fix. A config error (invalid run config, invalid dataset spec,
 // a dataset that does not fit the model) fails the same way every time, and so do divergence
-// and an incompatible checkpoint (training is deterministic); anything else — a backend that
+// and an incompatible checkpoint (training is deterministic), and so does the evaluation suite
+// refusing its input (an AnalysisError: same weights, same fixed set); anything else — a backend that
 // did not load on this host, an I/O error, a crash — may well pass on another attempt or agent.
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
@@ -13,14 +14,26 @@ export class JobConfigError extends Error {
   }
 }
 
+/** The evaluation suite failed after training succeeded. */
+export class EvaluationError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly retryable: boolean,
+  ) {
+    super(`evaluation suite failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EvaluationError';
+  }
+}
+
 export interface Classified {
   retryable: boolean;
-  /** CONFIG, DIVERGED, CHECKPOINT, BACKEND or INTERNAL. */
+  /** CONFIG, DIVERGED, CHECKPOINT, EVALUATION, BACKEND or INTERNAL. */
   code: string;
 }
 
 export function classifyError(error: unknown): Classified {
   if (error instanceof ConfigError || error instanceof DatasetSpecError || error instanceof JobConfigError) return { retryable: false, code: 'CONFIG' };
+  if (error instanceof EvaluationError) return { retryable: error.retryable, code: 'EVALUATION' };
   // By name: these classes live in the tfjs-loading part of the trainer.
   const name = error instanceof Error ? error.name : '';
   if (name === 'TrainingDivergedError') return { retryable: false, code: 'DIVERGED' };

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { createDataset, type ClipDataset } from '@stratum/datasets';
 import { resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
-import { JobConfigError } from './errors.js';
+import { EvaluationError, JobConfigError } from './errors.js';
+import { evaluateCheckpoint, evaluationSettings, type EvaluationSettings } from './evaluate.js';
 import type { FromWorker, WorkerJob } from './messages.js';
 
 export interface TrainJobContext {
@@ -23,12 +24,12 @@ export type TrainJobOutcome = { drained: true; step: number } | { drained: false
  * The run config with the backend the agent runs it on, and the evaluation settings (the
  * optional `evaluation` key belongs to the agent, not the trainer, so it is taken out first).
  */
-export function jobConfig(job: Extract<WorkerJob, { kind: 'TRAIN' }>): { config: RunConfig; evaluation: unknown } {
+export function jobConfig(job: Extract<WorkerJob, { kind: 'TRAIN' }>): { config: RunConfig; evaluation: EvaluationSettings } {
   if (typeof job.config !== 'object' || job.config === null || Array.isArray(job.config)) {
     throw new JobConfigError(`the run's config must be a JSON object, got ${JSON.stringify(job.config)}`);
   }
   const { evaluation, ...trainerConfig } = job.config as Record<string, unknown>;
-  return { config: resolveRunConfig({ ...trainerConfig, backend: job.backend }), evaluation };
+  return { config: resolveRunConfig({ ...trainerConfig, backend: job.backend }), evaluation: evaluationSettings(evaluation) };
 }
 
 export function checkDatasetFits(config: RunConfig, dataset: ClipDataset): void {
@@ -56,7 +57,7 @@ function writeDurably(file: string, bytes: Uint8Array): void {
 
 export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: TrainJobContext): Promise<TrainJobOutcome> {
   const { log, signal, send } = ctx;
-  const { config } = jobConfig(job);
+  const { config, evaluation } = jobConfig(job);
   const dataset = await createDataset(config.dataset);
   checkDatasetFits(config, dataset);
   const trainer = await import('@stratum/trainer');
@@ -64,6 +65,21 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
   const totalSteps = config.regime === 'sequential' ? config.blocks * config.steps : config.steps;
   await send({ type: 'started', backend: { name: backend.name, tried: backend.tried }, totalSteps });
   const resumeFrom = job.resumeFrom ? new Uint8Array(fs.readFileSync(job.resumeFrom)) : undefined;
+
+  let lastCheckpoint: Uint8Array | null = resumeFrom ?? null;
+  let evaluatedStep: number | null = null;
+  const evaluate = async (bytes: Uint8Array, step: number) => {
+    await send({ type: 'progress', step, totalSteps, phase: 'evaluate' });
+    let result;
+    try {
+      result = await evaluateCheckpoint(bytes, config, evaluation, log);
+    } catch (error) {
+      // The suite refusing its input fails the same way on every attempt; anything else may not.
+      throw new EvaluationError(error, !(error instanceof Error && error.name === 'AnalysisError'));
+    }
+    await send({ type: 'evaluation', step, evaluations: result.evaluations, similarities: result.similarities, patchDiagnostics: result.patchDiagnostics });
+    evaluatedStep = step;
+  };
 
   const summary = await trainer.train(config, {
     dataset,
@@ -84,9 +100,18 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
       const file = path.join(job.checkpointDir, `step-${checkpoint.step}-${checkpoint.sha256.slice(0, 12)}.ckpt`);
       writeDurably(file, checkpoint.bytes);
       await send({ type: 'checkpoint', step: checkpoint.step, file, sha256: checkpoint.sha256, bytes: checkpoint.bytes.length });
+      lastCheckpoint = checkpoint.bytes;
+      const every = evaluation.everySteps;
+      if (evaluation.enabled && every !== null && checkpoint.step % every === 0 && checkpoint.step < totalSteps && !signal.aborted) await evaluate(checkpoint.bytes, checkpoint.step);
     },
   });
   if (summary.aborted) return { drained: true, step: summary.steps };
+  if (evaluation.enabled && evaluatedStep !== summary.steps) {
+    // The final checkpoint holds the final weights (the trainer always writes one at the end;
+    // a job resumed from its final checkpoint has it as resumeFrom).
+    if (!lastCheckpoint) throw new Error('training ended without a checkpoint to evaluate');
+    await evaluate(lastCheckpoint, summary.steps);
+  }
 
   return {
     drained: false,
@@ -99,6 +124,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
       parameters: summary.parameters,
       backend: summary.backend.name,
       lastCheckpoint: summary.lastCheckpoint,
+      evaluatedStep,
     },
   };
 }

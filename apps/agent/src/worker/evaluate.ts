@@ -1,0 +1,250 @@
+// The evaluation suite as a job runs it: a fixed evaluation set per dataset, features at every
+// block boundary with masking off (trainer.embed), each decoder's reconstruction error per
+// token position, OccDrop on gratings, then analysis.evaluateRepresentations; its report is
+// mapped onto the protocol's reportEvaluation / reportSimilarity / reportPatchDiagnostics rows.
+import type { DatasetSpec } from '@stratum/datasets';
+import { batchOf, createDataset } from '@stratum/datasets';
+import type { EvaluationReport, MetricRow } from '@stratum/analysis';
+import type { RunConfig } from '@stratum/trainer/config';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { JobConfigError } from './errors.js';
+import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from './messages.js';
+
+/** Seeds every default evaluation set: the same clips for every run, whatever the run's seed. */
+export const EVALUATION_SEED = 1_000_003;
+
+const settingsSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('run the suite at the end of training'),
+  clips: z.number().int().min(8).max(20_000).default(256).describe('size of the fixed evaluation set'),
+  tokenClips: z.number().int().min(0).max(20_000).default(64).describe('clips whose token features feed the patch diagnostics'),
+  layers: z.boolean().default(false).describe('also evaluate after every encoder layer'),
+  occlusion: z.boolean().optional().describe('OccDrop (one patch kept); default on for gratings datasets'),
+  everySteps: z.number().int().min(1).nullable().default(null).describe('also evaluate at checkpoints whose step is a multiple of this'),
+  folds: z.number().int().min(2).max(10).default(3).describe('stratified CV folds of the linear probes'),
+  seed: z.number().int().default(0).describe('seeds the probe folds and the reconstruction masks'),
+  dataset: z.looseObject({ name: z.string().min(1) }).optional().describe('an explicit evaluation dataset spec (default: derived from the training one)'),
+});
+
+export type EvaluationSettings = z.infer<typeof settingsSchema>;
+
+/** Parses the run config's optional `evaluation` key; a bad one is a config error (not retried). */
+export function evaluationSettings(raw: unknown): EvaluationSettings {
+  const parsed = settingsSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `evaluation.${i.path.join('.')}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message}`);
+    throw new JobConfigError(`invalid evaluation settings: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The fixed evaluation set for a training dataset: held-out digits (Moving MNIST's test split)
+ * with a fixed seed; a fixed balanced subsample of the grating grids; a folder's clips in
+ * evaluation mode (centre clip, centre crop). `settings.dataset` overrides all of this.
+ */
+export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSettings): DatasetSpec {
+  if (settings.dataset) return settings.dataset as DatasetSpec;
+  switch (train.name) {
+    case 'moving-mnist':
+      return { ...train, split: 'test', seed: EVALUATION_SEED, count: settings.clips };
+    case 'gratings':
+    case 'double-gratings':
+      return { ...train, seed: EVALUATION_SEED, maxClips: settings.clips };
+    case 'folder':
+      return { ...train, mode: 'eval', maxClips: settings.clips };
+    default:
+      return train;
+  }
+}
+
+export function evaluationDatasetName(spec: DatasetSpec): string {
+  const split = spec.name === 'moving-mnist' ? (spec.split ?? 'train') : spec.name === 'folder' ? (spec.mode ?? 'eval') : 'grid';
+  return `${spec.name}/${split}`;
+}
+
+export interface EvaluationResult {
+  evaluations: EvaluationValue[];
+  similarities: SimilarityValue[];
+  patchDiagnostics: PatchDiagnosticValue[];
+  timingsMs: Record<string, number>;
+}
+
+/** The report rows' kinds as the API names them. */
+const KIND: Record<MetricRow['kind'], string> = {
+  LINEAR_PROBE: 'LINEAR_PROBE',
+  KNN_RETRIEVAL: 'KNN_RETRIEVAL',
+  KNN_CLASSIFIER: 'KNN_ACCURACY',
+  GEOMETRY: 'GEOMETRY',
+  // Consecutive-depth CKA is a property of the representation at this depth (vs the next):
+  // stored with the geometry rows, under its own metric name (the full matrices are reported too).
+  CONSECUTIVE_CKA: 'GEOMETRY',
+};
+
+function finite(value: number | null | undefined): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/** Maps the analysis report onto the protocol's inputs (pure; tested). */
+export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
+  const evaluations: EvaluationValue[] = [];
+  for (const row of report.metrics) {
+    const value = finite(row.value);
+    if (value === null) continue;
+    evaluations.push({
+      kind: KIND[row.kind],
+      metric: row.kind === 'CONSECUTIVE_CKA' ? `cka_next_${row.metric}` : row.metric,
+      target: row.target ?? 'all',
+      dataset,
+      depthUnit: row.layer === null ? 'BLOCK' : 'LAYER',
+      depth: row.layer ?? row.block,
+      value,
+      std: finite(row.std),
+      folds: (row.folds ?? []).filter((f) => Number.isFinite(f)),
+      n: report.samples,
+    });
+  }
+  for (const r of reconstruction) {
+    const value = finite(r.meanError);
+    if (value !== null) evaluations.push({ kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset, depthUnit: 'BLOCK', depth: r.block, value, folds: [], n: report.samples });
+  }
+  // Block-scope matrices only: the API keeps one matrix per (kind, step, dataset).
+  const similarities: SimilarityValue[] = report.similarity
+    .filter((m) => m.scope === 'BLOCK' && m.values.every((row) => row.every((v) => Number.isFinite(v))))
+    .map((m) => ({ kind: m.kind, dataset, rowLabels: m.labels, colLabels: m.labels, values: m.values.flat() }));
+  const geometry = (block: number, metric: string) => finite(report.metrics.find((r) => r.kind === 'GEOMETRY' && r.layer === null && r.block === block && r.metric === metric)?.value);
+  const patchDiagnostics: PatchDiagnosticValue[] = report.patches
+    .filter((p) => p.layer === null)
+    .map((p) => {
+      const drops = p.occlusion ? Object.values(p.occlusion).map((o) => o.drop).filter((d) => Number.isFinite(d)) : [];
+      const recon = reconstruction.find((r) => r.block === p.block);
+      const reconValues = recon ? Array.from(recon.error) : [];
+      const reconOk = reconValues.length > 0 && reconValues.every((v) => Number.isFinite(v));
+      return {
+        dataset,
+        block: p.block,
+        tokenCosine: finite(p.tokenCosine?.mean),
+        occDrop: drops.length ? drops.reduce((a, b) => a + b, 0) / drops.length : null,
+        effectiveRank: finite(p.tokenEffectiveRank),
+        participationRatio: finite(p.tokenParticipationRatio),
+        isotropy: geometry(p.block, 'isotropyRatio'),
+        uniformity: geometry(p.block, 'uniformity'),
+        tokenNormMean: finite(p.tokenNorm?.mean),
+        tokenNormStd: finite(p.tokenNorm?.std),
+        tokenNormMax: finite(p.tokenNorm?.max),
+        // The overall distance is not defined apart from its spatial (pixels) and temporal (frames) parts.
+        attentionDistance: null,
+        attentionDistanceSpatial: finite(p.attentionDistance?.spatial),
+        attentionDistanceTemporal: finite(p.attentionDistance?.temporal),
+        reconstructionError: reconOk ? reconValues : [],
+        reconstructionGrid: reconOk && recon ? recon.grid : [],
+      };
+    });
+  return { evaluations, similarities, patchDiagnostics };
+}
+
+/** Zeroes every pixel outside the centre tubelet's spatial patch (the same patch in every frame). */
+export function keepCentrePatch(clips: Float32Array, shape: [number, number, number, number, number], patch: [number, number]): Float32Array {
+  const [n, t, h, w, c] = shape;
+  const [ph, pw] = patch;
+  const gh = Math.floor(h / ph);
+  const gw = Math.floor(w / pw);
+  const y0 = Math.floor(gh / 2) * ph;
+  const x0 = Math.floor(gw / 2) * pw;
+  const out = new Float32Array(clips.length);
+  for (let i = 0; i < n * t; i++) {
+    for (let y = y0; y < y0 + ph; y++) {
+      const row = (i * h + y) * w * c;
+      out.set(clips.subarray(row + x0 * c, row + (x0 + pw) * c), row + x0 * c);
+    }
+  }
+  return out;
+}
+
+/** Runs the suite on a checkpoint's weights. */
+export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult> {
+  const started = performance.now();
+  const trainer = await import('@stratum/trainer');
+  const { evaluateRepresentations } = await import('@stratum/analysis');
+  const spec = evaluationDatasetSpec(config.dataset, settings);
+  const dataset = await createDataset(spec);
+  const name = evaluationDatasetName(spec);
+  const n = Math.min(dataset.size, settings.clips);
+  const batch = batchOf(dataset, Array.from({ length: n }, (_, i) => i));
+  const clips = { clips: batch.clips, shape: batch.shape };
+  const timingsMs: Record<string, number> = { data: performance.now() - started };
+
+  let t = performance.now();
+  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0 });
+  timingsMs.embed = performance.now() - t;
+
+  t = performance.now();
+  const maps = await trainer.reconstructionError(checkpoint, clips, { seed: settings.seed });
+  const K = config.blocks;
+  const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, error: m.error, grid: m.grid }));
+  timingsMs.reconstruction = performance.now() - t;
+
+  const occlusion = settings.occlusion ?? (config.dataset.name === 'gratings' || config.dataset.name === 'double-gratings');
+  let occluded: Awaited<ReturnType<typeof trainer.embed>> | null = null;
+  if (occlusion) {
+    t = performance.now();
+    const [, ph, pw] = config.model.tubelet;
+    occluded = await trainer.embed(checkpoint, { clips: keepCentrePatch(batch.clips, batch.shape, [ph, pw]), shape: batch.shape }, { layers: settings.layers, tokens: false });
+    timingsMs.occlusion = performance.now() - t;
+  }
+
+  const { targets, skipped } = probeableTargets(batch.labels, settings.folds);
+  if (skipped.length) log.warn({ skipped, folds: settings.folds }, 'targets the evaluation set cannot support are not evaluated (enlarge evaluation.clips)');
+  const tokenClips = Math.min(settings.tokenClips, n);
+  const toDepth = (f: (typeof embeddings.blocks)[number], occ: (typeof embeddings.blocks)[number] | undefined) => {
+    const [, tokens, dim] = f.tokenShape;
+    return {
+      block: f.block,
+      layer: f.layer,
+      pooled: { rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled },
+      ...(tokenClips > 0 && f.tokens.length ? { tokens: { clips: tokenClips, tokens, dim, data: f.tokens.subarray(0, tokenClips * tokens * dim) } } : {}),
+      ...(occ ? { occludedPooled: { rows: occ.pooledShape[0], cols: occ.pooledShape[1], data: occ.pooled } } : {}),
+      ...(f.layer === null ? reconstructionFor(reconstruction, f.block) : {}),
+    };
+  };
+  const depths = [
+    ...embeddings.blocks.map((f, i) => toDepth(f, occluded?.blocks[i])),
+    ...(embeddings.layers ?? []).map((f, i) => toDepth(f, occluded?.layers?.[i])),
+  ];
+  const [gt, gh, gw] = embeddings.grid;
+  const [pt, ph, pw] = config.model.tubelet;
+  t = performance.now();
+  const report = evaluateRepresentations(
+    { dataset: name, depths, labels: batch.labels, grid: { t: gt, h: gh, w: gw }, patchSize: { t: pt, h: ph, w: pw } },
+    { targets, probe: { folds: settings.folds, seed: settings.seed } },
+  );
+  timingsMs.analysis = performance.now() - t;
+  timingsMs.total = performance.now() - started;
+  log.info({ dataset: name, clips: n, targets, timingsMs: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, Math.round(v)])) }, 'evaluation suite finished');
+  return { ...reportRows(report, name, reconstruction), timingsMs };
+}
+
+/**
+ * Label families the suite can evaluate on this set: at least two classes, and every class
+ * with at least `folds` clips (stratified k-fold needs one per fold).
+ */
+export function probeableTargets(labels: Record<string, ArrayLike<number>>, folds: number): { targets: string[]; skipped: Array<{ target: string; reason: string }> } {
+  const targets: string[] = [];
+  const skipped: Array<{ target: string; reason: string }> = [];
+  for (const [target, y] of Object.entries(labels)) {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < y.length; i++) counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
+    const smallest = Math.min(...counts.values());
+    if (counts.size < 2) skipped.push({ target, reason: 'a single class' });
+    else if (smallest < folds) skipped.push({ target, reason: `a class with ${smallest} clip(s), fewer than ${folds} folds` });
+    else targets.push(target);
+  }
+  return { targets, skipped };
+}
+
+function reconstructionFor(maps: Array<{ block: number; error: Float32Array }>, block: number): { reconstructionError?: Float32Array } {
+  const map = maps.find((m) => m.block === block);
+  // Positions never masked in this set have no error (NaN): leave the map out rather than invent one.
+  if (!map || !map.error.every((v) => Number.isFinite(v))) return {};
+  return { reconstructionError: map.error };
+}

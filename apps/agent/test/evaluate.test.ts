@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@stratum/trainer/config';
+import { DatasetSpecError } from '@stratum/datasets';
+import type { EvaluationReport } from '@stratum/analysis';
+import { EVALUATION_SEED, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows } from '../src/worker/evaluate.js';
+import { EvaluationError, JobConfigError, classifyError } from '../src/worker/errors.js';
+
+describe('evaluation settings and sets', () => {
+  it('defaults, and refuses unknown keys as a config error', () => {
+    expect(evaluationSettings(undefined)).toMatchObject({ enabled: true, clips: 256, layers: false, everySteps: null, folds: 3 });
+    expect(() => evaluationSettings({ clip: 10 })).toThrow(JobConfigError);
+    expect(() => evaluationSettings({ clips: 2 })).toThrow(/evaluation\.clips/);
+  });
+
+  it('derives a fixed held-out set from the training dataset', () => {
+    const s = evaluationSettings({ clips: 100 });
+    const train = { name: 'moving-mnist' as const, count: 5000, size: 32, seed: 7 };
+    expect(evaluationDatasetSpec(train, s)).toEqual({ name: 'moving-mnist', count: 100, size: 32, seed: EVALUATION_SEED, split: 'test' });
+    // The run's own seed does not change the set: every run is evaluated on the same clips.
+    expect(evaluationDatasetSpec({ ...train, seed: 8 }, s)).toEqual(evaluationDatasetSpec(train, s));
+    expect(evaluationDatasetSpec({ name: 'gratings', size: 32 }, s)).toEqual({ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 100 });
+    expect(evaluationDatasetSpec({ name: 'folder', root: '/d', mode: 'train' }, s)).toEqual({ name: 'folder', root: '/d', mode: 'eval', maxClips: 100 });
+    const explicit = { name: 'gratings', size: 16 };
+    expect(evaluationDatasetSpec(train, evaluationSettings({ dataset: explicit }))).toEqual(explicit);
+    expect(evaluationDatasetName({ name: 'moving-mnist', split: 'test' })).toBe('moving-mnist/test');
+  });
+
+  it('keeps only the centre patch in every frame', () => {
+    // 1 clip, 2 frames, 4×4 pixels, 1 channel, 2×2 patches: the centre patch is rows 2–3, cols 2–3.
+    const shape: [number, number, number, number, number] = [1, 2, 4, 4, 1];
+    const clips = Float32Array.from({ length: 32 }, (_, i) => i + 1);
+    const out = keepCentrePatch(clips, shape, [2, 2]);
+    const kept: number[] = [];
+    out.forEach((v, i) => v !== 0 && kept.push(i));
+    const expected = [0, 1].flatMap((f) => [2, 3].flatMap((y) => [2, 3].map((x) => f * 16 + y * 4 + x)));
+    expect(kept).toEqual(expected);
+    for (const i of expected) expect(out[i]).toBe(clips[i]);
+  });
+
+  it('skips targets a stratified k-fold cannot support', () => {
+    const { targets, skipped } = probeableTargets({ a: [0, 0, 0, 1, 1, 1], b: [0, 0, 0, 0, 0, 0], c: [0, 0, 0, 0, 1, 1] }, 3);
+    expect(targets).toEqual(['a']);
+    expect(skipped.map((s) => s.target)).toEqual(['b', 'c']);
+  });
+});
+
+describe('reportRows', () => {
+  const report: EvaluationReport = {
+    dataset: 'moving-mnist/test',
+    samples: 90,
+    depths: [],
+    targets: [],
+    metrics: [
+      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', block: 2, layer: null, value: 0.5, std: 0.1, folds: [0.4, 0.5, 0.6] },
+      { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: null, block: 2, layer: null, value: 0.4, std: null, folds: null },
+      { kind: 'KNN_CLASSIFIER', metric: 'accuracy', target: 'digit', block: 1, layer: 3, value: 0.3, std: null, folds: null },
+      { kind: 'CONSECUTIVE_CKA', metric: 'linear', target: null, block: 1, layer: null, value: 0.9, std: null, folds: null },
+      { kind: 'GEOMETRY', metric: 'isotropyRatio', target: null, block: 1, layer: null, value: 0.2, std: null, folds: null },
+      { kind: 'GEOMETRY', metric: 'uniformity', target: null, block: 1, layer: null, value: Number.NaN, std: null, folds: null },
+    ],
+    similarity: [
+      { kind: 'LINEAR_CKA', scope: 'BLOCK', labels: ['B1', 'B2'], blocks: [1, 2], layers: [null, null], values: [[1, 0.9], [0.9, 1]] },
+      { kind: 'LINEAR_CKA', scope: 'LAYER', labels: ['L1'], blocks: [1], layers: [1], values: [[1]] },
+    ],
+    patches: [
+      {
+        block: 1, layer: null, tokenCosine: { mean: 0.25, std: 0.01, clips: 8 }, tokenNorm: { mean: 3, std: 0.5, min: 2, max: 4 }, tokenEffectiveRank: 12,
+        tokenParticipationRatio: 6, attentionDistance: null, occlusion: { digit: { accFull: 0.5, accOccluded: 0.25, drop: 0.5 }, speed: { accFull: 0.8, accOccluded: 0.6, drop: 0.25 } },
+        reconstructionError: null,
+      },
+    ],
+    timingsMs: {},
+  };
+
+  it('maps every finite row onto the protocol, naming depth and target', () => {
+    const rows = reportRows(report, 'mm', [{ block: 1, meanError: 0.7, error: [0.5, 0.9], grid: [1, 1, 2] }]);
+    expect(rows.evaluations).toEqual([
+      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'mm', depthUnit: 'BLOCK', depth: 2, value: 0.5, std: 0.1, folds: [0.4, 0.5, 0.6], n: 90 },
+      { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 2, value: 0.4, std: null, folds: [], n: 90 },
+      { kind: 'KNN_ACCURACY', metric: 'accuracy', target: 'digit', dataset: 'mm', depthUnit: 'LAYER', depth: 3, value: 0.3, std: null, folds: [], n: 90 },
+      { kind: 'GEOMETRY', metric: 'cka_next_linear', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.9, std: null, folds: [], n: 90 },
+      { kind: 'GEOMETRY', metric: 'isotropyRatio', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.2, std: null, folds: [], n: 90 },
+      { kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.7, folds: [], n: 90 },
+    ]);
+    expect(rows.similarities).toEqual([{ kind: 'LINEAR_CKA', dataset: 'mm', rowLabels: ['B1', 'B2'], colLabels: ['B1', 'B2'], values: [1, 0.9, 0.9, 1] }]);
+    expect(rows.patchDiagnostics).toEqual([
+      {
+        dataset: 'mm', block: 1, tokenCosine: 0.25, occDrop: 0.375, effectiveRank: 12, participationRatio: 6, isotropy: 0.2, uniformity: null,
+        tokenNormMean: 3, tokenNormStd: 0.5, tokenNormMax: 4, attentionDistance: null, attentionDistanceSpatial: null, attentionDistanceTemporal: null,
+        reconstructionError: [0.5, 0.9], reconstructionGrid: [1, 1, 2],
+      },
+    ]);
+  });
+});
+
+describe('classifyError', () => {
+  it('does not retry what fails the same way every time', () => {
+    expect(classifyError(new ConfigError([{ path: 'model.heads', message: 'must divide embedDim=64' }]))).toEqual({ retryable: false, code: 'CONFIG' });
+    expect(classifyError(new DatasetSpecError('gratings', 'size', 'must be an integer'))).toEqual({ retryable: false, code: 'CONFIG' });
+    expect(classifyError(new JobConfigError('bad'))).toEqual({ retryable: false, code: 'CONFIG' });
+    const diverged = Object.assign(new Error('training diverged'), { name: 'TrainingDivergedError' });
+    expect(classifyError(diverged)).toEqual({ retryable: false, code: 'DIVERGED' });
+    expect(classifyError(new EvaluationError(new Error('x'), false))).toEqual({ retryable: false, code: 'EVALUATION' });
+  });
+
+  it('retries what another attempt or agent may pass', () => {
+    expect(classifyError(Object.assign(new Error('no GPU'), { name: 'BackendError' }))).toEqual({ retryable: true, code: 'BACKEND' });
+    expect(classifyError(new Error('EIO: i/o error'))).toEqual({ retryable: true, code: 'INTERNAL' });
+    expect(classifyError(new EvaluationError(new Error('ENOMEM'), true))).toEqual({ retryable: true, code: 'EVALUATION' });
+  });
+});
