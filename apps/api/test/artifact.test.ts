@@ -1,0 +1,132 @@
+// PUT/GET/HEAD /artifacts/<sha256>: roles, streaming upload verified against the name, size
+// limit, idempotent re-upload, and a clear 507 when the store's disk is full.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness.js';
+import { artifactRouter } from '../src/artifact/artifact.router.js';
+import { LocalArtifactStore } from '../src/common/local-artifact-store.js';
+
+const LIMIT = 64 * 1024;
+let t: TestApi;
+beforeAll(async () => { t = await startTestApi({ ARTIFACT_MAX_BYTES: String(LIMIT), REAPER_INTERVAL_MS: '3600000' }); });
+afterAll(async () => { await t.close(); });
+
+const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+function put(name: string, body: Buffer | ReadableStream<Uint8Array>, token: string | null, base = t.url) {
+  return fetch(`${base}/artifacts/${name}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+    ...(body instanceof Buffer ? {} : { duplex: 'half' }),
+  } as RequestInit);
+}
+
+function streamOf(chunks: Buffer[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({ pull(controller) { if (i < chunks.length) controller.enqueue(chunks[i++]); else controller.close(); } });
+}
+
+/** Files under the artifact directory (no stray partial uploads allowed). */
+function storedFiles(): string[] {
+  const dir = path.join(t.dataDir, 'artifacts');
+  return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
+}
+
+describe('artifacts over HTTP', () => {
+  it('uploads as an agent (streamed in chunks), downloads as a reader, byte for byte', async () => {
+    const bytes = crypto.randomBytes(40_000);
+    const response = await put(sha(bytes), streamOf([bytes.subarray(0, 10_000), bytes.subarray(10_000, 25_000), bytes.subarray(25_000)]), t.tokens.agent);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ sha256: sha(bytes), bytes: bytes.length, created: true, uri: expect.stringMatching(/^file:\/\//) });
+    for (const role of ['reader', 'writer', 'admin', 'agent'] as const) {
+      const get = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { headers: { authorization: `Bearer ${t.tokens[role]}` } });
+      expect(get.status).toBe(200);
+      expect(get.headers.get('etag')).toBe(`"${sha(bytes)}"`);
+      expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
+    }
+    const head = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { method: 'HEAD', headers: { authorization: `Bearer ${t.tokens.agent}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+  });
+
+  it('re-uploading the same bytes is free and idempotent', async () => {
+    const bytes = crypto.randomBytes(1000);
+    expect((await put(sha(bytes), bytes, t.tokens.agent)).status).toBe(201);
+    const before = storedFiles().length;
+    const again = await put(sha(bytes), bytes, t.tokens.agent);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ created: false, bytes: 1000 });
+    expect(storedFiles().length).toBe(before);
+  });
+
+  it('refuses bytes that do not match their name, storing nothing', async () => {
+    const bytes = crypto.randomBytes(2000);
+    const wrongName = sha(Buffer.from('something else'));
+    const response = await put(wrongName, bytes, t.tokens.agent);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toBe(`content sha256 is ${sha(bytes)}, not ${wrongName} as named`);
+    expect((await fetch(`${t.url}/artifacts/${wrongName}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+    expect(storedFiles().some((f) => f.endsWith('.part'))).toBe(false);
+    const badName = await put('not-a-hash', bytes, t.tokens.agent);
+    expect(badName.status).toBe(400);
+  });
+
+  it('enforces ARTIFACT_MAX_BYTES, declared or streamed, keeping nothing', async () => {
+    const big = crypto.randomBytes(LIMIT + 1);
+    const declared = await put(sha(big), big, t.tokens.agent);
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    // Without a Content-Length (chunked), the limit trips while streaming.
+    const streamed = await put(sha(big), streamOf([big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)]), t.tokens.agent);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(`exceeds the limit of ${LIMIT} bytes`);
+    expect((await fetch(`${t.url}/artifacts/${sha(big)}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+    expect(storedFiles().some((f) => f.startsWith(sha(big)))).toBe(false);
+    const exact = crypto.randomBytes(LIMIT);
+    expect((await put(sha(exact), exact, t.tokens.agent)).status).toBe(201);
+  });
+
+  it('checks roles: uploads need AGENT or ADMIN, downloads any token; none → 401', async () => {
+    const bytes = crypto.randomBytes(100);
+    for (const role of ['reader', 'writer'] as const) {
+      const response = await put(sha(bytes), bytes, t.tokens[role]);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    }
+    expect((await put(sha(bytes), bytes, null)).status).toBe(401);
+    expect((await put(sha(bytes), bytes, 'stm_unknown')).status).toBe(401);
+    expect((await put(sha(bytes), bytes, t.tokens.admin)).status).toBe(201);
+    expect((await fetch(`${t.url}/artifacts/${sha(bytes)}`)).status).toBe(401);
+    expect((await fetch(`${t.url}/artifacts/${'0'.repeat(64)}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+  });
+
+  it('answers 507 with a clear message when the store runs out of disk', async () => {
+    // A store whose disk fills mid-write: ENOSPC, exactly as fs reports it.
+    class FullDisk extends LocalArtifactStore {
+      override async put(_sha256: string, body: Readable): Promise<never> {
+        for await (const chunk of body) void chunk; // the write got this far…
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+      }
+    }
+    const app = express();
+    app.use('/artifacts', artifactRouter({ ...t.api.services, artifacts: new FullDisk(path.join(t.dataDir, 'full')) }));
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const bytes = crypto.randomBytes(500);
+      const response = await put(sha(bytes), bytes, t.tokens.agent, `http://127.0.0.1:${port}`);
+      expect(response.status).toBe(507);
+      expect(await response.json()).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: 'artifact store is out of disk space; retry later' } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
