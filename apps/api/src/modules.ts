@@ -10,6 +10,9 @@ import { IngestResolver } from './ingest/ingest.resolver.js';
 import { ReportResolver } from './report/report.resolver.js';
 import { artifactRouter } from './artifact/artifact.router.js';
 import { startReaper } from './reaper/reaper.js';
+import { ProjectResolver } from './project/project.resolver.js';
+import { SweepResolver } from './sweep/sweep.resolver.js';
+import { RunConnectionResolver, RunResolver } from './run/run.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -19,6 +22,11 @@ export const resolvers: NonEmptyArray<Function> = [
   JobResolver,
   IngestResolver,
   ReportResolver,
+  // The researcher-facing API: projects, sweeps, runs, series, grids, comparisons, regressions.
+  ProjectResolver,
+  SweepResolver,
+  RunResolver,
+  RunConnectionResolver,
 ];
 
 /** Extra HTTP routes mounted on the API's express app (path → router factory). */

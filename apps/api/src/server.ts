@@ -52,10 +52,14 @@ export function formatError(app: AppServices) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     const original = (error as { originalError?: unknown })?.originalError as { name?: string; validationErrors?: unknown[] } | undefined;
-    if (original?.name === 'ArgumentValidationError' || (original && Array.isArray(original.validationErrors))) {
-      const details = (original.validationErrors ?? []) as Array<{ property: string; constraints?: Record<string, string> }>;
-      const message = details.map((d) => `${d.property}: ${Object.values(d.constraints ?? {}).join(', ')}`).join('; ');
-      return { message: `invalid input — ${message || formatted.message}`, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', fields: details.map((d) => d.property) } };
+    // type-graphql's argument validation error carries class-validator's results (in rc.4 under
+    // extensions); report every violated constraint with its dotted input path, and never echo
+    // the input back.
+    const validation = original?.validationErrors ?? (formatted.extensions?.validationErrors as unknown[] | undefined);
+    if (original?.name === 'ArgumentValidationError' || Array.isArray(validation)) {
+      const details = flattenValidation((validation ?? []) as ValidationDetail[]);
+      const message = details.map((d) => `${d.path}: ${d.messages.join(', ')}`).join('; ');
+      return { message: `invalid input — ${message || formatted.message}`, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', field: details[0]?.path, fields: details.map((d) => d.path) } };
     }
     if (code && KNOWN_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -64,6 +68,17 @@ export function formatError(app: AppServices) {
     app.log.error({ err: (original ?? error) as Error, path: formatted.path }, 'unexpected error');
     return { message: 'internal error (logged on the server)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+interface ValidationDetail { property: string; constraints?: Record<string, string>; children?: ValidationDetail[] }
+
+/** class-validator results as (dotted path, messages), nested inputs included. */
+function flattenValidation(details: ValidationDetail[], prefix = ''): Array<{ path: string; messages: string[] }> {
+  return details.flatMap((d) => {
+    const path = prefix ? `${prefix}.${d.property}` : d.property;
+    const own = d.constraints ? [{ path, messages: Object.values(d.constraints) }] : [];
+    return [...own, ...flattenValidation(d.children ?? [], path)];
+  });
 }
 
 function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlugin<Context> {

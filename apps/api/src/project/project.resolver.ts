@@ -1,0 +1,46 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context.js';
+import { BadInputError } from '../errors/codes.js';
+import { parseId } from '../run/ids.js';
+import { Sweep } from '../sweep/sweep.type.js';
+import { sweepsByProject } from '../sweep/sweep.service.js';
+import { CreateProjectArgs, ProjectsArgs } from './project.input.js';
+import { Project } from './project.type.js';
+import { listProjects, projectByName, projectsByIds, runCounts, upsertProject } from './project.service.js';
+
+@Resolver(() => Project)
+export class ProjectResolver {
+  @Authorized('READER')
+  @Query(() => [Project], { description: 'Projects by name.' })
+  projects(@Args(() => ProjectsArgs) args: ProjectsArgs, @Ctx() ctx: Context): Promise<Project[]> {
+    return listProjects(ctx.app, args.first);
+  }
+
+  @Authorized('READER')
+  @Query(() => Project, { nullable: true, description: 'A project by id or by name (give one).' })
+  async project(
+    @Arg('id', () => ID, { nullable: true }) id: string | undefined,
+    @Arg('name', () => String, { nullable: true }) name: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Project | null> {
+    if ((id === undefined || id === null) === (name === undefined || name === null)) throw new BadInputError('give exactly one of id and name', 'id');
+    if (id) return (await projectsByIds(ctx.app, [parseId(id, 'id')]))[0] ?? null;
+    return projectByName(ctx.app, name!);
+  }
+
+  @Authorized('WRITER')
+  @Mutation(() => Project, { description: 'Create a project (or update its description); createSweep also creates missing projects.' })
+  createProject(@Args(() => CreateProjectArgs) args: CreateProjectArgs, @Ctx() ctx: Context): Promise<Project> {
+    return upsertProject(ctx.app, args.name, args.description);
+  }
+
+  @FieldResolver(() => [Sweep], { description: 'Newest first.' })
+  sweeps(@Root() project: Project, @Ctx() ctx: Context): Promise<Sweep[]> {
+    return ctx.loader<string, Sweep[]>('project.sweeps', (ids) => sweepsByProject(ctx.app, ids)).load(project.id);
+  }
+
+  @FieldResolver(() => Int)
+  runCount(@Root() project: Project, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loader<string, number>('project.runCount', (ids) => runCounts(ctx.app, ids)).load(project.id);
+  }
+}

@@ -1,0 +1,62 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context.js';
+import { Project } from '../project/project.type.js';
+import { projectsByIds } from '../project/project.service.js';
+import { parseId } from '../run/ids.js';
+import { Run } from '../run/run.type.js';
+import { cancelSweepRuns } from '../run/run.service.js';
+import { CreateSweepInput, SweepsArgs } from './sweep.input.js';
+import { CancelSweepPayload, CreateSweepPayload, StatusCounts, Sweep, SweepFactors } from './sweep.type.js';
+import { createSweep, factorsOf, listSweeps, requireSweep, statusCounts, sweepsByIds } from './sweep.service.js';
+import { runsBySweep } from './sweep.runs.js';
+
+@Resolver(() => Sweep)
+export class SweepResolver {
+  @Authorized('WRITER')
+  @Mutation(() => CreateSweepPayload, {
+    description: 'Declare a sweep: one run and one queued TRAIN job per (model size, K, mode, seed). Idempotent: the same name and spec returns the existing sweep; a different spec under an existing name is a CONFLICT.',
+  })
+  createSweep(@Arg('input', () => CreateSweepInput) input: CreateSweepInput, @Ctx() ctx: Context): Promise<CreateSweepPayload> {
+    return createSweep(ctx.app, input);
+  }
+
+  @Authorized('WRITER')
+  @Mutation(() => CancelSweepPayload, { description: "Cancel every run of the sweep that is still queued or running." })
+  async cancelSweep(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CancelSweepPayload> {
+    const sweepId = parseId(id, 'id');
+    const counts = await cancelSweepRuns(ctx.app, sweepId);
+    return { sweep: await requireSweep(ctx.app, sweepId), ...counts };
+  }
+
+  @Authorized('READER')
+  @Query(() => Sweep, { nullable: true })
+  async sweep(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Sweep | null> {
+    return (await sweepsByIds(ctx.app, [parseId(id, 'id')]))[0] ?? null;
+  }
+
+  @Authorized('READER')
+  @Query(() => [Sweep], { description: 'Sweeps, newest first, optionally of one project (by id or name).' })
+  sweeps(@Args(() => SweepsArgs) args: SweepsArgs, @Ctx() ctx: Context): Promise<Sweep[]> {
+    return listSweeps(ctx.app, args);
+  }
+
+  @FieldResolver(() => Project)
+  async project(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<Project> {
+    return (await ctx.loader<string, Project | null>('project.byId', (ids) => projectsByIds(ctx.app, ids)).load(sweep.projectId))!;
+  }
+
+  @FieldResolver(() => SweepFactors)
+  factors(@Root() sweep: Sweep): SweepFactors {
+    return factorsOf(sweep);
+  }
+
+  @FieldResolver(() => [Run], { description: 'Every run of the sweep, in factor order (model size, K, mode, seed).' })
+  runs(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<Run[]> {
+    return ctx.loader<string, Run[]>('sweep.runs', (ids) => runsBySweep(ctx.app, ids)).load(sweep.id);
+  }
+
+  @FieldResolver(() => StatusCounts)
+  statusCounts(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<StatusCounts> {
+    return ctx.loader<string, StatusCounts>('sweep.statusCounts', (ids) => statusCounts(ctx.app, ids)).load(sweep.id);
+  }
+}

@@ -1,0 +1,177 @@
+// createSweep / cancelSweep / sweeps: expansion with the trainer's resolved config, idempotency,
+// conflicts, every bad-input class, atomicity, cancellation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS, resolveRunConfig } from '@stratum/trainer/config';
+import { startTestApi, type TestApi } from './harness.js';
+import { CREATE_SWEEP, errorCode, errorField } from './research-fixtures.js';
+
+let t: TestApi;
+beforeAll(async () => { t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' }); });
+afterAll(async () => { await t.close(); });
+
+interface SweepRun { id: string; name: string; mode: string; modelSize: string; blocks: number; seed: number; dataset: string; config: Record<string, unknown>; status: string; jobs: Array<{ id: string; status: string; priority: number; maxAttempts: number; requirements: unknown }> }
+interface SweepPayload { createSweep: { created: boolean; sweep: { id: string; name: string; specHash: string; spec: Record<string, unknown>; factors: { modelSizes: string[]; blocks: number[]; modes: string[]; seeds: number[] }; project: { name: string }; statusCounts: Record<string, number>; runs: SweepRun[] } } }
+
+const base = {
+  project: 'sweeps-test',
+  name: 'grid-a',
+  factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [1, 0] },
+  dataset: { name: 'moving-mnist', count: 64 },
+  steps: 20,
+  evaluation: { clips: 32 },
+  overrides: { batchSize: 4, optimizer: { lr: 0.002 } },
+  requirements: { backends: ['cpu', 'wasm'] },
+  priority: 5,
+  maxAttempts: 2,
+};
+
+async function counts(): Promise<{ projects: number; sweeps: number; runs: number; jobs: number }> {
+  const { rows } = await t.api.services.pool.query<{ projects: number; sweeps: number; runs: number; jobs: number }>(
+    `SELECT (SELECT count(*)::int FROM projects) AS projects, (SELECT count(*)::int FROM sweeps) AS sweeps,
+            (SELECT count(*)::int FROM runs) AS runs, (SELECT count(*)::int FROM jobs) AS jobs`);
+  return rows[0]!;
+}
+
+describe('createSweep', () => {
+  let first: SweepPayload['createSweep'];
+
+  it('expands the factors into one run and one queued TRAIN job per cell, with the trainer’s resolved config', async () => {
+    first = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: base }, 'writer')).createSweep;
+    expect(first.created).toBe(true);
+    const { sweep } = first;
+    expect(sweep.project.name).toBe('sweeps-test');
+    expect(sweep.factors).toEqual({ modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0, 1] });
+    expect(sweep.runs).toHaveLength(1 * 2 * 3 * 2);
+    expect(sweep.statusCounts).toEqual({ total: 12, queued: 12, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    const regimes: Record<string, string> = { E2E: 'e2e', BLOCKWISE_SIMULTANEOUS: 'simultaneous', BLOCKWISE_SEQUENTIAL: 'sequential' };
+    const seen = new Set<string>();
+    for (const run of sweep.runs) {
+      seen.add(`${run.blocks}/${run.mode}/${run.seed}`);
+      expect(run.status).toBe('QUEUED');
+      expect(run.modelSize).toBe('nano');
+      expect(run.dataset).toBe('moving-mnist');
+      // The stored config is exactly what the trainer resolves for this cell, plus the evaluation settings.
+      const expected = resolveRunConfig({ preset: 'nano', regime: regimes[run.mode], blocks: run.blocks, seed: run.seed, dataset: base.dataset, steps: 20, batchSize: 4, optimizer: { lr: 0.002 } });
+      expect(run.config).toEqual({ ...JSON.parse(JSON.stringify(expected)), evaluation: { clips: 32 } });
+      expect(run.config.regime).toBe(regimes[run.mode]);
+      expect(run.jobs).toHaveLength(1);
+      expect(run.jobs[0]).toMatchObject({ status: 'QUEUED', priority: 5, maxAttempts: 2, requirements: { backends: ['cpu', 'wasm'] } });
+    }
+    expect(seen.size).toBe(12);
+    // E2E with K > 1 keeps K as its grid column (one decoder; K block boundaries evaluated).
+    const e2e = sweep.runs.find((r) => r.mode === 'E2E' && r.blocks === 3)!;
+    expect(e2e.config.blocks).toBe(3);
+    expect(e2e.name).toBe('grid-a/nano-k3-e2e-s0');
+  });
+
+  it('is idempotent: the same spec (factor order aside) returns the same sweep and queues nothing', async () => {
+    const before = await counts();
+    const again = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: { ...base, factors: { ...base.factors, seeds: [0, 1], blocks: [3, 2] } } }, 'writer')).createSweep;
+    expect(again.created).toBe(false);
+    expect(again.sweep.id).toBe(first.sweep.id);
+    expect(again.sweep.specHash).toBe(first.sweep.specHash);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a different spec under an existing name with CONFLICT naming what differs', async () => {
+    const before = await counts();
+    const response = await t.gql(CREATE_SWEEP, { input: { ...base, steps: 30, factors: { ...base.factors, seeds: [0, 1, 2] } } }, 'writer');
+    expect(errorCode(response)).toBe('CONFLICT');
+    expect(response.errors?.[0]?.message).toMatch(/differs in: factors\.seeds, steps/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['K that does not divide the depth', { factors: { ...base.factors, blocks: [4] } }, 'factors.blocks', /K=4 must divide the encoder depth 6/],
+    ['an unknown model size', { factors: { ...base.factors, modelSizes: ['huge'] } }, 'factors.modelSizes', /unknown model size "huge"/],
+    ['a repeated seed', { factors: { ...base.factors, seeds: [1, 1] } }, 'factors.seeds', /repeats 1/],
+    ['an empty factor list', { factors: { ...base.factors, modes: [] } }, 'factors', /modes/],
+    ['more than 1000 cells', { factors: { ...base.factors, blocks: [1, 2, 3, 6], seeds: Array.from({ length: 126 }, (_, i) => i) } }, 'factors', /expands to 1512 runs; the limit is 1000/],
+    ['an override of a factor', { overrides: { blocks: 2 } }, 'overrides.blocks', /set by the sweep; use factors\.blocks/],
+    ['an unknown override key', { overrides: { learningRate: 1 } }, 'overrides.learningRate', /unknown key/],
+    ['an inconsistent model override', { overrides: { model: { heads: 5 } } }, 'overrides.model.heads', /must divide embedDim=64/],
+    ['a dataset that is not a spec', { dataset: 'mnist' }, 'dataset', /JSON object with a "name"/],
+    ['unknown requirements', { requirements: { gpus: 2 } }, 'requirements.gpus', /unknown key/],
+    ['a bad name', { name: 'no spaces allowed' }, 'name', /names are/],
+    ['zero steps', { steps: 0 }, 'steps', /steps/],
+  ])('refuses %s with BAD_USER_INPUT naming the field, writing nothing', async (_label, change, field, message) => {
+    const before = await counts();
+    const response = await t.gql(CREATE_SWEEP, { input: { ...base, name: 'bad-one', ...change } }, 'writer');
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    expect(errorField(response)).toContain(field);
+    expect(response.errors?.[0]?.message).toMatch(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('normalises E2E with K > 1 and checks K against each preset’s depth', async () => {
+    const depth = PRESETS.tiny().depth;
+    expect(depth % 4).toBe(0);
+    const response = await t.ok<SweepPayload>(CREATE_SWEEP, {
+      input: { project: 'sweeps-test', name: 'paper-shape', factors: { modelSizes: ['tiny', 'small'], blocks: [4, 6], modes: ['E2E'], seeds: [0] }, dataset: { name: 'gratings' }, steps: 10 },
+    }, 'writer');
+    const runs = response.createSweep.sweep.runs;
+    expect(runs.map((r) => `${r.modelSize}/${r.blocks}`)).toEqual(['tiny/4', 'tiny/6', 'small/4', 'small/6']);
+    for (const run of runs) expect(run.config).toMatchObject({ regime: 'e2e', blocks: run.blocks, preset: run.modelSize });
+  });
+
+  it('writes nothing when the transaction fails half-way', async () => {
+    // Fault injection: a trigger that refuses the job rows of this sweep's priority.
+    await t.api.services.pool.query(`CREATE FUNCTION refuse_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.priority = 777 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await t.api.services.pool.query('CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION refuse_jobs()');
+    try {
+      const before = await counts();
+      const response = await t.gql(CREATE_SWEEP, { input: { ...base, project: 'never-created', name: 'half', priority: 777 } }, 'writer');
+      expect(errorCode(response)).toBe('INTERNAL_SERVER_ERROR');
+      expect(response.errors?.[0]?.message).not.toMatch(/injected|jobs|INSERT/);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await t.api.services.pool.query('DROP TRIGGER refuse_jobs ON jobs; DROP FUNCTION refuse_jobs()');
+    }
+  });
+
+  it('is safe under concurrent identical declarations: one sweep, one set of runs', async () => {
+    const input = { ...base, name: 'raced' };
+    const results = await Promise.all([1, 2, 3].map(() => t.ok<SweepPayload>(CREATE_SWEEP, { input }, 'writer')));
+    expect(results.filter((r) => r.createSweep.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.createSweep.sweep.id)).size).toBe(1);
+    const { rows } = await t.api.services.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM runs WHERE sweep_id = $1', [results[0]!.createSweep.sweep.id]);
+    expect(rows[0]!.n).toBe(12);
+  });
+});
+
+describe('sweeps and cancelSweep', () => {
+  it('lists sweeps of a project and finds one by id', async () => {
+    const data = await t.ok<{ sweeps: Array<{ name: string }>; project: { sweeps: Array<{ name: string }>; runCount: number } }>(
+      `{ sweeps(project: "sweeps-test") { name } project(name: "sweeps-test") { runCount sweeps { name } } }`, {}, 'reader');
+    expect(data.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
+    expect(data.project.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
+    expect(data.project.runCount).toBe(12 + 4 + 12);
+    const missing = await t.gql('{ sweep(id: "00000000-0000-0000-0000-000000000000") { id } }', {}, 'reader');
+    expect(missing.data).toEqual({ sweep: null });
+    const malformed = await t.gql('{ sweep(id: "nope") { id } }', {}, 'reader');
+    expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
+  });
+
+  it('cancels queued runs and asks running jobs to stop, once', async () => {
+    const sweepId = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: { ...base, name: 'to-cancel' } }, 'writer')).createSweep.sweep.id;
+    const pool = t.api.services.pool;
+    // One job is running, one run already succeeded.
+    const { rows: runs } = await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY name', [sweepId]);
+    await pool.query(`UPDATE jobs SET status = 'RUNNING' WHERE run_id = $1`, [runs[0]!.id]);
+    await pool.query(`UPDATE runs SET status = 'RUNNING' WHERE id = $1`, [runs[0]!.id]);
+    await pool.query(`UPDATE jobs SET status = 'SUCCEEDED' WHERE run_id = $1`, [runs[1]!.id]);
+    await pool.query(`UPDATE runs SET status = 'SUCCEEDED' WHERE id = $1`, [runs[1]!.id]);
+    const cancel = `mutation($id: ID!) { cancelSweep(id: $id) { cancelledRuns cancelRequested sweep { statusCounts { total cancelled succeeded } } } }`;
+    const result = await t.ok<{ cancelSweep: { cancelledRuns: number; cancelRequested: number; sweep: { statusCounts: Record<string, number> } } }>(cancel, { id: sweepId }, 'writer');
+    expect(result.cancelSweep).toEqual({ cancelledRuns: 11, cancelRequested: 1, sweep: { statusCounts: { total: 12, cancelled: 11, succeeded: 1 } } });
+    const { rows: jobs } = await pool.query<{ status: string; cancel_requested: boolean; run_id: string }>(
+      'SELECT j.status::text, j.cancel_requested, j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id WHERE r.sweep_id = $1', [sweepId]);
+    expect(jobs.find((j) => j.run_id === runs[0]!.id)).toMatchObject({ status: 'RUNNING', cancel_requested: true });
+    expect(jobs.find((j) => j.run_id === runs[1]!.id)).toMatchObject({ status: 'SUCCEEDED', cancel_requested: false });
+    expect(jobs.filter((j) => j.status === 'CANCELLED')).toHaveLength(10);
+    const again = await t.ok<{ cancelSweep: { cancelledRuns: number } }>(cancel, { id: sweepId }, 'writer');
+    expect(again.cancelSweep.cancelledRuns).toBe(0);
+    expect(errorCode(await t.gql(cancel, { id: '00000000-0000-0000-0000-000000000000' }, 'writer'))).toBe('NOT_FOUND');
+  });
+});
