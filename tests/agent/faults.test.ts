@@ -1,0 +1,255 @@
+// Fault tests of the agent daemon against a real API and PostgreSQL: real agent processes
+// (node apps/agent/dist/cli.js) training tiny real runs on wasm, killed, cut off, cancelled,
+// drained and doubled up. Each test starts its own API (its own database) with the lease it needs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  checkpoints, jobRow, killAgents, pidAlive, points, seedRun, spawnAgent, startFaultApi, tinyConfig, waitFor,
+  type FaultApi, type PointRow,
+} from './harness.js';
+
+let api: FaultApi | null = null;
+
+afterEach(async () => {
+  await killAgents();
+  await api?.close();
+  api = null;
+});
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const keyOf = (p: PointRow) => `${p.key}|${p.block}|${p.step}`;
+const TRAINING_KEYS = ['grad_norm', 'loss', 'lr'];
+
+/** Every training series (key, block) holds each step 1..total exactly once. */
+async function expectCompleteSeries(a: FaultApi, runId: string, total: number): Promise<PointRow[]> {
+  const all = await points(a, runId);
+  const series = new Map<string, number[]>();
+  for (const p of all.filter((q) => TRAINING_KEYS.includes(q.key))) series.set(`${p.key}|${p.block}`, [...(series.get(`${p.key}|${p.block}`) ?? []), p.step]);
+  expect(new Set([...series.keys()].map((k) => k.split('|')[0]))).toEqual(new Set(TRAINING_KEYS));
+  for (const [name, steps] of series) expect(steps, `series ${name}`).toEqual(range(1, total));
+  return all;
+}
+
+async function waitForStatus(a: FaultApi, jobId: string, statuses: string[], timeoutMs: number) {
+  return waitFor(`job status ${statuses.join('|')}`, async () => {
+    const row = await jobRow(a, jobId);
+    return statuses.includes(row.status) ? row : undefined;
+  }, timeoutMs, 150);
+}
+
+function workerPid(line: Record<string, unknown>): number {
+  expect(typeof line.pid).toBe('number');
+  return line.pid as number;
+}
+
+describe('agent faults', () => {
+  it('kill -9 mid-training: after the lease expires another agent resumes from the checkpoint; no point lost or duplicated', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '3' });
+    const total = 400;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 40 }));
+    const env = { STRATUM_SYSTEM_METRICS_MS: '0' };
+    const first = spawnAgent(api, { token: await api.agentToken('first'), env });
+    const pid = workerPid(await first.waitForLog((l) => l.msg === 'worker started'));
+    await waitFor('two checkpoints', async () => (await checkpoints(api!, run.runId)).length >= 2, 120_000, 100);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The worker notices its daemon is gone and exits too.
+    await waitFor('the orphaned worker to exit', () => !pidAlive(pid), 10_000);
+    const stored = await points(api, run.runId);
+    const resumeStep = (await checkpoints(api, run.runId)).at(-1)!.step;
+    const lastStored = Math.max(...stored.filter((p) => p.key === 'loss').map((p) => p.step));
+    expect(lastStored).toBeLessThan(total); // killed mid-training
+    expect(lastStored).toBeGreaterThanOrEqual(resumeStep); // checkpoints are registered after their points
+    expect((await jobRow(api, run.jobId)).status).toBe('RUNNING'); // nobody told the server
+
+    const second = spawnAgent(api, { token: await api.agentToken('second'), env });
+    const resumed = await second.waitForLog((l) => l.msg === 'resuming from checkpoint', 60_000);
+    expect(resumed.step).toBe(resumeStep);
+    const done = await waitForStatus(api, run.jobId, ['SUCCEEDED', 'FAILED'], 120_000);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 2, run_status: 'SUCCEEDED' });
+
+    const all = await expectCompleteSeries(api, run.runId, total);
+    const now = new Map(all.map((p) => [keyOf(p), p.value]));
+    for (const p of stored) expect(now.get(keyOf(p)), keyOf(p)).toBe(p.value); // what the first agent reported is untouched
+    // The second agent re-sent exactly the points the first had stored after the checkpoint; the
+    // server counted them as duplicates rather than storing them twice.
+    const progress = (await api.pool().query<{ progress: { metrics: { duplicates: number; accepted: number } } }>('SELECT progress FROM jobs WHERE id = $1', [run.jobId])).rows[0]!.progress;
+    expect(progress.metrics.duplicates).toBe(stored.filter((p) => p.step > resumeStep).length);
+    expect(progress.metrics.accepted + progress.metrics.duplicates).toBe(all.filter((p) => p.step > resumeStep).length);
+  });
+
+  it('the API stops for 20 s mid-run and comes back: the run completes with every point stored', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '60' });
+    const total = 300;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
+    const agent = spawnAgent(api, { token: await api.agentToken('outage') });
+    await waitFor('training under way', async () => (await points(api!, run.runId, 'loss')).length >= 20, 120_000, 50);
+    const beforeOutage = Math.max(...(await points(api, run.runId, 'loss')).map((p) => p.step));
+    expect(beforeOutage).toBeLessThan(total);
+
+    const spool = path.join(agent.workDir, 'jobs', run.jobId, 'spool.jsonl');
+    const down = Date.now();
+    await api.stop();
+    // Metrics keep coming and wait on disk.
+    await waitFor('batches spooled while the API is down', () => fs.existsSync(spool) && fs.statSync(spool).size > 0, 15_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - down))));
+    await api.start();
+
+    const done = await waitForStatus(api, run.jobId, ['SUCCEEDED', 'FAILED'], 120_000);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    await expectCompleteSeries(api, run.runId, total);
+    expect(agent.logs.some((l) => typeof l.error === 'string' && /cannot reach the API/.test(l.error as string))).toBe(true);
+    expect(fs.existsSync(path.join(agent.workDir, 'jobs', run.jobId))).toBe(false); // spool deleted once acknowledged
+  });
+
+  it('a restarted daemon replays its unsent spool under the old lease, hands the job back, and the run completes', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '60' });
+    const total = 300;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
+    const token = await api.agentToken('restart');
+    const env = { STRATUM_SYSTEM_METRICS_MS: '0' };
+    const first = spawnAgent(api, { token, env });
+    await waitFor('training under way', async () => (await points(api!, run.runId, 'loss')).length >= 20, 120_000, 50);
+    const spool = path.join(first.workDir, 'jobs', run.jobId, 'spool.jsonl');
+    await api.stop();
+    await waitFor('batches spooled', () => fs.existsSync(spool) && fs.readFileSync(spool, 'utf8').split('\n').filter(Boolean).length >= 2, 15_000, 100);
+    first.child.kill('SIGKILL'); // dies with batches the server never saw
+    await first.exited;
+    const spooled = fs.readFileSync(spool, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string; id: string; p?: Array<[string, number | null, number, number, number]> });
+    const acked = new Set(spooled.filter((l) => l.t === 'a').map((l) => l.id));
+    const unsent = spooled.filter((l) => l.t === 'b' && !acked.has(l.id)).flatMap((l) => l.p ?? []);
+    expect(unsent.length).toBeGreaterThan(0);
+    await api.start();
+
+    const second = spawnAgent(api, { token, workDir: first.workDir, env });
+    const recovered = await second.waitForLog((l) => l.msg === 'job from a previous agent process recovered', 60_000);
+    expect(recovered).toMatchObject({ jobId: run.jobId, outcome: 'failed' });
+    expect(recovered.replayedBatches).toBeGreaterThan(0);
+    const afterReplay = new Map((await points(api, run.runId)).map((p) => [keyOf(p), p.value]));
+    for (const [key, block, step, value] of unsent) expect(afterReplay.get(`${key}|${block ?? 0}|${step}`)).toBe(value);
+
+    const done = await waitForStatus(api, run.jobId, ['SUCCEEDED', 'FAILED'], 120_000);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    await expectCompleteSeries(api, run.runId, total);
+  });
+
+  it('cancel from the API mid-run: the worker is gone within 5 s, the run is CANCELLED and nothing more is written', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '3' });
+    const run = await seedRun(api, tinyConfig({ steps: 20_000, checkpointEvery: 1_000 }));
+    const agent = spawnAgent(api, { token: await api.agentToken('cancel') });
+    const pid = workerPid(await agent.waitForLog((l) => l.msg === 'worker started'));
+    await waitFor('training under way', async () => (await points(api!, run.runId, 'loss')).length >= 10, 120_000, 50);
+
+    const requested = Date.now();
+    await api.pool().query('UPDATE jobs SET cancel_requested = true WHERE id = $1', [run.jobId]);
+    await waitFor('the worker to exit', () => !pidAlive(pid), 5_000, 50);
+    expect(Date.now() - requested).toBeLessThan(5_000);
+    const done = await waitForStatus(api, run.jobId, ['CANCELLED'], 10_000);
+    expect(done.run_status).toBe('CANCELLED');
+    const count = (await points(api, run.runId)).length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await points(api, run.runId)).length).toBe(count);
+    expect(agent.child.exitCode).toBeNull(); // only the job stopped, not the daemon
+  });
+
+  it('a job with an invalid config fails once with a clear error and is not retried', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '3' });
+    const badModel = await seedRun(api, tinyConfig({ model: { depth: 2, embedDim: 32, heads: 3, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 } }), { maxAttempts: 3 });
+    const badDataset = await seedRun(api, tinyConfig({ dataset: { name: 'moving-mnist', count: 64, frames: 16, size: 32, colour: 'red' } }), { maxAttempts: 3 });
+    const agent = spawnAgent(api, { token: await api.agentToken('invalid') });
+    const model = await waitForStatus(api, badModel.jobId, ['FAILED', 'SUCCEEDED'], 60_000);
+    const dataset = await waitForStatus(api, badDataset.jobId, ['FAILED', 'SUCCEEDED'], 60_000);
+    expect(model).toMatchObject({ status: 'FAILED', attempts: 1, run_status: 'FAILED' });
+    expect(model.last_error).toMatch(/model\.heads/);
+    expect(model.run_error).toBe(model.last_error);
+    expect(dataset).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(dataset.last_error).toMatch(/dataset "moving-mnist": field "colour"/);
+    // Still not retried a while later: the agent keeps polling an empty queue.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await jobRow(api, badModel.jobId)).attempts).toBe(1);
+    expect((await jobRow(api, badDataset.jobId)).attempts).toBe(1);
+    expect(agent.logs.filter((l) => l.msg === 'job claimed')).toHaveLength(2);
+  });
+
+  it('SIGTERM drains: the job returns to QUEUED with its checkpoint and attempts unchanged, and resumes there', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '30' });
+    const total = 600;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
+    const token = await api.agentToken('drain');
+    const first = spawnAgent(api, { token, env: { STRATUM_SYSTEM_METRICS_MS: '0' } });
+    const pid = workerPid(await first.waitForLog((l) => l.msg === 'worker started'));
+    await waitFor('a checkpoint', async () => (await checkpoints(api!, run.runId)).length >= 1, 120_000, 50);
+    expect((await jobRow(api, run.jobId)).attempts).toBe(1);
+
+    first.child.kill('SIGTERM');
+    const exit = await first.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(pidAlive(pid)).toBe(false);
+    const row = await jobRow(api, run.jobId);
+    expect(row).toMatchObject({ status: 'QUEUED', attempts: 0, run_status: 'QUEUED' });
+    // The worker checkpointed where it stopped, after every point up to there was stored.
+    const drainedAt = (await checkpoints(api, run.runId)).at(-1)!.step;
+    const released = first.logs.find((l) => l.msg === 'job released to the queue')!;
+    expect(released.checkpointStep).toBe(drainedAt);
+    expect((await points(api, run.runId, 'loss')).map((p) => p.step).slice(0, drainedAt)).toEqual(range(1, drainedAt));
+    expect(fs.existsSync(path.join(first.workDir, 'agent.alive'))).toBe(false);
+    expect(fs.readdirSync(path.join(first.workDir, 'jobs'))).toEqual([]);
+    const agentRow = await api.pool().query<{ status: string }>('SELECT status::text FROM agents');
+    expect(agentRow.rows.map((r) => r.status)).toEqual(['OFFLINE']);
+
+    const second = spawnAgent(api, { token, workDir: first.workDir });
+    const resumed = await second.waitForLog((l) => l.msg === 'resuming from checkpoint', 60_000);
+    expect(resumed.step).toBe(drainedAt);
+    const done = await waitForStatus(api, run.jobId, ['SUCCEEDED', 'FAILED'], 120_000);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    await expectCompleteSeries(api, run.runId, total);
+  });
+
+  it('two agents on one host with different work dirs do not interfere; a third on a used work dir is refused', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '5' });
+    const a = spawnAgent(api, { token: await api.agentToken('a') });
+    const b = spawnAgent(api, { token: await api.agentToken('b') });
+    const [ra, rb] = await Promise.all([a.waitForLog((l) => l.msg === 'agent registered'), b.waitForLog((l) => l.msg === 'agent registered')]);
+    expect(ra.name).not.toBe(rb.name);
+
+    const third = spawnAgent(api, { token: await api.agentToken('c'), workDir: a.workDir });
+    expect((await third.exited).code).toBe(2);
+    expect(third.stderr()).toMatch(/work dir .* is in use by another agent/);
+
+    const total = 250;
+    const runs = [
+      // E2E reports its features at the same K=2 block boundaries as the blockwise run.
+      await seedRun(api, tinyConfig({ steps: total, seed: 1, blocks: 2 }), { name: 'e2e' }),
+      await seedRun(api, tinyConfig({ steps: total, seed: 2, regime: 'simultaneous', blocks: 2 }), { name: 'blockwise' }),
+    ];
+    const rows = await Promise.all(runs.map((r) => waitForStatus(api!, r.jobId, ['SUCCEEDED', 'FAILED'], 120_000)));
+    for (const row of rows) expect(row).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    expect(new Set(rows.map((r) => r.agent_id)).size).toBe(2); // one run each, concurrently
+    for (const r of runs) await expectCompleteSeries(api, r.runId, total);
+    // E2E: one loss (block 0 = whole model); blockwise: one per block. Both evaluated at their last
+    // step at each block boundary.
+    expect(new Set((await points(api, runs[0]!.runId, 'loss')).map((p) => p.block))).toEqual(new Set([0]));
+    expect(new Set((await points(api, runs[1]!.runId, 'loss')).map((p) => p.block))).toEqual(new Set([1, 2]));
+    for (const r of runs) {
+      const blocks = [1, 2];
+      const evaluations = await api.pool().query<{ kind: string; depth: number; step: number }>("SELECT kind::text, depth, step FROM evaluations WHERE run_id = $1 AND depth_unit = 'BLOCK'", [r.runId]);
+      expect(new Set(evaluations.rows.map((e) => e.step))).toEqual(new Set([total]));
+      expect(new Set(evaluations.rows.map((e) => e.depth))).toEqual(new Set(blocks));
+      expect(new Set(evaluations.rows.map((e) => e.kind))).toEqual(new Set(['LINEAR_PROBE', 'KNN_RETRIEVAL', 'KNN_ACCURACY', 'GEOMETRY', 'RECONSTRUCTION']));
+      const matrices = await api.pool().query<{ kind: string; row_labels: string[] }>('SELECT kind::text, row_labels FROM similarity_matrices WHERE run_id = $1', [r.runId]);
+      expect(matrices.rows.map((m) => m.kind).sort()).toEqual(['DEBIASED_CKA', 'LINEAR_CKA', 'RBF_CKA']);
+      for (const m of matrices.rows) expect(m.row_labels).toEqual(blocks.map((k) => `B${k}`));
+      const patches = await api.pool().query<{ block: number; token_cosine: number | null }>('SELECT block, token_cosine FROM patch_diagnostics WHERE run_id = $1 ORDER BY block', [r.runId]);
+      expect(patches.rows.map((p) => p.block)).toEqual([...blocks]);
+      for (const p of patches.rows) expect(Number.isFinite(p.token_cosine)).toBe(true);
+    }
+    for (const agent of [a, b]) {
+      expect(fs.readdirSync(path.join(agent.workDir, 'jobs'))).toEqual([]);
+      expect(fs.existsSync(path.join(agent.workDir, 'agent.alive'))).toBe(true);
+    }
+    expect(a.child.exitCode).toBeNull();
+    expect(b.child.exitCode).toBeNull();
+  });
+});
