@@ -4,7 +4,7 @@
  * that grows with depth, small isotropic noise, and a residual stream (depth k+1 = depth k plus
  * an update), so consecutive depths are similar in the same coordinates.
  */
-import { type Matrix, matrix } from '../src/matrix.js';
+import { type Matrix, centerColumns, matmul, matrix } from '../src/matrix.js';
 import { seededRandom } from '../src/random.js';
 
 export interface SyntheticOptions {
@@ -40,15 +40,20 @@ export function syntheticDepths(options: SyntheticOptions): { features: Matrix[]
     }
   }
   for (let k = 0; k < depths; k++) {
-    // Residual update: more class signal, a little new nuisance, a little noise.
-    const signal = 0.06 / depths;
-    const drift = gaussian(r * d, 0.08 / Math.sqrt(r));
+    // Residual update: a random nonlinear feature map of the current state (new directions, so
+    // consecutive depths are similar but not linear images of each other), more class signal,
+    // a little noise.
+    const centred = centerColumns(matrix(n, d, h));
+    let variance = 0;
+    for (const v of centred.data) variance += v * v;
+    const W = matrix(d, d, gaussian(d * d, 1 / Math.sqrt(d) / Math.sqrt(variance / (n * d))));
+    const update = matmul(centred, W).data;
+    const signal = 0.1 / depths;
     for (let i = 0; i < n; i++) {
       const c = labels[i] as number;
       for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let l = 0; l < 4; l++) s += (latent[i * r + l] as number) * (drift[l * d + j] as number);
-        h[i * d + j] = (h[i * d + j] as number) + signal * (classMeans[c * d + j] as number) * Math.sqrt(d) * 0.3 + s + random.normal() * 0.02;
+        const nonlinear = Math.tanh(update[i * d + j] as number);
+        h[i * d + j] = (h[i * d + j] as number) + 0.2 * nonlinear + signal * (classMeans[c * d + j] as number) * Math.sqrt(d) * 0.3 + random.normal() * 0.02;
       }
     }
     features.push(matrix(n, d, Float64Array.from(h)));

@@ -220,7 +220,10 @@ export function crossProduct(x: Matrix, y: Matrix): Matrix {
   return x === y ? dotRows(xt, xt, true) : dotRows(xt, transpose(y));
 }
 
-/** C = A·B for A [m, k], B [k, n], in i-k-j order so the inner loop runs along rows of B and C. */
+/**
+ * C = A·B for A [m, k], B [k, n]. Large products transpose B once and use the blocked
+ * `dotRows` kernel; small ones run the i-k-j loop, whose inner loop walks rows of B and C.
+ */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) {
     throw new AnalysisError('matmul', `inner dimensions differ: [${a.rows}, ${a.cols}] · [${b.rows}, ${b.cols}]`);
@@ -228,6 +231,7 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
   const m = a.rows;
   const k = a.cols;
   const n = b.cols;
+  if (m * k * n >= 1 << 16) return dotRows(a, transpose(b));
   const A = a.data;
   const B = b.data;
   const C = new Float64Array(m * n);

@@ -59,6 +59,10 @@ describe('products', () => {
     expect(maxAbsDiff(toArrays(crossProduct(toMatrix(a), toMatrix(y))), mul(transposeArrays(a), y))).toBeLessThan(1e-12);
     const c = randomMatrix(5, 4, 4);
     expect(maxAbsDiff(toArrays(matmul(toMatrix(a), toMatrix(c))), mul(a, c))).toBeLessThan(1e-12);
+    // Large enough for the transposed, blocked path.
+    const p = randomMatrix(41, 43, 5);
+    const q = randomMatrix(43, 39, 6);
+    expect(maxAbsDiff(toArrays(matmul(toMatrix(p), toMatrix(q))), mul(p, q))).toBeLessThan(1e-11);
     const big = randomMatrix(45, 37, 5);
     expect(toArrays(transpose(toMatrix(big)))).toEqual(transposeArrays(big));
   });

@@ -1,0 +1,123 @@
+/**
+ * Analysis benchmark (npm run bench:analysis at the root, or npm run bench -w @stratum/analysis).
+ *
+ *   1. a 12×12 linear-CKA matrix on 12 representations of 1,100 × 384 (synthetic, structured);
+ *   2. 12 cross-validated probes (1,100 × 384, 10 classes, 3 folds), warm-started across depths
+ *      as the evaluation suite runs them, and the same 12 probes cold;
+ *   3. a `nano` run trained with @stratum/trainer (default config), then the whole evaluation
+ *      suite on its final checkpoint: feature extraction (every block and layer, with tokens),
+ *      per-position reconstruction error, and `evaluateRepresentations`, against the run's
+ *      training time (target ≤ 10%).
+ *
+ * Options: --steps <n> (nano training steps, default: the preset's), --eval-clips <n> (default
+ * 1000), --skip-nano. Last line: RESULT analysis cka_matrix_ms=… probes_ms=… suite_to_train_ratio=…
+ */
+import { ckaMatrices, ckaMatrix, crossValidatedProbe, evaluateRepresentations, type DepthInput, type LogisticModel } from '../src/index.js';
+import { syntheticDepths } from './synthetic.js';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function time<T>(work: () => T): [T, number] {
+  const start = performance.now();
+  const result = work();
+  return [result, performance.now() - start];
+}
+
+// 1–2: synthetic features with the structure of a ViT's pooled block outputs.
+const { features, labels } = syntheticDepths({ samples: 1100, dims: 384, classes: 10, depths: 12, seed: 1 });
+out('synthetic features: 12 depths × 1,100 samples × 384 dims, 10 classes');
+
+const [linear, ckaMs] = time(() => ckaMatrix(features, 'linear'));
+out(`linear CKA 12×12 matrix: ${ckaMs.toFixed(0)} ms (consecutive CKA ${linear[0]?.[1]?.toFixed(4)} … ${linear[10]?.[11]?.toFixed(4)})`);
+const [, allKindsMs] = time(() => ckaMatrices(features));
+out(`linear + debiased + RBF CKA matrices (shared Grams): ${allKindsMs.toFixed(0)} ms`);
+
+function probes(warm: boolean): { ms: number; iterations: number; worstGradient: number; accuracies: number[] } {
+  let previous: LogisticModel[] | undefined;
+  let iterations = 0;
+  let worstGradient = 0;
+  const accuracies: number[] = [];
+  const [, ms] = time(() => {
+    for (const x of features) {
+      const r = crossValidatedProbe(x, labels, { folds: 3, seed: 0, ...(warm && previous ? { initial: previous } : {}) });
+      previous = r.models;
+      accuracies.push(r.mean);
+      for (const f of r.foldResults) {
+        iterations += f.iterations;
+        worstGradient = Math.max(worstGradient, f.gradientNorm);
+        if (!f.converged) throw new Error('a probe did not converge');
+      }
+    }
+  });
+  return { ms, iterations, worstGradient, accuracies };
+}
+const warm = probes(true);
+out(
+  `12 probes × 3 folds, warm-started across depths: ${warm.ms.toFixed(0)} ms, ${warm.iterations} L-BFGS iterations, ` +
+    `max ‖∇F‖∞ ${warm.worstGradient.toExponential(1)}; accuracy ${warm.accuracies[0]?.toFixed(3)} → ${warm.accuracies[11]?.toFixed(3)}`,
+);
+const cold = probes(false);
+out(`12 probes × 3 folds, each fold cold (zero start, no cross-depth warm start): ${cold.ms.toFixed(0)} ms, ${cold.iterations} iterations`);
+
+// 3: a nano run and its evaluation suite.
+let ratio = 'pending';
+if (!process.argv.includes('--skip-nano')) {
+  const { train, embed, reconstructionError, resolveRunConfig } = await import('@stratum/trainer');
+  const { movingMnist, batchOf } = await import('@stratum/datasets');
+  const steps = flag('steps');
+  const config = resolveRunConfig({ preset: 'nano', ...(steps ? { steps: Number(steps) } : {}) });
+  let checkpoint: Uint8Array | undefined;
+  const summary = await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
+  if (!checkpoint) throw new Error('the nano run produced no checkpoint');
+  const trainS = summary.wallTimeS;
+  out(
+    `nano ${config.regime} run: ${summary.steps} steps × batch ${config.batchSize} on ${summary.backend.name} in ${trainS.toFixed(1)} s ` +
+      `(${summary.stepsPerS.toFixed(2)} steps/s)`,
+  );
+
+  const clips = Number(flag('eval-clips') ?? 1000);
+  const evalSet = movingMnist({ seed: 1, count: clips, split: 'test', frames: config.model.frames, size: config.model.height });
+  const batch = batchOf(evalSet, Array.from({ length: clips }, (_, i) => i));
+  const suiteStart = performance.now();
+  const embeddings = await embed(checkpoint, batch, { layers: true, tokens: true });
+  const embedS = (performance.now() - suiteStart) / 1000;
+  const reconStart = performance.now();
+  const recon = await reconstructionError(checkpoint, batch, { seed: 0 });
+  const reconS = (performance.now() - reconStart) / 1000;
+  const [gt, gh, gw] = embeddings.grid;
+  const [tt, th, tw] = config.model.tubelet;
+  const depths: DepthInput[] = [...embeddings.blocks, ...(embeddings.layers ?? [])].map((f) => {
+    const decoder = recon.find((r) => (r.block ?? config.blocks) === f.block && f.layer === null);
+    return {
+      block: f.block,
+      layer: f.layer,
+      pooled: { rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled },
+      tokens: { clips: f.tokenShape[0], tokens: f.tokenShape[1], dim: f.tokenShape[2], data: f.tokens },
+      ...(decoder ? { reconstructionError: Array.from(decoder.error, (e) => (Number.isFinite(e) ? e : 0)) } : {}),
+    };
+  });
+  const [report, analysisMs] = time(() =>
+    evaluateRepresentations(
+      { dataset: 'moving-mnist', depths, labels: batch.labels, grid: { t: gt, h: gh, w: gw }, patchSize: { t: tt, h: th, w: tw } },
+      { probe: { seed: 0 } },
+    ),
+  );
+  const suiteS = (performance.now() - suiteStart) / 1000;
+  const sections = Object.entries(report.timingsMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');
+  out(
+    `suite on ${clips} clips (${report.depths.length} depths, targets ${report.targets.map((t) => t.name).join('/')}, ` +
+      `${report.metrics.length} metric rows, ${report.similarity.length} CKA matrices): ${suiteS.toFixed(1)} s = embed ${embedS.toFixed(1)} s + ` +
+      `reconstruction ${reconS.toFixed(1)} s + analysis ${(analysisMs / 1000).toFixed(1)} s (${sections})`,
+  );
+  const lastBlock = report.depths.filter((d) => d.layer === null).length;
+  const probeRow = report.metrics.find((m) => m.kind === 'LINEAR_PROBE' && m.target === 'digit' && m.block === lastBlock && m.layer === null);
+  out(`final block digit probe ${probeRow?.value.toFixed(3)} ± ${probeRow?.std?.toFixed(3)}`);
+  ratio = (suiteS / trainS).toFixed(3);
+}
+
+out(`RESULT analysis cka_matrix_ms=${ckaMs.toFixed(0)} probes_ms=${warm.ms.toFixed(0)} suite_to_train_ratio=${ratio}`);
