@@ -142,8 +142,10 @@ describe('agent faults', () => {
     const pid = workerPid(await agent.waitForLog((l) => l.msg === 'worker started'));
     await waitFor('training under way', async () => (await points(api!, run.runId, 'loss')).length >= 10, 120_000, 50);
 
+    const writer = await api.writerToken();
     const requested = Date.now();
-    await api.pool().query('UPDATE jobs SET cancel_requested = true WHERE id = $1', [run.jobId]);
+    const cancelled = await api.graphql<{ cancelRun: { status: string } }>(writer, 'mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: run.runId });
+    expect(cancelled.cancelRun.status).toBe('CANCELLED');
     await waitFor('the worker to exit', () => !pidAlive(pid), 5_000, 50);
     expect(Date.now() - requested).toBeLessThan(5_000);
     const done = await waitForStatus(api, run.jobId, ['CANCELLED'], 10_000);
@@ -245,11 +247,47 @@ describe('agent faults', () => {
       expect(patches.rows.map((p) => p.block)).toEqual([...blocks]);
       for (const p of patches.rows) expect(Number.isFinite(p.token_cosine)).toBe(true);
     }
+    for (const r of runs) {
+      // System metrics ride along as series of the run.
+      const keys = new Set((await points(api, r.runId)).map((p) => p.key));
+      for (const key of ['sys/cpu_percent', 'sys/memory_percent', 'sys/worker_rss_mb']) expect(keys.has(key), key).toBe(true);
+    }
     for (const agent of [a, b]) {
       expect(fs.readdirSync(path.join(agent.workDir, 'jobs'))).toEqual([]);
       expect(fs.existsSync(path.join(agent.workDir, 'agent.alive'))).toBe(true);
     }
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
+  });
+
+  it('never falls back from an explicitly requested backend; auto says what it chose and why not the others', async () => {
+    api = await startFaultApi();
+    const gpu = spawnAgent(api, { token: await api.agentToken('gpu'), env: { STRATUM_BACKEND: 'tensorflow-gpu' } });
+    const exit = await gpu.exited;
+    expect(exit.code).toBe(2);
+    expect(gpu.stderr()).toMatch(/backend "tensorflow-gpu" was requested but cannot be loaded: cannot load @tensorflow\/tfjs-node-gpu/);
+    expect(gpu.stderr()).toMatch(/Not falling back/);
+    expect(gpu.logs.some((l) => l.msg === 'agent registered')).toBe(false);
+
+    const auto = spawnAgent(api, { token: await api.agentToken('auto'), env: { STRATUM_BACKEND: 'auto' } });
+    const chosen = await auto.waitForLog((l) => typeof l.msg === 'string' && (l.msg as string).startsWith('backend auto-selected'));
+    expect(chosen.backend).toBe('wasm');
+    expect(chosen.notAvailable).toEqual(['tensorflow-gpu', 'tensorflow']);
+    for (const backend of ['tensorflow-gpu', 'tensorflow']) {
+      const why = auto.logs.find((l) => l.backend === backend && typeof l.reason === 'string');
+      expect(why?.reason, backend).toMatch(/cannot load @tensorflow\/tfjs-node/);
+    }
+    const registered = await auto.waitForLog((l) => l.msg === 'agent registered');
+    expect(registered.backends).toEqual(['wasm', 'cpu']);
+  });
+
+  it('--once runs one job and exits with its outcome', async () => {
+    api = await startFaultApi();
+    const run = await seedRun(api, tinyConfig({ steps: 30, checkpointEvery: 10 }));
+    const second = await seedRun(api, tinyConfig({ steps: 30 }));
+    const agent = spawnAgent(api, { token: await api.agentToken('once'), args: ['--once'] });
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    const rows = [await jobRow(api, run.jobId), await jobRow(api, second.jobId)];
+    expect(rows.map((r) => r.status).sort()).toEqual(['QUEUED', 'SUCCEEDED']);
   });
 });

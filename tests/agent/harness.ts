@@ -22,6 +22,10 @@ export interface FaultApi {
   pool(): pg.Pool;
   running(): RunningApi | null;
   agentToken(label: string): Promise<string>;
+  /** A researcher token (WRITER) for mutations such as cancelRun. */
+  writerToken(): Promise<string>;
+  /** POSTs a GraphQL operation; throws on errors. */
+  graphql<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Stops the API (connections refused) and starts it again on the same port and database after `downMs`. */
   restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -52,6 +56,20 @@ export async function startFaultApi(env: Record<string, string> = {}): Promise<F
     agentToken: async (label) => {
       if (!api) throw new Error('the API is stopped');
       return (await api.services.tokens.create('AGENT', label)).token;
+    },
+    writerToken: async () => {
+      if (!api) throw new Error('the API is stopped');
+      return (await api.services.tokens.create('WRITER', 'fault-test writer')).token;
+    },
+    graphql: async <T>(token: string, query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+      if (body.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+      return body.data as T;
     },
     stop: async () => {
       const current = api;
