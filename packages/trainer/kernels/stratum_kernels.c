@@ -6,7 +6,8 @@
  * ~40 for its 2-D XNNPACK path), and its erf/exp/transpose/slice kernels are scalar too. These
  * kernels cover exactly what a ViT step needs beyond 2-D matmuls: fused multi-head attention
  * (forward and backward, reading q/k/v straight out of the qkv projection so heads are never
- * transposed), exact-erf GELU, LayerNorm, a blocked 2-D transpose and the AdamW update.
+ * transposed), exact-erf GELU, LayerNorm, a blocked 2-D transpose, column sums and the AdamW
+ * update.
  *
  * Contract: the module imports the tfjs wasm backend's linear memory; every pointer is an
  * offset into it, owned by tfjs tensors (inputs read-only, outputs freshly allocated) or by
@@ -31,12 +32,17 @@ static inline float hsum(f4 v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
-/* exp(x) for x <= 0 after max-subtraction (Cephes expf: range reduction by ln 2, degree-6
- * polynomial, exponent by integer add); relative error ~1e-7 on [-87, 0]. */
+/* exp(x) (Cephes expf: range reduction by ln 2, degree-6 polynomial, exponent by integer
+ * add), relative error ~1e-7 on [-87, 88]. Rounding x·log2(e) to an integer uses the 1.5·2^23
+ * magic constant, which leaves the integer in the low mantissa bits (cheaper than floor +
+ * i32x4.trunc_sat on x86). */
 static inline f4 v_exp(f4 x) {
+  const f4 magic = splat(12582912.0f);
   x = wasm_f32x4_max(x, splat(-87.0f));
   x = wasm_f32x4_min(x, splat(88.0f));
-  f4 fx = wasm_f32x4_floor(add(mul(x, splat(1.44269504088896341f)), splat(0.5f)));
+  f4 t = add(mul(x, splat(1.44269504088896341f)), magic);
+  v128_t n = wasm_i32x4_sub(t, magic); /* round(x·log2 e) as an integer */
+  f4 fx = sub(t, magic);
   x = sub(x, mul(fx, splat(0.693359375f)));
   x = sub(x, mul(fx, splat(-2.12194440e-4f)));
   f4 z = mul(x, x);
@@ -47,8 +53,7 @@ static inline f4 v_exp(f4 x) {
   y = add(mul(y, x), splat(1.6666665459e-1f));
   y = add(mul(y, x), splat(5.0000001201e-1f));
   y = add(add(mul(y, z), x), splat(1.0f));
-  v128_t n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(fx), wasm_i32x4_splat(127)), 23);
-  return mul(y, n);
+  return mul(y, wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -202,33 +207,21 @@ static inline void phi_parts(f4 x, f4 *cdf, f4 *pdf) {
   *pdf = mul(e, splat(0.39894228040143268f));
 }
 
+/* y = x·Φ(x) and, for the backward pass, dydx = Φ(x) + x·φ(x) (so backward is one multiply). */
 EXPORT(gelu_forward)
-void gelu_forward(const float *x, float *y, int n) {
+void gelu_forward(const float *restrict x, float *restrict y, float *restrict dydx, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     f4 xv = ld(x + i), cdf, pdf;
     phi_parts(xv, &cdf, &pdf);
     st(y + i, mul(xv, cdf));
+    st(dydx + i, add(cdf, mul(xv, pdf)));
   }
   for (; i < n; i++) {
     f4 xv = splat(x[i]), cdf, pdf;
     phi_parts(xv, &cdf, &pdf);
     y[i] = wasm_f32x4_extract_lane(mul(xv, cdf), 0);
-  }
-}
-
-EXPORT(gelu_backward)
-void gelu_backward(const float *x, const float *dy, float *dx, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    f4 xv = ld(x + i), cdf, pdf;
-    phi_parts(xv, &cdf, &pdf);
-    st(dx + i, mul(ld(dy + i), add(cdf, mul(xv, pdf))));
-  }
-  for (; i < n; i++) {
-    f4 xv = splat(x[i]), cdf, pdf;
-    phi_parts(xv, &cdf, &pdf);
-    dx[i] = dy[i] * wasm_f32x4_extract_lane(add(cdf, mul(xv, pdf)), 0);
+    dydx[i] = wasm_f32x4_extract_lane(add(cdf, mul(xv, pdf)), 0);
   }
 }
 
@@ -316,21 +309,44 @@ void transpose2d(const float *src, float *dst, int rows, int cols) {
     for (int c = (r < r4 ? c4 : 0); c < cols; c++) dst[c * rows + r] = src[r * cols + c];
 }
 
+/* out[c] = Σ_r x[r, c] (bias gradients; tf.sum over axis 0 is a scalar strided loop on wasm). */
+EXPORT(column_sum)
+void column_sum(const float *restrict x, float *restrict out, int rows, int cols) {
+  const int c4 = cols & ~3;
+  for (int c = 0; c < cols; c++) out[c] = 0.0f;
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * cols;
+    for (int c = 0; c < c4; c += 4) st(out + c, add(ld(out + c), ld(xr + c)));
+    for (int c = c4; c < cols; c++) out[c] += xr[c];
+  }
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* AdamW (decoupled decay, PyTorch order): p ← p·(1 − lr·wd); m ← β1 m + (1−β1) g;
  * v ← β2 v + (1−β2) g²; p ← p − lr·(m/bc1)/(sqrt(v/bc2) + eps). g is pre-multiplied by
  * `gscale` (the clipping factor). Writes new buffers; inputs are never modified.           */
 
 EXPORT(adamw_update)
-void adamw_update(const float *p, const float *g, const float *m, const float *v, float *p2, float *m2,
-                  float *v2, int n, float lr, float b1, float b2, float eps, float wd, float bc1, float bc2,
-                  float gscale) {
-  for (int i = 0; i < n; i++) {
+void adamw_update(const float *restrict p, const float *restrict g, const float *restrict m, const float *restrict v,
+                  float *restrict p2, float *restrict m2, float *restrict v2, int n, float lr, float b1, float b2,
+                  float eps, float wd, float bc1, float bc2, float gscale) {
+  const f4 vb1 = splat(b1), vb2 = splat(b2), c1 = splat(1.0f - b1), c2 = splat(1.0f - b2), vs = splat(gscale);
+  const f4 decay = splat(1.0f - lr * wd), step = splat(lr / bc1), ibc2 = splat(1.0f / bc2), veps = splat(eps);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 gi = mul(ld(g + i), vs);
+    f4 mi = add(mul(vb1, ld(m + i)), mul(c1, gi));
+    f4 vi = add(mul(vb2, ld(v + i)), mul(c2, mul(gi, gi)));
+    f4 denom = add(wasm_f32x4_sqrt(mul(vi, ibc2)), veps);
+    st(p2 + i, sub(mul(ld(p + i), decay), wasm_f32x4_div(mul(step, mi), denom)));
+    st(m2 + i, mi);
+    st(v2 + i, vi);
+  }
+  for (; i < n; i++) {
     float gi = g[i] * gscale;
     float mi = b1 * m[i] + (1.0f - b1) * gi;
     float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
-    float denom = __builtin_sqrtf(vi / bc2) + eps;
-    p2[i] = p[i] * (1.0f - lr * wd) - lr * (mi / bc1) / denom;
+    p2[i] = p[i] * (1.0f - lr * wd) - (lr / bc1) * mi / (__builtin_sqrtf(vi / bc2) + eps);
     m2[i] = mi;
     v2[i] = vi;
   }

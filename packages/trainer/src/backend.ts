@@ -118,6 +118,14 @@ async function load(name: BackendName): Promise<void> {
   }
 }
 
+let current: BackendInfo | null = null;
+
+/** The backend chosen by the last selectBackend call, selecting `auto` if there was none. */
+export async function ensureBackend(log?: Logger): Promise<BackendInfo> {
+  if (current && tf.getBackend() === current.tfBackend) return current;
+  return selectBackend('auto', log);
+}
+
 /**
  * Makes `choice` the active tfjs backend (and installs the SIMD kernels on wasm). Throws a
  * BackendError naming the cause when an explicit choice cannot load; for `auto`, logs each
@@ -145,6 +153,7 @@ export async function selectBackend(choice: BackendChoice, log?: Logger): Promis
     }
     const info: BackendInfo = { name, tfBackend: tf.getBackend(), kernels: wasmKernelsActive() ? 'stratum-wasm' : 'tfjs', tried };
     log?.info({ backend: info.name, kernels: info.kernels, tried }, 'backend selected');
+    current = info;
     return info;
   }
   throw new BackendError('cpu', `no backend could be loaded: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);

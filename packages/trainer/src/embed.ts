@@ -7,7 +7,7 @@
  * Also `reconstructionError`: each decoder's masked-reconstruction MSE per token position.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from './backend.js';
+import { ensureBackend, selectBackend } from './backend.js';
 import type { BackendChoice } from './config.js';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
@@ -47,7 +47,7 @@ export interface EmbedOptions {
   tokens?: boolean;
   /** Clips per forward pass (default 32). */
   batchSize?: number;
-  /** Backend to select first (default: keep the active one). */
+  /** Backend to select first (default: the one selected last, or auto). */
   backend?: BackendChoice;
 }
 
@@ -55,6 +55,7 @@ type Source = Uint8Array | VideoMae;
 
 async function withModel<T>(source: Source, backend: BackendChoice | undefined, fn: (m: VideoMae) => T): Promise<T> {
   if (backend) await selectBackend(backend);
+  else await ensureBackend();
   if (source instanceof VideoMae) return fn(source);
   const { model } = modelFromCheckpoint(source);
   try {
@@ -144,8 +145,7 @@ export async function reconstructionError(
       const B = Math.min(bs, N - start);
       const mask = sampleTubeMask(rng, B, model.grid, model.config.maskRatio);
       tf.tidy(() => {
-        const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
-        const inputs = model.maskedInputs(clips, mask);
+        const inputs = model.maskedInputs(input.clips.subarray(start * clipSize, (start + B) * clipSize), mask);
         let x = model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
         for (let k = 0; k < model.blocks; k++) {
           x = model.encodeBlock(k, x, inputs.seq);

@@ -5,9 +5,9 @@
  * `@stratum/trainer/config` exposes the run configuration without loading tfjs.
  */
 export * from './config.js';
-export { selectBackend, BackendError, AUTO_ORDER, type BackendInfo, type BackendName } from './backend.js';
+export { selectBackend, ensureBackend, BackendError, AUTO_ORDER, type BackendInfo, type BackendName } from './backend.js';
 export { setWasmKernelsEnabled, wasmKernelsActive } from './kernels/wasm-kernels.js';
-export { train, type TrainOptions, type TrainSummary, type CheckpointEvent } from './train/loop.js';
+export { train, type TrainOptions, type TrainSummary, type CheckpointEvent, type StepInfo } from './train/loop.js';
 export { METRIC_KEYS, type MetricKey, type MetricPoint } from './train/metrics.js';
 export { lrAt, type ScheduleConfig } from './train/schedule.js';
 export { trainStep, type StepResult, type BlockValue } from './train/step.js';
@@ -25,7 +25,8 @@ export {
   type TensorEntry,
 } from './checkpoint.js';
 export { TrainingDivergedError, CheckpointError } from './errors.js';
-export { VideoMae, type MaeOptions, type MaskedInputs } from './model/mae.js';
+export { VideoMae, type MaeOptions } from './model/mae.js';
+export { maskedInputsJs, maskedInputsTensor, extractTubelets, type MaskedInputs, type PositionTables } from './model/inputs.js';
 export { patchify, unpatchify, normalisedTargets, gridOf, type Grid } from './model/patchify.js';
 export { sampleTubeMask, flatRows, type TubeMask } from './model/masking.js';
 export { sinusoidTable } from './model/position.js';

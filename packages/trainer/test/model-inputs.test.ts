@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { PRESETS, type ModelConfig } from '../src/config.js';
+import { maskedInputsJs, maskedInputsTensor, disposeInputs } from '../src/model/inputs.js';
 import { flatRows, sampleTubeMask } from '../src/model/masking.js';
 import { gridOf, normalisedTargets, patchify, unpatchify } from '../src/model/patchify.js';
 import { sinusoidTable } from '../src/model/position.js';
@@ -37,6 +38,28 @@ describe('patchify', () => {
     const clips = randn(2 * 4 * 6 * 8 * 3, 4);
     const back = tf.tidy(() => unpatchify(patchify(tf.tensor5d(clips, [2, 4, 6, 8, 3]), geometry), geometry).dataSync());
     expect(Array.from(back)).toEqual(Array.from(clips));
+  });
+});
+
+describe('step inputs', () => {
+  it('are the same whether built in JS or with patchify + gather', () => {
+    const m: ModelConfig = { ...geometry, embedDim: 6, decoderDim: 4, maskRatio: 0.5 };
+    const grid = gridOf(m); // 2×2×4 = 16 tokens, 8 spatial, 4 masked per slice
+    const tables = { encoder: sinusoidTable(grid.tokens, 6), decoder: sinusoidTable(grid.tokens, 4) };
+    const clips = randn(3 * 4 * 6 * 8 * 3, 8);
+    const mask = sampleTubeMask(Prng.fromSeed(2, 'mask'), 3, grid, m.maskRatio);
+    const js = maskedInputsJs(clips, mask, m, grid, tables);
+    const x = tf.tensor5d(clips, [3, 4, 6, 8, 3]);
+    const ts = maskedInputsTensor(x, mask, m, grid, tables);
+    x.dispose();
+    for (const key of ['visiblePatches', 'encoderPos', 'decoderPosVisible', 'decoderPosMasked', 'targets'] as const) {
+      expect(js[key].shape).toEqual(ts[key].shape);
+      expect(maxAbsDiff(js[key].dataSync(), ts[key].dataSync())).toBeLessThan(key === 'targets' ? 2e-5 : 1e-7);
+    }
+    expect(js.visiblePatches.shape).toEqual([3 * 8, 2 * 3 * 2 * 3]);
+    expect(js.targets.shape).toEqual([3 * 8, 36]);
+    disposeInputs(js);
+    disposeInputs(ts);
   });
 });
 

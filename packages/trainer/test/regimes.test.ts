@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
 import type { RunConfig } from '../src/config.js';
-import type { MaskedInputs, VideoMae } from '../src/model/mae.js';
+import type { MaskedInputs } from '../src/model/inputs.js';
+import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
 import { Prng } from '../src/prng.js';
 import { train } from '../src/train/loop.js';
@@ -13,18 +14,23 @@ import { regimeGradients, type GroupGrads } from '../src/train/step.js';
 import { maxAbsDiff, randn, toyConfig, toyDataset } from './helpers.js';
 
 const data = toyDataset(8);
-let built: { model: VideoMae; inputs: MaskedInputs }[] = [];
+const built: { model: VideoMae; inputs: MaskedInputs }[] = [];
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-afterAll(() => built.forEach(({ model, inputs }) => (model.dispose(), tf.dispose(Object.values(inputs).filter((v) => v instanceof tf.Tensor)))));
+afterAll(() =>
+  built.forEach(({ model, inputs }) => {
+    model.dispose();
+    VideoMae.disposeInputs(inputs);
+  }),
+);
 
 function setup(config: RunConfig): { model: VideoMae; inputs: MaskedInputs } {
   const model = buildModel(config);
   const batch = batchOf(data, [0, 1, 2, 3]);
   const mask = sampleTubeMask(Prng.fromSeed(5, 'mask'), 4, model.grid, config.model.maskRatio);
-  const inputs = tf.tidy(() => model.maskedInputs(tf.tensor5d(batch.clips, batch.shape), mask));
+  const inputs = model.maskedInputs(batch.clips, mask);
   built.push({ model, inputs });
   return { model, inputs };
 }

@@ -31,16 +31,21 @@ export function transpose2d(x: T2): T2 {
   return (wasmKernelsActive() ? run('StratumTranspose2D', { x }) : tf.transpose(x)) as T2;
 }
 
-/** Column sums of [R, C] → [C] (a 1×R matMul on wasm, where tf.sum over axis 0 is slow). */
+/** Column sums of [R, C] → [C] (tf.sum over axis 0 is a slow strided loop on wasm). */
 function columnSum(x: T2): tf.Tensor1D {
-  if (!wasmKernelsActive()) return tf.sum(x, 0);
-  return tf.matMul(tf.ones([1, x.shape[0]]), x).reshape([x.shape[1]]);
+  return (wasmKernelsActive() ? run('StratumColumnSum', { x }) : tf.sum(x, 0)) as tf.Tensor1D;
 }
 
-/** dX = dY·Wᵀ and dW = Xᵀ·dY, as non-transposed 2-D products on wasm. */
+/**
+ * dX = dY·Wᵀ and dW = Xᵀ·dY. On wasm every product is a plain 2-D matMul, whose right operand
+ * XNNPACK packs afresh for each new tensor; for dW we pack the narrower of X [M, in] and
+ * dY [M, out] (dW = (dYᵀ·X)ᵀ when in < out), which is what the backward pass's cost hinges on.
+ */
 function matMulGrads(x: T2, w: T2, dy: T2): [T2, T2] {
   if (!wasmKernelsActive()) return [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
-  return [tf.matMul(dy, transpose2d(w)), tf.matMul(transpose2d(x), dy)];
+  const dx: T2 = tf.matMul(dy, transpose2d(w));
+  const dw: T2 = x.shape[1] < dy.shape[1] ? transpose2d(tf.matMul(transpose2d(dy), x)) : tf.matMul(transpose2d(x), dy);
+  return [dx, dw];
 }
 
 const linearBias = custom(([x, w, b], save) => {
@@ -89,8 +94,9 @@ const geluRef = custom(([x], save) => {
 });
 
 const geluWasm = custom(([x], save) => {
-  save([x!]);
-  return { value: run('StratumGelu', { x: x! }) as tf.Tensor, gradFunc: (dy, [xs]) => [run('StratumGeluGrad', { x: xs!, dy }) as tf.Tensor] };
+  const [y, dydx] = run('StratumGelu', { x: x! }) as tf.Tensor[];
+  save([dydx!]); // the derivative, computed with the forward pass: backward is one multiply
+  return { value: y!, gradFunc: (dy, [d]) => [tf.mul(dy, d!)] };
 });
 
 /** Exact GELU x·Φ(x) (torch.nn.GELU's default, as VideoMAE). */

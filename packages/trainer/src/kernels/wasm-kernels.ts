@@ -6,7 +6,8 @@
  * Kernels (names are what ops.ts passes to `runKernel`):
  *   StratumAttention      qkv [B·N, 3D]                  → out [B·N, D], probs [B, H, N, N]
  *   StratumAttentionGrad  qkv, probs, dy [B·N, D]        → dqkv [B·N, 3D]
- *   StratumGelu / …Grad   x (any shape)                  → y / dx
+ *   StratumGelu           x (any shape)                  → y = x·Φ(x), dy/dx (saved for backward)
+ *   StratumColumnSum      x [R, C]                       → [C]
  *   StratumLayerNorm      x [R, D], gamma, beta [D]      → y [R, D], mean, rstd [R]
  *   StratumLayerNormGrad  x, gamma, mean, rstd, dy       → dx, dgamma, dbeta
  *   StratumTranspose2D    x [R, C]                       → [C, R]
@@ -19,8 +20,8 @@ import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 interface KernelExports {
   attention_forward(qkv: number, out: number, probs: number, scratch: number, B: number, N: number, H: number, dh: number, scale: number): void;
   attention_backward(qkv: number, probs: number, dout: number, dqkv: number, scratch: number, B: number, N: number, H: number, dh: number, scale: number): void;
-  gelu_forward(x: number, y: number, n: number): void;
-  gelu_backward(x: number, dy: number, dx: number, n: number): void;
+  gelu_forward(x: number, y: number, dydx: number, n: number): void;
+  column_sum(x: number, out: number, rows: number, cols: number): void;
   layernorm_forward(x: number, g: number, b: number, y: number, mean: number, rstd: number, rows: number, D: number, eps: number): void;
   layernorm_backward(x: number, g: number, mean: number, rstd: number, dy: number, dx: number, dg: number, db: number, rows: number, D: number): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
@@ -95,13 +96,15 @@ const KERNELS: Record<string, KernelFn> = {
   },
   StratumGelu: (k, be, { x }) => {
     const y = be.makeOutput([...x!.shape], 'float32');
-    k.gelu_forward(off(be, x), off(be, y), sizeOf(x!.shape));
-    return y;
+    const dydx = be.makeOutput([...x!.shape], 'float32');
+    k.gelu_forward(off(be, x), off(be, y), off(be, dydx), sizeOf(x!.shape));
+    return [y, dydx];
   },
-  StratumGeluGrad: (k, be, { x, dy }) => {
-    const dx = be.makeOutput([...x!.shape], 'float32');
-    k.gelu_backward(off(be, x), off(be, dy), off(be, dx), sizeOf(x!.shape));
-    return dx;
+  StratumColumnSum: (k, be, { x }) => {
+    const [rows, cols] = x!.shape as [number, number];
+    const out = be.makeOutput([cols], 'float32');
+    k.column_sum(off(be, x), off(be, out), rows, cols);
+    return out;
   },
   StratumLayerNorm: (k, be, { x, gamma, beta }, { eps }) => {
     const [rows, D] = x!.shape as [number, number];

@@ -17,10 +17,10 @@ import { addRow, layerNorm, linear } from '../kernels/ops.js';
 import type { ModelConfig } from '../presets.js';
 import { Prng } from '../prng.js';
 import { addLayer, layerForward, type LayerParams, type SeqShape } from './layers.js';
+import { disposeInputs, maskedInputsJs, maskedInputsTensor, type MaskedInputs, type PositionTables } from './inputs.js';
 import type { TubeMask } from './masking.js';
-import { flatRows } from './masking.js';
 import { addLinear, addNorm, truncNormal, uniform, type LinearParams, type NormParams, ParamStore } from './params.js';
-import { gridOf, normalisedTargets, patchify, type Grid } from './patchify.js';
+import { gridOf, patchify, type Grid } from './patchify.js';
 import { sinusoidTable } from './position.js';
 
 export interface MaeOptions {
@@ -39,17 +39,6 @@ export interface DecoderParams {
   head: LinearParams; // [Dd, P]
 }
 
-/** One step's model inputs, built from clips and a mask; all constants (no gradients). */
-export interface MaskedInputs {
-  seq: SeqShape; // batch B, tokens Nv (the encoder's sequence)
-  visiblePatches: tf.Tensor2D; // [B·Nv, P]
-  encoderPos: tf.Tensor2D; // [B·Nv, D]
-  decoderPosVisible: tf.Tensor2D; // [B·Nv, Dd]
-  decoderPosMasked: tf.Tensor2D; // [B·Nm, Dd]
-  targets: tf.Tensor2D; // [B·Nm, P] normalised pixels of the masked tubelets
-  mask: TubeMask;
-}
-
 export class VideoMae {
   readonly grid: Grid;
   readonly params = new ParamStore();
@@ -58,8 +47,8 @@ export class VideoMae {
   private readonly layers: LayerParams[] = [];
   private readonly norm: NormParams;
   readonly decoders: DecoderParams[] = [];
-  private readonly encoderTable: tf.Tensor2D; // [N, D], fixed
-  private readonly decoderTable: tf.Tensor2D; // [N, Dd], fixed
+  /** Fixed sinusoid tables: encoder [N, D], decoder [N, Dd]. */
+  readonly tables: PositionTables;
 
   constructor(
     readonly config: ModelConfig,
@@ -93,8 +82,7 @@ export class VideoMae {
       const head = addLinear(this.params, rng, `${name}.head`, m.decoderDim, P, d);
       this.decoders.push({ toDecoder, maskToken, layers, norm, head });
     }
-    this.encoderTable = tf.tensor2d(sinusoidTable(this.grid.tokens, m.embedDim), [this.grid.tokens, m.embedDim]);
-    this.decoderTable = tf.tensor2d(sinusoidTable(this.grid.tokens, m.decoderDim), [this.grid.tokens, m.decoderDim]);
+    this.tables = { encoder: sinusoidTable(this.grid.tokens, m.embedDim), decoder: sinusoidTable(this.grid.tokens, m.decoderDim) };
   }
 
   get blocks(): number {
@@ -108,31 +96,25 @@ export class VideoMae {
 
   // ---- inputs -------------------------------------------------------------------------
 
-  /** clips [B, T, H, W, C] + mask → the encoder's visible tubelets, positions and targets. */
-  maskedInputs(clips: tf.Tensor5D, mask: TubeMask): MaskedInputs {
-    const B = clips.shape[0];
-    const N = this.grid.tokens;
-    const tensors = tf.tidy(() => {
-      const patches = tf.reshape(patchify(clips, this.config), [B * N, this.grid.patchDim]); // [B·N, P]
-      const visRows = tf.tensor1d(flatRows(mask.visible, B, N), 'int32');
-      const maskedRows = tf.tensor1d(flatRows(mask.masked, B, N), 'int32');
-      const visIds = tf.tensor1d(mask.visible, 'int32');
-      const maskedIds = tf.tensor1d(mask.masked, 'int32');
-      // gather only constants: raw patches and fixed position tables (no gradient needed)
-      return {
-        visiblePatches: tf.gather(patches, visRows) as tf.Tensor2D,
-        encoderPos: tf.gather(this.encoderTable, visIds) as tf.Tensor2D,
-        decoderPosVisible: tf.gather(this.decoderTable, visIds) as tf.Tensor2D,
-        decoderPosMasked: tf.gather(this.decoderTable, maskedIds) as tf.Tensor2D,
-        targets: normalisedTargets(tf.gather(patches, maskedRows) as tf.Tensor2D, this.config.channels),
-      };
-    });
-    return { ...tensors, seq: { batch: B, tokens: mask.visiblePerClip }, mask };
+  /**
+   * clips [B, T, H, W, C] (a batch's Float32Array) + mask → the encoder's visible tubelets,
+   * positions and targets (inputs.ts). Built in JS on wasm/cpu, with tensor ops elsewhere.
+   */
+  maskedInputs(clips: Float32Array, mask: TubeMask): MaskedInputs {
+    const backend = tf.getBackend();
+    if (backend === 'wasm' || backend === 'cpu') return maskedInputsJs(clips, mask, this.config, this.grid, this.tables);
+    const m = this.config;
+    const x = tf.tensor5d(clips, [mask.batch, m.frames, m.height, m.width, m.channels]);
+    try {
+      return maskedInputsTensor(x, mask, m, this.grid, this.tables);
+    } finally {
+      x.dispose();
+    }
   }
 
   /** Disposes the tensors of `maskedInputs`. */
   static disposeInputs(inputs: MaskedInputs): void {
-    tf.dispose([inputs.visiblePatches, inputs.encoderPos, inputs.decoderPosVisible, inputs.decoderPosMasked, inputs.targets]);
+    disposeInputs(inputs);
   }
 
   /** Every token visible (for feature extraction): patches [B·N, P] and positions [B·N, D]. */
@@ -141,7 +123,8 @@ export class VideoMae {
       const B = clips.shape[0];
       const N = this.grid.tokens;
       const patches = tf.reshape(patchify(clips, this.config), [B * N, this.grid.patchDim]) as tf.Tensor2D;
-      const pos = tf.reshape(tf.tile(tf.expandDims(this.encoderTable, 0), [B, 1, 1]), [B * N, this.config.embedDim]) as tf.Tensor2D;
+      const table = tf.tensor3d(this.tables.encoder, [1, N, this.config.embedDim]);
+      const pos = tf.reshape(tf.tile(table, [B, 1, 1]), [B * N, this.config.embedDim]) as tf.Tensor2D;
       return { seq: { batch: B, tokens: N }, patches, pos };
     });
   }
@@ -209,7 +192,5 @@ export class VideoMae {
 
   dispose(): void {
     this.params.dispose();
-    this.encoderTable.dispose();
-    this.decoderTable.dispose();
   }
 }

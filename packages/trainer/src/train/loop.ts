@@ -6,7 +6,6 @@
  * per-parameter epochs), restarting warm-up + cosine in each stage. The data stream and the
  * masking PRNG run on across stages.
  */
-import * as tf from '@tensorflow/tfjs';
 import { batchStream, createDataset, type ClipDataset } from '@stratum/datasets';
 import { selectBackend, type BackendInfo } from '../backend.js';
 import { sha256Hex } from '../checkpoint.js';
@@ -27,7 +26,21 @@ export interface CheckpointEvent {
   sha256: string;
 }
 
+export interface StepInfo {
+  /** 1-based global step just completed. */
+  step: number;
+  totalSteps: number;
+  /** 0-based stage of that step (sequential; 0 otherwise). */
+  stage: number;
+  losses: BlockValue[];
+  lr: number;
+  /** Seconds since this call to train() started. */
+  elapsedS: number;
+}
+
 export interface TrainOptions {
+  /** Called after every step (progress lines, heartbeats); not awaited. */
+  onStep?: (info: StepInfo) => void;
   /** Receives metric points in batches; awaited (back-pressure). */
   onMetrics?: (points: MetricPoint[]) => void | Promise<void>;
   /** Receives every checkpoint (periodic, final, and on abort); awaited. */
@@ -127,9 +140,7 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
     const lr = lrAt(stageStep, config.optimizer, config.steps);
     const batch = stream.next().value;
     const mask = sampleTubeMask(state.maskRng, config.batchSize, model.grid, config.model.maskRatio);
-    const clips = tf.tensor5d(batch.clips, batch.shape);
-    const inputs = model.maskedInputs(clips, mask);
-    clips.dispose();
+    const inputs = model.maskedInputs(batch.clips, mask);
     let result;
     try {
       result = trainStep({ model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 }, inputs);
@@ -138,6 +149,7 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
     }
     state.step += 1;
     for (const l of result.losses) finalLosses.set(l.block, l.value);
+    opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, lr, elapsedS: (performance.now() - started) / 1000 });
 
     if (state.step % config.logEvery === 0 || state.step === totalSteps) {
       const wallTime = Date.now() / 1000;

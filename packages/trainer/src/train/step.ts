@@ -14,7 +14,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Regime } from '../config.js';
 import { TrainingDivergedError } from '../errors.js';
-import type { MaskedInputs, VideoMae } from '../model/mae.js';
+import type { MaskedInputs } from '../model/inputs.js';
+import type { VideoMae } from '../model/mae.js';
 import type { AdamW } from '../optim/adamw.js';
 
 export interface BlockValue {
@@ -95,7 +96,9 @@ export function trainStep(ctx: StepContext, inputs: MaskedInputs): StepResult {
   const blockwise = ctx.regime !== 'e2e';
   const passes = regimeGradients(ctx.model, ctx.regime, ctx.stage, inputs);
   try {
-    const values = tf.tidy(() => tf.stack(passes.map((p) => p.loss)).dataSync());
+    const stacked = tf.stack(passes.map((p) => p.loss));
+    const values = stacked.dataSync(); // one read for all blocks
+    stacked.dispose();
     const losses = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
     for (const l of losses) if (!Number.isFinite(l.value)) throw new TrainingDivergedError(ctx.step, l.block, l.value);
     const gradNorms = passes.map((p) => ({
