@@ -13,6 +13,7 @@ import { startReaper } from './reaper/reaper.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { SweepResolver } from './sweep/sweep.resolver.js';
 import { RunConnectionResolver, RunResolver } from './run/run.resolver.js';
+import { SeriesResolver } from './series/series.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -27,6 +28,7 @@ export const resolvers: NonEmptyArray<Function> = [
   SweepResolver,
   RunResolver,
   RunConnectionResolver,
+  SeriesResolver,
 ];
 
 /** Extra HTTP routes mounted on the API's express app (path → router factory). */

@@ -1,0 +1,22 @@
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context.js';
+import { MetricKeysArgs, MetricSeriesArgs } from './series.input.js';
+import { MetricKeyInfo, MetricSeries } from './series.type.js';
+import { metricKeys, metricSeries, seriesRequest } from './series.service.js';
+
+@Resolver()
+export class SeriesResolver {
+  @Authorized('READER')
+  @Query(() => [MetricSeries], {
+    description: 'Metric series of runs, downsampled on the server to at most maxPoints points each (min, max and last per bucket; first and last step always kept; raw when the range holds at most maxPoints points). Ordered by run, key, block.',
+  })
+  metricSeries(@Args(() => MetricSeriesArgs) args: MetricSeriesArgs, @Ctx() ctx: Context): Promise<MetricSeries[]> {
+    return metricSeries(ctx.app, seriesRequest(args));
+  }
+
+  @Authorized('READER')
+  @Query(() => [MetricKeyInfo], { description: 'The metric keys and blocks each run has logged, with their extent and last value.' })
+  metricKeys(@Args(() => MetricKeysArgs) args: MetricKeysArgs, @Ctx() ctx: Context): Promise<MetricKeyInfo[]> {
+    return metricKeys(ctx.app, args.runIds);
+  }
+}
