@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ArtifactStore } from '../src/common/artifact-store.js';
-import { LocalArtifactStore } from '../src/common/local-artifact-store.js';
+import { DirectoryArtifactStore } from '../src/artifact/directory-artifact-store.js';
 import { checksumOf, normalisePrefix, S3ArtifactStore, s3KeyFor, type S3Sender } from '../src/artifact/s3-artifact-store.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-store-test-'));
@@ -52,7 +52,7 @@ class MemoryBucket implements S3Sender {
 }
 
 const stores: Array<[string, () => ArtifactStore]> = [
-  ['local directory', () => new LocalArtifactStore(fs.mkdtempSync(path.join(scratch, 'local-')))],
+  ['local directory', () => new DirectoryArtifactStore(fs.mkdtempSync(path.join(scratch, 'local-')))],
   ['S3 (in-memory bucket)', () => new S3ArtifactStore({ bucket: 'b', prefix: 'artifacts/', region: 'us-east-1', client: new MemoryBucket(), spoolDir: fs.mkdtempSync(path.join(scratch, 'spool-')) })],
 ];
 
@@ -86,6 +86,21 @@ describe.each(stores)('ArtifactStore contract: %s', (_name, make) => {
     await expect(store.put(sha(bytes), chunks(bytes), 2999)).rejects.toMatchObject({ status: 413 });
     expect(await store.has(sha(bytes))).toBeNull();
     expect((await store.put(sha(bytes), chunks(bytes), 3000)).created).toBe(true); // the limit is inclusive
+  });
+});
+
+describe('DirectoryArtifactStore specifics', () => {
+  it('leaves no partial file behind, however a refused upload was cut', async () => {
+    const dir = fs.mkdtempSync(path.join(scratch, 'partial-'));
+    const store = new DirectoryArtifactStore(dir);
+    for (let i = 0; i < 150; i++) { // the old race left a file in roughly 1 of 15 refusals
+      const bytes = crypto.randomBytes(3000);
+      // refused on the second or third chunk (size), or at the end (digest)
+      await expect(store.put(sha(bytes), chunks(bytes), 1000 + (i % 3) * 700)).rejects.toMatchObject({ status: 413 });
+      await expect(store.put('e'.repeat(64), chunks(bytes), 10_000)).rejects.toMatchObject({ status: 400 });
+    }
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((f) => f.name)).toEqual([]);
   });
 });
 

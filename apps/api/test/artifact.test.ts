@@ -9,7 +9,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { artifactRouter } from '../src/artifact/artifact.router.js';
-import { LocalArtifactStore } from '../src/common/local-artifact-store.js';
+import { DirectoryArtifactStore } from '../src/artifact/directory-artifact-store.js';
 
 const LIMIT = 64 * 1024;
 let t: TestApi;
@@ -29,7 +29,7 @@ function put(name: string, body: Buffer | ReadableStream<Uint8Array>, token: str
 
 function streamOf(chunks: Buffer[]): ReadableStream<Uint8Array> {
   let i = 0;
-  return new ReadableStream({ pull(controller) { if (i < chunks.length) controller.enqueue(chunks[i++]); else controller.close(); } });
+  return new ReadableStream({ pull(controller) { const chunk = chunks[i++]; if (chunk) controller.enqueue(chunk); else controller.close(); } });
 }
 
 /** Files under the artifact directory (no stray partial uploads allowed). */
@@ -109,7 +109,7 @@ describe('artifacts over HTTP', () => {
 
   it('answers 507 with a clear message when the store runs out of disk', async () => {
     // A store whose disk fills mid-write: ENOSPC, exactly as fs reports it.
-    class FullDisk extends LocalArtifactStore {
+    class FullDisk extends DirectoryArtifactStore {
       override async put(_sha256: string, body: Readable): Promise<never> {
         for await (const chunk of body) void chunk; // the write got this far…
         throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });

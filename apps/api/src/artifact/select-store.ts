@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { ApiConfig } from '../env.js';
 import type { ArtifactStore } from '../common/artifact-store.js';
-import { LocalArtifactStore } from '../common/local-artifact-store.js';
+import { DirectoryArtifactStore } from './directory-artifact-store.js';
 
 export async function createArtifactStore(config: ApiConfig): Promise<ArtifactStore> {
   if (config.S3_BUCKET) {
@@ -17,5 +17,5 @@ export async function createArtifactStore(config: ApiConfig): Promise<ArtifactSt
       spoolDir: path.join(config.STRATUM_DATA_DIR, 'artifact-spool'),
     });
   }
-  return new LocalArtifactStore(config.ARTIFACT_DIR ?? path.join(config.STRATUM_DATA_DIR, 'artifacts'));
+  return new DirectoryArtifactStore(config.ARTIFACT_DIR ?? path.join(config.STRATUM_DATA_DIR, 'artifacts'));
 }
