@@ -9,7 +9,6 @@
 // bodies and COPY text are built before the clock starts, so both sides measure the server.
 // Each phase writes fresh rows (new runs), so neither side is helped by conflicts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -129,13 +129,14 @@ function printType(type: IntrospectionTypeRef): string {
 describe('the auth matrix of the agent protocol', () => {
   it('readers and writers cannot call any agent mutation', async () => {
     const schema = (await t.ok<IntrospectionQuery>(getIntrospectionQuery())).__schema;
-    const mutations = schema.types.find((type) => type.name === schema.mutationType?.name) as { fields: IntrospectionField[] };
+    const mutations = schema.types.find((type) => type.name === schema.mutationType?.name) as unknown as { fields: IntrospectionField[] };
     const fields = mutations.fields.filter((f) => AGENT_MUTATIONS.includes(f.name));
     expect(fields.map((f) => f.name).sort()).toEqual([...AGENT_MUTATIONS].sort());
     for (const field of fields) {
       for (const role of ['reader', 'writer'] as const) {
         const response = await callWithDummies(field, 'mutation', schema, role);
-        expect(errorCode(response), `${role} → ${field.name}`).toBe('FORBIDDEN');
+        expect(response, `${field.name} has argument shapes the generic caller cannot fake`).not.toBeNull();
+        expect(errorCode(response!), `${role} → ${field.name}`).toBe('FORBIDDEN');
       }
     }
   });
@@ -145,7 +146,7 @@ describe('the auth matrix of the agent protocol', () => {
     const schema = (await t.ok<IntrospectionQuery>(getIntrospectionQuery())).__schema;
     let checked = 0;
     for (const [operation, typeName] of [['query', schema.queryType.name], ['mutation', schema.mutationType?.name]] as const) {
-      const type = schema.types.find((candidate) => candidate.name === typeName) as { fields: IntrospectionField[] } | undefined;
+      const type = schema.types.find((candidate) => candidate.name === typeName) as unknown as { fields: IntrospectionField[] } | undefined;
       for (const field of type?.fields ?? []) {
         if (AGENT_MUTATIONS.includes(field.name) || AGENT_ALSO.has(field.name) || field.name.startsWith('__')) continue;
         const response = await callWithDummies(field, operation, schema, { token: agent.token });
@@ -166,16 +167,16 @@ describe('the auth matrix of the agent protocol', () => {
       let value: unknown;
       if (base.kind === 'SCALAR') value = scalar[base.name] ?? 'x';
       else if (base.kind === 'ENUM') {
-        const e = schema.types.find((type) => type.name === base.name) as { enumValues: Array<{ name: string }> };
+        const e = schema.types.find((type) => type.name === base.name) as unknown as { enumValues: Array<{ name: string }> };
         value = e.enumValues[0]!.name;
       } else if (base.kind === 'INPUT_OBJECT') {
-        const input = schema.types.find((type) => type.name === base.name) as { inputFields: Array<{ name: string; type: IntrospectionTypeRef; defaultValue: string | null }> };
+        const input = schema.types.find((type) => type.name === base.name) as unknown as { inputFields: Array<{ name: string; type: IntrospectionTypeRef; defaultValue: string | null }> };
         const fieldsOk = input.inputFields.filter((f) => f.type.kind === 'NON_NULL' && f.defaultValue === null).every((f) => ['SCALAR', 'ENUM'].includes(named(f.type).kind));
         if (!fieldsOk) return null;
         value = Object.fromEntries(input.inputFields.filter((f) => f.type.kind === 'NON_NULL' && f.defaultValue === null).map((f) => {
           const n = named(f.type);
           const fieldList = printType(f.type).includes('[');
-          const v = n.kind === 'ENUM' ? (schema.types.find((type) => type.name === n.name) as { enumValues: Array<{ name: string }> }).enumValues[0]!.name : (scalar[n.name] ?? 'x');
+          const v = n.kind === 'ENUM' ? (schema.types.find((type) => type.name === n.name) as unknown as { enumValues: Array<{ name: string }> }).enumValues[0]!.name : (scalar[n.name] ?? 'x');
           return [f.name, fieldList ? [v] : v];
         }));
       } else return null;

@@ -23,7 +23,7 @@ beforeEach(async () => {
   job = (await claim(t, agent))!;
 });
 
-function as<T>(query: string, variables: Record<string, unknown>) {
+function as<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) {
   return t.gql<T>(query, { jobId: job.jobId, token: job.fencingToken, ...variables }, { token: agent.token });
 }
 
