@@ -16,7 +16,7 @@
  */
 import { symmetricEigenvalues } from './eigen.js';
 import { AnalysisError } from './errors.js';
-import { type Matrix, type MatrixLike, centerColumns, crossProduct, gram, normalizeRows, rowNorms, toMatrix } from './matrix.js';
+import { type Matrix, type MatrixLike, centerColumns, gram, matrix, normalizeRows, rowNorms, scatterMatrix, toMatrix } from './matrix.js';
 import { mean, std } from './stats.js';
 
 export interface SpectrumOptions {
@@ -41,18 +41,35 @@ export function covarianceEigenvalues(x: MatrixLike, options: SpectrumOptions = 
 }
 
 function spectrum(X: Matrix, options: SpectrumOptions, fn: string): Float64Array {
-  const center = options.center ?? true;
-  if (center && X.rows < 2) throw new AnalysisError(fn, `a sample covariance needs at least 2 samples, got ${X.rows}`);
-  const xc = center ? centerColumns(X) : X;
-  const scale = 1 / (center ? X.rows - 1 : X.rows);
+  return spectrumOfRows(X.data, X.rows, X.cols, options.center ?? true, fn);
+}
+
+/**
+ * Covariance eigenvalues (descending, length cols) of a row-major [rows, cols] array of finite
+ * values; any numeric array works, so Float32 token tensors need no Float64 copy.
+ */
+export function spectrumOfRows(data: ArrayLike<number>, rows: number, cols: number, center: boolean, fn: string): Float64Array {
+  if (center && rows < 2) throw new AnalysisError(fn, `a sample covariance needs at least 2 samples, got ${rows}`);
+  const scale = 1 / (center ? rows - 1 : rows);
   // The nonzero eigenvalues of XᵀX and XXᵀ coincide: decompose the smaller one.
-  const small = X.rows < X.cols ? gram(xc) : crossProduct(xc, xc);
+  let small: Matrix;
+  if (rows < cols) {
+    const x = matrix(rows, cols, Float64Array.from(data));
+    small = gram(center ? centerColumns(x) : x);
+  } else {
+    small = scatterMatrix(data, rows, cols, center);
+  }
   const ascending = symmetricEigenvalues(small);
-  const out = new Float64Array(X.cols);
+  const out = new Float64Array(cols);
   for (let i = 0; i < ascending.length; i++) {
     out[i] = Math.max(0, (ascending[ascending.length - 1 - i] as number) * scale);
   }
   return out;
+}
+
+/** Spectrum summaries from covariance eigenvalues (descending); throws when the variance is 0. */
+export function summariseSpectrum(eigenvalues: Float64Array, fn: string): SpectrumStatistics {
+  return summarise(eigenvalues, fn);
 }
 
 /** All spectrum summaries from one eigendecomposition. Throws when the total variance is 0. */

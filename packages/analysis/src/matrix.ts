@@ -221,6 +221,38 @@ export function crossProduct(x: Matrix, y: Matrix): Matrix {
 }
 
 /**
+ * The scatter matrix Σ_i (x_i − μ)(x_i − μ)ᵀ [cols, cols] of the rows x_i of a row-major
+ * [rows, cols] array (μ the column means, or 0 with `center: false`), straight from the data
+ * (any numeric array, Float32 included) without a full centred or transposed copy: rows are
+ * taken in chunks, centred and transposed into a small buffer, and accumulated with the
+ * blocked dot-product kernel.
+ */
+export function scatterMatrix(data: ArrayLike<number>, rows: number, cols: number, center = true): Matrix {
+  const mean = new Float64Array(cols);
+  if (center) {
+    for (let i = 0; i < rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) mean[j] = (mean[j] as number) + (data[o + j] as number);
+    }
+    for (let j = 0; j < cols; j++) mean[j] = (mean[j] as number) / rows;
+  }
+  const chunk = 256;
+  const buffer = new Float64Array(cols * chunk); // [cols, chunk]: one centred column per row
+  const out = new Float64Array(cols * cols);
+  for (let start = 0; start < rows; start += chunk) {
+    const len = Math.min(chunk, rows - start);
+    for (let r = 0; r < len; r++) {
+      const o = (start + r) * cols;
+      for (let j = 0; j < cols; j++) buffer[j * len + r] = (data[o + j] as number) - (mean[j] as number);
+    }
+    const view = matrix(cols, len, buffer.subarray(0, cols * len));
+    const part = dotRows(view, view, true).data;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (part[i] as number);
+  }
+  return matrix(cols, cols, out);
+}
+
+/**
  * C = A·B for A [m, k], B [k, n]. Large products transpose B once and use the blocked
  * `dotRows` kernel; small ones run the i-k-j loop, whose inner loop walks rows of B and C.
  */

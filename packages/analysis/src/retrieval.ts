@@ -95,6 +95,68 @@ export function retrievalFromCosine(cosine: Float64Array, y: Int32Array, ks: rea
 }
 
 /**
+ * `retrievalFromCosine` for several label families at once: each query's candidates are sorted
+ * once and every family's relevant items are located by binary search (exact ties between a
+ * relevant item and another candidate fall back to the explicit index-ordered ranking).
+ */
+export function retrievalForFamilies(cosine: Float64Array, families: readonly Int32Array[], ks: readonly number[], fn = 'retrieval'): RetrievalResult[] {
+  checkKs(ks, fn);
+  const n = (families[0] as Int32Array).length;
+  const sorted = new Float64Array(n - 1);
+  const state = families.map(() => ({ ap: 0, queries: 0, without: 0, hits: ks.map(() => 0) }));
+  const ranks = new Int32Array(n);
+  for (let q = 0; q < n; q++) {
+    const row = q * n;
+    let p = 0;
+    for (let j = 0; j < n; j++) if (j !== q) sorted[p++] = -(cosine[row + j] as number);
+    sorted.sort();
+    families.forEach((y, f) => {
+      const acc = state[f] as { ap: number; queries: number; without: number; hits: number[] };
+      const label = y[q] as number;
+      let count = 0;
+      let tie = false;
+      for (let j = 0; j < n; j++) {
+        if (j === q || y[j] !== label) continue;
+        const v = -(cosine[row + j] as number);
+        const lo = lowerBound(sorted, v);
+        if (lo + 1 < sorted.length && sorted[lo + 1] === v) tie = true;
+        ranks[count++] = lo + 1;
+      }
+      if (count === 0) {
+        acc.without++;
+        return;
+      }
+      const r = tie ? explicitRanks(cosine, y, q) : ranks.subarray(0, count).sort();
+      let ap = 0;
+      for (let m = 0; m < r.length; m++) ap += (m + 1) / (r[m] as number);
+      acc.ap += ap / r.length;
+      acc.queries++;
+      ks.forEach((k, i) => {
+        if ((r[0] as number) <= k) acc.hits[i] = (acc.hits[i] as number) + 1;
+      });
+    });
+  }
+  return state.map((acc) => {
+    if (acc.queries === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
+    const hitRate: Record<number, number> = {};
+    ks.forEach((k, i) => (hitRate[k] = (acc.hits[i] as number) / acc.queries));
+    return { mAP: acc.ap / acc.queries, hitRate, queries: acc.queries, queriesWithoutRelevant: acc.without };
+  });
+}
+
+/** First index with a[i] ≥ v in an ascending array (= the number of values < v). */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * 1-based ranks of the relevant items, ascending. Fast path: sort the (negated) similarities of
  * the two groups and merge; a tie between a relevant and an irrelevant similarity would need
  * the index rule, so such queries fall back to an explicit stable ranking.
@@ -166,10 +228,70 @@ export function knnAccuracyFromCosine(cosine: Float64Array, y: Int32Array, optio
   return hits / y.length;
 }
 
+/** The k most similar candidates of every query, descending (ties: lower index first). */
+export interface Neighbours {
+  readonly k: number;
+  readonly index: Int32Array; // [queries, k]
+  readonly similarity: Float64Array; // [queries, k]
+}
+
 /**
- * k-NN votes from similarities [queries, candidates] (row-major). With `selfOffset` 0 the
- * queries are the candidates themselves and candidate i is skipped for query i.
+ * Top-k candidates per query from similarities [queries, candidates] (row-major). With
+ * `leaveOneOut` the queries are the candidates themselves and candidate i is skipped for query i.
  */
+export function nearestNeighbours(similarity: Float64Array, queries: number, candidates: number, k: number, leaveOneOut: boolean, fn: string): Neighbours {
+  if (!Number.isInteger(k) || k < 1) throw new AnalysisError(fn, `k must be a positive integer, got ${k}`);
+  const kk = Math.min(k, leaveOneOut ? candidates - 1 : candidates);
+  const index = new Int32Array(queries * kk);
+  const sims = new Float64Array(queries * kk);
+  for (let q = 0; q < queries; q++) {
+    const row = q * candidates;
+    const o = q * kk;
+    // Insertion into a descending buffer; scanning j ascending with strict '>' keeps the lower
+    // index first among equal similarities.
+    let filled = 0;
+    for (let j = 0; j < candidates; j++) {
+      if (leaveOneOut && j === q) continue;
+      const s = similarity[row + j] as number;
+      if (filled === kk && s <= (sims[o + kk - 1] as number)) continue;
+      let p = filled < kk ? filled++ : kk - 1;
+      while (p > 0 && s > (sims[o + p - 1] as number)) {
+        sims[o + p] = sims[o + p - 1] as number;
+        index[o + p] = index[o + p - 1] as number;
+        p--;
+      }
+      sims[o + p] = s;
+      index[o + p] = j;
+    }
+  }
+  return { k: kk, index, similarity: sims };
+}
+
+/** Weighted votes exp(sim/τ) of the neighbours' labels; the largest total wins (ties → smaller label). */
+export function knnVote(neighbours: Neighbours, y: Int32Array, temperature: number, fn: string): Int32Array {
+  if (!(temperature > 0)) throw new AnalysisError(fn, `temperature must be positive, got ${temperature}`);
+  const { k, index, similarity } = neighbours;
+  const queries = index.length / k;
+  const labels = Int32Array.from(new Set(y)).sort();
+  const slot = new Map<number, number>();
+  labels.forEach((c, i) => slot.set(c, i));
+  const votes = new Float64Array(labels.length);
+  const out = new Int32Array(queries);
+  for (let q = 0; q < queries; q++) {
+    votes.fill(0);
+    // Subtracting the top similarity before exp keeps the weights finite; the argmax is unchanged.
+    const top = similarity[q * k] as number;
+    for (let t = 0; t < k; t++) {
+      const c = slot.get(y[index[q * k + t] as number] as number) as number;
+      votes[c] = (votes[c] as number) + Math.exp(((similarity[q * k + t] as number) - top) / temperature);
+    }
+    let best = 0;
+    for (let c = 1; c < votes.length; c++) if ((votes[c] as number) > (votes[best] as number)) best = c;
+    out[q] = labels[best] as number;
+  }
+  return out;
+}
+
 function knnFromSimilarity(
   similarity: Float64Array,
   queries: number,
@@ -178,47 +300,6 @@ function knnFromSimilarity(
   options: KnnOptions,
   fn: string,
 ): Int32Array {
-  const k = options.k ?? 20;
-  const temperature = options.temperature ?? 0.07;
-  if (!Number.isInteger(k) || k < 1) throw new AnalysisError(fn, `k must be a positive integer, got ${k}`);
-  if (!(temperature > 0)) throw new AnalysisError(fn, `temperature must be positive, got ${temperature}`);
-  const n = y.length;
-  const kk = Math.min(k, selfOffset === 0 ? n - 1 : n);
-  const topSim = new Float64Array(kk);
-  const topIdx = new Int32Array(kk);
-  const labels = Int32Array.from(new Set(y)).sort();
-  const slot = new Map<number, number>();
-  labels.forEach((c, i) => slot.set(c, i));
-  const votes = new Float64Array(labels.length);
-  const out = new Int32Array(queries);
-  for (let q = 0; q < queries; q++) {
-    const row = q * n;
-    // Insertion into a descending top-k buffer; scanning j ascending with strict '>' keeps the
-    // lower index first among equal similarities.
-    let filled = 0;
-    for (let j = 0; j < n; j++) {
-      if (selfOffset === 0 && j === q) continue;
-      const s = similarity[row + j] as number;
-      if (filled === kk && s <= (topSim[kk - 1] as number)) continue;
-      let p = filled < kk ? filled++ : kk - 1;
-      while (p > 0 && s > (topSim[p - 1] as number)) {
-        topSim[p] = topSim[p - 1] as number;
-        topIdx[p] = topIdx[p - 1] as number;
-        p--;
-      }
-      topSim[p] = s;
-      topIdx[p] = j;
-    }
-    votes.fill(0);
-    // Subtracting the top similarity before exp keeps the weights finite; the argmax is unchanged.
-    const top = topSim[0] as number;
-    for (let t = 0; t < filled; t++) {
-      const c = slot.get(y[topIdx[t] as number] as number) as number;
-      votes[c] = (votes[c] as number) + Math.exp(((topSim[t] as number) - top) / temperature);
-    }
-    let best = 0;
-    for (let c = 1; c < votes.length; c++) if ((votes[c] as number) > (votes[best] as number)) best = c;
-    out[q] = labels[best] as number;
-  }
-  return out;
+  const neighbours = nearestNeighbours(similarity, queries, y.length, options.k ?? 20, selfOffset === 0, fn);
+  return knnVote(neighbours, y, options.temperature ?? 0.07, fn);
 }

@@ -17,14 +17,22 @@
 import { type AttentionLike, type AttentionDistance, type GridShape, meanAttentionDistance } from './attention.js';
 import { type CKAKind, ckaMatricesFromCentredGrams } from './cka.js';
 import { AnalysisError } from './errors.js';
-import { type NormStatistics, distanceStatisticsFromGrams, normStatistics, spectrumStatistics, uniformityFromCosine } from './geometry.js';
+import {
+  type NormStatistics,
+  distanceStatisticsFromGrams,
+  normStatistics,
+  spectrumOfRows,
+  spectrumStatistics,
+  summariseSpectrum,
+  uniformityFromCosine,
+} from './geometry.js';
 import { type Labels, toLabels } from './labels.js';
 import { type Matrix, type MatrixLike, centerColumns, gram, normalizeRows, toMatrix } from './matrix.js';
 import { crossValidatedProbe } from './probe/crossValidated.js';
 import type { LogisticModel } from './probe/logistic.js';
-import { knnAccuracyFromCosine, retrievalFromCosine } from './retrieval.js';
+import { type RetrievalResult, knnVote, nearestNeighbours, retrievalForFamilies } from './retrieval.js';
 import { mean as meanOf, std as stdOf } from './stats.js';
-import { type TokensLike, meanTokenCosineBatch, occlusionDrop, tokenNormStatistics } from './tokens.js';
+import { type TokensLike, occlusionDrop, tokenCosineOf, tokenNormsOf, tokenView } from './tokens.js';
 
 /** The features of one depth of the encoder for every clip of the evaluation set. */
 export interface DepthInput {
@@ -226,12 +234,18 @@ export function evaluateRepresentations(input: EvaluationInput, options: Evaluat
 
     if (options.retrievals !== false && cosine) {
       timed('retrieval', () => {
-        for (const t of targets) {
-          const r = retrievalFromCosine(cosine, t.y, ks, fn);
+        // One sort per query and one neighbour search serve every label family.
+        const results = retrievalForFamilies(cosine, targets.map((t) => t.y), ks, fn);
+        const neighbours = nearestNeighbours(cosine, n, n, options.knn?.k ?? 20, true, fn);
+        targets.forEach((t, i) => {
+          const r = results[i] as RetrievalResult;
           row('KNN_RETRIEVAL', 'mAP', t.name, r.mAP);
           for (const k of ks) row('KNN_RETRIEVAL', `hit@${k}`, t.name, r.hitRate[k] as number);
-          row('KNN_CLASSIFIER', 'accuracy', t.name, knnAccuracyFromCosine(cosine, t.y, options.knn ?? {}, fn));
-        }
+          const predicted = knnVote(neighbours, t.y, options.knn?.temperature ?? 0.07, fn);
+          let hits = 0;
+          for (let q = 0; q < n; q++) if (predicted[q] === t.y[q]) hits++;
+          row('KNN_CLASSIFIER', 'accuracy', t.name, hits / n);
+        });
       });
     }
 
@@ -326,10 +340,11 @@ function patchDiagnostics(
   let tokenEffectiveRank: number | null = null;
   let tokenParticipationRatio: number | null = null;
   if (d.tokens) {
-    const cos = meanTokenCosineBatch(d.tokens);
+    const view = tokenView(d.tokens, fn);
+    const cos = tokenCosineOf(view, fn);
     tokenCosine = { mean: cos.mean, std: stdOf(cos.perClip), clips: cos.perClip.length };
-    tokenNorm = tokenNormStatistics(d.tokens);
-    const spectrum = spectrumStatistics(tokenCloud(d.tokens));
+    tokenNorm = tokenNormsOf(view);
+    const spectrum = summariseSpectrum(spectrumOfRows(view.all(), view.clips * view.tokens, view.dim, true, fn), fn);
     tokenEffectiveRank = spectrum.effectiveRank;
     tokenParticipationRatio = spectrum.participationRatio;
   }
@@ -360,17 +375,4 @@ function patchDiagnostics(
     occlusion: hasOcclusion ? occlusion : null,
     reconstructionError,
   };
-}
-
-/** All tokens of all clips as rows of one [clips·tokens, D] matrix. */
-function tokenCloud(tokens: TokensLike): Matrix {
-  if (!Array.isArray(tokens)) {
-    const t = tokens as Exclude<TokensLike, readonly MatrixLike[]>;
-    return toMatrix({ rows: t.clips * t.tokens, cols: t.dim, data: t.data } as MatrixLike, 'evaluateRepresentations', 'tokens');
-  }
-  const mats = (tokens as readonly MatrixLike[]).map((m, i) => toMatrix(m, 'evaluateRepresentations', `tokens[${i}]`));
-  const first = mats[0] as Matrix;
-  const data = new Float64Array(mats.length * first.rows * first.cols);
-  mats.forEach((m, i) => data.set(m.data, i * first.rows * first.cols));
-  return { rows: mats.length * first.rows, cols: first.cols, data };
 }

@@ -26,8 +26,18 @@ function isBatch(t: TokensLike): t is TokenBatch {
   return !Array.isArray(t);
 }
 
-/** Visits every clip as (data, offset) of a [tokens, dim] block, validating shape and values once. */
-function clipsOf(input: TokensLike, fn: string): { clips: number; tokens: number; dim: number; clip: (c: number) => ArrayLike<number> } {
+/** Validated access to a token tensor: shape, and every clip's [tokens, dim] block. */
+export interface TokenView {
+  readonly clips: number;
+  readonly tokens: number;
+  readonly dim: number;
+  clip(c: number): ArrayLike<number>;
+  /** All tokens of all clips as one row-major [clips·tokens, dim] array. */
+  all(): ArrayLike<number>;
+}
+
+/** Validates shape and values once; the result can feed several diagnostics. */
+export function tokenView(input: TokensLike, fn: string): TokenView {
   if (isBatch(input)) {
     const { clips, tokens, dim, data } = input;
     if (data.length !== clips * tokens * dim) {
@@ -35,7 +45,7 @@ function clipsOf(input: TokensLike, fn: string): { clips: number; tokens: number
     }
     if (clips === 0 || tokens === 0 || dim === 0) throw new AnalysisError(fn, `tokens is empty (shape [${clips}, ${tokens}, ${dim}])`);
     assertFinite(data, dim, fn, 'tokens');
-    return { clips, tokens, dim, clip: (c) => data.subarray(c * tokens * dim, (c + 1) * tokens * dim) };
+    return { clips, tokens, dim, clip: (c) => data.subarray(c * tokens * dim, (c + 1) * tokens * dim), all: () => data };
   }
   const list = input as readonly MatrixLike[];
   if (list.length === 0) throw new AnalysisError(fn, 'no clips');
@@ -46,7 +56,18 @@ function clipsOf(input: TokensLike, fn: string): { clips: number; tokens: number
       throw new AnalysisError(fn, `clip ${c} has shape [${m.rows}, ${m.cols}], clip 0 has [${first.rows}, ${first.cols}]`);
     }
   });
-  return { clips: mats.length, tokens: first.rows, dim: first.cols, clip: (c) => (mats[c] as { data: Float64Array }).data };
+  const block = first.rows * first.cols;
+  return {
+    clips: mats.length,
+    tokens: first.rows,
+    dim: first.cols,
+    clip: (c) => (mats[c] as { data: Float64Array }).data,
+    all: () => {
+      const data = new Float64Array(mats.length * block);
+      mats.forEach((m, c) => data.set(m.data, c * block));
+      return data;
+    },
+  };
 }
 
 /**
@@ -104,8 +125,11 @@ export interface TokenCosineResult {
 
 /** `meanTokenCosine` of every clip, and their mean. */
 export function meanTokenCosineBatch(tokens: TokensLike): TokenCosineResult {
-  const fn = 'meanTokenCosineBatch';
-  const { clips, tokens: N, dim, clip } = clipsOf(tokens, fn);
+  return tokenCosineOf(tokenView(tokens, 'meanTokenCosineBatch'), 'meanTokenCosineBatch');
+}
+
+export function tokenCosineOf(view: TokenView, fn: string): TokenCosineResult {
+  const { clips, tokens: N, dim, clip } = view;
   const perClip = new Float64Array(clips);
   for (let c = 0; c < clips; c++) perClip[c] = clipCosine(clip(c), N, dim, fn, c);
   let s = 0;
@@ -115,8 +139,11 @@ export function meanTokenCosineBatch(tokens: TokensLike): TokenCosineResult {
 
 /** Mean, std (ddof = 0), min and max of the L2 norms of all tokens of all clips. */
 export function tokenNormStatistics(tokens: TokensLike): NormStatistics {
-  const fn = 'tokenNormStatistics';
-  const { clips, tokens: N, dim, clip } = clipsOf(tokens, fn);
+  return tokenNormsOf(tokenView(tokens, 'tokenNormStatistics'));
+}
+
+export function tokenNormsOf(view: TokenView): NormStatistics {
+  const { clips, tokens: N, dim, clip } = view;
   const norms = new Float64Array(clips * N);
   for (let c = 0; c < clips; c++) {
     const data = clip(c);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { knnAccuracy, knnPredict, retrieval } from '../src/index.js';
+import { gram, normalizeRows, toMatrix } from '../src/index.js';
+import { retrievalForFamilies } from '../src/retrieval.js';
 import { randomMatrix } from './helpers.js';
 
 const at = (degrees: number): number[] => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
@@ -76,6 +78,22 @@ describe('retrieval', () => {
     const ref = reference(x, y, [1, 5, 10]);
     expect(r.mAP).toBeCloseTo(ref.mAP, 13);
     expect(r.hitRate).toEqual(ref.hit);
+  });
+
+  it('several label families at once give the single-family results, exact ties included', () => {
+    // Duplicated rows create exact ties between relevant and irrelevant candidates.
+    const base = randomMatrix(30, 4, 9);
+    const x = [...base, ...base.slice(0, 10)];
+    const families = [x.map((_, i) => i % 4), x.map((_, i) => (i * 5) % 7), x.map((_, i) => (i < 20 ? 0 : 1))];
+    const cosine = gram(normalizeRows(toMatrix(x))).data;
+    const together = retrievalForFamilies(cosine, families.map((y) => Int32Array.from(y)), [1, 3]);
+    families.forEach((y, f) => {
+      const alone = retrieval(x, y, { ks: [1, 3] });
+      const ref = reference(x, y, [1, 3]);
+      expect(together[f]?.mAP).toBeCloseTo(alone.mAP, 14);
+      expect(together[f]?.mAP).toBeCloseTo(ref.mAP, 14);
+      expect(together[f]?.hitRate).toEqual(ref.hit);
+    });
   });
 
   it('refuses zero rows, length mismatches and sets without any relevant pair', () => {
