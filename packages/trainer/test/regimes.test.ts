@@ -3,7 +3,7 @@ import { batchOf } from '@stratum/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
-import type { RunConfig } from '../src/config.js';
+import { parameterCount, resolveRunConfig, type RunConfig } from '../src/config.js';
 import type { MaskedInputs } from '../src/model/inputs.js';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
@@ -54,6 +54,26 @@ function maxDiff(a: Map<string, Float32Array>, b: Map<string, Float32Array>): nu
 }
 
 const LATER = ['encoder.layers.2', 'encoder.layers.3', 'encoder.norm', 'decoders.1'];
+
+describe('model', () => {
+  it.each([
+    ['nano', 'e2e', 1],
+    ['nano', 'simultaneous', 3],
+    ['micro', 'sequential', 2],
+    ['tiny', 'e2e', 4],
+  ] as const)('%s %s K=%i has exactly parameterCount(config) parameters, grouped per block', (preset, regime, blocks) => {
+    const config = resolveRunConfig({ preset, regime, blocks, dataset: { name: 'moving-mnist' } });
+    const model = buildModel(config);
+    const sizes = model.params.list().map((p) => p.variable.size);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(parameterCount(config).total);
+    const groups = regime === 'e2e' ? 1 : blocks;
+    expect(new Set(model.params.list().map((p) => p.group))).toEqual(new Set(Array.from({ length: groups }, (_, g) => g)));
+    expect(model.decoders.length).toBe(regime === 'e2e' ? 1 : blocks);
+    // decay on weight matrices only
+    for (const p of model.params.list()) expect(p.decay).toBe(p.variable.rank === 2 && p.name.endsWith('.weight'));
+    model.dispose();
+  });
+});
 
 describe('gradient isolation', () => {
   it('simultaneous: block 1 gets exactly the gradient of L_1, whatever the later blocks do', () => {
