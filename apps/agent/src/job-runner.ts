@@ -48,6 +48,14 @@ export interface JobRecord {
 
 const STDERR_TAIL = 4_000;
 
+/** A claim this agent cannot run as given (retrying would fail the same way). */
+export class UnrunnableJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrunnableJobError';
+  }
+}
+
 export function jobDir(workDir: string, jobId: string): string {
   return path.join(workDir, 'jobs', jobId);
 }
@@ -212,7 +220,17 @@ export class JobRunner {
   private async prepare(): Promise<WorkerJob> {
     const backend = this.claim.backend ?? this.deps.defaultBackend;
     if (this.claim.kind === 'COMPARE') {
-      throw new Error('COMPARE jobs need the final checkpoints of both runs, which the claim does not carry yet');
+      const mine = this.claim.latestCheckpoint;
+      const other = this.claim.otherCheckpoint ?? null;
+      if (!this.claim.otherRunId || !mine || !other) {
+        throw new UnrunnableJobError(
+          `COMPARE job needs the final checkpoints of both runs; the claim carries ${mine ? `run ${this.claim.runId}'s (step ${mine.step})` : 'none for this run'} and ${other ? 'the other run\'s' : 'none for the other run'}`,
+        );
+      }
+      return {
+        kind: 'COMPARE', jobId: this.claim.jobId, runId: this.claim.runId, otherRunId: this.claim.otherRunId, config: this.claim.config, backend,
+        checkpoint: await this.fetchArtifact(mine.sha256), otherCheckpoint: await this.fetchArtifact(other.sha256),
+      };
     }
     let resumeFrom: string | null = null;
     const checkpoint = this.claim.latestCheckpoint;
@@ -400,13 +418,14 @@ export class JobRunner {
     void this.pipeline.stop().then(() => this.finish('lease-lost'));
   }
 
-  /** An error on our side (not the worker's): report it as a retryable failure. */
+  /** An error on our side (not the worker's): a retryable failure, unless the job itself cannot run. */
   private fatal(error: unknown): void {
     if (this.stopReason || this.ending) return;
-    this.log.error({ error: errorMessage(error) }, 'job supervision failed');
+    const unrunnable = error instanceof UnrunnableJobError;
+    this.log.error({ error: errorMessage(error), retryable: !unrunnable }, 'job supervision failed');
     this.kill();
     this.finalMessage = 'failed';
-    this.enqueue(() => this.fail(`agent error while running the job: ${errorMessage(error)}`, true));
+    this.enqueue(() => this.fail(unrunnable ? errorMessage(error) : `agent error while running the job: ${errorMessage(error)}`, !unrunnable));
   }
 
   private finish(outcome: JobOutcome): void {

@@ -27,6 +27,11 @@ export interface ClaimedJob {
   requirements: unknown;
   backend: string | null;
   latestCheckpoint: CheckpointRef | null;
+  /**
+   * COMPARE jobs: the other run's final checkpoint. Not part of the API's ClaimedJob yet (so not
+   * queried); until it is, COMPARE claims fail as unrunnable with a message saying so.
+   */
+  otherCheckpoint?: CheckpointRef | null;
 }
 
 export interface JobTransition {

@@ -45,9 +45,12 @@ async function run(job: WorkerJob, log: Logger): Promise<void> {
     if (job.kind === 'TRAIN') {
       const { trainJob } = await import('./train-job.js');
       const outcome = await trainJob(job, { log, signal: drainController.signal, send });
-      await finish(outcome.drained ? { type: 'drained', step: outcome.step } : { type: 'done', summary: outcome.summary });
+      return await finish(outcome.drained ? { type: 'drained', step: outcome.step } : { type: 'done', summary: outcome.summary });
     }
-    throw new Error(`this agent version cannot run ${job.kind} jobs`);
+    const { compareJob } = await import('./compare-job.js');
+    const summary = await compareJob(job, { log, send });
+    // A drain during a comparison lets it finish: it is short and has nothing to checkpoint.
+    await finish({ type: 'done', summary });
   } catch (error) {
     const { retryable, code } = classifyError(error);
     log.error({ error: error instanceof Error ? error.stack : String(error), retryable, code }, 'job failed');

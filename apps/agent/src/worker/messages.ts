@@ -23,8 +23,10 @@ export type WorkerJob =
       jobId: string;
       runId: string;
       otherRunId: string;
+      /** The first run's config (its dataset and `evaluation` settings pick the clips). */
+      config: unknown;
       backend: string;
-      /** Final checkpoints of the two runs (local files). */
+      /** Final checkpoints of the two runs (local files); rows come from the first. */
       checkpoint: string;
       otherCheckpoint: string;
     };
