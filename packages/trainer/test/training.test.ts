@@ -145,6 +145,19 @@ describe('resources and control', () => {
     expect(blockwise).toMatchObject({ name: 'TrainingDivergedError', step: 1, block: 1 });
   });
 
+  it('delivers the metrics up to a divergence', async () => {
+    const good = data.get(0).clip;
+    const nan = good.slice();
+    nan[5] = Number.NaN;
+    const mixed = new InMemoryDataset('mixed', data.shape, [], [0, 1], [good, good, good, nan].map((clip) => ({ clip, labels: {} })));
+    const points: MetricPoint[] = [];
+    const err = await train(toyConfig({ steps: 8, batchSize: 1 }), { dataset: mixed, onMetrics: (p) => void points.push(...p) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    const at = (err as TrainingDivergedError).step;
+    expect(at).toBeGreaterThan(1); // this seed's shuffle puts the NaN clip after a good one
+    expect([...new Set(points.map((p) => p.step))]).toEqual(Array.from({ length: at - 1 }, (_, i) => i + 1));
+  });
+
   it('rejects a dataset whose clips do not fit the model', async () => {
     await expect(train(toyConfig({ model: { ...TOY_MODEL, frames: 8 } }), { dataset: data })).rejects.toThrow(/model expects 8×8×8×1/);
   });

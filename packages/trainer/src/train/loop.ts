@@ -130,40 +130,45 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
 
   const stream = batchStream(dataset, { batchSize: config.batchSize, seed: config.seed, startStep: state.step });
   let aborted = false;
-  while (state.step < totalSteps) {
-    if (opts.signal?.aborted) {
-      aborted = true;
-      break;
-    }
-    state.stage = sequential ? Math.floor(state.step / config.steps) : 0;
-    const stageStep = sequential ? state.step % config.steps : state.step;
-    const lr = lrAt(stageStep, config.optimizer, config.steps);
-    const batch = stream.next().value;
-    const mask = sampleTubeMask(state.maskRng, config.batchSize, model.grid, config.model.maskRatio);
-    const inputs = model.maskedInputs(batch.clips, mask);
-    let result;
-    try {
-      result = trainStep({ model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 }, inputs);
-    } finally {
-      VideoMae.disposeInputs(inputs);
-    }
-    state.step += 1;
-    for (const l of result.losses) finalLosses.set(l.block, l.value);
-    opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, lr, elapsedS: (performance.now() - started) / 1000 });
+  try {
+    while (state.step < totalSteps) {
+      if (opts.signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      state.stage = sequential ? Math.floor(state.step / config.steps) : 0;
+      const stageStep = sequential ? state.step % config.steps : state.step;
+      const lr = lrAt(stageStep, config.optimizer, config.steps);
+      const batch = stream.next().value;
+      const mask = sampleTubeMask(state.maskRng, config.batchSize, model.grid, config.model.maskRatio);
+      const inputs = model.maskedInputs(batch.clips, mask);
+      let result;
+      try {
+        result = trainStep({ model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 }, inputs);
+      } finally {
+        VideoMae.disposeInputs(inputs);
+      }
+      state.step += 1;
+      for (const l of result.losses) finalLosses.set(l.block, l.value);
+      opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, lr, elapsedS: (performance.now() - started) / 1000 });
 
-    if (state.step % config.logEvery === 0 || state.step === totalSteps) {
-      const wallTime = Date.now() / 1000;
-      const step = state.step;
-      metrics.push(
-        ...result.losses.map((l): MetricPoint => ({ key: 'loss', block: l.block, step, value: l.value, wallTime })),
-        ...result.gradNorms.map((g): MetricPoint => ({ key: 'grad_norm', block: g.block, step, value: g.value, wallTime })),
-        { key: 'lr', block: null, step, value: lr, wallTime },
-      );
+      if (state.step % config.logEvery === 0 || state.step === totalSteps) {
+        const wallTime = Date.now() / 1000;
+        const step = state.step;
+        metrics.push(
+          ...result.losses.map((l): MetricPoint => ({ key: 'loss', block: l.block, step, value: l.value, wallTime })),
+          ...result.gradNorms.map((g): MetricPoint => ({ key: 'grad_norm', block: g.block, step, value: g.value, wallTime })),
+          { key: 'lr', block: null, step, value: lr, wallTime },
+        );
+      }
+      state.stage = sequential ? Math.min(K - 1, Math.floor(state.step / config.steps)) : 0; // stage of the next step
+      if ((config.checkpointEvery > 0 && state.step % config.checkpointEvery === 0) || state.step === totalSteps) await checkpoint();
+      else await metrics.flush();
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let heartbeats and aborts run
     }
-    state.stage = sequential ? Math.min(K - 1, Math.floor(state.step / config.steps)) : 0; // stage of the next step
-    if ((config.checkpointEvery > 0 && state.step % config.checkpointEvery === 0) || state.step === totalSteps) await checkpoint();
-    else await metrics.flush();
-    await new Promise<void>((resolve) => setImmediate(resolve)); // let heartbeats and aborts run
+  } catch (e) {
+    await metrics.flush(true).catch(() => undefined); // keep the curve up to the failure
+    throw e;
   }
   if (aborted && lastCheckpoint?.step !== state.step && state.step > startStep) await checkpoint();
   await metrics.flush(true);

@@ -59,6 +59,13 @@ export function loadWeights(model: VideoMae, ckpt: DecodedCheckpoint): void {
   for (const p of model.params.list()) assign(p.variable, ckpt.tensors.get(`param/${p.name}`), `param/${p.name}`);
 }
 
+/** JSON with object keys sorted, so key order never makes two configs differ. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
 /** Fields that may differ between a checkpoint's config and the run resuming it. */
 const RESUMABLE_DIFFERENCES = new Set(['checkpointEvery', 'logEvery', 'backend']);
 
@@ -68,7 +75,7 @@ export function restoreState(s: TrainingState, bytes: Uint8Array): { step: numbe
   const saved = resolveRunConfig(ckpt.header.config);
   for (const key of Object.keys(saved) as (keyof RunConfig)[]) {
     if (RESUMABLE_DIFFERENCES.has(key)) continue;
-    if (JSON.stringify(saved[key]) !== JSON.stringify(s.config[key])) {
+    if (canonical(saved[key]) !== canonical(s.config[key])) {
       throw new CheckpointError(`cannot resume: config field "${key}" differs (checkpoint ${JSON.stringify(saved[key])}, run ${JSON.stringify(s.config[key])})`);
     }
   }
