@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InMemoryDataset } from '@stratum/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
+import { setWasmKernelsEnabled } from '../src/kernels/wasm-kernels.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
 import { resolveRunConfig, type RunConfig } from '../src/config.js';
 import { CheckpointError, TrainingDivergedError } from '../src/errors.js';
@@ -79,6 +80,21 @@ describe('metrics', () => {
   });
 });
 
+describe('backends agree', () => {
+  it('cpu, wasm with the SIMD kernels and wasm with plain tfjs ops give the same curve', async () => {
+    const curves: number[][] = [];
+    for (const [backend, kernels] of [['wasm', true], ['wasm', false], ['cpu', false]] as const) {
+      setWasmKernelsEnabled(kernels);
+      const r = await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 3, backend }));
+      expect(r.summary.backend.kernels).toBe(kernels ? 'stratum-wasm' : 'tfjs');
+      curves.push(r.points.filter((p) => p.key === 'loss').map((p) => p.value));
+    }
+    setWasmKernelsEnabled(true);
+    await selectBackend('wasm');
+    for (const c of curves.slice(1)) c.forEach((v, i) => expect(v).toBeCloseTo(curves[0]![i]!, 4));
+  });
+});
+
 describe('determinism and resume', () => {
   it('gives identical loss curves and checkpoint bytes for the same config and seed', async () => {
     const config = toyConfig({ regime: 'simultaneous', blocks: 2, steps: 5 });
@@ -113,13 +129,15 @@ describe('determinism and resume', () => {
 });
 
 describe('resources and control', () => {
-  it('keeps the tensor count flat across steps and frees everything at the end', async () => {
+  it.each([true, false])('keeps the tensor count flat across steps and frees everything at the end (kernels %s)', async (kernels) => {
+    setWasmKernelsEnabled(kernels);
     const before = tf.memory().numTensors;
     const counts: number[] = [];
     await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 5, checkpointEvery: 1 }), {
       onCheckpoint: () => void counts.push(tf.memory().numTensors),
     });
     expect(counts.length).toBe(5);
+    setWasmKernelsEnabled(true);
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
   });

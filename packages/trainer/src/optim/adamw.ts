@@ -41,7 +41,10 @@ export class AdamW {
   /** Global L2 norm of `grads` (read synchronously; the clip factor needs it). */
   static globalNorm(grads: tf.Tensor[]): number {
     if (wasmKernelsActive()) return Math.sqrt(grads.reduce((s, g) => s + wasmSumSquares(g), 0));
-    return Math.sqrt(tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+    const total = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    const value = total.dataSync()[0]!;
+    total.dispose();
+    return Math.sqrt(value);
   }
 
   /**
