@@ -46,6 +46,11 @@ describe('wasm kernels match plain tfjs', () => {
     expectSamePaths((x) => attention(x as tf.Tensor2D, 3, 17, 2), [qkv], 2e-5);
   });
 
+  it('attention with 34 tokens and head dim 20 (16-wide blocks plus tails, even N)', () => {
+    const qkv = tf.tensor2d(randn(2 * 34 * 60, 3, 2), [68, 60]);
+    expectSamePaths((x) => attention(x as tf.Tensor2D, 2, 34, 1), [qkv], 2e-5);
+  });
+
   it('exact GELU (including large |x| and a ragged length)', () => {
     const x = tf.tensor1d(Float32Array.from([...randn(37, 3, 3), -12, -6, 0, 6, 12]));
     expectSamePaths((v) => gelu(v), [x], 2e-6);

@@ -81,7 +81,7 @@ const KERNELS: Record<string, KernelFn> = {
     const D = qkv!.shape[1]! / 3, dh = D / heads!, Np = (tokens! + 3) & ~3;
     const out = be.makeOutput([batch! * tokens!, D], 'float32');
     const probs = be.makeOutput([batch!, heads!, tokens!, tokens!], 'float32');
-    withScratch(be, dh * Np + Np, (s) =>
+    withScratch(be, dh * Np + 2 * Np, (s) =>
       k.attention_forward(off(be, qkv), off(be, out), off(be, probs), s, batch!, tokens!, heads!, dh, 1 / Math.sqrt(dh)),
     );
     return [out, probs];
