@@ -5,12 +5,12 @@
  *   2. 12 cross-validated probes (1,100 × 384, 10 classes, 3 folds), warm-started across depths
  *      as the evaluation suite runs them, and the same 12 probes cold;
  *   3. a `nano` run trained with @stratum/trainer (default config), then the whole evaluation
- *      suite on its final checkpoint: feature extraction (every block and layer, with tokens),
- *      per-position reconstruction error, and `evaluateRepresentations`, against the run's
- *      training time (target ≤ 10%).
+ *      suite on its final checkpoint: feature extraction (every block and layer; tokens for the
+ *      patch-diagnostic clips), per-position reconstruction error, and `evaluateRepresentations`,
+ *      against the run's training time (target ≤ 10%).
  *
  * Options: --steps <n> (nano training steps, default: the preset's), --eval-clips <n> (default
- * 1000), --skip-nano. Last line: RESULT analysis cka_matrix_ms=… probes_ms=… suite_to_train_ratio=…
+ * 1000), --patch-clips <n> (clips with token-level diagnostics, default 128), --skip-nano. Last line: RESULT analysis cka_matrix_ms=… probes_ms=… suite_to_train_ratio=…
  */
 import { ckaMatrices, ckaMatrix, crossValidatedProbe, evaluateRepresentations, type DepthInput, type LogisticModel } from '../src/index.js';
 import { syntheticDepths } from './synthetic.js';
@@ -81,23 +81,30 @@ if (!process.argv.includes('--skip-nano')) {
   );
 
   const clips = Number(flag('eval-clips') ?? 1000);
+  const patchClips = Math.min(clips, Number(flag('patch-clips') ?? 128));
   const evalSet = movingMnist({ seed: 1, count: clips, split: 'test', frames: config.model.frames, size: config.model.height });
   const batch = batchOf(evalSet, Array.from({ length: clips }, (_, i) => i));
+  const patchBatch = batchOf(evalSet, Array.from({ length: patchClips }, (_, i) => i));
   const suiteStart = performance.now();
-  const embeddings = await embed(checkpoint, batch, { layers: true, tokens: true });
+  // Pooled features of every clip at every block and layer; token features and reconstruction
+  // errors (patch diagnostics, averages over clips and positions) on the first `patchClips`.
+  const embeddings = await embed(checkpoint, batch, { layers: true, tokens: false });
+  const patchEmbeddings = await embed(checkpoint, patchBatch, { layers: true, tokens: true });
   const embedS = (performance.now() - suiteStart) / 1000;
   const reconStart = performance.now();
-  const recon = await reconstructionError(checkpoint, batch, { seed: 0 });
+  const recon = await reconstructionError(checkpoint, patchBatch, { seed: 0 });
   const reconS = (performance.now() - reconStart) / 1000;
   const [gt, gh, gw] = embeddings.grid;
   const [tt, th, tw] = config.model.tubelet;
-  const depths: DepthInput[] = [...embeddings.blocks, ...(embeddings.layers ?? [])].map((f) => {
+  const patchSets = [...patchEmbeddings.blocks, ...(patchEmbeddings.layers ?? [])];
+  const depths: DepthInput[] = [...embeddings.blocks, ...(embeddings.layers ?? [])].map((f, i) => {
     const decoder = recon.find((r) => (r.block ?? config.blocks) === f.block && f.layer === null);
+    const t = patchSets[i] as (typeof patchSets)[number];
     return {
       block: f.block,
       layer: f.layer,
       pooled: { rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled },
-      tokens: { clips: f.tokenShape[0], tokens: f.tokenShape[1], dim: f.tokenShape[2], data: f.tokens },
+      tokens: { clips: t.tokenShape[0], tokens: t.tokenShape[1], dim: t.tokenShape[2], data: t.tokens },
       ...(decoder ? { reconstructionError: Array.from(decoder.error, (e) => (Number.isFinite(e) ? e : 0)) } : {}),
     };
   });
@@ -110,7 +117,7 @@ if (!process.argv.includes('--skip-nano')) {
   const suiteS = (performance.now() - suiteStart) / 1000;
   const sections = Object.entries(report.timingsMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');
   out(
-    `suite on ${clips} clips (${report.depths.length} depths, targets ${report.targets.map((t) => t.name).join('/')}, ` +
+    `suite on ${clips} clips, patch diagnostics on ${patchClips} (${report.depths.length} depths, targets ${report.targets.map((t) => t.name).join('/')}, ` +
       `${report.metrics.length} metric rows, ${report.similarity.length} CKA matrices): ${suiteS.toFixed(1)} s = embed ${embedS.toFixed(1)} s + ` +
       `reconstruction ${reconS.toFixed(1)} s + analysis ${(analysisMs / 1000).toFixed(1)} s (${sections})`,
   );

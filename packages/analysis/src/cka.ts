@@ -70,7 +70,7 @@ function centredFeatures(x: Matrix, fn: string, name: string): Matrix {
     centred += c * c;
   }
   if (!(centred > CONSTANT_RELATIVE_VARIANCE * raw) || centred === 0) {
-    throw new AnalysisError(fn, `${name} has constant features (zero variance after centring), so CKA is undefined`);
+    throw new AnalysisError(fn, `${name} is constant across samples (every feature has zero variance), so CKA is undefined`);
   }
   return xc;
 }
@@ -445,7 +445,7 @@ export function ckaMatricesFromCentredGrams(
   const stats = grams.map((k, i): RepresentationStats => {
     if (k.length !== n * n) throw new AnalysisError(fn, `Gram ${i} has ${k.length} values, expected ${n * n}`);
     const linear = statsOfCentredGram(k, n);
-    if (!(linear.selfInner > 0)) throw new AnalysisError(fn, `features[${i}] has constant features (zero variance after centring), so CKA is undefined`);
+    if (!(linear.selfInner > 0)) throw new AnalysisError(fn, `features[${i}] is constant across samples (every feature has zero variance), so CKA is undefined`);
     return kinds.includes('rbf') ? { linear, rbf: rbfStatsFromLinearGram(k, n, threshold, fn, `features[${i}]`) } : { linear };
   });
   return pairMatrices(fn, kinds, stats, null);

@@ -111,7 +111,7 @@ describe('linearCKA', () => {
 
   it('refuses constant features, mismatched samples, NaN and too few samples', () => {
     const x = randomMatrix(10, 3, 1);
-    expect(() => linearCKA(x, x.map(() => [0.1, 0.1]))).toThrow(/linearCKA: y has constant features/);
+    expect(() => linearCKA(x, x.map(() => [0.1, 0.1]))).toThrow(/linearCKA: y is constant across samples/);
     expect(() => linearCKA(x, x.slice(0, 9))).toThrow(/same samples: x has 10 rows, y has 9/);
     expect(() => linearCKA(x, x.map((r, i) => (i === 4 ? [NaN, 1, 1] : r)))).toThrow(/y contains NaN at \[4, 0\]/);
     expect(() => linearCKA([[1]], [[2]])).toThrow(/at least 2 samples/);
@@ -134,7 +134,7 @@ describe('debiasedCKA', () => {
 
   it('needs n ≥ 4 and refuses constant features', () => {
     expect(() => debiasedCKA([[1], [2], [3]], [[1], [2], [4]])).toThrow(/debiasedCKA: needs at least 4 samples/);
-    expect(() => debiasedCKA(randomMatrix(6, 2, 1), randomMatrix(6, 2, 1).map(() => [5, 5]))).toThrow(/constant features/);
+    expect(() => debiasedCKA(randomMatrix(6, 2, 1), randomMatrix(6, 2, 1).map(() => [5, 5]))).toThrow(/debiasedCKA: y is constant across samples/);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   median,
   std,
 } from '../src/index.js';
-import { choleskySolveRows } from '../src/matrix.js';
+import { choleskySolveRows, scatterMatrix } from '../src/matrix.js';
 import { medianOfSymmetricZeroDiagonal, selectKth } from '../src/stats.js';
 import { maxAbsDiff, mul, randomMatrix, transposeArrays } from './helpers.js';
 
@@ -81,6 +81,20 @@ describe('centring and normalising', () => {
     expect(u[0]?.[0]).toBeCloseTo(0.6, 15);
     expect(u[0]?.[1]).toBeCloseTo(0.8, 15);
     expect(() => normalizeRows(toMatrix([[0, 0]]), 'retrieval', 'features')).toThrow(/retrieval: features row 0 has zero norm/);
+  });
+});
+
+describe('scatterMatrix', () => {
+  it('equals XcᵀXc over several chunks, from Float32 data too', () => {
+    const x = randomMatrix(600, 5, 12).map((r) => r.map((v) => v + 3));
+    const direct = toArrays(crossProduct(centerColumns(toMatrix(x)), centerColumns(toMatrix(x))));
+    expect(maxAbsDiff(toArrays(scatterMatrix(Float64Array.from(x.flat()), 600, 5)), direct)).toBeLessThan(1e-9);
+    const f32 = Float32Array.from(x.flat());
+    const x32 = toMatrix({ rows: 600, cols: 5, data: f32 });
+    const direct32 = toArrays(crossProduct(centerColumns(x32), centerColumns(x32)));
+    expect(maxAbsDiff(toArrays(scatterMatrix(f32, 600, 5)), direct32)).toBeLessThan(1e-9);
+    const raw = toArrays(scatterMatrix(Float64Array.from(x.flat()), 600, 5, false));
+    expect(maxAbsDiff(raw, mul(transposeArrays(x), x))).toBeLessThan(1e-8);
   });
 });
 
