@@ -70,7 +70,7 @@ export interface AgentSummary {
 export interface AgentOptions {
   /** Worker entry (tests and the CLI use the compiled default). */
   workerPath?: string;
-  /** Environment for worker processes. */
+  /** Environment worker processes inherit (default: this process's). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -227,6 +227,7 @@ export class Agent {
       slot,
       workerPath: this.workerPath,
       defaultBackend: this.plan!.preferred,
+      env: this.env,
     });
     this.runners.set(claim.jobId, { runner, slot });
     if (this.stopping.signal.aborted) runner.drain();

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel, { agent: config.name });
-  const agent = new Agent(config, log);
+  const agent = new Agent(config, log, { env: process.env });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

@@ -1,5 +1,6 @@
 // The agent's configuration: every flag, each also readable from an environment variable, validated
-// once at start-up (flag > environment > default). Nothing else in the agent reads process.env.
+// once at start-up (flag > environment > default). Nothing else in the agent reads process.env
+// (worker processes inherit the environment the CLI hands to the daemon).
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';

@@ -33,6 +33,8 @@ export interface RunnerDeps {
   workerPath: string;
   /** The backend this agent runs jobs on when the claim names none. */
   defaultBackend: string;
+  /** The environment worker processes inherit (the daemon's own). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The record kept next to a job's spool, so that a restarted daemon can replay and hand back. */
@@ -194,7 +196,7 @@ export class JobRunner {
       this.enqueue(() => this.release('drained before the worker started'));
       return;
     }
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...this.deps.env };
     if (this.deps.slot.kind === 'gpu') env.CUDA_VISIBLE_DEVICES = String(this.deps.slot.index);
     else env.CUDA_VISIBLE_DEVICES = '';
     // Its own process group (detached): a Ctrl-C on the daemon's terminal reaches the daemon
