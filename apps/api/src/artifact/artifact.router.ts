@@ -11,7 +11,7 @@ import type { TokenRole } from '@stratum/db';
 import type { AppServices } from '../context.js';
 import { isLoopback } from '../env.js';
 import { SHA256_PATTERN } from '../common/artifact-store.js';
-import { ArtifactError } from '../common/local-artifact-store.js';
+import { ArtifactError } from './artifact-error.js';
 import { hasRole } from '../auth/roles.js';
 
 class HttpError extends Error {

@@ -1,5 +1,5 @@
 // Artifacts in a local directory: <dir>/<sha[0:2]>/<sha> (the layout of the foundation's
-// LocalArtifactStore, so existing directories keep working). Uploads are spooled next to their
+// former LocalArtifactStore, so existing directories keep working). Uploads are spooled next to their
 // final place while being verified, then renamed in atomically; a refused or failed upload
 // leaves nothing behind.
 import fs from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
-import { ArtifactError } from '../common/local-artifact-store.js';
+import { ArtifactError } from './artifact-error.js';
 import { OUT_OF_SPACE, spoolVerified } from './spool.js';
 
 export class DirectoryArtifactStore implements ArtifactStore {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ArtifactError } from '../common/local-artifact-store.js';
+import { ArtifactError } from './artifact-error.js';
 
 export interface Spooled {
   file: string;

@@ -38,6 +38,10 @@ export interface ClaimedRow {
   ck_sha256: string | null;
   ck_uri: string | null;
   ck_bytes: string | null;
+  ock_step: number | null;
+  ock_sha256: string | null;
+  ock_uri: string | null;
+  ock_bytes: string | null;
 }
 
 /** A job's requirement list of backends is met when it is absent/empty or shares one with the offer. */
@@ -89,12 +93,17 @@ SELECT c.id, c.run_id, c.other_run_id, c.kind::text AS kind, c.fencing_token::te
        c.attempts, c.max_attempts, c.priority, c.progress, c.requirements,
        r.name AS run_name, r.sweep_id, r.project_id, r.config,
        coalesce((SELECT backend FROM run_update), r.backend) AS backend,
-       ck.step AS ck_step, ck.sha256 AS ck_sha256, ck.uri AS ck_uri, ck.bytes::text AS ck_bytes
+       ck.step AS ck_step, ck.sha256 AS ck_sha256, ck.uri AS ck_uri, ck.bytes::text AS ck_bytes,
+       ock.step AS ock_step, ock.sha256 AS ock_sha256, ock.uri AS ock_uri, ock.bytes::text AS ock_bytes
 FROM claimed c
 JOIN runs r ON r.id = c.run_id
 LEFT JOIN LATERAL (
   SELECT step, sha256, uri, bytes FROM checkpoints WHERE run_id = c.run_id ORDER BY step DESC LIMIT 1
-) ck ON true`;
+) ck ON true
+-- COMPARE jobs also need the other run's final checkpoint.
+LEFT JOIN LATERAL (
+  SELECT step, sha256, uri, bytes FROM checkpoints WHERE run_id = c.other_run_id ORDER BY step DESC LIMIT 1
+) ock ON c.other_run_id IS NOT NULL`;
 
 /** Claims one job for `agentId` (already known to exist and be the caller), or returns null. */
 export async function claimJob(app: AppServices, agentId: string, offer: Capabilities): Promise<ClaimedRow | null> {

@@ -8,6 +8,7 @@ import { assertActsAs, fenceFor, parseUuid } from './fence.js';
 import { claimJob, type Capabilities } from './claim-job.js';
 import { heartbeat } from './heartbeat.js';
 import { completeJob } from './complete-job.js';
+import { enqueueCompareJobs } from './enqueue-compare.js';
 import { failJob } from './fail-job.js';
 import { releaseJob } from './release-job.js';
 import type { CapabilitiesInput } from './job.input.js';
@@ -58,6 +59,9 @@ export async function claimForAgent(app: AppServices, principal: Principal | nul
     latestCheckpoint: row.ck_sha256 === null
       ? null
       : { step: row.ck_step as number, sha256: row.ck_sha256, uri: row.ck_uri as string, bytes: Number(row.ck_bytes) },
+    otherCheckpoint: row.ock_sha256 === null
+      ? null
+      : { step: row.ock_step as number, sha256: row.ock_sha256, uri: row.ock_uri as string, bytes: Number(row.ock_bytes) },
   };
 }
 
@@ -79,7 +83,12 @@ function toGraphQL(t: Transition): JobTransition {
 }
 
 export async function completeHeldJob(app: AppServices, principal: Principal | null, jobId: string, fencingToken: string, summary: unknown): Promise<JobTransition> {
-  return toGraphQL(await completeJob(app, fenceFor(principal, jobId, fencingToken), checkProgress(summary, 'summary')));
+  const transition = await completeJob(app, fenceFor(principal, jobId, fencingToken), checkProgress(summary, 'summary'));
+  if (transition.runStatus === 'SUCCEEDED') {
+    // Best effort: the run's success is committed whatever happens here; a failure is logged.
+    await enqueueCompareJobs(app, transition.runId).catch((error: unknown) => app.log.error({ err: error, runId: transition.runId }, 'could not queue COMPARE jobs'));
+  }
+  return toGraphQL(transition);
 }
 
 export async function failHeldJob(app: AppServices, principal: Principal | null, jobId: string, fencingToken: string, error: string, retryable: boolean): Promise<JobTransition> {

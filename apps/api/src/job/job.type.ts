@@ -29,6 +29,7 @@ export class ClaimedJob {
   @Field(() => String, { nullable: true, description: 'The backend recorded for the run (first of the agent\'s backends the job accepts).' }) backend!: string | null;
   @Field(() => JSONScalar, { nullable: true, description: 'Progress the previous attempt last reported, if any.' }) previousProgress!: unknown;
   @Field(() => CheckpointRef, { nullable: true, description: 'The latest checkpoint of the run, to resume from.' }) latestCheckpoint!: CheckpointRef | null;
+  @Field(() => CheckpointRef, { nullable: true, description: 'COMPARE jobs: the final checkpoint of the other run.' }) otherCheckpoint!: CheckpointRef | null;
 }
 
 @ObjectType()
