@@ -190,9 +190,11 @@ export interface AgentSpawnOptions {
 }
 
 const agents = new Set<AgentProcess>();
+const workDirs = new Set<string>();
 
 export function spawnAgent(api: FaultApi, options: AgentSpawnOptions): AgentProcess {
   const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-agent-work-'));
+  workDirs.add(workDir);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -265,13 +267,15 @@ export function spawnAgent(api: FaultApi, options: AgentSpawnOptions): AgentProc
   return agent;
 }
 
-/** Kills every agent this file started that is still running (afterEach/afterAll). */
+/** Kills every agent this file started that is still running and removes their work dirs (afterEach). */
 export async function killAgents(): Promise<void> {
   const running = [...agents];
   for (const agent of running) {
     if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
   }
   await Promise.all(running.map((a) => a.exited));
+  for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  workDirs.clear();
 }
 
 export function pidAlive(pid: number): boolean {
