@@ -27,7 +27,7 @@ export interface BackendInfo {
   name: BackendName;
   /** tfjs's own name for it ('tensorflow' for both native variants). */
   tfBackend: string;
-  /** 'stratum-wasm' when the SIMD kernels of kernels/stratum_kernels.c are active. */
+  /** 'stratum-wasm' when the SIMD kernels of kernels/*.c are active. */
   kernels: 'stratum-wasm' | 'tfjs';
   /** Backends tried before this one (auto), with the reason each failed. */
   tried: { name: BackendName; error: string }[];

@@ -137,7 +137,7 @@ async function main(opts: { backend: BackendChoice; steps: string; batch: string
 await new Command()
   .name('stratum-train-bench')
   .option('-b, --backend <name>', `backend (${BACKEND_CHOICES.join(' | ')})`, 'auto')
-  .option('-s, --steps <n>', 'timed steps per regime (after 2 warm-up steps)', '12')
+  .option('-s, --steps <n>', 'timed steps per regime (after 2 warm-up steps)', '16')
   .option('--batch <n>', 'clips per step', '32')
   .option('--size <n>', 'matmul size', '1024')
   .option('-p, --profile', 'print the kernels taking the most time in one step')

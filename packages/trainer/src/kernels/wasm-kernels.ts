@@ -1,5 +1,5 @@
 /**
- * Registers the SIMD kernels of kernels/stratum_kernels.c as tfjs kernels of the wasm
+ * Registers the SIMD kernels of kernels/*.c (see kernels/README.md) as tfjs kernels of the wasm
  * backend. The module imports the backend's own linear memory, so a kernel reads its inputs
  * and writes fresh outputs in place (no copies); tensors stay on the backend throughout.
  *

@@ -1,7 +1,7 @@
 /**
  * The video masked autoencoder, read top-down in the order data flows:
  *   layers (layers.ts) → config (presets.ts) → patchify/unpatchify (patchify.ts)
- *   → masking (masking.ts) → inputs → encode (per block) → decode → loss.
+ *   → masking (masking.ts) → inputs (inputs.ts) → encode (per block) → decode → loss.
  *
  * Shapes: B clips, N tokens per clip (Nv visible, Nm masked; see masking.ts for the mask
  * convention), D encoder width, Dd decoder width, P values per tubelet. Activations are 2-D
