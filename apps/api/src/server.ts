@@ -129,13 +129,15 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   for (const route of routes) server.use(route.path, route.router(app));
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsHeader = (params: Record<string, unknown> | undefined) => (params?.authorization ?? params?.Authorization) as string | undefined;
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
-      context: async (ctx) => {
-        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
-        return createContext(app, await principalFor(app, header), crypto.randomUUID());
-      },
+      // A socket without a valid token is refused at connection_init (4403 Forbidden); a token
+      // revoked after that fails each new subscription with UNAUTHENTICATED (principal null),
+      // rather than as an internal error (4500) with a stack trace on stderr.
+      onConnect: async (ctx) => principalFor(app, wsHeader(ctx.connectionParams)).then(() => true, () => false),
+      context: async (ctx) => createContext(app, await principalFor(app, wsHeader(ctx.connectionParams)).catch(() => null), crypto.randomUUID()),
     },
     wsServer,
   );
