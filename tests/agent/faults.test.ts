@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  checkpoints, jobRow, killAgents, pidAlive, points, seedRun, spawnAgent, startFaultApi, tinyConfig, waitFor,
+  checkpoints, jobRow, killAgents, pidAlive, points, seedRun, seedSweep, spawnAgent, startFaultApi, tinyConfig, waitFor,
   type FaultApi, type PointRow,
 } from './harness.js';
 
@@ -294,5 +294,34 @@ describe('agent faults', () => {
     expect(await agent.exited).toEqual({ code: 0, signal: null });
     const rows = [await jobRow(api, run.jobId), await jobRow(api, second.jobId)];
     expect(rows.map((r) => r.status).sort()).toEqual(['QUEUED', 'SUCCEEDED']);
+  });
+
+  it('a blockwise run and its matched E2E run finished: the queued COMPARE job reports their block×block CKA', async () => {
+    api = await startFaultApi();
+    const sweep = await seedSweep(api);
+    const cell = { sweep, blocks: 2, seed: 0 };
+    const e2e = await seedRun(api, tinyConfig({ steps: 40, blocks: 2 }), { ...cell, name: 'e2e', mode: 'E2E' });
+    const blockwise = await seedRun(api, tinyConfig({ steps: 40, blocks: 2, regime: 'simultaneous' }), { ...cell, name: 'sim', mode: 'BLOCKWISE_SIMULTANEOUS' });
+    const agent = spawnAgent(api, { token: await api.agentToken('compare') });
+    const compare = await waitFor('a COMPARE job to finish', async () => {
+      const { rows } = await api!.pool().query<{ id: string; status: string; run_id: string; other_run_id: string; last_error: string | null }>(
+        "SELECT id, status::text, run_id, other_run_id, last_error FROM jobs WHERE kind = 'COMPARE'");
+      return rows[0] && ['SUCCEEDED', 'FAILED'].includes(rows[0].status) ? rows[0] : undefined;
+    }, 120_000, 200);
+    expect(compare).toMatchObject({ status: 'SUCCEEDED', run_id: blockwise.runId, other_run_id: e2e.runId, last_error: null });
+    const finals = await Promise.all([blockwise, e2e].map(async (r) => (await checkpoints(api!, r.runId)).at(-1)!.step));
+    expect(finals).toEqual([40, 40]);
+    const { rows } = await api.pool().query<{ kind: string; step: number; row_labels: string[]; col_labels: string[]; values: number[]; other_run_id: string }>(
+      'SELECT kind::text, step, row_labels, col_labels, values, other_run_id FROM similarity_matrices WHERE run_id = $1 AND other_run_id IS NOT NULL ORDER BY kind', [blockwise.runId]);
+    expect(rows.map((r) => r.kind)).toEqual(['DEBIASED_CKA', 'LINEAR_CKA', 'RBF_CKA']);
+    for (const m of rows) {
+      expect(m).toMatchObject({ step: 40, other_run_id: e2e.runId, row_labels: ['B1', 'B2'], col_labels: ['B1', 'B2'] });
+      expect(m.values).toHaveLength(4);
+      for (const v of m.values) expect(Number.isFinite(v)).toBe(true);
+    }
+    for (const v of rows.find((r) => r.kind === 'LINEAR_CKA')!.values) expect(v).toBeGreaterThanOrEqual(0);
+    // A COMPARE job measures finished runs and leaves them as they were.
+    for (const r of [blockwise, e2e]) expect((await jobRow(api, r.jobId)).run_status).toBe('SUCCEEDED');
+    expect(agent.logs.some((l) => l.msg === 'cross-run similarity computed')).toBe(true);
   });
 });

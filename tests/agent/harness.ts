@@ -116,14 +116,33 @@ export interface SeededRun {
   jobId: string;
 }
 
-/** Inserts a project, a run with `config` and its queued TRAIN job (no sweep machinery needed). */
-export async function seedRun(api: FaultApi, config: Record<string, unknown>, options: { maxAttempts?: number; name?: string } = {}): Promise<SeededRun> {
+export interface SeedOptions {
+  maxAttempts?: number;
+  name?: string;
+  /** Put the run in this sweep (see seedSweep) with these cell factors. */
+  sweep?: { projectId: string; sweepId: string };
+  mode?: 'E2E' | 'BLOCKWISE_SIMULTANEOUS' | 'BLOCKWISE_SEQUENTIAL';
+  blocks?: number;
+  seed?: number;
+}
+
+/** A project and an (already expanded) sweep to put runs in, as createSweep would leave them. */
+export async function seedSweep(api: FaultApi): Promise<{ projectId: string; sweepId: string }> {
   const pool = api.pool();
   const project = await pool.query<{ id: string }>('INSERT INTO projects (name) VALUES ($1) RETURNING id', [`agent-fault-${++projectCounter}-${crypto.randomBytes(3).toString('hex')}`]);
+  const sweep = await pool.query<{ id: string }>("INSERT INTO sweeps (project_id, name, spec, spec_hash, expansion) VALUES ($1, 'fault-sweep', '{}', 'h', '[]') RETURNING id", [project.rows[0]!.id]);
+  return { projectId: project.rows[0]!.id, sweepId: sweep.rows[0]!.id };
+}
+
+/** Inserts a run with `config` (in a new project, or the given sweep) and its queued TRAIN job. */
+export async function seedRun(api: FaultApi, config: Record<string, unknown>, options: SeedOptions = {}): Promise<SeededRun> {
+  const pool = api.pool();
+  const projectId = options.sweep?.projectId
+    ?? (await pool.query<{ id: string }>('INSERT INTO projects (name) VALUES ($1) RETURNING id', [`agent-fault-${++projectCounter}-${crypto.randomBytes(3).toString('hex')}`])).rows[0]!.id;
   const run = await pool.query<{ id: string }>(
-    `INSERT INTO runs (project_id, name, mode, model_size, blocks, seed, dataset, config)
-     VALUES ($1, $2, 'E2E', 'nano', 1, 0, 'moving-mnist', $3::jsonb) RETURNING id`,
-    [project.rows[0]!.id, options.name ?? 'fault-run', JSON.stringify(config)],
+    `INSERT INTO runs (project_id, sweep_id, name, mode, model_size, blocks, seed, dataset, config)
+     VALUES ($1, $2, $3, $4::"RunMode", 'nano', $5, $6, 'moving-mnist', $7::jsonb) RETURNING id`,
+    [projectId, options.sweep?.sweepId ?? null, options.name ?? 'fault-run', options.mode ?? 'E2E', options.blocks ?? 1, options.seed ?? 0, JSON.stringify(config)],
   );
   const job = await pool.query<{ id: string }>('INSERT INTO jobs (run_id, max_attempts) VALUES ($1, $2) RETURNING id', [run.rows[0]!.id, options.maxAttempts ?? 3]);
   return { runId: run.rows[0]!.id, jobId: job.rows[0]!.id };

@@ -223,7 +223,7 @@ export class JobRunner {
     const backend = this.claim.backend ?? this.deps.defaultBackend;
     if (this.claim.kind === 'COMPARE') {
       const mine = this.claim.latestCheckpoint;
-      const other = this.claim.otherCheckpoint ?? null;
+      const other = this.claim.otherCheckpoint;
       if (!this.claim.otherRunId || !mine || !other) {
         throw new UnrunnableJobError(
           `COMPARE job needs the final checkpoints of both runs; the claim carries ${mine ? `run ${this.claim.runId}'s (step ${mine.step})` : 'none for this run'} and ${other ? 'the other run\'s' : 'none for the other run'}`,

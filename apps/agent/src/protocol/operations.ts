@@ -27,11 +27,8 @@ export interface ClaimedJob {
   requirements: unknown;
   backend: string | null;
   latestCheckpoint: CheckpointRef | null;
-  /**
-   * COMPARE jobs: the other run's final checkpoint. Not part of the API's ClaimedJob yet (so not
-   * queried); until it is, COMPARE claims fail as unrunnable with a message saying so.
-   */
-  otherCheckpoint?: CheckpointRef | null;
+  /** COMPARE jobs: the other run's final checkpoint (latestCheckpoint is this run's). */
+  otherCheckpoint: CheckpointRef | null;
 }
 
 export interface JobTransition {
@@ -83,7 +80,7 @@ export class AgentProtocol {
       `mutation Claim($agentId: ID!, $capabilities: CapabilitiesInput) {
         claimJob(agentId: $agentId, capabilities: $capabilities) {
           jobId runId runName projectId kind otherRunId fencingToken leaseExpiresAt attempt maxAttempts
-          config requirements backend latestCheckpoint { step sha256 uri bytes }
+          config requirements backend latestCheckpoint { step sha256 uri bytes } otherCheckpoint { step sha256 uri bytes }
         }
       }`,
       { agentId, capabilities },
