@@ -12,5 +12,6 @@ export { hostInventory, planSlots, describeDevices, parseGpuList, parseGpuSample
 export { CpuMeter, residentBytes, sampleSystem } from './sysmetrics.js';
 export { ProtocolClient, ProtocolError, NetworkError, AbortedError, isLeaseLost, isRetryable, type ClientOptions, type RetryOptions } from './protocol/client.js';
 export { AgentProtocol, type ClaimedJob, type CheckpointRef, type Capabilities, type JobTransition, type Lease } from './protocol/operations.js';
-export { classifyError, JobConfigError } from './worker/errors.js';
+export { classifyError, JobConfigError, EvaluationError } from './worker/errors.js';
+export { evaluationSettings, evaluationDatasetSpec, evaluationDatasetName, EVALUATION_SEED, type EvaluationSettings } from './worker/evaluate.js';
 export type { FromWorker, ToWorker, WorkerJob, EvaluationValue, SimilarityValue, PatchDiagnosticValue } from './worker/messages.js';
