@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
-import { loadConfig, startApi, type RunningApi } from '@stratum/api';
+import { createLogger, loadConfig, startApi, type RunningApi } from '@stratum/api';
 
 export type Role = 'admin' | 'writer' | 'reader' | 'agent';
 
@@ -19,12 +19,20 @@ export interface StartedApi {
   close(): Promise<void>;
 }
 
-export async function startApiForTest(env: Record<string, string> = {}): Promise<StartedApi> {
+export interface StartOptions {
+  /** Log through the API's own logger (its production redaction rules) instead of the test one. */
+  productionLogger?: boolean;
+}
+
+export async function startApiForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<StartedApi> {
   const db = await createTestDatabase('it');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-it-'));
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', STRATUM_DATA_DIR: dataDir, TOKEN_PEPPER: 'integration-test-pepper-0123456789', LOG_LEVEL: 'debug', ...env });
   const logLines: string[] = [];
-  const log = pino({ level: 'debug', redact: { paths: ['req.headers.authorization', 'authorization', 'token', '*.token'], censor: '[redacted]' } }, { write: (line: string) => void logLines.push(line) });
+  const sink = { write: (line: string) => void logLines.push(line) };
+  const log = options.productionLogger
+    ? createLogger(config.LOG_LEVEL, sink)
+    : pino({ level: 'debug', redact: { paths: ['req.headers.authorization', 'authorization', 'token', '*.token'], censor: '[redacted]' } }, sink);
   const api = await startApi(config, { log, bootstrapAdmin: false });
   const tokens: Record<Role, string> = {
     admin: (await api.services.tokens.create('ADMIN', 'it admin')).token,
