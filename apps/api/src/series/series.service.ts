@@ -1,14 +1,16 @@
 // metricSeries: server-side downsampling of metric points on the read pool.
 //
-// Per request, in one read-only snapshot:
-//   1. the series' bounds (first and last step in range, and the first value) from index probes
-//      at both ends of each (run, key, block) range of the primary key, discovering blocks with a
-//      skip scan when none were asked for;
-//   2. one statement over all series — a UNION ALL branch per series, which PostgreSQL can spread
-//      over parallel workers — that either reads a short series raw or buckets it: the step range
-//      after the first point is cut into maxPoints − 1 equal-width buckets by integer division on
-//      the step, each giving count, min, max and the (step, value) of its last point. Arrays come
-//      back as array_send bytea (no per-number text formatting or parsing).
+// Per request:
+//   1. (only when no blocks are asked for) the blocks each (run, key) has, by a loose index scan;
+//   2. one statement over the series — a LATERAL over (run, key, block) triples passed as arrays —
+//      that probes both ends of each series' range in the primary key, then either reads a
+//      series raw (its step span fits in maxPoints) or buckets it: the steps after the first point
+//      are cut into maxPoints − 1 equal-width buckets by integer division on the step, each
+//      giving count, min, max and the (step, value) of its last point. Arrays come back as
+//      array_send bytea (no per-number text formatting or parsing). Big requests are cut into a
+//      couple of slices run concurrently on separate connections, so the scan uses more than one
+//      core (a UNION ALL per series would let PostgreSQL do that itself, but planning 60 branches
+//      costs more than it saves);
 //   3. (rare) sparse series whose points fit in maxPoints although their step span does not are
 //      read again raw.
 import type pg from 'pg';
@@ -20,16 +22,15 @@ import type { MetricKeyInfo, MetricSeries } from './series.type.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
+/** Concurrent slices for a big request, and the least series worth a slice of their own. */
+const SLICES = 2;
+const MIN_SERIES_PER_SLICE = 8;
 
 interface SeriesRef {
   runId: string;
   keyId: number;
   key: string;
   block: number;
-  /** First and last step in range (null when the range is empty). */
-  lo: number | null;
-  hi: number | null;
-  firstValue: number | null;
 }
 
 export interface SeriesRequest {
@@ -57,14 +58,13 @@ export function seriesRequest(args: MetricSeriesArgs): SeriesRequest {
   return { runIds, keys, blocks, fromStep, toStep, maxPoints: args.maxPoints };
 }
 
-export async function metricSeries(app: AppServices, request: SeriesRequest): Promise<MetricSeries[]> {
+/** Runs `fn` on a read-pool connection with JIT off: bucketing plans are costed high enough to
+ * trigger JIT compilation, which takes longer than the query itself. */
+async function withReader<T>(app: AppServices, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await app.readPool.connect();
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    // Bucketing plans are costed high enough to trigger JIT compilation, which costs more than
-    // the query itself; and the aggregate must not be planned as anything but per-series.
-    await client.query('SET LOCAL jit = off');
-    const result = await readSeries(client, request);
+    await client.query('BEGIN READ ONLY; SET LOCAL jit = off');
+    const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -75,147 +75,132 @@ export async function metricSeries(app: AppServices, request: SeriesRequest): Pr
   }
 }
 
-async function readSeries(client: pg.PoolClient, request: SeriesRequest): Promise<MetricSeries[]> {
-  const { rows: found } = await client.query<{ id: string }>('SELECT id FROM runs WHERE id = ANY($1::uuid[])', [request.runIds]);
-  if (found.length !== request.runIds.length) {
-    const known = new Set(found.map((r) => r.id));
-    throw new NotFoundError('run', request.runIds.find((id) => !known.has(id))!);
-  }
-  const { rows: keyRows } = await client.query<{ id: number; name: string }>('SELECT id, name FROM metric_keys WHERE name = ANY($1::text[])', [request.keys]);
-  const keyIds = new Map(keyRows.map((k) => [k.name, k.id]));
+export async function metricSeries(app: AppServices, request: SeriesRequest): Promise<MetricSeries[]> {
+  const { runs, keys } = (await app.readPool.query<{ runs: string[] | null; keys: Array<[number, string]> | null }>(
+    `SELECT (SELECT array_agg(id::text) FROM runs WHERE id = ANY($1::uuid[])) AS runs,
+            (SELECT json_agg(json_build_array(id, name)) FROM metric_keys WHERE name = ANY($2::text[])) AS keys`,
+    [request.runIds, request.keys])).rows[0]!;
+  const known = new Set(runs ?? []);
+  const missing = request.runIds.find((id) => !known.has(id));
+  if (missing) throw new NotFoundError('run', missing);
+  const keyIds = new Map((keys ?? []).map(([id, name]) => [name, id]));
 
-  const refs = await seriesBounds(client, request, keyIds);
+  const refs = await seriesRefs(app, request, keyIds);
   if (refs.length > MAX_SERIES) throw new BadInputError(`matches ${refs.length} series; the limit is ${MAX_SERIES} (ask for fewer runs, keys or blocks)`, 'runIds');
   if (refs.length * Math.min(request.maxPoints, request.toStep - request.fromStep + 1) > MAX_TOTAL_POINTS) {
     throw new BadInputError(`${refs.length} series × maxPoints ${request.maxPoints} exceeds ${MAX_TOTAL_POINTS} points; lower maxPoints`, 'maxPoints');
   }
-
   const out: MetricSeries[] = refs.map((ref) => ({
     runId: ref.runId, key: ref.key, block: ref.block === 0 ? null : ref.block, downsampled: false, pointCount: 0,
     steps: [], values: [], mins: null, maxs: null, counts: null,
   }));
-  const M = request.maxPoints;
-  const raw: number[] = [];
-  const bucketed: number[] = [];
-  refs.forEach((ref, i) => {
-    if (ref.lo === null || ref.hi === null) return;
-    // Distinct integer steps: a span of at most M steps holds at most M points.
-    if (ref.hi - ref.lo + 1 <= M) raw.push(i);
-    else bucketed.push(i);
-  });
-
-  const sparse: number[] = [];
-  if (raw.length + bucketed.length > 0) {
-    const branches = [...raw.map((i) => rawBranch(i, refs[i]!)), ...bucketed.map((i) => bucketBranch(i, refs[i]!, M))];
-    const { rows } = await client.query<{ i: number; n: Buffer | null; mn: Buffer | null; mx: Buffer | null; st: Buffer | null; v: Buffer | null }>(branches.join('\nUNION ALL\n'));
-    for (const row of rows) {
-      const ref = refs[row.i]!;
-      const series = out[row.i]!;
-      const steps = int4Array(row.st);
-      const values = float8Array(row.v);
-      if (row.n === null) {
-        Object.assign(series, inStepOrder({ steps, values }));
-        series.pointCount = series.steps.length;
-        continue;
-      }
-      const counts = int4Array(row.n);
-      const total = 1 + counts.reduce((a, b) => a + b, 0);
-      if (total <= M) {
-        sparse.push(row.i);
-        continue;
-      }
-      const sorted = inStepOrder({ steps, values, mins: float8Array(row.mn), maxs: float8Array(row.mx), counts });
-      // The range's first point stands alone, so the first step is always kept.
-      const first = ref.firstValue!;
-      Object.assign(series, {
-        downsampled: true,
-        pointCount: total,
-        steps: [ref.lo!, ...sorted.steps],
-        values: [first, ...sorted.values],
-        mins: [first, ...sorted.mins!],
-        maxs: [first, ...sorted.maxs!],
-        counts: [1, ...sorted.counts!],
-      });
-    }
-  }
+  // Keys nothing has logged yet have no id and no points.
+  const readable = refs.map((ref, i) => ({ ref, i })).filter(({ ref }) => ref.keyId >= 0);
+  const slices = Math.max(1, Math.min(SLICES, Math.floor(readable.length / MIN_SERIES_PER_SLICE)));
+  const size = Math.ceil(readable.length / slices);
+  const chunks = Array.from({ length: slices }, (_, k) => readable.slice(k * size, (k + 1) * size)).filter((c) => c.length > 0);
+  const sparse = (await Promise.all(chunks.map((chunk) => withReader(app, (client) => readSlice(client, request, chunk, out))))).flat();
   if (sparse.length > 0) {
-    const { rows } = await client.query<{ i: number; st: Buffer; v: Buffer }>(sparse.map((i) => rawBranch(i, refs[i]!)).join('\nUNION ALL\n'));
-    for (const row of rows) {
-      const series = out[row.i]!;
-      Object.assign(series, inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v) }));
-      series.pointCount = series.steps.length;
-    }
+    await withReader(app, async (client) => {
+      const rows = await seriesQuery(client, request, sparse.map((i) => ({ ref: refs[i]!, i })), INT_MAX);
+      for (const row of rows) Object.assign(out[row.i]!, rawSeries(row));
+    });
   }
   return out;
 }
 
-/** Series (with bounds) in request order: runs, then keys, then blocks ascending. */
-async function seriesBounds(client: pg.PoolClient, request: SeriesRequest, keyIds: Map<string, number>): Promise<SeriesRef[]> {
-  const pairs: Array<{ runId: string; key: string; keyId: number }> = [];
-  for (const runId of request.runIds) for (const key of request.keys) {
-    const keyId = keyIds.get(key);
-    if (keyId !== undefined) pairs.push({ runId, key, keyId });
-  }
-  let triples: Array<{ runId: string; key: string; keyId: number; block: number }>;
-  if (request.blocks !== undefined) {
-    triples = [];
-    for (const runId of request.runIds) for (const key of request.keys) for (const block of [...request.blocks].sort((a, b) => a - b)) {
-      // A key nothing has logged yet has no id: its series are empty.
-      triples.push({ runId, key, keyId: keyIds.get(key) ?? -1, block });
+interface SeriesRow { i: number; lo: number | null; first: number | null; n: Buffer | null; mn: Buffer | null; mx: Buffer | null; st: Buffer | null; v: Buffer | null }
+
+/**
+ * Bounds and points of each series in one statement. A series whose step span fits in
+ * `rawSpan` steps is read raw (n, mn, mx null); the others are bucketed after their first point.
+ */
+async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, rawSpan: number): Promise<SeriesRow[]> {
+  const M = request.maxPoints;
+  const { rows } = await client.query<SeriesRow>(
+    `SELECT s.i::int AS i, f.lo, f.first, b.n, b.mn, b.mx, COALESCE(r.st, b.st) AS st, COALESCE(r.v, b.v) AS v
+     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[]) AS s(run_id, key_id, block, i)
+     CROSS JOIN LATERAL (SELECT p.step AS lo, p.value AS first FROM metric_points p
+       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $5 AND p.step <= $6
+       ORDER BY p.step LIMIT 1) f
+     CROSS JOIN LATERAL (SELECT p.step AS hi FROM metric_points p
+       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $5 AND p.step <= $6
+       ORDER BY p.step DESC LIMIT 1) l
+     -- Distinct integer steps: a span of at most rawSpan steps holds at most rawSpan points.
+     LEFT JOIN LATERAL (SELECT array_send(array_agg(x.step)) AS st, array_send(array_agg(x.value)) AS v
+       FROM (SELECT p.step, p.value FROM metric_points p
+             WHERE l.hi - f.lo < $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= f.lo AND p.step <= l.hi
+             ORDER BY p.step) x) r ON l.hi - f.lo < $8
+     LEFT JOIN LATERAL (SELECT array_send(array_agg(g.n)) AS n, array_send(array_agg(g.mn)) AS mn, array_send(array_agg(g.mx)) AS mx,
+                               array_send(array_agg(g.lv[1]::int)) AS st, array_send(array_agg(g.lv[2])) AS v
+       FROM (SELECT ((p.step - f.lo - 1)::int8 * ($7::int - 1) / (l.hi - f.lo))::int AS bucket, count(*)::int AS n,
+                    min(p.value) AS mn, max(p.value) AS mx, max(ARRAY[p.step::float8, p.value]) AS lv
+             FROM metric_points p
+             WHERE l.hi - f.lo >= $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step > f.lo AND p.step <= l.hi
+             GROUP BY 1 ORDER BY 1) g) b ON l.hi - f.lo >= $8`,
+    [series.map((x) => x.ref.runId), series.map((x) => x.ref.keyId), series.map((x) => x.ref.block), series.map((x) => x.i),
+      request.fromStep, request.toStep, M, rawSpan]);
+  return rows;
+}
+
+function rawSeries(row: SeriesRow): Partial<MetricSeries> {
+  const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v) });
+  return { ...sorted, downsampled: false, pointCount: sorted.steps.length, mins: null, maxs: null, counts: null };
+}
+
+/** Reads one slice into `out`; returns the sparse series to read again raw. */
+async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, out: MetricSeries[]): Promise<number[]> {
+  const M = request.maxPoints;
+  const sparse: number[] = [];
+  for (const row of await seriesQuery(client, request, series, M)) {
+    const series = out[row.i]!;
+    if (row.n === null) {
+      Object.assign(series, rawSeries(row));
+      continue;
     }
-  } else {
-    if (pairs.length === 0) return [];
-    // Loose index scan over (run_id, key_id, block): one probe per distinct block.
-    const { rows } = await client.query<{ i: number; block: number }>(
-      `WITH RECURSIVE b AS (
-         SELECT rk.i, rk.run_id, rk.key_id,
-                (SELECT min(p.block) FROM metric_points p WHERE p.run_id = rk.run_id AND p.key_id = rk.key_id) AS block
-         FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS rk(run_id, key_id, i)
-         UNION ALL
-         SELECT b.i, b.run_id, b.key_id,
-                (SELECT min(p.block) FROM metric_points p WHERE p.run_id = b.run_id AND p.key_id = b.key_id AND p.block > b.block)
-         FROM b WHERE b.block IS NOT NULL)
-       SELECT i::int - 1 AS i, block::int FROM b WHERE block IS NOT NULL ORDER BY i, block`,
-      [pairs.map((p) => p.runId), pairs.map((p) => p.keyId)]);
-    triples = rows.map((r) => ({ ...pairs[r.i]!, block: r.block }));
+    const counts = int4Array(row.n);
+    const total = 1 + counts.reduce((a, b) => a + b, 0);
+    if (total <= M) {
+      sparse.push(row.i);
+      continue;
+    }
+    const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v), mins: float8Array(row.mn), maxs: float8Array(row.mx), counts });
+    // The range's first point stands alone, so the first step is always kept.
+    const first = row.first!;
+    Object.assign(series, {
+      downsampled: true,
+      pointCount: total,
+      steps: [row.lo!, ...sorted.steps],
+      values: [first, ...sorted.values],
+      mins: [first, ...sorted.mins!],
+      maxs: [first, ...sorted.maxs!],
+      counts: [1, ...sorted.counts!],
+    });
   }
-  if (triples.length === 0) return [];
-  if (triples.length > MAX_SERIES) throw new BadInputError(`matches ${triples.length} series; the limit is ${MAX_SERIES} (ask for fewer runs, keys or blocks)`, 'runIds');
-  const { rows } = await client.query<{ lo: number | null; hi: number | null; first: number | null }>(
-    `SELECT f.lo, l.hi, f.first
-     FROM unnest($1::uuid[], $2::int[], $3::int[]) WITH ORDINALITY AS s(run_id, key_id, block, i)
-     LEFT JOIN LATERAL (SELECT p.step AS lo, p.value AS first FROM metric_points p
-       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $4 AND p.step <= $5 ORDER BY p.step LIMIT 1) f ON true
-     LEFT JOIN LATERAL (SELECT p.step AS hi FROM metric_points p
-       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $4 AND p.step <= $5 ORDER BY p.step DESC LIMIT 1) l ON true
-     ORDER BY s.i`,
-    [triples.map((t) => t.runId), triples.map((t) => t.keyId), triples.map((t) => t.block), request.fromStep, request.toStep]);
-  return triples.map((t, i) => ({ ...t, lo: rows[i]!.lo, hi: rows[i]!.hi, firstValue: rows[i]!.first }));
+  return sparse;
 }
 
-// The branches inline their constants: every one is a validated UUID or a checked integer, and
-// literal bounds let the planner cost each range exactly.
-function literals(ref: SeriesRef): string {
-  if (!/^[0-9a-f-]{36}$/.test(ref.runId)) throw new Error('run id is not a UUID');
-  for (const n of [ref.keyId, ref.block, ref.lo, ref.hi]) if (!Number.isSafeInteger(n)) throw new Error('series bound is not an integer');
-  return `p.run_id = '${ref.runId}'::uuid AND p.key_id = ${ref.keyId} AND p.block = ${ref.block}`;
-}
-
-function rawBranch(i: number, ref: SeriesRef): string {
-  return `(SELECT ${i} AS i, NULL::bytea AS n, NULL::bytea AS mn, NULL::bytea AS mx, array_send(array_agg(x.step)) AS st, array_send(array_agg(x.value)) AS v
-  FROM (SELECT p.step, p.value FROM metric_points p WHERE ${literals(ref)} AND p.step >= ${ref.lo} AND p.step <= ${ref.hi} ORDER BY p.step) x)`;
-}
-
-function bucketBranch(i: number, ref: SeriesRef, maxPoints: number): string {
-  const lo = ref.lo!;
-  const span = ref.hi! - lo; // > maxPoints − 1 ≥ 1 here
-  const buckets = maxPoints - 1;
-  return `(SELECT ${i} AS i, array_send(array_agg(g.n)) AS n, array_send(array_agg(g.mn)) AS mn, array_send(array_agg(g.mx)) AS mx,
-    array_send(array_agg(g.lv[1]::int)) AS st, array_send(array_agg(g.lv[2])) AS v
-  FROM (SELECT ((p.step - ${lo + 1})::int8 * ${buckets} / ${span})::int AS b, count(*)::int AS n, min(p.value) AS mn, max(p.value) AS mx,
-          max(ARRAY[p.step::float8, p.value]) AS lv
-        FROM metric_points p WHERE ${literals(ref)} AND p.step > ${lo} AND p.step <= ${ref.hi}
-        GROUP BY 1 ORDER BY 1) g)`;
+/** Series in request order (runs, then keys, then blocks ascending). */
+async function seriesRefs(app: AppServices, request: SeriesRequest, keyIds: Map<string, number>): Promise<SeriesRef[]> {
+  if (request.blocks !== undefined) {
+    const blocks = [...request.blocks].sort((a, b) => a - b);
+    return request.runIds.flatMap((runId) => request.keys.flatMap((key) => blocks.map((block) => ({ runId, key, keyId: keyIds.get(key) ?? -1, block }))));
+  }
+  const pairs = request.runIds.flatMap((runId) => request.keys.filter((key) => keyIds.has(key)).map((key) => ({ runId, key, keyId: keyIds.get(key)! })));
+  if (pairs.length === 0) return [];
+  // Loose index scan over (run_id, key_id, block): one probe per distinct block.
+  const { rows } = await app.readPool.query<{ i: number; block: number }>(
+    `WITH RECURSIVE b AS (
+       SELECT rk.i, rk.run_id, rk.key_id,
+              (SELECT min(p.block) FROM metric_points p WHERE p.run_id = rk.run_id AND p.key_id = rk.key_id) AS block
+       FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS rk(run_id, key_id, i)
+       UNION ALL
+       SELECT b.i, b.run_id, b.key_id,
+              (SELECT min(p.block) FROM metric_points p WHERE p.run_id = b.run_id AND p.key_id = b.key_id AND p.block > b.block)
+       FROM b WHERE b.block IS NOT NULL)
+     SELECT i::int - 1 AS i, block::int FROM b WHERE block IS NOT NULL ORDER BY i, block`,
+    [pairs.map((p) => p.runId), pairs.map((p) => p.keyId)]);
+  return rows.map((r) => ({ ...pairs[r.i]!, block: r.block }));
 }
 
 // ---- array_send decoding -------------------------------------------------------------------
