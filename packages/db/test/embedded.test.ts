@@ -69,3 +69,14 @@ describe('per-test databases', () => {
     await expect(scalar(a.url, 'SELECT 1')).rejects.toThrow(/does not exist/);
   });
 });
+
+describe('embedded PostgreSQL as root', () => {
+  it.skipIf(process.getuid?.() !== 0)('explains when the postgres user cannot enter the data directory', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-closed-')); // mkdtemp: mode 0700, owned by root
+    try {
+      await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'pg') })).rejects.toThrow(/cannot enter .*stratum-closed-.* \(mode 700\)/);
+    } finally {
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// `npm run demo`: embedded PostgreSQL → migrations → API (local-dev auth on 127.0.0.1) →
+// dashboard → one local agent → the paper-in-miniature sweep, with a progress line per run.
+// `--quick` runs a two-run version on a fresh data directory and exits 0 when every run has
+// finished with its evaluations (non-zero otherwise). Ctrl-C stops everything cleanly; a second
+// `npm run demo` reuses the data and does not duplicate the sweep.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { loadConfig } from '../env.js';
+import { startApi, type RunningApi } from '../app.js';
+import { spawnLogged, waitForHttp, type Child } from './children.js';
+import { followSweep, submitSweep, summaryTable } from './progress.js';
+import { FULL_SWEEP, QUICK_SWEEP } from './sweeps.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    'web-port': { type: 'string', default: '3000' },
+    web: { type: 'boolean', default: true },
+    'no-web': { type: 'boolean', default: false },
+    'max-jobs': { type: 'string', default: '2' },
+  },
+});
+
+const started = Date.now();
+const say = (line: string) => process.stdout.write(`[demo ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const quick = args.quick;
+const dataDir = path.resolve(args['data-dir'] ?? (quick ? path.join('.stratum', `quick-${Date.now()}`) : '.stratum'));
+const withWeb = args.web && !args['no-web'] && !quick;
+const logs = path.join(dataDir, 'logs');
+fs.mkdirSync(logs, { recursive: true });
+
+const children: Child[] = [];
+let api: RunningApi | undefined;
+let agentTokenId: string | undefined;
+const stopping = new AbortController();
+let cleanupAfterStop: string | undefined;
+
+async function shutdown(code: number): Promise<never> {
+  stopping.abort();
+  say('stopping: agent (drains its jobs), dashboard, API, PostgreSQL …');
+  for (const child of children.reverse()) await child.stop().catch(() => undefined);
+  if (api && agentTokenId) await api.services.tokens.revoke(agentTokenId).catch(() => undefined);
+  await api?.close().catch(() => undefined);
+  if (cleanupAfterStop) fs.rmSync(cleanupAfterStop, { recursive: true, force: true });
+  say(`stopped after ${Math.round((Date.now() - started) / 1000)} s`);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+async function main(): Promise<number> {
+  const config = loadConfig({
+    ...process.env,
+    STRATUM_LOCAL_DEV: 'true',
+    HOST: '127.0.0.1',
+    PORT: args.port ?? (quick ? '0' : process.env.PORT ?? '4000'),
+    STRATUM_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
+  const log = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: path.join(logs, 'api.log'), sync: false }));
+  say(`data: ${dataDir}${config.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ' (embedded PostgreSQL)'}; logs in ${logs}`);
+  api = await startApi(config, { log, bootstrapAdmin: false });
+  say(`API: ${api.url}/graphql (local-dev: no token needed on 127.0.0.1)`);
+
+  const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
+  const submitted = await submitSweep(api.url, sweep);
+  say(submitted.created ? `sweep "${sweep.name}" queued` : `sweep "${sweep.name}" already exists: following it (nothing duplicated)`);
+
+  if (withWeb) {
+    const webDir = path.join(root, 'apps', 'web');
+    if (!fs.existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+      say('dashboard not built (run `npm run build`); continuing without it');
+    } else {
+      const port = args['web-port'];
+      const web = spawnLogged('dashboard', process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
+        cwd: webDir, env: { ...process.env, STRATUM_API_URL: api.url, NEXT_TELEMETRY_DISABLED: '1' }, logFile: path.join(logs, 'web.log'),
+      });
+      children.push(web);
+      const url = `http://127.0.0.1:${port}`;
+      say(`Dashboard: ${url}/sweeps/${submitted.id}  (starting…)`);
+      waitForHttp(url, 60_000, web).then(() => say(`dashboard ready at ${url}`), (error: Error) => say(`dashboard did not start: ${error.message} (see ${logs}/web.log)`));
+    }
+  }
+
+  const agentToken = await api.services.tokens.create('AGENT', `demo agent ${new Date().toISOString()}`);
+  agentTokenId = agentToken.id;
+  const agent = spawnLogged('agent', process.execPath, [
+    path.join(root, 'apps', 'agent', 'dist', 'cli.js'),
+    '--api', api.url, '--token', agentToken.token, '--name', `demo-agent-${path.basename(dataDir)}`,
+    '--work-dir', path.join(dataDir, 'agent'), '--max-jobs', args['max-jobs'], '--backend', 'auto',
+  ], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, logFile: path.join(logs, 'agent.log') });
+  children.push(agent);
+  agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
+  say(`agent started (wasm/cpu here; ${args['max-jobs']} jobs at a time)`);
+
+  const runs = await followSweep(api.url, submitted.id, say, stopping.signal);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(`\n${summaryTable(runs)}\n\n`);
+  const ok = runs.length > 0 && runs.every((r) => r.status === 'SUCCEEDED' && r.evaluations.length > 0);
+  if (quick && ok) cleanupAfterStop = dataDir; // a passing quick run leaves nothing behind
+  say(ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  async (code) => {
+    if (quick || code !== 0) return shutdown(code);
+    say('the dashboard and API keep running; Ctrl-C to stop');
+  },
+  async (error: Error) => {
+    say(`failed: ${error.message}`);
+    await shutdown(1);
+  },
+);
