@@ -42,7 +42,13 @@ let agentTokenId: string | undefined;
 const stopping = new AbortController();
 let cleanupAfterStop: string | undefined;
 
-async function shutdown(code: number): Promise<never> {
+let shuttingDown: Promise<never> | undefined;
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= stopAll(code);
+  return shuttingDown;
+}
+
+async function stopAll(code: number): Promise<never> {
   stopping.abort();
   say('stopping: agent (drains its jobs), dashboard, API, PostgreSQL …');
   for (const child of children.reverse()) await child.stop().catch(() => undefined);
