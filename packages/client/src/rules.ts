@@ -4,7 +4,8 @@
 //   rule    = metric [ "@" at ] { ":" option }
 //   metric  = "probe_acc" | "knn_acc" | "map" | "hit@" k | "loss" | "cka"
 //   at      = "final" | step                        (default final: each run's last evaluation)
-//   option  = "block=" ( n | "last" | "model" )     (default last; model = the whole network)
+//   option  = "block=" ( n | "last" | "model" )     (default last; model = the whole network;
+//                                                    for cka, block k is the pair k, k+1)
 //           | "target=" name                        (probe/retrieval label family: action, digit, …)
 //           | "dataset=" name                       (evaluation dataset; default: the API's choice)
 //           | "max_drop=" x                         (absolute: fail when worse by more than x)
@@ -137,6 +138,9 @@ export function parseRule(text: string): RegressionRule {
   }
   if (parsed.target !== undefined && !EVALUATION_METRICS.has(metric) && !metric.startsWith('hit@')) {
     throw new RuleSyntaxError(rule, rule.indexOf('target=') + 1, `target applies to evaluation metrics (probe_acc, knn_acc, map, hit@k), not ${metric}`);
+  }
+  if (metric === 'cka' && parsed.block === 'model') {
+    throw new RuleSyntaxError(rule, rule.indexOf('block=') + 1, 'block=model does not apply to cka (a similarity between consecutive blocks k, k+1)');
   }
   return {
     text: rule,

@@ -52,7 +52,7 @@ describe('stratum login / whoami (child process, real API)', () => {
   it('prints help with examples, exit 0', async () => {
     const help = await s.cli(['login', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Examples:\n {2}\$ stratum login --url/);
+    expect(help.stdout).toMatch(/Examples:\n {2}# log in\n {2}\$ stratum login --url/);
   });
 });
 

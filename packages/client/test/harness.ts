@@ -32,6 +32,12 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+export interface RunningCli {
+  result: Promise<CliResult>;
+  /** Resolves once stderr matches (rejects if the process exits first). */
+  stderrMatches(pattern: RegExp): Promise<void>;
+}
+
 export interface Stack {
   api: RunningApi;
   db: TestDatabase;
@@ -41,6 +47,8 @@ export interface Stack {
   /** A scratch HOME / XDG_CONFIG_HOME for the child processes. */
   home: string;
   cli(args: readonly string[], options?: CliOptions): Promise<CliResult>;
+  /** Starts the CLI and returns at once: its result, and a way to wait for output on stderr. */
+  spawnCli(args: readonly string[], options?: CliOptions): RunningCli;
   /** POST a GraphQL operation as the writer (for seeding and cross-checks). */
   gql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
@@ -62,7 +70,7 @@ export async function startStack(): Promise<Stack> {
   };
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
 
-  const cli = (args: readonly string[], options: CliOptions = {}): Promise<CliResult> => {
+  const spawnCli = (args: readonly string[], options: CliOptions = {}): RunningCli => {
     const role = options.as === undefined ? 'writer' : options.as;
     const rssFile = options.measureRss ? path.join(home, `rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`) : undefined;
     const env: Record<string, string> = {
@@ -78,23 +86,36 @@ export async function startStack(): Promise<Stack> {
       else env[key] = value;
     }
     const nodeArgs = [...(rssFile ? ['--import', RSS_PRELOAD] : []), CLI, ...args];
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, nodeArgs, { env, cwd: options.cwd ?? home, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const child = spawn(process.execPath, nodeArgs, { env, cwd: options.cwd ?? home, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const watchers: Array<() => void> = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; for (const w of [...watchers]) w(); });
+    const result = new Promise<CliResult>((resolve, reject) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
       child.on('error', reject);
       child.on('close', (code) => {
         clearTimeout(timer);
-        const result: CliResult = { code, stdout, stderr };
-        if (rssFile && fs.existsSync(rssFile)) result.peakRssKiB = Number(fs.readFileSync(rssFile, 'utf8'));
-        resolve(result);
+        const outcome: CliResult = { code, stdout, stderr };
+        if (rssFile && fs.existsSync(rssFile)) outcome.peakRssKiB = Number(fs.readFileSync(rssFile, 'utf8'));
+        for (const w of [...watchers]) w();
+        resolve(outcome);
       });
       child.stdin.end(options.input ?? '');
     });
+    let closed = false;
+    void result.then(() => { closed = true; });
+    const stderrMatches = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(stderr)) { watchers.splice(watchers.indexOf(check), 1); resolve(); } else if (closed || child.exitCode !== null) { watchers.splice(watchers.indexOf(check), 1); reject(new Error(`exited before stderr matched ${pattern}: ${stderr}`)); }
+      };
+      watchers.push(check);
+      check();
+    });
+    return { result, stderrMatches };
   };
+  const cli = (args: readonly string[], options: CliOptions = {}): Promise<CliResult> => spawnCli(args, options).result;
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const response = await fetch(`${api.url}/graphql`, {
@@ -108,7 +129,7 @@ export async function startStack(): Promise<Stack> {
   };
 
   return {
-    api, db, pool, url: api.url, tokens, home, cli, gql,
+    api, db, pool, url: api.url, tokens, home, cli, spawnCli, gql,
     close: async () => {
       await pool.end();
       await api.close();

@@ -17,7 +17,7 @@ export interface GlobalOptions {
   token?: string;
   verbose?: boolean;
   progress?: boolean;
-  timeout?: string;
+  requestTimeout?: string;
 }
 
 export class CliContext {
@@ -54,7 +54,7 @@ export class CliContext {
     if (this.cached) return this.cached;
     const globals = this.globals();
     const connection = this.connection();
-    const timeoutSeconds = globals.timeout === undefined ? undefined : Number(globals.timeout);
+    const timeoutSeconds = globals.requestTimeout === undefined ? undefined : Number(globals.requestTimeout);
     this.cached = createClient({
       url: connection.url,
       token: connection.token,

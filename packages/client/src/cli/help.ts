@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 
 export function withExamples(command: Command, examples: ReadonlyArray<readonly [string, string]>): Command {
-  const width = Math.max(...examples.map(([cmd]) => cmd.length));
-  const lines = examples.map(([cmd, what]) => `  $ ${cmd.padEnd(width)}  # ${what}`);
-  return command.addHelpText('after', `\nExamples:\n${lines.join('\n')}\n`);
+  const lines = examples.map(([cmd, what]) => `  # ${what}\n  $ ${cmd}`);
+  return command.addHelpText('after', `\nExamples:\n${lines.join('\n\n')}\n`);
 }
 
 /** Reads all of stdin (for --token-stdin and `-f -`). */

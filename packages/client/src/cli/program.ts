@@ -5,6 +5,10 @@ import { StratumError } from '../errors.js';
 import { FileValidationError } from '../structured-file.js';
 import { CliContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerLogin } from './commands/login.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerRuns } from './commands/runs.js';
+import { registerExport } from './commands/export.js';
+import { registerCheck } from './commands/check.js';
 
 export const VERSION = '0.1.0';
 
@@ -17,7 +21,7 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     .version(VERSION, '-V, --version')
     .option('--url <url>', 'API base URL (default: $STRATUM_URL, else the stored login)')
     .option('--token <token>', 'API token (default: $STRATUM_TOKEN, else the stored login)')
-    .addOption(new Option('--timeout <seconds>', 'per-request timeout').default('60'))
+    .addOption(new Option('--request-timeout <seconds>', 'per-request timeout').default('60'))
     .option('--no-progress', 'never draw progress bars (they are drawn only on a terminal anyway)')
     .option('-v, --verbose', 'report retries and other details on stderr')
     .configureHelp({ showGlobalOptions: true })
@@ -30,6 +34,7 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     .addHelpText('after', `
 Configuration: flags, then STRATUM_URL / STRATUM_TOKEN, then the login stored by
 \`stratum login\` ($XDG_CONFIG_HOME/stratum/config.json or ~/.config/stratum/config.json).
+STRATUM_PROJECT is the default --project.
 
 Exit codes:
   0  success; every check rule passed; every watched run succeeded
@@ -38,6 +43,10 @@ Exit codes:
   3  the API could not answer: unreachable, token refused, server error, timeout
 `);
   registerLogin(program, ctx);
+  registerSweep(program, ctx);
+  registerRuns(program, ctx);
+  registerExport(program, ctx);
+  registerCheck(program, ctx);
   return { program, ctx };
 }
 
