@@ -46,8 +46,8 @@ function workerPid(line: Record<string, unknown>): number {
 describe('agent faults', () => {
   it('kill -9 mid-training: after the lease expires another agent resumes from the checkpoint; no point lost or duplicated', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '3' });
-    const total = 400;
-    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 40 }));
+    const total = 300;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 30 }));
     const env = { STRATUM_SYSTEM_METRICS_MS: '0' };
     const first = spawnAgent(api, { token: await api.agentToken('first'), env });
     const pid = workerPid(await first.waitForLog((l) => l.msg === 'worker started'));
@@ -87,7 +87,7 @@ describe('agent faults', () => {
 
   it('the API stops for 20 s mid-run and comes back: the run completes with every point stored', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '60' });
-    const total = 300;
+    const total = 200;
     const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
     const agent = spawnAgent(api, { token: await api.agentToken('outage') });
     await waitFor('training under way', async () => (await points(api!, run.runId, 'loss')).length >= 20, 120_000, 50);
@@ -111,7 +111,7 @@ describe('agent faults', () => {
 
   it('a restarted daemon replays its unsent spool under the old lease, hands the job back, and the run completes', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '60' });
-    const total = 300;
+    const total = 200;
     const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
     const token = await api.agentToken('restart');
     const env = { STRATUM_SYSTEM_METRICS_MS: '0' };
@@ -182,8 +182,8 @@ describe('agent faults', () => {
 
   it('SIGTERM drains: the job returns to QUEUED with its checkpoint and attempts unchanged, and resumes there', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '30' });
-    const total = 600;
-    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 50 }));
+    const total = 300;
+    const run = await seedRun(api, tinyConfig({ steps: total, checkpointEvery: 25 }));
     const token = await api.agentToken('drain');
     const first = spawnAgent(api, { token, env: { STRATUM_SYSTEM_METRICS_MS: '0' } });
     const pid = workerPid(await first.waitForLog((l) => l.msg === 'worker started'));
@@ -225,7 +225,7 @@ describe('agent faults', () => {
     expect((await third.exited).code).toBe(2);
     expect(third.stderr()).toMatch(/work dir .* is in use by another agent/);
 
-    const total = 250;
+    const total = 150;
     const runs = [
       // E2E reports its features at the same K=2 block boundaries as the blockwise run.
       await seedRun(api, tinyConfig({ steps: total, seed: 1, blocks: 2 }), { name: 'e2e' }),
