@@ -14,6 +14,12 @@ import { ProjectResolver } from './project/project.resolver.js';
 import { SweepResolver } from './sweep/sweep.resolver.js';
 import { RunConnectionResolver, RunResolver } from './run/run.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
+import { GridResolver } from './grid/grid.resolver.js';
+import { DepthResolver } from './depth/depth.resolver.js';
+import { SimilarityResolver } from './similarity/similarity.resolver.js';
+import { CompareResolver } from './compare/compare.resolver.js';
+import { RegressionResolver } from './regression/regression.resolver.js';
+import { SubscriptionResolver } from './subscription/subscription.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -29,6 +35,12 @@ export const resolvers: NonEmptyArray<Function> = [
   RunResolver,
   RunConnectionResolver,
   SeriesResolver,
+  GridResolver,
+  DepthResolver,
+  SimilarityResolver,
+  CompareResolver,
+  RegressionResolver,
+  SubscriptionResolver,
 ];
 
 /** Extra HTTP routes mounted on the API's express app (path → router factory). */

@@ -14,8 +14,8 @@ export class ConfigFieldFilter {
   @Matches(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,15}$/, { message: 'path must be dotted identifiers, e.g. optimizer.lr' })
   path!: string;
 
-  @Field(() => JSONScalar, { description: 'JSON value the field must equal (numbers compare numerically).' })
-  equals!: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'JSON value the field must equal (numbers compare numerically); null matches a JSON null or a missing field.' })
+  equals?: unknown;
 }
 
 @InputType({ description: 'Every given condition must hold; list conditions match any of their values.' })

@@ -286,12 +286,16 @@ export async function retryRun(app: AppServices, runId: string): Promise<Run> {
 
 async function updateRuns(app: AppServices, ids: string[], set: string, values: unknown[]): Promise<Run[]> {
   const unique = [...new Set(ids.map((id, i) => parseId(id, `runIds[${i}]`)))];
-  const { rows } = await app.pool.query<Run>(
-    `UPDATE runs r SET ${set}, updated_at = now() WHERE r.id = ANY($1::uuid[]) RETURNING ${RUN_COLUMNS}`, [unique, ...values]);
-  if (rows.length !== unique.length) {
-    const found = new Set(rows.map((r) => r.id));
-    throw new NotFoundError('run', unique.find((id) => !found.has(id))!);
-  }
+  // All or nothing: an unknown id rolls the whole update back.
+  const rows = await withTransaction(app.pool, async (client) => {
+    const updated = (await client.query<Run>(
+      `UPDATE runs r SET ${set}, updated_at = now() WHERE r.id = ANY($1::uuid[]) RETURNING ${RUN_COLUMNS}`, [unique, ...values])).rows;
+    if (updated.length !== unique.length) {
+      const found = new Set(updated.map((r) => r.id));
+      throw new NotFoundError('run', unique.find((id) => !found.has(id))!);
+    }
+    return updated;
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return unique.map((id) => byId.get(id)!);
 }

@@ -1,0 +1,43 @@
+// depthProfile: a metric per block (or layer) for a set of runs, with mean, std and t-interval
+// over the runs at each depth.
+import type { AppServices } from '../context.js';
+import { summarize } from '../common/stats.js';
+import { BadInputError } from '../errors/codes.js';
+import { parseId, parseIds } from '../run/ids.js';
+import { requireRuns } from '../run/run.service.js';
+import { readingsByDepth, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
+import type { SeedValue } from '../grid/grid.type.js';
+import { requireSweep } from '../sweep/sweep.service.js';
+import type { DepthProfileArgs, GridCellInput } from './depth.input.js';
+import type { DepthPoint, DepthProfile } from './depth.type.js';
+
+export async function cellRuns(app: AppServices, cell: GridCellInput, field = 'cell'): Promise<RunInfo[]> {
+  const sweepId = parseId(cell.sweepId, `${field}.sweepId`);
+  await requireSweep(app, sweepId);
+  const { rows } = await app.readPool.query<RunInfo>(
+    `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.sweep_id = $1 AND r.model_size = $2 AND r.blocks = $3 AND r.mode::text = $4 ORDER BY r.seed, r.id`,
+    [sweepId, cell.modelSize, cell.blocks, cell.mode]);
+  return rows;
+}
+
+export async function runInfos(app: AppServices, ids: string[], field: string): Promise<RunInfo[]> {
+  const runs = await requireRuns(app, [...new Set(parseIds(ids, field))], field);
+  return runs.map((r) => ({ id: r.id, mode: r.mode, modelSize: r.modelSize, blocks: r.blocks, seed: r.seed, status: r.status }));
+}
+
+export async function depthProfile(app: AppServices, args: DepthProfileArgs): Promise<DepthProfile> {
+  if ((args.runIds === undefined) === (args.cell === undefined)) throw new BadInputError('give exactly one of runIds and cell', 'runIds');
+  const runs = args.runIds ? await runInfos(app, args.runIds, 'runIds') : await cellRuns(app, args.cell!);
+  const metric = await resolveMetric(app, args.metric, runs.map((r) => r.id));
+  const at = args.at ?? null;
+  const readings = await readingsByDepth(app, runs, metric, at);
+  const depths = [...new Set([...readings.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  const points: DepthPoint[] = depths.map((depth) => {
+    const values: SeedValue[] = runs.map((run) => {
+      const reading = readings.get(run.id)?.get(depth);
+      return { runId: run.id, seed: run.seed, status: run.status, value: reading?.value ?? null, step: reading?.step ?? null, depth };
+    });
+    return { depth, ...summarize(values.filter((v) => v.value !== null).map((v) => v.value!)), values };
+  });
+  return { metric, runIds: runs.map((r) => r.id), at, points };
+}

@@ -1,0 +1,168 @@
+// Baselines and seed-aware regression checks: per rule and cell, Welch's interval of the
+// candidate − baseline difference decides PASS / FAIL / INSUFFICIENT_DATA; every check is stored.
+import type { AppServices } from '../context.js';
+import { mean, sampleVariance, welchInterval } from '../common/stats.js';
+import { BadInputError, NotFoundError } from '../errors/codes.js';
+import { finalDepth, readingsAt, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
+import { cellKey } from '../grid/grid.service.js';
+import { parseId, parseIds } from '../run/ids.js';
+import type { CheckRegressionArgs, RegressionRuleInput, RunSetInput, SetBaselineArgs } from './regression.input.js';
+import { Direction, Verdict, type Baseline, type CellKey, type RegressionReport, type RegressionVerdict } from './regression.type.js';
+
+const BASELINE_COLUMNS = `b.id, b.project_id AS "projectId", b.name, b.sweep_id AS "sweepId", b.run_ids AS "runIds",
+  b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
+
+async function projectId(app: AppServices, name: string): Promise<string> {
+  const { rows } = await app.readPool.query<{ id: string }>('SELECT id FROM projects WHERE name = $1', [name]);
+  if (!rows[0]) throw new NotFoundError('project', name);
+  return rows[0].id;
+}
+
+function oneOf(set: { sweepId?: string | undefined; runIds?: string[] | undefined }, field: string): void {
+  if ((set.sweepId === undefined || set.sweepId === null) === (set.runIds === undefined || set.runIds === null)) {
+    throw new BadInputError(`${field}: give exactly one of sweepId and runIds`, field);
+  }
+}
+
+export async function setBaseline(app: AppServices, args: SetBaselineArgs): Promise<Baseline> {
+  oneOf(args, 'sweepId');
+  const project = await projectId(app, args.project);
+  let sweepId: string | null = null;
+  let runIds: string[] = [];
+  if (args.sweepId) {
+    sweepId = parseId(args.sweepId, 'sweepId');
+    const { rows } = await app.readPool.query<{ projectId: string }>('SELECT project_id AS "projectId" FROM sweeps WHERE id = $1', [sweepId]);
+    if (!rows[0]) throw new NotFoundError('sweep', sweepId);
+    if (rows[0].projectId !== project) throw new BadInputError(`sweep ${sweepId} belongs to another project`, 'sweepId');
+  } else {
+    runIds = [...new Set(parseIds(args.runIds!, 'runIds'))];
+    const { rows } = await app.readPool.query<{ id: string; projectId: string }>('SELECT id, project_id AS "projectId" FROM runs WHERE id = ANY($1::uuid[])', [runIds]);
+    const found = new Map(rows.map((r) => [r.id, r.projectId]));
+    const missing = runIds.find((id) => !found.has(id));
+    if (missing) throw new NotFoundError('run', missing);
+    const foreign = runIds.find((id) => found.get(id) !== project);
+    if (foreign) throw new BadInputError(`run ${foreign} belongs to another project`, 'runIds');
+  }
+  const { rows } = await app.pool.query<Baseline>(
+    `INSERT INTO baselines AS b (project_id, name, sweep_id, run_ids) VALUES ($1, $2, $3, $4::uuid[])
+     ON CONFLICT (project_id, name) DO UPDATE SET sweep_id = EXCLUDED.sweep_id, run_ids = EXCLUDED.run_ids, updated_at = now()
+     RETURNING ${BASELINE_COLUMNS}`, [project, args.name, sweepId, runIds]);
+  return rows[0]!;
+}
+
+export async function listBaselines(app: AppServices, project: string): Promise<Baseline[]> {
+  const { rows } = await app.readPool.query<Baseline>(
+    `SELECT ${BASELINE_COLUMNS} FROM baselines b JOIN projects p ON p.id = b.project_id WHERE p.name = $1 ORDER BY b.name`, [project]);
+  return rows;
+}
+
+export async function getBaseline(app: AppServices, project: string, name: string): Promise<Baseline | null> {
+  const { rows } = await app.readPool.query<Baseline>(
+    `SELECT ${BASELINE_COLUMNS} FROM baselines b JOIN projects p ON p.id = b.project_id WHERE p.name = $1 AND b.name = $2`, [project, name]);
+  return rows[0] ?? null;
+}
+
+/** The runs of a set (a sweep's runs as they are now). */
+export async function runSet(app: AppServices, set: { sweepId?: string | null | undefined; runIds?: readonly string[] | null | undefined }, field: string): Promise<RunInfo[]> {
+  if (set.sweepId) {
+    const sweepId = parseId(set.sweepId, `${field}.sweepId`);
+    const { rowCount } = await app.readPool.query('SELECT 1 FROM sweeps WHERE id = $1', [sweepId]);
+    if (!rowCount) throw new NotFoundError('sweep', sweepId);
+    return (await app.readPool.query<RunInfo>(`SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.sweep_id = $1 ORDER BY r.seed, r.id`, [sweepId])).rows;
+  }
+  const ids = [...new Set(parseIds([...(set.runIds ?? [])], `${field}.runIds`))];
+  const { rows } = await app.readPool.query<RunInfo>(`SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.id = ANY($1::uuid[]) ORDER BY r.seed, r.id`, [ids]);
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((r) => r.id));
+    throw new NotFoundError('run', ids.find((id) => !found.has(id))!);
+  }
+  return rows;
+}
+
+const fmt = (x: number) => Number(x.toPrecision(4)).toString();
+
+/** The verdict for one rule on one pair of value sets (exported for unit tests). */
+export function judge(candidate: readonly number[], baseline: readonly number[], rule: Pick<RegressionRuleInput, 'direction' | 'maxDrop' | 'relative'>):
+  Omit<RegressionVerdict, 'ruleIndex' | 'rule' | 'metric' | 'block' | 'cell'> {
+  const stat = (v: readonly number[]) => ({ n: v.length, mean: v.length ? mean(v) : null, std: v.length >= 2 ? Math.sqrt(sampleVariance(v)) : null });
+  const c = stat(candidate);
+  const b = stat(baseline);
+  const base = { candidateN: c.n, baselineN: b.n, candidateMean: c.mean, baselineMean: b.mean, candidateStd: c.std, baselineStd: b.std };
+  const allowedDrop = rule.relative ? (b.mean === null ? null : rule.maxDrop * Math.abs(b.mean)) : rule.maxDrop;
+  if (c.n < 2 || b.n < 2) {
+    return { ...base, verdict: Verdict.INSUFFICIENT_DATA, message: `needs at least 2 values per side; candidate has ${c.n}, baseline ${b.n}`, delta: c.mean !== null && b.mean !== null ? c.mean - b.mean : null, ciLow: null, ciHigh: null, df: null, drop: null, allowedDrop };
+  }
+  const w = welchInterval(candidate, baseline);
+  const higher = rule.direction === Direction.HIGHER_IS_BETTER;
+  const drop = higher ? -w.delta : w.delta;
+  // The drop's interval: the lowest plausible worsening.
+  const dropLow = higher ? -w.ciHigh : w.ciLow;
+  const exceeds = drop > allowedDrop!;
+  const significant = dropLow > 0;
+  const verdict = exceeds && significant ? Verdict.FAIL : Verdict.PASS;
+  const summary = `candidate ${fmt(c.mean!)} vs baseline ${fmt(b.mean!)} (Δ ${fmt(w.delta)}, 95% CI [${fmt(w.ciLow)}, ${fmt(w.ciHigh)}], n ${c.n}/${b.n})`;
+  const reason = verdict === Verdict.FAIL
+    ? `worse by ${fmt(drop)}, more than the allowed ${fmt(allowedDrop!)}, and significant`
+    : !exceeds ? `${drop > 0 ? `worse by ${fmt(drop)}` : 'not worse'}, within the allowed ${fmt(allowedDrop!)}`
+      : `worse by ${fmt(drop)} (more than the allowed ${fmt(allowedDrop!)}) but not significant over seeds`;
+  return { ...base, verdict, message: `${summary}: ${reason}`, delta: w.delta, ciLow: w.ciLow, ciHigh: w.ciHigh, df: w.df, drop, allowedDrop };
+}
+
+function ruleLabel(rule: RegressionRuleInput, index: number): string {
+  if (rule.name) return rule.name;
+  const m = rule.metric;
+  const what = m.source === 'TRAINING' ? m.key ?? 'loss' : m.source === 'SIMILARITY' ? m.similarity ?? 'LINEAR_CKA' : `${m.kind ?? '?'} ${m.key ?? ''}`.trim();
+  return `#${index + 1} ${what}${rule.block !== undefined && rule.block !== null ? ` block ${rule.block}` : ''} max drop ${rule.maxDrop}${rule.relative ? ' (relative)' : ''}`;
+}
+
+export async function checkRegression(app: AppServices, args: CheckRegressionArgs): Promise<RegressionReport> {
+  oneOf(args.candidate, 'candidate');
+  const baseline = await getBaseline(app, args.project, args.baseline);
+  if (!baseline) throw new NotFoundError(`baseline in project ${JSON.stringify(args.project)}`, args.baseline);
+  const candidateRuns = await runSet(app, args.candidate, 'candidate');
+  const baselineRuns = await runSet(app, baseline.sweepId ? { sweepId: baseline.sweepId } : { runIds: baseline.runIds }, 'baseline');
+  const allRuns = [...candidateRuns, ...baselineRuns];
+
+  const verdicts: RegressionVerdict[] = [];
+  for (const [index, rule] of args.rules.entries()) {
+    const metric = await resolveMetric(app, rule.metric, allRuns.map((r) => r.id), `rules[${index}].metric`);
+    const depth = (run: RunInfo) => rule.block ?? finalDepth(run, metric);
+    const readings = await readingsAt(app, allRuns, metric, depth, rule.at ?? null);
+    const valuesOf = (runs: RunInfo[]) => runs.map((r) => readings.get(r.id)?.value).filter((v): v is number => v !== undefined);
+    const groups: Array<{ cell: CellKey | null; candidate: RunInfo[]; baseline: RunInfo[] }> = [];
+    if (rule.perCell) {
+      const cells = new Map<string, CellKey>();
+      for (const run of candidateRuns) cells.set(cellKey(run.modelSize, run.blocks, run.mode), { modelSize: run.modelSize, blocks: run.blocks, mode: run.mode });
+      for (const [key, cell] of cells) {
+        const inCell = (r: RunInfo) => cellKey(r.modelSize, r.blocks, r.mode) === key;
+        groups.push({ cell, candidate: candidateRuns.filter(inCell), baseline: baselineRuns.filter(inCell) });
+      }
+    } else {
+      groups.push({ cell: null, candidate: candidateRuns, baseline: baselineRuns });
+    }
+    for (const group of groups) {
+      verdicts.push({ ruleIndex: index, rule: ruleLabel(rule, index), metric, block: rule.block ?? null, cell: group.cell, ...judge(valuesOf(group.candidate), valuesOf(group.baseline), rule) });
+    }
+  }
+  const failed = verdicts.filter((v) => v.verdict === Verdict.FAIL).length;
+  const insufficient = verdicts.filter((v) => v.verdict === Verdict.INSUFFICIENT_DATA).length;
+  const passed = failed === 0 && insufficient === 0;
+  const candidate = args.candidate.sweepId ? { sweepId: args.candidate.sweepId } : { runIds: args.candidate.runIds };
+  const { rows } = await app.pool.query<{ id: string; createdAt: Date }>(
+    `INSERT INTO regression_checks (baseline_id, candidate, rules, verdicts, passed) VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at AS "createdAt"`,
+    [baseline.id, JSON.stringify(candidate), JSON.stringify(args.rules), JSON.stringify(verdicts), passed]);
+  return { id: rows[0]!.id, createdAt: rows[0]!.createdAt, baselineId: baseline.id, baselineName: baseline.name, passed, failed, insufficient, candidate, verdicts };
+}
+
+export async function regressionChecks(app: AppServices, baselineIds: readonly string[], first: number): Promise<RegressionReport[][]> {
+  const { rows } = await app.readPool.query<{ id: string; baselineId: string; baselineName: string; candidate: unknown; verdicts: RegressionVerdict[]; passed: boolean; createdAt: Date }>(
+    `SELECT c.id, c.baseline_id AS "baselineId", b.name AS "baselineName", c.candidate, c.verdicts, c.passed, c.created_at AS "createdAt"
+     FROM baselines b CROSS JOIN LATERAL (
+       SELECT * FROM regression_checks c WHERE c.baseline_id = b.id ORDER BY c.created_at DESC, c.id LIMIT $2) c
+     WHERE b.id = ANY($1::uuid[])`, [baselineIds, first]);
+  return baselineIds.map((id) => rows.filter((r) => r.baselineId === id).map((r) => ({
+    ...r,
+    failed: r.verdicts.filter((v) => v.verdict === Verdict.FAIL).length,
+    insufficient: r.verdicts.filter((v) => v.verdict === Verdict.INSUFFICIENT_DATA).length,
+  })));
+}

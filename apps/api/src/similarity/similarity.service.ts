@@ -1,0 +1,53 @@
+// Similarity matrices and patch diagnostics of a run, by step (latest when not given).
+import type { AppServices } from '../context.js';
+import { NotFoundError } from '../errors/codes.js';
+import { parseId } from '../run/ids.js';
+import type { PatchDiagnosticsArgs, SimilarityArgs } from './similarity.input.js';
+import type { PatchDiagnostic, SimilarityMatrix } from './similarity.type.js';
+
+const MATRIX_COLUMNS = `m.id, m.run_id AS "runId", m.other_run_id AS "otherRunId", m.kind, m.step, m.dataset,
+  m.row_labels AS "rowLabels", m.col_labels AS "colLabels", m.values, m.created_at AS "createdAt"`;
+
+async function requireRun(app: AppServices, id: string): Promise<void> {
+  const { rowCount } = await app.readPool.query('SELECT 1 FROM runs WHERE id = $1', [id]);
+  if (!rowCount) throw new NotFoundError('run', id);
+}
+
+export async function similarity(app: AppServices, args: SimilarityArgs): Promise<SimilarityMatrix | null> {
+  const runId = parseId(args.runId, 'runId');
+  const other = args.otherRunId ? parseId(args.otherRunId, 'otherRunId') : null;
+  await requireRun(app, runId);
+  const { rows } = await app.readPool.query<SimilarityMatrix>(
+    `SELECT ${MATRIX_COLUMNS} FROM similarity_matrices m
+     WHERE m.run_id = $1 AND m.kind::text = $2 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid
+       AND ($4::int IS NULL OR m.step = $4) AND ($5::text IS NULL OR m.dataset = $5)
+     ORDER BY m.step DESC, m.dataset, m.created_at DESC LIMIT 1`,
+    [runId, args.kind, other, args.step ?? null, args.dataset ?? null]);
+  return rows[0] ?? null;
+}
+
+/** Steps with a matrix like this one (same run, kind, dataset, other run), ascending. */
+export async function similaritySteps(app: AppServices, m: SimilarityMatrix): Promise<number[]> {
+  const { rows } = await app.readPool.query<{ step: number }>(
+    `SELECT DISTINCT step FROM similarity_matrices WHERE run_id = $1 AND kind::text = $2 AND dataset = $3 AND other_run_id IS NOT DISTINCT FROM $4::uuid ORDER BY step`,
+    [m.runId, m.kind, m.dataset, m.otherRunId]);
+  return rows.map((r) => r.step);
+}
+
+export async function patchDiagnostics(app: AppServices, args: PatchDiagnosticsArgs): Promise<PatchDiagnostic[]> {
+  const runId = parseId(args.runId, 'runId');
+  await requireRun(app, runId);
+  const { rows } = await app.readPool.query<PatchDiagnostic>(
+    `SELECT d.id, d.run_id AS "runId", d.step, d.dataset, d.block, d.token_cosine AS "tokenCosine", d.occ_drop AS "occDrop",
+            d.effective_rank AS "effectiveRank", d.participation_ratio AS "participationRatio", d.isotropy, d.uniformity,
+            d.token_norm_mean AS "tokenNormMean", d.token_norm_std AS "tokenNormStd", d.token_norm_max AS "tokenNormMax",
+            d.attention_distance AS "attentionDistance", d.attention_distance_spatial AS "attentionDistanceSpatial",
+            d.attention_distance_temporal AS "attentionDistanceTemporal", d.reconstruction_error AS "reconstructionError",
+            d.reconstruction_grid AS "reconstructionGrid", d.created_at AS "createdAt"
+     FROM patch_diagnostics d
+     WHERE d.run_id = $1 AND ($3::text IS NULL OR d.dataset = $3)
+       AND d.step = COALESCE($2::int, (SELECT max(x.step) FROM patch_diagnostics x WHERE x.run_id = $1 AND ($3::text IS NULL OR x.dataset = $3)))
+     ORDER BY d.dataset, d.block`,
+    [runId, args.step ?? null, args.dataset ?? null]);
+  return rows;
+}
