@@ -24,5 +24,6 @@ COPY --from=build --chown=node:node /app ./
 RUN mkdir -p /work && chown node:node /work
 USER node
 VOLUME ["/work"]
-HEALTHCHECK --interval=30s --timeout=5s CMD test -f /work/agent.alive
+# The agent rewrites agent.alive every 10 s; older than a minute means it is hung.
+HEALTHCHECK --interval=30s --timeout=5s CMD find /work/agent.alive -mmin -1 | grep -q .
 ENTRYPOINT ["node", "apps/agent/dist/cli.js"]

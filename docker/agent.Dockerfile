@@ -34,5 +34,6 @@ RUN npx turbo run build --filter=@stratum/agent \
 USER stratum
 ENV STRATUM_WORK_DIR=/work STRATUM_BACKEND=tensorflow-gpu
 VOLUME ["/work"]
-HEALTHCHECK --interval=30s --timeout=5s CMD test -f /work/agent.alive
+# The agent rewrites agent.alive every 10 s; older than a minute means it is hung.
+HEALTHCHECK --interval=30s --timeout=5s CMD find /work/agent.alive -mmin -1 | grep -q .
 ENTRYPOINT ["node", "apps/agent/dist/cli.js"]
