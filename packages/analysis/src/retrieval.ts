@@ -242,6 +242,7 @@ export interface Neighbours {
 export function nearestNeighbours(similarity: Float64Array, queries: number, candidates: number, k: number, leaveOneOut: boolean, fn: string): Neighbours {
   if (!Number.isInteger(k) || k < 1) throw new AnalysisError(fn, `k must be a positive integer, got ${k}`);
   const kk = Math.min(k, leaveOneOut ? candidates - 1 : candidates);
+  if (kk < 1) throw new AnalysisError(fn, `needs at least ${leaveOneOut ? 2 : 1} candidate samples, got ${candidates}`);
   const index = new Int32Array(queries * kk);
   const sims = new Float64Array(queries * kk);
   for (let q = 0; q < queries; q++) {

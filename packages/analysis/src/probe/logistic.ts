@@ -206,6 +206,7 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
   }
 
   const gLogits = new Float64Array(R * n); // ∂F/∂logit, class-major [R, n]
+  const expBuffer = new Float64Array(R);
   // Mean curvature of the per-sample softmax Hessian at the last evaluated point:
   // (1 − Σ_k p_k²)/(K − 1) per sample (the mean nonzero eigenvalue of diag(p) − ppᵀ), p(1 − p) for two classes.
   let curvature = binary ? 0.25 : 1 / K;
@@ -230,12 +231,15 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
       let max = -Infinity;
       for (let k = 0; k < R; k++) max = Math.max(max, L[o + k] as number);
       let sum = 0;
-      for (let k = 0; k < R; k++) sum += Math.exp((L[o + k] as number) - max);
-      const logSum = max + Math.log(sum);
-      loss += logSum - (L[o + yi] as number);
+      for (let k = 0; k < R; k++) {
+        const e = Math.exp((L[o + k] as number) - max);
+        expBuffer[k] = e;
+        sum += e;
+      }
+      loss += max + Math.log(sum) - (L[o + yi] as number);
       let sq = 0;
       for (let k = 0; k < R; k++) {
-        const p = Math.exp((L[o + k] as number) - logSum);
+        const p = (expBuffer[k] as number) / sum;
         sq += p * p;
         gLogits[k * n + i] = (p - (k === yi ? 1 : 0)) / n;
       }
