@@ -6,7 +6,7 @@ import { BadInputError, NotFoundError } from '../errors/codes.js';
 import { finalDepth, readingsAt, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
 import { cellKey } from '../grid/grid.service.js';
 import { parseId, parseIds } from '../run/ids.js';
-import type { CheckRegressionArgs, RegressionRuleInput, RunSetInput, SetBaselineArgs } from './regression.input.js';
+import type { CheckRegressionArgs, RegressionRuleInput, SetBaselineArgs } from './regression.input.js';
 import { Direction, Verdict, type Baseline, type CellKey, type RegressionReport, type RegressionVerdict } from './regression.type.js';
 
 const BASELINE_COLUMNS = `b.id, b.project_id AS "projectId", b.name, b.sweep_id AS "sweepId", b.run_ids AS "runIds",

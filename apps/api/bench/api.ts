@@ -1,0 +1,185 @@
+// Read-side benchmark: metricSeries downsampled vs the same data fetched raw, and sweepGrid.
+//
+//   npm run bench -w @stratum/api        (DATABASE_URL's server if set, else an embedded one)
+//
+// Seeds 50 runs × 4 keys × 20,000 steps (4M points, written per run in 1,000-step batches
+// the way agents send them), a 2×2×3×3 sweep among them, then times over HTTP against the API
+// running in its own process (as in production):
+//   - metricSeries for 20 runs × 3 keys at maxPoints = 1000 (p50, p95),
+//   - the same 60 series fetched raw through the same query (maxPoints ≥ their 20,000 points),
+//   - sweepGrid of final training loss on the 2×2×3×3 sweep (p50).
+// Last line: RESULT api series_ratio=<downsampled p50 / raw p50> series_p95_ms=<…> grid_p50_ms=<…>
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres, type EmbeddedServer } from '@stratum/db';
+import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
+import { generateToken, hashToken } from '../src/auth/tokens.js';
+
+const print = (line: string) => process.stdout.write(line + '\n');
+
+const RUNS = 50;
+const STEPS = 20_000;
+const KEYS = ['loss', 'lr', 'grad_norm', 'gpu_util'];
+const SERIES_RUNS = 20;
+const SERIES_KEYS = ['loss', 'lr', 'grad_norm'];
+const MAX_POINTS = 1000;
+const ITERATIONS = { series: 40, raw: 7, grid: 40, warmup: 3 };
+const PEPPER = 'bench-pepper-0123456789abcdef';
+const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const SERIES_QUERY = `query($runIds: [ID!]!, $keys: [String!]!, $maxPoints: Int!) {
+  metricSeries(runIds: $runIds, keys: $keys, maxPoints: $maxPoints) { runId key block downsampled pointCount steps values mins maxs } }`;
+const GRID_QUERY = `query($sweepId: ID!) {
+  sweepGrid(sweepId: $sweepId, metric: { source: TRAINING, key: "loss" }, block: 0) {
+    cells { modelSize blocks mode n mean std ciLow ciHigh missing failed running values { seed value } } } }`;
+
+interface Series { downsampled: boolean; pointCount: number; steps: number[] }
+
+async function startDatabase(): Promise<{ db: TestDatabase; server: EmbeddedServer | null; scratch: string | null }> {
+  if (process.env.DATABASE_URL) return { db: await createTestDatabase('bench_api'), server: null, scratch: null };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-api-'));
+  fs.chmodSync(scratch, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
+  const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), ephemeral: true });
+  process.env.STRATUM_TEST_SERVER_URL = server.url;
+  return { db: await createTestDatabase('bench_api'), server, scratch };
+}
+
+async function startApiProcess(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    cwd: apiDir,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKEN_PEPPER: PEPPER, LOG_LEVEL: 'warn', STRATUM_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the API did not become ready within 30 s');
+}
+
+/** 50 runs: a 2×2×3×3 sweep (36 runs) and 14 standalone runs, each with 4 keys × 20,000 steps. */
+async function seed(pool: pg.Pool): Promise<{ runIds: string[]; sweepId: string }> {
+  const project = (await pool.query<{ id: string }>(`INSERT INTO projects (name) VALUES ('bench') RETURNING id`)).rows[0]!.id;
+  const factors = { modelSizes: ['tiny', 'small'], blocks: [4, 6], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0, 1, 2] };
+  const sweepId = (await pool.query<{ id: string }>(
+    `INSERT INTO sweeps (project_id, name, spec, spec_hash, expansion) VALUES ($1, 'grid', $2, 'bench', '[]') RETURNING id`,
+    [project, JSON.stringify({ factors })])).rows[0]!.id;
+  const cells = factors.modelSizes.flatMap((size) => factors.blocks.flatMap((k) => factors.modes.flatMap((mode) => factors.seeds.map((seed) => ({ size, k, mode, seed, sweep: sweepId as string | null })))));
+  for (let i = cells.length; i < RUNS; i++) cells.push({ size: 'tiny', k: 4, mode: 'E2E', seed: 100 + i, sweep: null });
+  const runIds: string[] = [];
+  for (const [i, c] of cells.entries()) {
+    const id = (await pool.query<{ id: string }>(
+      `INSERT INTO runs (project_id, sweep_id, name, mode, model_size, blocks, seed, dataset, config, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ucf101', $8, 'SUCCEEDED') RETURNING id`,
+      [project, c.sweep, `bench-${i}`, c.mode, c.size, c.k, c.seed, JSON.stringify({ preset: c.size, blocks: c.k, seed: c.seed })])).rows[0]!.id;
+    runIds.push(id);
+  }
+  await pool.query(`INSERT INTO metric_keys (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [KEYS]);
+  const started = Date.now();
+  for (const [i, id] of runIds.entries()) {
+    // Batches of 1,000 steps with every key, in the order an agent's batches arrive.
+    await pool.query(
+      `INSERT INTO metric_points (run_id, key_id, block, step, value)
+       SELECT $1, k.id, 0, c * 1000 + s,
+              CASE k.name WHEN 'loss' THEN 0.3 + 2 * exp(-(c * 1000 + s) / 4000.0) + 0.02 * sin((c * 1000 + s) * 0.37 + $2)
+                          WHEN 'lr' THEN 0.0005 * (1 + cos(pi() * (c * 1000 + s) / $3)) + 1e-5
+                          WHEN 'grad_norm' THEN 1 + 0.5 * sin((c * 1000 + s) * 0.011 + $2) + 0.1 * cos((c * 1000 + s) * 1.3)
+                          ELSE 60 + 30 * sin((c * 1000 + s) * 0.002 + $2) END
+       FROM generate_series(0, $3 / 1000 - 1) AS c, metric_keys k, generate_series(0, 999) AS s
+       WHERE k.name = ANY($4::text[])
+       ORDER BY c, k.id, s`, [id, i, STEPS, KEYS]);
+  }
+  await pool.query('VACUUM ANALYZE metric_points');
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_points');
+  print(`seeded ${rows[0]!.n.toLocaleString('en')} points (${RUNS} runs × ${KEYS.length} keys × ${STEPS.toLocaleString('en')} steps) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { runIds, sweepId };
+}
+
+async function post<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data: T; bytes: number }> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const text = await response.text();
+  const json = JSON.parse(text) as { data?: T; errors?: Array<{ message: string }> };
+  if (json.errors?.length || !json.data) throw new Error(`GraphQL error: ${json.errors?.[0]?.message ?? 'no data'}`);
+  return { data: json.data, bytes: text.length };
+}
+
+async function time(iterations: number, fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < ITERATIONS.warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
+}
+
+async function main(): Promise<void> {
+  const { db, server, scratch } = await startDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-api-data-'));
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  let child: ChildProcess | undefined;
+  try {
+    const { runIds, sweepId } = await seed(pool);
+    const token = generateToken();
+    await pool.query(`INSERT INTO api_tokens (label, role, hash, prefix) VALUES ('bench reader', 'READER', $1, $2)`, [hashToken(token, PEPPER), token.slice(0, 10)]);
+    const api = await startApiProcess(db.url, dataDir);
+    child = api.child;
+
+    const vars = { runIds: runIds.slice(0, SERIES_RUNS), keys: SERIES_KEYS };
+    // Check what is being timed before timing it.
+    const down = await post<{ metricSeries: Series[] }>(api.url, token, SERIES_QUERY, { ...vars, maxPoints: MAX_POINTS });
+    const raw = await post<{ metricSeries: Series[] }>(api.url, token, SERIES_QUERY, { ...vars, maxPoints: STEPS });
+    const expectSeries = SERIES_RUNS * SERIES_KEYS.length;
+    if (down.data.metricSeries.length !== expectSeries || !down.data.metricSeries.every((s) => s.downsampled && s.pointCount === STEPS && s.steps.length <= MAX_POINTS)) {
+      throw new Error('downsampled response is not 60 downsampled series of 20,000 points');
+    }
+    if (raw.data.metricSeries.length !== expectSeries || !raw.data.metricSeries.every((s) => !s.downsampled && s.steps.length === STEPS)) {
+      throw new Error('raw response is not 60 raw series of 20,000 points');
+    }
+    const grid = await post<{ sweepGrid: { cells: Array<{ n: number }> } }>(api.url, token, GRID_QUERY, { sweepId });
+    if (grid.data.sweepGrid.cells.length !== 12 || !grid.data.sweepGrid.cells.every((c) => c.n === 3)) throw new Error('grid is not 12 cells of 3 seeds');
+    const points = (r: { metricSeries: Series[] }) => r.metricSeries.reduce((n, s) => n + s.steps.length, 0);
+    print(`metricSeries ${SERIES_RUNS} runs × ${SERIES_KEYS.length} keys: downsampled ${points(down.data).toLocaleString('en')} points (${(down.bytes / 1e6).toFixed(2)} MB JSON), raw ${points(raw.data).toLocaleString('en')} points (${(raw.bytes / 1e6).toFixed(1)} MB JSON)`);
+
+    const seriesMs = await time(ITERATIONS.series, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: MAX_POINTS }));
+    const rawMs = await time(ITERATIONS.raw, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: STEPS }));
+    const gridMs = await time(ITERATIONS.grid, () => post(api.url, token, GRID_QUERY, { sweepId }));
+
+    const row = (name: string, s: number[]) => print(`${name.padEnd(34)} p50 ${quantile(s, 0.5).toFixed(1).padStart(8)} ms   p95 ${quantile(s, 0.95).toFixed(1).padStart(8)} ms   (n=${s.length})`);
+    row(`metricSeries maxPoints=${MAX_POINTS}`, seriesMs);
+    row('metricSeries raw (same 60 series)', rawMs);
+    row('sweepGrid 2×2×3×3 (final loss)', gridMs);
+    const ratio = quantile(seriesMs, 0.5) / quantile(rawMs, 0.5);
+    print(`targets: ratio ≤ 0.1 ${ratio <= 0.1 ? 'met' : 'MISSED'}, series p95 < 250 ms ${quantile(seriesMs, 0.95) < 250 ? 'met' : 'MISSED'}`);
+    print(`RESULT api series_ratio=${ratio.toFixed(3)} series_p95_ms=${quantile(seriesMs, 0.95).toFixed(1)} grid_p50_ms=${quantile(gridMs, 0.5).toFixed(1)}`);
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child!.once('exit', resolve));
+    }
+    await pool.end();
+    await db.drop();
+    await server?.stop();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
