@@ -3,7 +3,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
-  schema: '../api/schema.graphql',
+  // STRATUM_SCHEMA_FILE: generate against another SDL (e.g. an unreleased API branch).
+  schema: process.env.STRATUM_SCHEMA_FILE ?? '../api/schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/generated/**'],
   ignoreNoDocuments: true,
   generates: {

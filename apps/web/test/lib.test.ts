@@ -93,3 +93,20 @@ describe('format', () => {
     expect(fmtDuration(3720)).toBe('1h 02m');
   });
 });
+
+describe('depth axis', async () => {
+  const { depthAxis } = await import('../src/lib/depth-axis');
+
+  it('uses block indices when every item has the same K', () => {
+    const axis = depthAxis([{ blocks: 4, layers: 12 }, { blocks: 4, layers: 12 }], [[1, 2, 3, 4], [1, 2, 3, 4]], false);
+    expect(axis.categories).toEqual(['B1', 'B2', 'B3', 'B4']);
+    expect(axis.index(1, 3)).toBe(2);
+  });
+
+  it('aligns K=4 and K=6 by layers completed', () => {
+    const axis = depthAxis([{ blocks: 4, layers: 12 }, { blocks: 6, layers: 12 }], [[1, 2, 3, 4], [1, 2, 3, 4, 5, 6]], false);
+    expect(axis.categories).toEqual(['L2', 'L3', 'L4', 'L6', 'L8', 'L9', 'L10', 'L12']);
+    expect(axis.index(0, 2)).toBe(3); // K=4 block 2 ends at layer 6
+    expect(axis.index(1, 3)).toBe(3); // K=6 block 3 ends at layer 6
+  });
+});

@@ -9,9 +9,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { MODE_SHORT, fmtDuration, durationBetween, fmtTime } from '@/lib/format';
 import type { RunRow, SortField } from '@/lib/runs-view';
+import { SERVER_SORTS } from '@/lib/runs-filter';
 
 const ROW = 34;
-const COLUMNS = '34px minmax(180px, 2.2fr) 104px 64px 70px 44px 52px minmax(90px, 1fr) minmax(90px, 1fr) 150px 84px';
+const COLUMNS = '34px minmax(220px, 2.4fr) 108px 84px 64px 48px 64px minmax(96px, 1fr) minmax(130px, 1.1fr) 178px 88px';
 const MAX_COMPARE = 6;
 
 interface Page { rows: RunRow[]; endCursor: string | null; hasNextPage: boolean }
@@ -39,7 +40,22 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
     setCursor({ endCursor: initial.endCursor, hasNextPage: initial.hasNextPage });
   }, [initial]);
 
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  // Factor sorts (status, regime, size, K) are not API orderings: load every page, then sort here.
+  const clientSort = !SERVER_SORTS[sort];
+  const sorted = useMemo(() => {
+    if (!clientSort) return rows;
+    const key = (r: RunRow): string | number => (sort === 'blocks' ? r.blocks : sort === 'status' ? r.status : sort === 'mode' ? r.mode : sort === 'modelSize' ? r.modelSize : r.createdAt);
+    const out = [...rows].sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return c || b.createdAt.localeCompare(a.createdAt);
+    });
+    return dir === 'desc' ? out.reverse() : out;
+  }, [rows, clientSort, sort, dir]);
+
+  // initialRect: the server renders the first screenful of rows (no layout there to measure).
+  const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 1200, height: 720 } });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
 
@@ -61,8 +77,8 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
   }, [loading, cursor, pageQuery]);
 
   useEffect(() => {
-    if (lastIndex >= rows.length - 40 && !loadError) void loadMore();
-  }, [lastIndex, rows.length, loadMore, loadError]);
+    if ((clientSort || lastIndex >= rows.length - 40) && !loadError) void loadMore();
+  }, [clientSort, lastIndex, rows.length, loadMore, loadError]);
 
   const toggle = (id: string) => {
     setSelected((prev) => {
@@ -104,6 +120,7 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
         <span className="muted" data-testid="runs-count">
           {rows.length.toLocaleString('en-US')}{totalCount !== null ? ` of ${totalCount.toLocaleString('en-US')}` : ''} runs loaded
           {loading ? ' · loading more…' : ''}
+          {clientSort && cursor.hasNextPage ? ' · sorting once every page is loaded' : ''}
         </span>
         <span className="row">
           <span className="muted small">{selected.length} selected{selected.length > MAX_COMPARE ? ` (compare takes at most ${MAX_COMPARE})` : ''}</span>
@@ -134,7 +151,7 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
           {rows.length === 0 ? <div className="empty" style={{ margin: 16 }}>No runs match these filters.</div> : null}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
-              const run = rows[item.index]!;
+              const run = sorted[item.index]!;
               const isSelected = selected.includes(run.id);
               return (
                 <div key={run.id} role="row" className="vtable-row" aria-selected={isSelected} aria-rowindex={item.index + 2}

@@ -27,7 +27,7 @@ export function AgentsTable({ agents, now, compact = false }: { agents: AgentRow
         <tbody>
           {agents.map((agent) => (
             <tr key={agent.id}>
-              <td><strong>{agent.name}</strong>{agent.version && !compact ? <div className="muted small">v{agent.version}</div> : null}</td>
+              <td className="nowrap"><strong>{agent.name}</strong>{agent.version && !compact ? <div className="muted small">v{agent.version}</div> : null}</td>
               <td><StatusBadge status={agent.status} /></td>
               {compact ? null : <td className="mono">{agent.host}</td>}
               {compact ? null : <td>{describeDevices(agent.devices)}</td>}

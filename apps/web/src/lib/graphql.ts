@@ -17,7 +17,7 @@ export async function gql<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: VariablesArg<TVariables>
 ): Promise<TResult> {
-  const body = await postOperation<TResult>(document.toString(), variables ?? {});
+  const body = await postOperation<TResult>(document.toString(), withoutNulls(variables ?? {}));
   if (body.errors?.length) {
     const [first] = body.errors;
     const more = body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : '';
@@ -56,4 +56,10 @@ export async function postOperation<T>(query: string, variables: unknown): Promi
     throw new ApiError(`the API answered HTTP ${response.status}`, 'HTTP_' + response.status, response.status);
   }
   return body;
+}
+
+/** Leaves out null variables: an omitted argument takes its default, while an explicit null may
+ * be read as a value ("project = NULL") by the API. */
+function withoutNulls(variables: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(variables).filter(([, v]) => v !== null && v !== undefined));
 }

@@ -41,3 +41,8 @@ export function welchDelta(a: Summary, b: Summary): { delta: number | null; ciLo
   const t = tQuantile975(Math.max(1, Math.floor(df)));
   return { delta, ciLow: delta - t * se, ciHigh: delta + t * se };
 }
+
+/** A Summary from the API's seed statistics (n, mean, std, ciLow, ciHigh). */
+export function summarizeFromStats(p: { n: number; mean: number | null; std: number | null; ciLow: number | null; ciHigh: number | null }): Summary {
+  return { n: p.n, mean: p.mean, std: p.std, ciLow: p.ciLow, ciHigh: p.ciHigh };
+}

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { AgentsTable, QueueTable } from '@/components/agents';
+import { RunActions } from '@/components/RunActions';
 import { LiveRefresh } from '@/components/ui/LiveRefresh';
 import { Resolve } from '@/components/ui/Resolve';
 import { PanelSkeleton } from '@/components/ui/States';
@@ -17,7 +18,7 @@ const VIEWS = {
   done: { label: 'Succeeded', status: ['SUCCEEDED'] },
 } as const satisfies Record<string, { label: string; status: JobStatusName[] }>;
 type View = keyof typeof VIEWS;
-const PAGE = 100;
+const PAGE = 50;
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -55,7 +56,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           <Resolve data={Promise.all([queue, writable])}>
             {([entries, mayWrite]) => (
               <>
-                <QueueTable entries={entries} now={now}  />
+                <QueueTable entries={entries} now={now} actions={mayWrite ? (e) => <RunActions runId={e.runId} status={e.runStatus} name={e.runName} /> : undefined} />
                 <div className="row" style={{ marginTop: 10, justifyContent: 'space-between' }}>
                   <span className="muted small">{mayWrite ? 'Cancel and retry act on the job’s run.' : 'Read-only token: cancel and retry need a WRITER token on the dashboard server.'}</span>
                   <span className="row">

@@ -30,8 +30,15 @@ export function HeatmapChart({ rowLabels, colLabels, values, label, rowName, col
   const theme = useChartTheme();
   const option = useMemo(() => {
     let maxAbs = 0;
-    for (const v of values) if (v !== null && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
-    const [lo, hi] = range ?? (diverging ? [-(maxAbs || 1), maxAbs || 1] : [0, 1]);
+    let min = Infinity;
+    for (const v of values) {
+      if (v === null || !Number.isFinite(v)) continue;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      min = Math.min(min, v);
+    }
+    // Similarities: from the smallest value (rounded down to 0.05) to 1, so structure near 1 —
+    // where late blocks of blockwise models sit — is not flattened into one colour.
+    const [lo, hi] = range ?? (diverging ? [-(maxAbs || 1), maxAbs || 1] : [Number.isFinite(min) ? Math.min(0.9, Math.floor(min * 20) / 20) : 0, 1]);
     const data: Array<{ value: [number, number, number | '-']; label: { color: string } }> = [];
     rowLabels.forEach((_, r) => colLabels.forEach((__, c) => {
       const v = values[r * colLabels.length + c];
@@ -49,12 +56,12 @@ export function HeatmapChart({ rowLabels, colLabels, values, label, rowName, col
           return `${rowName ?? 'row'} ${rowLabels[r]} · ${colName ?? 'col'} ${colLabels[c]}<br/><b>${valueName}: ${typeof v === 'number' ? v.toFixed(4) : 'n/a'}</b>`;
         },
       },
-      grid: { left: 8, right: 16, top: 10, bottom: 54, containLabel: true },
+      grid: { left: 30, right: 76, top: 10, bottom: 30, containLabel: true },
       xAxis: { type: 'category', data: colLabels, name: colName, nameLocation: 'middle', nameGap: 26, ...axis, splitArea: { show: false }, splitLine: { show: false } },
       yAxis: { type: 'category', data: rowLabels, name: rowName, nameLocation: 'middle', nameGap: 40, inverse: true, ...axis, splitLine: { show: false } },
       visualMap: {
-        min: lo, max: hi, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10,
-        text: [hi.toFixed(2), lo.toFixed(2)], textStyle: { color: theme.muted, fontSize: 11 },
+        min: lo, max: hi, calculable: true, orient: 'vertical', right: 4, top: 'middle', itemHeight: 140, itemWidth: 10, precision: 2,
+        text: [hi.toFixed(2), lo.toFixed(2)], textGap: 6, textStyle: { color: theme.muted, fontSize: 11 },
         inRange: { color: diverging ? (theme.dark ? DIVERGING_DARK : DIVERGING_LIGHT) : (theme.dark ? SEQUENTIAL_DARK : SEQUENTIAL_LIGHT) },
       },
       series: [{

@@ -133,7 +133,7 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
         ...tooltipStyle(theme), trigger: 'axis',
         valueFormatter: (v: number) => (typeof v === 'number' ? v.toPrecision(5) : String(v)),
       },
-      grid: { left: 8, right: 24, top: 34, bottom: 58, containLabel: true },
+      grid: { left: 40, right: 24, top: 34, bottom: 58, containLabel: true },
       xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axis, splitLine: { show: false } },
       yAxis: { type: logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 46, scale: true, ...axis },
       dataZoom: [

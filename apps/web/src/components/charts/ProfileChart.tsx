@@ -70,7 +70,7 @@ export function ProfileChart({ categories, series, label, xName, yName, yMin, yM
     });
     return {
       color: theme.palette,
-      legend: { ...legendStyle(theme), top: 0, data: series.map((s) => s.name) },
+      legend: { ...legendStyle(theme), top: 0, show: series.length > 1, data: series.map((s) => s.name) },
       tooltip: {
         ...tooltipStyle(theme), trigger: 'axis',
         formatter: (items: Array<{ seriesName: string; axisValueLabel: string; marker: string; data: unknown }>) => {
@@ -85,7 +85,7 @@ export function ProfileChart({ categories, series, label, xName, yName, yMin, yM
           return [`${xName} ${items[0]?.axisValueLabel ?? ''}`, ...rows].join('<br/>');
         },
       },
-      grid: { left: 8, right: 20, top: 34, bottom: 8, containLabel: true },
+      grid: { left: 36, right: 20, top: series.length > 1 ? 34 : 12, bottom: 30, containLabel: true },
       xAxis: { type: 'category', data: categories, name: xName, nameLocation: 'middle', nameGap: 26, boundaryGap: false, ...axis },
       yAxis: {
         type: 'value', name: yName, nameLocation: 'middle', nameGap: 44, scale: yMin === undefined, min: yMin, max: yMax, ...axis,

@@ -11,6 +11,37 @@ export type AgentStatus =
   | 'OFFLINE'
   | 'ONLINE';
 
+/** Config field equality: the value at a dotted path of the run config, e.g. { path: "optimizer.lr", equals: 0.001 }. */
+export type ConfigFieldFilter = {
+  /** JSON value the field must equal (numbers compare numerically). */
+  equals: unknown;
+  /** Dotted path; array elements by index ("model.tubelet.0"). */
+  path: string;
+};
+
+/** Where in the network a measurement was taken: whole MODEL, encoder BLOCK or LAYER. */
+export type DepthUnit =
+  | 'BLOCK'
+  | 'LAYER'
+  | 'MODEL';
+
+/** Which evaluation produced a value. */
+export type EvaluationKind =
+  | 'GEOMETRY'
+  | 'KNN_ACCURACY'
+  | 'KNN_RETRIEVAL'
+  | 'LINEAR_PROBE'
+  | 'RECONSTRUCTION';
+
+/** One cell of a sweep: its runs are the seeds. */
+export type GridCellInput = {
+  /** K. */
+  blocks: number;
+  mode: RunMode;
+  modelSize: string;
+  sweepId: string | number;
+};
+
 /** TRAIN trains one run; COMPARE measures a pair of runs. */
 export type JobKind =
   | 'COMPARE'
@@ -23,6 +54,108 @@ export type JobStatus =
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED';
+
+/**
+ * What to read per run. TRAINING uses key (default "loss"); EVALUATION uses kind, key as the
+ * evaluation metric (default: accuracy for probes, mAP for retrieval, mse for reconstruction), target,
+ * dataset, split and depthUnit (default BLOCK) — target, dataset and split may be left out when the runs
+ * have only one; SIMILARITY uses similarity (default LINEAR_CKA) and dataset.
+ */
+export type MetricSelector = {
+  dataset?: string | null | undefined;
+  depthUnit?: DepthUnit | null | undefined;
+  key?: string | null | undefined;
+  kind?: EvaluationKind | null | undefined;
+  similarity?: SimilarityKind | null | undefined;
+  source: MetricSource;
+  split?: string | null | undefined;
+  target?: string | null | undefined;
+};
+
+/** TRAINING: a logged metric (the last point at or before the step). EVALUATION: an evaluation result. SIMILARITY: an entry of a within-run similarity matrix between consecutive blocks (k, k+1). */
+export type MetricSource =
+  | 'EVALUATION'
+  | 'SIMILARITY'
+  | 'TRAINING';
+
+/** Every given condition must hold; list conditions match any of their values. */
+export type RunFilter = {
+  /** K values. */
+  blocks?: Array<number> | null | undefined;
+  /** Run config fields that must equal the given JSON values. */
+  config?: Array<ConfigFieldFilter> | null | undefined;
+  ids?: Array<string | number> | null | undefined;
+  mode?: Array<RunMode> | null | undefined;
+  modelSize?: Array<string> | null | undefined;
+  /** Case-insensitive substring of the run name. */
+  nameContains?: string | null | undefined;
+  /** Project name. */
+  project?: string | null | undefined;
+  projectId?: string | number | null | undefined;
+  seed?: Array<number> | null | undefined;
+  status?: Array<RunStatus> | null | undefined;
+  sweepId?: string | number | null | undefined;
+  /** Runs carrying all of these tags. */
+  tags?: Array<string> | null | undefined;
+};
+
+/** E2E: one decoder on the last block, gradients through all layers. BLOCKWISE_SIMULTANEOUS: a decoder per block, stop-gradient at every boundary, all blocks in one step. BLOCKWISE_SEQUENTIAL: block k trained after blocks < k, which stay frozen. */
+export type RunMode =
+  | 'BLOCKWISE_SEQUENTIAL'
+  | 'BLOCKWISE_SIMULTANEOUS'
+  | 'E2E';
+
+export type RunOrder = {
+  direction?: SortDirection;
+  field?: RunOrderField;
+};
+
+/** STARTED_AT / FINISHED_AT sort runs that have not started / finished as the earliest. */
+export type RunOrderField =
+  | 'CREATED_AT'
+  | 'FINISHED_AT'
+  | 'NAME'
+  | 'SEED'
+  | 'STARTED_AT'
+  | 'UPDATED_AT';
+
+/** Where a run is: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. */
+export type RunStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+/** The similarity index of a matrix. */
+export type SimilarityKind =
+  | 'DEBIASED_CKA'
+  | 'LINEAR_CKA'
+  | 'RBF_CKA';
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+/** FAIL: the candidate is worse by more than the allowed drop and the worsening is significant (the 95% Welch interval of the difference excludes zero). PASS otherwise. INSUFFICIENT_DATA: fewer than two values on a side. */
+export type Verdict =
+  | 'FAIL'
+  | 'INSUFFICIENT_DATA'
+  | 'PASS';
+
+export type CancelRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelRunMutation = { cancelRun: { id: string, status: RunStatus } };
+
+export type RetryRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RetryRunMutation = { retryRun: { id: string, status: RunStatus } };
 
 export type AgentsOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -37,6 +170,130 @@ export type QueueListingQueryVariables = Exact<{
 
 
 export type QueueListingQuery = { queue: Array<{ position: number, jobId: string, runId: string, runName: string, runStatus: string, sweepId: string | null, kind: JobKind, status: JobStatus, priority: number, attempts: number, maxAttempts: number, notBefore: string, runnable: boolean, leaseOwnerName: string | null, leaseExpiresAt: string | null, cancelRequested: boolean, lastError: string | null, progress: unknown, createdAt: string }> };
+
+export type CellRunsQueryVariables = Exact<{
+  filter: RunFilter;
+}>;
+
+
+export type CellRunsQuery = { cellRuns: { nodes: Array<{ id: string, name: string, seed: number, status: RunStatus, config: unknown, sweep: { name: string } | null }> } };
+
+export type DepthProfileQueryVariables = Exact<{
+  runIds?: Array<string | number> | string | number | null | undefined;
+  cell?: GridCellInput | null | undefined;
+  metric: MetricSelector;
+}>;
+
+
+export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric: { key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, depthUnit: DepthUnit | null }, points: Array<{ depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null }> } };
+
+export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProjectsQuery = { projects: Array<{ id: string, name: string, description: string | null, runCount: number, createdAt: string, sweeps: Array<{ id: string }> }> };
+
+export type RecentSweepsQueryVariables = Exact<{
+  first: number;
+  project?: string | null | undefined;
+}>;
+
+
+export type RecentSweepsQuery = { sweeps: Array<{ id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } }> };
+
+export type BaselinesQueryVariables = Exact<{
+  project: string;
+}>;
+
+
+export type BaselinesQuery = { baselines: Array<{ id: string, name: string, createdAt: string, updatedAt: string, runIds: Array<string>, sweep: { id: string, name: string } | null, checks: Array<{ id: string, createdAt: string, passed: boolean, failed: number, insufficient: number, verdicts: Array<{ verdict: Verdict }> }> }> };
+
+export type RegressionChecksQueryVariables = Exact<{
+  project: string;
+  baseline: string;
+  first: number;
+}>;
+
+
+export type RegressionChecksQuery = { regressionChecks: Array<{ id: string, createdAt: string, baselineName: string, candidate: unknown, passed: boolean, failed: number, insufficient: number, verdicts: Array<{ ruleIndex: number, rule: string, verdict: Verdict, message: string, block: number | null, baselineMean: number | null, baselineStd: number | null, baselineN: number, candidateMean: number | null, candidateStd: number | null, candidateN: number, delta: number | null, ciLow: number | null, ciHigh: number | null, drop: number | null, allowedDrop: number | null, cell: { modelSize: string, blocks: number, mode: RunMode } | null, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null } }> }> };
+
+export type RunDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
+
+export type RunsPageQueryVariables = Exact<{
+  filter?: RunFilter | null | undefined;
+  orderBy?: RunOrder | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+  withCount: boolean;
+}>;
+
+
+export type RunsPageQuery = { runs: { totalCount?: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, tags: Array<string>, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, sweep: { name: string } | null }> } };
+
+export type MetricSeriesQueryVariables = Exact<{
+  runIds: Array<string | number> | string | number;
+  keys: Array<string> | string;
+  blocks?: Array<number | null | undefined> | number | null | undefined;
+  fromStep?: number | null | undefined;
+  toStep?: number | null | undefined;
+  maxPoints: number;
+}>;
+
+
+export type MetricSeriesQuery = { metricSeries: Array<{ runId: string, key: string, block: number | null, downsampled: boolean, steps: Array<number>, values: Array<number>, mins: Array<number> | null, maxs: Array<number> | null }> };
+
+export type MetricKeysQueryVariables = Exact<{
+  runIds: Array<string | number> | string | number;
+}>;
+
+
+export type MetricKeysQuery = { metricKeys: Array<{ runId: string, key: string, block: number | null, firstStep: number, lastStep: number, lastValue: number }> };
+
+export type SimilarityQueryVariables = Exact<{
+  runId: string | number;
+  kind: SimilarityKind;
+  step?: number | null | undefined;
+  otherRunId?: string | number | null | undefined;
+}>;
+
+
+export type SimilarityQuery = { similarity: { runId: string, otherRunId: string | null, kind: SimilarityKind, step: number, steps: Array<number>, dataset: string, rowLabels: Array<string>, colLabels: Array<string>, values: Array<number> } | null };
+
+export type PatchDiagnosticsQueryVariables = Exact<{
+  runId: string | number;
+  step?: number | null | undefined;
+}>;
+
+
+export type PatchDiagnosticsQuery = { patchDiagnostics: Array<{ step: number, dataset: string, block: number, tokenCosine: number | null, occDrop: number | null, effectiveRank: number | null, participationRatio: number | null, isotropy: number | null, uniformity: number | null, tokenNormMean: number | null, attentionDistance: number | null, reconstructionError: Array<number>, reconstructionGrid: Array<number> }> };
+
+export type SweepHeaderQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type SweepHeaderQuery = { sweep: { id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } } | null };
+
+export type SweepTargetsQueryVariables = Exact<{
+  sweepId: string | number;
+}>;
+
+
+export type SweepTargetsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string }> }> } };
+
+export type SweepGridQueryVariables = Exact<{
+  sweepId: string | number;
+  metric: MetricSelector;
+  block?: number | null | undefined;
+  at?: number | null | undefined;
+}>;
+
+
+export type SweepGridQuery = { sweepGrid: { block: number | null, at: number | null, modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null }, cells: Array<{ modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -62,6 +319,22 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($id: ID!) {
+  cancelRun(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const RetryRunDocument = new TypedDocumentString(`
+    mutation RetryRun($id: ID!) {
+  retryRun(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RetryRunMutation, RetryRunMutationVariables>;
 export const AgentsOverviewDocument = new TypedDocumentString(`
     query AgentsOverview {
   agents(first: 200) {
@@ -108,6 +381,391 @@ export const QueueListingDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<QueueListingQuery, QueueListingQueryVariables>;
+export const CellRunsDocument = new TypedDocumentString(`
+    query CellRuns($filter: RunFilter!) {
+  cellRuns: runs(
+    filter: $filter
+    first: 200
+    orderBy: {field: SEED, direction: ASC}
+  ) {
+    nodes {
+      id
+      name
+      seed
+      status
+      config
+      sweep {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CellRunsQuery, CellRunsQueryVariables>;
+export const DepthProfileDocument = new TypedDocumentString(`
+    query DepthProfile($runIds: [ID!], $cell: GridCellInput, $metric: MetricSelector!) {
+  depthProfile(runIds: $runIds, cell: $cell, metric: $metric) {
+    runIds
+    metric {
+      key
+      kind
+      target
+      dataset
+      depthUnit
+    }
+    points {
+      depth
+      n
+      mean
+      std
+      ciLow
+      ciHigh
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DepthProfileQuery, DepthProfileQueryVariables>;
+export const ProjectsDocument = new TypedDocumentString(`
+    query Projects {
+  projects(first: 200) {
+    id
+    name
+    description
+    runCount
+    createdAt
+    sweeps {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectsQuery, ProjectsQueryVariables>;
+export const RecentSweepsDocument = new TypedDocumentString(`
+    query RecentSweeps($first: Int!, $project: String) {
+  sweeps(first: $first, project: $project) {
+    id
+    name
+    createdAt
+    project {
+      id
+      name
+    }
+    factors {
+      modelSizes
+      blocks
+      modes
+      seeds
+    }
+    statusCounts {
+      queued
+      running
+      succeeded
+      failed
+      cancelled
+      total
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecentSweepsQuery, RecentSweepsQueryVariables>;
+export const BaselinesDocument = new TypedDocumentString(`
+    query Baselines($project: String!) {
+  baselines(project: $project) {
+    id
+    name
+    createdAt
+    updatedAt
+    sweep {
+      id
+      name
+    }
+    runIds
+    checks(first: 1) {
+      id
+      createdAt
+      passed
+      failed
+      insufficient
+      verdicts {
+        verdict
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BaselinesQuery, BaselinesQueryVariables>;
+export const RegressionChecksDocument = new TypedDocumentString(`
+    query RegressionChecks($project: String!, $baseline: String!, $first: Int!) {
+  regressionChecks(project: $project, baseline: $baseline, first: $first) {
+    id
+    createdAt
+    baselineName
+    candidate
+    passed
+    failed
+    insufficient
+    verdicts {
+      ruleIndex
+      rule
+      verdict
+      message
+      block
+      cell {
+        modelSize
+        blocks
+        mode
+      }
+      metric {
+        source
+        key
+        kind
+        target
+      }
+      baselineMean
+      baselineStd
+      baselineN
+      candidateMean
+      candidateStd
+      candidateN
+      delta
+      ciLow
+      ciHigh
+      drop
+      allowedDrop
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RegressionChecksQuery, RegressionChecksQueryVariables>;
+export const RunDetailDocument = new TypedDocumentString(`
+    query RunDetail($id: ID!) {
+  run(id: $id) {
+    id
+    name
+    status
+    mode
+    modelSize
+    blocks
+    seed
+    dataset
+    config
+    backend
+    agentId
+    agentName
+    tags
+    notes
+    error
+    createdAt
+    startedAt
+    finishedAt
+    updatedAt
+    durationSeconds
+    project {
+      id
+      name
+    }
+    sweep {
+      id
+      name
+    }
+    checkpoints {
+      step
+      sha256
+      bytes
+      createdAt
+    }
+    jobs(first: 5) {
+      id
+      status
+      attempts
+      maxAttempts
+      lastError
+      progress
+      cancelRequested
+      leaseExpiresAt
+      notBefore
+    }
+    evaluations {
+      step
+      kind
+      metric
+      target
+      dataset
+      depthUnit
+      depth
+      value
+      std
+      ciLow
+      ciHigh
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunsPageDocument = new TypedDocumentString(`
+    query RunsPage($filter: RunFilter, $orderBy: RunOrder, $first: Int!, $after: String, $withCount: Boolean!) {
+  runs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount @include(if: $withCount)
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+    nodes {
+      id
+      name
+      status
+      mode
+      modelSize
+      blocks
+      seed
+      dataset
+      tags
+      sweepId
+      sweep {
+        name
+      }
+      createdAt
+      startedAt
+      finishedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunsPageQuery, RunsPageQueryVariables>;
+export const MetricSeriesDocument = new TypedDocumentString(`
+    query MetricSeries($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
+  metricSeries(
+    runIds: $runIds
+    keys: $keys
+    blocks: $blocks
+    fromStep: $fromStep
+    toStep: $toStep
+    maxPoints: $maxPoints
+  ) {
+    runId
+    key
+    block
+    downsampled
+    steps
+    values
+    mins
+    maxs
+  }
+}
+    `) as unknown as TypedDocumentString<MetricSeriesQuery, MetricSeriesQueryVariables>;
+export const MetricKeysDocument = new TypedDocumentString(`
+    query MetricKeys($runIds: [ID!]!) {
+  metricKeys(runIds: $runIds) {
+    runId
+    key
+    block
+    firstStep
+    lastStep
+    lastValue
+  }
+}
+    `) as unknown as TypedDocumentString<MetricKeysQuery, MetricKeysQueryVariables>;
+export const SimilarityDocument = new TypedDocumentString(`
+    query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID) {
+  similarity(runId: $runId, kind: $kind, step: $step, otherRunId: $otherRunId) {
+    runId
+    otherRunId
+    kind
+    step
+    steps
+    dataset
+    rowLabels
+    colLabels
+    values
+  }
+}
+    `) as unknown as TypedDocumentString<SimilarityQuery, SimilarityQueryVariables>;
+export const PatchDiagnosticsDocument = new TypedDocumentString(`
+    query PatchDiagnostics($runId: ID!, $step: Int) {
+  patchDiagnostics(runId: $runId, step: $step) {
+    step
+    dataset
+    block
+    tokenCosine
+    occDrop
+    effectiveRank
+    participationRatio
+    isotropy
+    uniformity
+    tokenNormMean
+    attentionDistance
+    reconstructionError
+    reconstructionGrid
+  }
+}
+    `) as unknown as TypedDocumentString<PatchDiagnosticsQuery, PatchDiagnosticsQueryVariables>;
+export const SweepHeaderDocument = new TypedDocumentString(`
+    query SweepHeader($id: ID!) {
+  sweep(id: $id) {
+    id
+    name
+    createdAt
+    project {
+      id
+      name
+    }
+    factors {
+      modelSizes
+      blocks
+      modes
+      seeds
+    }
+    statusCounts {
+      queued
+      running
+      succeeded
+      failed
+      cancelled
+      total
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SweepHeaderQuery, SweepHeaderQueryVariables>;
+export const SweepTargetsDocument = new TypedDocumentString(`
+    query SweepTargets($sweepId: ID!) {
+  runs(filter: {sweepId: $sweepId, status: [SUCCEEDED, RUNNING]}, first: 3) {
+    nodes {
+      evaluations(filter: {latestOnly: true}) {
+        kind
+        metric
+        target
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SweepTargetsQuery, SweepTargetsQueryVariables>;
+export const SweepGridDocument = new TypedDocumentString(`
+    query SweepGrid($sweepId: ID!, $metric: MetricSelector!, $block: Int, $at: Int) {
+  sweepGrid(sweepId: $sweepId, metric: $metric, block: $block, at: $at) {
+    block
+    at
+    modelSizes
+    blocks
+    modes
+    seeds
+    metric {
+      source
+      key
+      kind
+      target
+      dataset
+    }
+    cells {
+      modelSize
+      blocks
+      mode
+      n
+      mean
+      std
+      ciLow
+      ciHigh
+      runs
+      missing
+      queued
+      running
+      failed
+      cancelled
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SweepGridQuery, SweepGridQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

@@ -1,0 +1,59 @@
+// Final metrics of 2–6 compared items: mean [95% CI] per item, and the difference to the first
+// item (A) with Welch's 95% CI when both sides have seeds.
+import { summarizeFromStats, welchDelta, type Summary } from '@/lib/stats';
+import { fmt, fmtDelta, fmtPercent } from '@/lib/format';
+
+export interface FinalMetricRow {
+  label: string;
+  percent: boolean;
+  higherIsBetter: boolean | null;
+  /** One per item; null when the item has no value. */
+  values: Array<Summary | null>;
+  /** Why a row is empty, e.g. the API's message. */
+  note?: string;
+}
+
+export function FinalMetricsTable({ names, rows }: { names: string[]; rows: FinalMetricRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="final-metrics">
+        <thead>
+          <tr>
+            <th>Metric</th>
+            {names.map((n, i) => <th key={i} className="r">{i === 0 ? 'A · ' : ''}{n}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const show = (v: number | null) => (row.percent ? fmtPercent(v) : fmt(v, 4));
+            const showDelta = (v: number | null) => (row.percent ? (v == null ? '—' : `${v >= 0 ? '+' : '−'}${(Math.abs(v) * 100).toFixed(1)} pp`) : fmtDelta(v, 4));
+            const a = row.values[0] ?? null;
+            return (
+              <tr key={row.label}>
+                <td>{row.label}{row.note ? <div className="muted small">{row.note}</div> : null}</td>
+                {row.values.map((s, i) => {
+                  if (!s || s.mean === null) return <td key={i} className="r muted">—</td>;
+                  const ci = s.ciLow !== null && s.ciHigh !== null ? <div className="muted small num">[{show(s.ciLow)}, {show(s.ciHigh)}] n={s.n}</div> : <div className="muted small">n={s.n}</div>;
+                  let delta: React.ReactNode = null;
+                  if (i > 0 && a && a.mean !== null) {
+                    const d = welchDelta(s, a);
+                    const good = row.higherIsBetter === null || d.delta === null ? '' : (d.delta > 0) === row.higherIsBetter ? 'delta-pos' : d.delta !== 0 ? 'delta-neg' : '';
+                    delta = (
+                      <div className={`small num ${good}`} data-testid="final-delta">
+                        Δ {showDelta(d.delta)}{d.ciLow !== null && d.ciHigh !== null ? <span className="muted"> [{showDelta(d.ciLow)}, {showDelta(d.ciHigh)}]</span> : null}
+                      </div>
+                    );
+                  }
+                  return <td key={i} className="r"><span className="num" data-testid="final-value">{show(s.mean)}</span>{ci}{delta}</td>;
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="chart-note">Δ = item − A. Intervals: 95% Student t over seeds; for Δ, Welch's interval (shown when both sides have ≥ 2 seeds).</p>
+    </div>
+  );
+}
+
+export { summarizeFromStats };

@@ -1,0 +1,55 @@
+// Patch-level diagnostics per block: token cosine (over-smoothing), OccDrop, effective rank, the
+// other geometry statistics, and the reconstruction error map over the (t, h, w) token grid.
+import { ProfileChart } from '../charts/ProfileChart';
+import { ReconMap } from '../svg/ReconMap';
+import { Empty } from '../ui/States';
+import { getPatchDiagnostics } from '@/lib/data/similarity';
+import { fmt } from '@/lib/format';
+
+const METRICS = [
+  ['tokenCosine', 'Token cosine', 'mean off-diagonal cosine'],
+  ['occDrop', 'OccDrop', '(Acc_full − Acc_occluded) / Acc_full'],
+  ['effectiveRank', 'Effective rank', 'of the token covariance'],
+] as const;
+
+export async function RunPatchDiagnostics({ runId, step }: { runId: string; step: number | undefined }) {
+  let rows = step === undefined ? [] : await getPatchDiagnostics(runId, step);
+  if (rows.length === 0) rows = await getPatchDiagnostics(runId, null);
+  if (rows.length === 0) return <Empty>No patch diagnostics reported for this run.</Empty>;
+  rows = [...rows].sort((a, b) => a.block - b.block);
+  const blocks = rows.map((r) => `B${r.block}`);
+  const maps = rows.filter((r) => r.reconstructionError.length > 0 && r.reconstructionGrid.length === 3);
+  const extra = ['participationRatio', 'isotropy', 'uniformity', 'tokenNormMean', 'attentionDistance'] as const;
+  const extraShown = extra.filter((k) => rows.some((r) => r[k] != null));
+  return (
+    <div className="stack">
+      <p className="muted small" style={{ margin: 0 }}>Step {rows[0]!.step} · {rows[0]!.dataset}{step !== undefined && rows[0]!.step !== step ? ` (none at step ${step}; showing the latest)` : ''}</p>
+      <div className="grid-3">
+        {METRICS.map(([key, title, note]) => (
+          <figure key={key} style={{ margin: 0 }}>
+            <figcaption className="small"><strong>{title}</strong> <span className="muted">{note}</span></figcaption>
+            <ProfileChart categories={blocks} series={[{ name: title, values: rows.map((r) => (r[key] == null ? null : { y: r[key]! })) }]}
+              label={`${title} per block`} xName="block" yName={title} height={220} testId={`patch-${key}`} />
+          </figure>
+        ))}
+      </div>
+      {extraShown.length ? (
+        <div className="table-wrap">
+          <table className="data">
+            <thead><tr><th>Block</th>{extraShown.map((k) => <th key={k} className="r">{k.replace(/([A-Z])/g, ' $1').toLowerCase()}</th>)}</tr></thead>
+            <tbody>{rows.map((r) => <tr key={r.block}><td>B{r.block}</td>{extraShown.map((k) => <td key={k} className="r num">{fmt(r[k])}</td>)}</tr>)}</tbody>
+          </table>
+        </div>
+      ) : null}
+      <div>
+        <h3>Reconstruction error over (t, h, w)</h3>
+        {maps.length === 0 ? <Empty>No reconstruction error map reported.</Empty> : maps.map((r) => (
+          <div key={r.block} style={{ marginBottom: 10 }} data-testid="recon-map">
+            <div className="small muted">block {r.block} · grid {r.reconstructionGrid.join(' × ')}</div>
+            <ReconMap values={r.reconstructionError} grid={r.reconstructionGrid as [number, number, number]} label={`Reconstruction error of block ${r.block}`} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

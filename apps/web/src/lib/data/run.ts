@@ -1,0 +1,79 @@
+import 'server-only';
+import { cache } from 'react';
+import { graphql } from '@/generated/gql';
+import { ApiError } from '../api-error';
+import { gql } from '../graphql';
+
+const RunQuery = graphql(`
+  query RunDetail($id: ID!) {
+    run(id: $id) {
+      id
+      name
+      status
+      mode
+      modelSize
+      blocks
+      seed
+      dataset
+      config
+      backend
+      agentId
+      agentName
+      tags
+      notes
+      error
+      createdAt
+      startedAt
+      finishedAt
+      updatedAt
+      durationSeconds
+      project {
+        id
+        name
+      }
+      sweep {
+        id
+        name
+      }
+      checkpoints {
+        step
+        sha256
+        bytes
+        createdAt
+      }
+      jobs(first: 5) {
+        id
+        status
+        attempts
+        maxAttempts
+        lastError
+        progress
+        cancelRequested
+        leaseExpiresAt
+        notBefore
+      }
+      evaluations {
+        step
+        kind
+        metric
+        target
+        dataset
+        depthUnit
+        depth
+        value
+        std
+        ciLow
+        ciHigh
+      }
+    }
+  }
+`);
+
+/** The run or ApiError NOT_FOUND; cached per request (the page and its widgets share it). */
+export const getRun = cache(async (id: string) => {
+  const { run } = await gql(RunQuery, { id });
+  if (!run) throw new ApiError(`run ${id} not found`, 'NOT_FOUND');
+  return run;
+});
+
+export type RunDetail = Awaited<ReturnType<typeof getRun>>;

@@ -1,0 +1,105 @@
+import 'server-only';
+import { cache } from 'react';
+import { graphql } from '@/generated/gql';
+import type { MetricSelector } from '@/generated/gql/graphql';
+import { ApiError } from '../api-error';
+import { gql } from '../graphql';
+import type { MetricSelectorVars } from '../sweep-metrics';
+
+const SweepQuery = graphql(`
+  query SweepHeader($id: ID!) {
+    sweep(id: $id) {
+      id
+      name
+      createdAt
+      project {
+        id
+        name
+      }
+      factors {
+        modelSizes
+        blocks
+        modes
+        seeds
+      }
+      statusCounts {
+        queued
+        running
+        succeeded
+        failed
+        cancelled
+        total
+      }
+    }
+  }
+`);
+
+const SweepTargetsQuery = graphql(`
+  query SweepTargets($sweepId: ID!) {
+    runs(filter: { sweepId: $sweepId, status: [SUCCEEDED, RUNNING] }, first: 3) {
+      nodes {
+        evaluations(filter: { latestOnly: true }) {
+          kind
+          metric
+          target
+        }
+      }
+    }
+  }
+`);
+
+const SweepGridQuery = graphql(`
+  query SweepGrid($sweepId: ID!, $metric: MetricSelector!, $block: Int, $at: Int) {
+    sweepGrid(sweepId: $sweepId, metric: $metric, block: $block, at: $at) {
+      block
+      at
+      modelSizes
+      blocks
+      modes
+      seeds
+      metric {
+        source
+        key
+        kind
+        target
+        dataset
+      }
+      cells {
+        modelSize
+        blocks
+        mode
+        n
+        mean
+        std
+        ciLow
+        ciHigh
+        runs
+        missing
+        queued
+        running
+        failed
+        cancelled
+      }
+    }
+  }
+`);
+
+export const getSweep = cache(async (id: string) => {
+  const { sweep } = await gql(SweepQuery, { id });
+  if (!sweep) throw new ApiError(`sweep ${id} not found`, 'NOT_FOUND');
+  return sweep;
+});
+
+/** Evaluation targets reported by the sweep's runs, per evaluation kind. */
+export async function getSweepTargets(sweepId: string): Promise<Record<string, string[]>> {
+  const { runs } = await gql(SweepTargetsQuery, { sweepId });
+  const out: Record<string, Set<string>> = {};
+  for (const run of runs.nodes) for (const e of run.evaluations) (out[e.kind] ??= new Set()).add(e.target);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+}
+
+export async function getSweepGrid(sweepId: string, metric: MetricSelectorVars, block: number | null, at: number | null) {
+  return (await gql(SweepGridQuery, { sweepId, metric: metric as MetricSelector, block, at })).sweepGrid;
+}
+
+export type SweepGridResult = Awaited<ReturnType<typeof getSweepGrid>>;
