@@ -11,6 +11,8 @@ export type Cell = string | number | boolean | null | undefined;
 export interface RecordWriter<R extends Record<string, Cell>> {
   /** Writes one record; resolves once the stream can take more (backpressure). */
   write(record: R): Promise<void>;
+  /** Writes many records in ~64 KiB writes (fewer, larger writes than one per record). */
+  writeMany(records: Iterable<R>): Promise<void>;
   /** Writes the closing bracket (JSON) and waits until everything is flushed; does not end the stream. */
   close(): Promise<void>;
   readonly count: number;
@@ -61,21 +63,42 @@ export function createRecordWriter<R extends Record<string, Cell>>(stream: Writa
   const push = async (chunk: string): Promise<void> => {
     if (!stream.write(chunk)) await waitDrain(stream);
   };
-  const object = (record: R) => '{' + columns.map((column) => `${JSON.stringify(column)}:${jsonValue(record[column])}`).join(',') + '}';
+  const keys = columns.map((column) => JSON.stringify(column) + ':');
+  const object = (record: R) => {
+    let text = '{';
+    for (let i = 0; i < columns.length; i++) text += (i > 0 ? ',' : '') + keys[i] + jsonValue(record[columns[i] as keyof R & string]);
+    return text + '}';
+  };
+  const serialise = (record: R): string => {
+    let chunk = '';
+    if (!started) {
+      started = true;
+      if (format === 'csv') chunk += columns.map(csvField).join(',') + '\r\n';
+      if (format === 'json') chunk += '[\n';
+    }
+    if (format === 'csv') {
+      for (let i = 0; i < columns.length; i++) chunk += (i > 0 ? ',' : '') + csvField(record[columns[i] as keyof R & string]);
+      chunk += '\r\n';
+    } else if (format === 'json') chunk += (count > 0 ? ',\n' : '') + object(record);
+    else chunk += object(record) + '\n';
+    count++;
+    return chunk;
+  };
   return {
     get count() { return count; },
     async write(record) {
-      let chunk = '';
-      if (!started) {
-        started = true;
-        if (format === 'csv') chunk += columns.map(csvField).join(',') + '\r\n';
-        if (format === 'json') chunk += '[\n';
+      await push(serialise(record));
+    },
+    async writeMany(records) {
+      let buffer = '';
+      for (const record of records) {
+        buffer += serialise(record);
+        if (buffer.length >= 65_536) {
+          await push(buffer);
+          buffer = '';
+        }
       }
-      if (format === 'csv') chunk += columns.map((column) => csvField(record[column])).join(',') + '\r\n';
-      else if (format === 'json') chunk += (count > 0 ? ',\n' : '') + object(record);
-      else chunk += object(record) + '\n';
-      count++;
-      await push(chunk);
+      if (buffer) await push(buffer);
     },
     async close() {
       if (!started) {

@@ -28,6 +28,8 @@ export interface CliOptions {
   /** Token role to use (default writer); null: no token in the environment. */
   as?: 'admin' | 'writer' | 'reader' | null;
   measureRss?: boolean;
+  /** Extra node flags for the child (before the script). */
+  nodeFlags?: string[];
   cwd?: string;
   timeoutMs?: number;
 }
@@ -85,7 +87,7 @@ export async function startStack(): Promise<Stack> {
       if (value === undefined) delete env[key];
       else env[key] = value;
     }
-    const nodeArgs = [...(rssFile ? ['--import', RSS_PRELOAD] : []), CLI, ...args];
+    const nodeArgs = [...(options.nodeFlags ?? []), ...(rssFile ? ['--import', RSS_PRELOAD] : []), CLI, ...args];
     const child = spawn(process.execPath, nodeArgs, { env, cwd: options.cwd ?? home, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -60,6 +60,23 @@ describe('record writers', () => {
     expect(JSON.parse(lines[1] ?? '')).toEqual({ ...tricky[1] });
   });
 
+  it('writeMany produces the same bytes as write, in fewer, larger writes', async () => {
+    const rows: Row[] = Array.from({ length: 5000 }, (_, i) => ({ run: `r${i % 7}`, step: i, value: i / 3, note: i % 11 === 0 ? 'a,b' : '' }));
+    for (const format of ['csv', 'json', 'ndjson'] as const) {
+      const one = await collect(format, rows);
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const writer = createRecordWriter<Row>(out, format, [...columns]);
+      await writer.writeMany(rows.slice(0, 10));
+      await writer.writeMany(rows.slice(10));
+      await writer.close();
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(one);
+      expect(writer.count).toBe(rows.length);
+      expect(chunks.length).toBeLessThan(rows.length / 50);
+    }
+  });
+
   it('csv of nothing is just the header', async () => {
     expect(await collect('csv', [])).toBe('run,step,value,note\r\n');
   });

@@ -101,12 +101,14 @@ export function registerExport(program: Command, ctx: CliContext): void {
         const run = byId.get(chunk.runId) as RunInfo;
         const id = `${chunk.runId}/${chunk.key}/${chunk.block}`;
         if (id !== lastSeries) { series++; lastSeries = id; }
-        for (let i = 0; i < chunk.steps.length; i++) {
-          await writer.write({
-            run_id: run.id, run_name: run.name, model_size: run.modelSize, blocks: run.blocks, mode: run.mode, seed: run.seed,
-            key: chunk.key, block: chunk.block, step: chunk.steps[i] as number, value: chunk.values[i] as number,
-          });
-        }
+        await writer.writeMany((function* () {
+          for (let i = 0; i < chunk.steps.length; i++) {
+            yield {
+              run_id: run.id, run_name: run.name, model_size: run.modelSize, blocks: run.blocks, mode: run.mode, seed: run.seed,
+              key: chunk.key, block: chunk.block, step: chunk.steps[i] as number, value: chunk.values[i] as number,
+            };
+          }
+        })());
       }
       await writer.close();
     } finally {
