@@ -13,6 +13,7 @@
  * 1000), --patch-clips <n> (clips with token-level diagnostics, default 128), --skip-nano. Last line: RESULT analysis cka_matrix_ms=… probes_ms=… suite_to_train_ratio=…
  */
 import { ckaMatrices, ckaMatrix, crossValidatedProbe, evaluateRepresentations, type DepthInput, type LogisticModel } from '../src/index.js';
+import { cpus, loadavg } from 'node:os';
 import { syntheticDepths } from './synthetic.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -22,22 +23,28 @@ function flag(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** Wall time of `work` in ms; its CPU time (user + system) is appended to `cpuNotes`. */
 function time<T>(work: () => T): [T, number] {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = work();
+  const used = process.cpuUsage(cpu);
+  lastCpuMs = (used.user + used.system) / 1000;
   return [result, performance.now() - start];
 }
+let lastCpuMs = 0;
+const cpuNote = (): string => `(CPU ${lastCpuMs.toFixed(0)} ms)`;
 
 // 1–2: synthetic features with the structure of a ViT's pooled block outputs.
 const { features, labels } = syntheticDepths({ samples: 1100, dims: 384, classes: 10, depths: 12, seed: 1 });
-out('synthetic features: 12 depths × 1,100 samples × 384 dims, 10 classes');
+out(`synthetic features: 12 depths × 1,100 samples × 384 dims, 10 classes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 
 const [linear, ckaMs] = time(() => ckaMatrix(features, 'linear'));
-out(`linear CKA 12×12 matrix: ${ckaMs.toFixed(0)} ms (consecutive CKA ${linear[0]?.[1]?.toFixed(4)} … ${linear[10]?.[11]?.toFixed(4)})`);
+out(`linear CKA 12×12 matrix: ${ckaMs.toFixed(0)} ms ${cpuNote()} (consecutive CKA ${linear[0]?.[1]?.toFixed(4)} … ${linear[10]?.[11]?.toFixed(4)})`);
 const [, allKindsMs] = time(() => ckaMatrices(features));
-out(`linear + debiased + RBF CKA matrices (shared Grams): ${allKindsMs.toFixed(0)} ms`);
+out(`linear + debiased + RBF CKA matrices (shared Grams): ${allKindsMs.toFixed(0)} ms ${cpuNote()}`);
 
-function probes(warm: boolean): { ms: number; iterations: number; worstGradient: number; accuracies: number[] } {
+function probes(warm: boolean): { ms: number; cpuMs: number; iterations: number; worstGradient: number; accuracies: number[] } {
   let previous: LogisticModel[] | undefined;
   let iterations = 0;
   let worstGradient = 0;
@@ -54,15 +61,15 @@ function probes(warm: boolean): { ms: number; iterations: number; worstGradient:
       }
     }
   });
-  return { ms, iterations, worstGradient, accuracies };
+  return { ms, cpuMs: lastCpuMs, iterations, worstGradient, accuracies };
 }
 const warm = probes(true);
 out(
-  `12 probes × 3 folds, warm-started across depths: ${warm.ms.toFixed(0)} ms, ${warm.iterations} L-BFGS iterations, ` +
+  `12 probes × 3 folds, warm-started across depths: ${warm.ms.toFixed(0)} ms (CPU ${warm.cpuMs.toFixed(0)} ms), ${warm.iterations} L-BFGS iterations, ` +
     `max ‖∇F‖∞ ${warm.worstGradient.toExponential(1)}; accuracy ${warm.accuracies[0]?.toFixed(3)} → ${warm.accuracies[11]?.toFixed(3)}`,
 );
 const cold = probes(false);
-out(`12 probes × 3 folds, each fold cold (zero start, no cross-depth warm start): ${cold.ms.toFixed(0)} ms, ${cold.iterations} iterations`);
+out(`12 probes × 3 folds, no warm start across depths: ${cold.ms.toFixed(0)} ms (CPU ${cold.cpuMs.toFixed(0)} ms), ${cold.iterations} iterations`);
 
 // 3: a nano run and its evaluation suite.
 let ratio = 'pending';
@@ -119,7 +126,7 @@ if (!process.argv.includes('--skip-nano')) {
   out(
     `suite on ${clips} clips, patch diagnostics on ${patchClips} (${report.depths.length} depths, targets ${report.targets.map((t) => t.name).join('/')}, ` +
       `${report.metrics.length} metric rows, ${report.similarity.length} CKA matrices): ${suiteS.toFixed(1)} s = embed ${embedS.toFixed(1)} s + ` +
-      `reconstruction ${reconS.toFixed(1)} s + analysis ${(analysisMs / 1000).toFixed(1)} s (${sections})`,
+      `reconstruction ${reconS.toFixed(1)} s + analysis ${(analysisMs / 1000).toFixed(1)} s ${cpuNote()} (${sections}); load average ${loadavg()[0]?.toFixed(1)}`,
   );
   const lastBlock = report.depths.filter((d) => d.layer === null).length;
   const probeRow = report.metrics.find((m) => m.kind === 'LINEAR_PROBE' && m.target === 'digit' && m.block === lastBlock && m.layer === null);

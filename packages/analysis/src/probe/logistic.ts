@@ -154,9 +154,13 @@ export class SharedPreconditioner {
 
   constructor(readonly dims: number) {}
 
-  inverseFor(alpha: number, penalty: number): Matrix {
+  /**
+   * (α'·ZᵀZ/n + λI)⁻¹ and the α' it was built for: the cached one while α/α' stays within
+   * [1/slack, slack], else a fresh factorisation for α.
+   */
+  inverseFor(alpha: number, penalty: number, slack: number): { alpha: number; inverse: Matrix } {
     const ratio = alpha / this.alpha;
-    if (this.inverse && ratio < 2 && ratio > 0.5) return this.inverse;
+    if (this.inverse && ratio < slack && ratio > 1 / slack) return { alpha: this.alpha, inverse: this.inverse };
     const d = this.dims;
     const gram = this.gram as Float64Array;
     const M = new Float64Array(d * d);
@@ -164,7 +168,7 @@ export class SharedPreconditioner {
     for (let j = 0; j < d; j++) M[j * d + j] = (M[j * d + j] as number) + penalty;
     this.alpha = alpha;
     this.inverse = inverseSPD(matrix(d, d, M));
-    return this.inverse;
+    return { alpha, inverse: this.inverse };
   }
 }
 
@@ -272,21 +276,25 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
     // standardisation), α the current mean softmax curvature; rebuilt when α drifts by 2×.
     const cache = shared && shared.dims === d ? shared : new SharedPreconditioner(d);
     cache.gram ??= scaleInPlace(dotRows(zt, zt, true).data, 1 / n);
-    const build = (alpha: number): Preconditioner => {
-      const inverse = cache.inverseFor(alpha, penalty);
+    let alpha = 0;
+    const build = (wanted: number, slack: number): Preconditioner => {
+      const built = cache.inverseFor(wanted, penalty, slack);
+      const { inverse } = built;
+      const a = built.alpha;
+      alpha = a;
       return (v, out) => {
         out.set(dotRows(matrix(R, d, v.subarray(0, R * d)), inverse).data);
-        for (let k = 0; k < R; k++) out[R * d + k] = (v[R * d + k] as number) / alpha;
+        for (let k = 0; k < R; k++) out[R * d + k] = (v[R * d + k] as number) / a;
       };
     };
-    let alpha = curvature;
-    preconditioner = build(alpha);
+    // A fit that starts near a related solution (warm start, next fold) keeps the shared
+    // factorisation unless the curvature is far off; along the way α follows within 2×.
+    preconditioner = build(curvature, 3);
     updatePreconditioner = (iteration) => {
       if (iteration % 5 !== 0) return undefined;
       const ratio = curvature / alpha;
       if (ratio < 2 && ratio > 0.5) return undefined;
-      alpha = Math.max(curvature, 1e-8);
-      return build(alpha);
+      return build(Math.max(curvature, 1e-8), 1);
     };
   }
 
