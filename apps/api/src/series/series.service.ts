@@ -153,9 +153,9 @@ async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: 
   const M = request.maxPoints;
   const sparse: number[] = [];
   for (const row of await seriesQuery(client, request, series, M)) {
-    const series = out[row.i]!;
+    const target = out[row.i]!;
     if (row.n === null) {
-      Object.assign(series, rawSeries(row));
+      Object.assign(target, rawSeries(row));
       continue;
     }
     const counts = int4Array(row.n);
@@ -167,7 +167,7 @@ async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: 
     const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v), mins: float8Array(row.mn), maxs: float8Array(row.mx), counts });
     // The range's first point stands alone, so the first step is always kept.
     const first = row.first!;
-    Object.assign(series, {
+    Object.assign(target, {
       downsampled: true,
       pointCount: total,
       steps: [row.lo!, ...sorted.steps],
