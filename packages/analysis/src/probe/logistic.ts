@@ -57,6 +57,11 @@ export interface LogisticModel {
   readonly weights: Matrix;
   /** Length 1 for two classes, else K. */
   readonly intercept: Float64Array;
+  /**
+   * Mean curvature of the softmax at the solution on the training data (see `fitLogistic`);
+   * seeds the preconditioner of fits warm-started from this model.
+   */
+  readonly curvature?: number;
 }
 
 export interface LogisticFit {
@@ -267,7 +272,11 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
 
   // Warm start only if it beats the zero start, where every softmax is uniform and F = log K
   // (log 2 for two classes): a poor initial model would only cost iterations.
-  if (warm && !(objective(theta0, new Float64Array(theta0.length)) < Math.log(K))) theta0.fill(0);
+  let warmStart = warm;
+  if (warm && !(objective(theta0, new Float64Array(theta0.length)) < Math.log(K))) {
+    theta0.fill(0);
+    warmStart = false;
+  }
 
   let preconditioner: Preconditioner | undefined;
   let updatePreconditioner: ((iteration: number) => Preconditioner | undefined) | undefined;
@@ -289,7 +298,7 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
     };
     // A fit that starts near a related solution (warm start, next fold) keeps the shared
     // factorisation unless the curvature is far off; along the way α follows within 2×.
-    preconditioner = build(curvature, 3);
+    preconditioner = build(warmStart && init?.curvature ? init.curvature : curvature, 3);
     updatePreconditioner = (iteration) => {
       if (iteration % 5 !== 0) return undefined;
       const ratio = curvature / alpha;
@@ -313,7 +322,7 @@ export function fitLogisticShared(x: MatrixLike, y: Labels, options: LogisticOpt
     for (let k = 0; k < R; k++) intercept[k] = (intercept[k] as number) - s / R;
   }
   return {
-    model: { classes, mean, scale, weights, intercept },
+    model: { classes, mean, scale, weights, intercept, curvature },
     objective: result.value * C * n,
     gradientNorm: result.gradientNorm,
     iterations: result.iterations,
