@@ -12,9 +12,7 @@
 // acknowledged, and one batch in ten is sent twice (a lost acknowledgement) and must come back
 // entirely as duplicates. Readers loop without pause over metricSeries, runs and sweepGrid of
 // the sweep. Afterwards every stored point is compared with what was sent.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +20,7 @@ import pg from 'pg';
 import { hashToken, generateToken } from '@stratum/api';
 import { freePort, startEmbeddedPostgres, type EmbeddedServer } from '@stratum/db';
 import { createTestDatabase } from '@stratum/db/testing';
+import { startApiProcess, type ApiProcess } from '../support/processes.js';
 
 export interface LoadOptions {
   seconds: number;
@@ -231,37 +230,6 @@ async function runReader(url: string, token: string, index: number, sweepId: str
   return requests;
 }
 
-async function startApiProcess(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const require = createRequire(import.meta.url);
-  const cli = path.join(path.dirname(require.resolve('@stratum/api')), 'cli.js');
-  const port = await freePort();
-  const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKEN_PEPPER: PEPPER, LOG_LEVEL: 'warn', STRATUM_DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}: ${output.slice(-2000)}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url, output: () => output };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the API did not become ready within 60 s: ${output.slice(-2000)}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Compares every stored point of the agents' runs with what they sent. */
 export async function verify(databaseUrl: string, runs: AgentRun[]): Promise<{ lost: number; duplicated: number; wrongValues: number; stored: number; expected: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -308,9 +276,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const say = options.progress ?? (() => undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-load-api-'));
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
-  let api: Awaited<ReturnType<typeof startApiProcess>> | undefined;
+  let api: ApiProcess | undefined;
   try {
-    api = await startApiProcess(options.databaseUrl, dataDir);
+    api = await startApiProcess({ DATABASE_URL: options.databaseUrl, STRATUM_DATA_DIR: dataDir, TOKEN_PEPPER: PEPPER, PORT: String(await freePort()) });
     const tokens = { writer: generateToken(), reader: generateToken(), agents: Array.from({ length: options.agents }, () => generateToken()) };
     const insert = (token: string, role: string, label: string) =>
       pool.query('INSERT INTO api_tokens (label, role, hash, prefix) VALUES ($1, $2::"TokenRole", $3, $4)', [label, role, hashToken(token, PEPPER), token.slice(0, 10)]);
@@ -365,7 +333,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       runs: agentRuns,
     };
   } finally {
-    if (api) await stopProcess(api.child);
+    await api?.stop();
     await pool.end();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

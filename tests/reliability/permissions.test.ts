@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import {
   buildClientSchema, getIntrospectionQuery, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType,
@@ -16,10 +15,10 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '@stratum/api';
-import { WORKER_PATH } from '@stratum/agent';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import { subscribe, type Outcome, type Subscription } from '../support/ws.js';
 import { seedRuns, tinyTrainConfig } from '../support/seed.js';
+import { spawnAgentDaemon } from '../support/processes.js';
 
 type Role = 'ADMIN' | 'WRITER' | 'READER' | 'AGENT';
 type Caller = Role | 'none';
@@ -500,20 +499,10 @@ describe('tokens in logs', () => {
 /** Runs `stratum-agent --once` against the API with debug logs; resolves with stdout + stderr. */
 async function runAgentOnce(url: string, token: string): Promise<string> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-perm-agent-'));
-  const cli = path.join(path.dirname(WORKER_PATH), '..', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--once'], {
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, STRATUM_URL: url, STRATUM_TOKEN: token, STRATUM_WORK_DIR: workDir, STRATUM_BACKEND: 'wasm',
-      STRATUM_DEVICES: 'cpu', STRATUM_LOG_LEVEL: 'debug', STRATUM_POLL_MIN_MS: '100', STRATUM_POLL_MAX_MS: '300', STRATUM_BATCH_MS: '100', STRATUM_AGENT_NAME: 'log-scan-daemon',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  await new Promise((resolve) => child.on('exit', resolve));
+  const daemon = spawnAgentDaemon(url, token, workDir, { STRATUM_AGENT_NAME: 'log-scan-daemon' }, ['--once']);
+  const timer = setTimeout(() => daemon.child.kill('SIGKILL'), 90_000);
+  await daemon.exited;
   clearTimeout(timer);
   fs.rmSync(workDir, { recursive: true, force: true });
-  return output;
+  return daemon.output();
 }
