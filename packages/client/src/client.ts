@@ -4,8 +4,7 @@
 // StratumError carrying the API's code. Long results page: `runs()` walks the Relay connection
 // and `series()` walks step windows, both as async iterators, so nothing large is held at once.
 import { print } from 'graphql';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client as WsClient } from 'graphql-ws';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { StratumError } from './errors.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
@@ -106,7 +105,7 @@ export class StratumClient {
   readonly transport: Transport;
   readonly url: string;
   readonly token: string | null;
-  private ws: WsClient | undefined;
+  private ws: Promise<WsClient> | undefined;
 
   constructor(options: ClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -123,7 +122,7 @@ export class StratumClient {
   async close(): Promise<void> {
     const ws = this.ws;
     this.ws = undefined;
-    await ws?.dispose();
+    await (await ws?.catch(() => undefined))?.dispose();
   }
 
   /** The caller as the API sees the token: role, label. */
@@ -384,7 +383,7 @@ export class StratumClient {
    * StratumErrors with the API's code.
    */
   async *subscribe<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): AsyncGenerator<TResult, void, undefined> {
-    const iterator = this.socket().iterate<TResult>({ query: print(document), variables: (variables ?? {}) as Record<string, unknown> });
+    const iterator = (await this.socket()).iterate<TResult>({ query: print(document), variables: (variables ?? {}) as Record<string, unknown> });
     try {
       for await (const result of iterator) {
         if (result.errors?.length) throw subscriptionError(result.errors);
@@ -402,28 +401,38 @@ export class StratumClient {
    * takes effect at once (an async iterator's return() would wait for the next event).
    */
   listen<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables, handlers: { next(data: TResult): void; error?(error: StratumError): void }): () => void {
-    return this.socket().subscribe<TResult>(
-      { query: print(document), variables: (variables ?? {}) as Record<string, unknown> },
-      {
-        next: (result) => {
-          if (result.errors?.length) handlers.error?.(subscriptionError(result.errors));
-          else if (result.data) handlers.next(result.data);
+    let stopped = false;
+    let cancel: (() => void) | undefined;
+    this.socket().then((ws) => {
+      if (stopped) return;
+      cancel = ws.subscribe<TResult>(
+        { query: print(document), variables: (variables ?? {}) as Record<string, unknown> },
+        {
+          next: (result) => {
+            if (result.errors?.length) handlers.error?.(subscriptionError(result.errors));
+            else if (result.data) handlers.next(result.data);
+          },
+          error: (error) => handlers.error?.(subscriptionError(error)),
+          complete: () => undefined,
         },
-        error: (error) => handlers.error?.(subscriptionError(error)),
-        complete: () => undefined,
-      },
-    );
+      );
+    }, (error: unknown) => handlers.error?.(subscriptionError(error)));
+    return () => {
+      stopped = true;
+      cancel?.();
+    };
   }
 
-  private socket(): WsClient {
-    this.ws ??= createWsClient({
+  /** The graphql-ws client, loaded on first use (most commands never subscribe). */
+  private socket(): Promise<WsClient> {
+    this.ws ??= Promise.all([import('graphql-ws'), import('ws')]).then(([{ createClient: createWsClient }, { default: WebSocket }]) => createWsClient({
       url: this.transport.endpoint.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
       lazy: true,
       retryAttempts: 5,
       shouldRetry: () => true,
-    });
+    }));
     return this.ws;
   }
 }

@@ -5,22 +5,14 @@
 // (K must divide the encoder depth, unknown presets) are the API's to check; its errors name the
 // field too.
 import { z } from 'zod';
+import { MODE_ALIASES, RUN_MODES, type RunModeName } from './modes.js';
 import { parseStructuredFile } from './structured-file.js';
 
 /** The API's name rule (projects, sweeps, baselines). */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 const NAME_MESSAGE = 'names are 1–100 characters of letters, digits and _.:- starting with a letter or digit';
 
-export const RUN_MODES = ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'] as const;
-export type RunModeName = (typeof RUN_MODES)[number];
-
-const MODE_ALIASES: Record<string, RunModeName> = {
-  e2e: 'E2E',
-  simultaneous: 'BLOCKWISE_SIMULTANEOUS',
-  blockwise_simultaneous: 'BLOCKWISE_SIMULTANEOUS',
-  sequential: 'BLOCKWISE_SEQUENTIAL',
-  blockwise_sequential: 'BLOCKWISE_SEQUENTIAL',
-};
+export { RUN_MODES, type RunModeName } from './modes.js';
 
 const name = z.string({ error: 'expected a name (a string)' }).regex(NAME_PATTERN, NAME_MESSAGE);
 const int = (min: number, max: number) => z.number({ error: 'expected an integer' }).int('expected an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);

@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeForError, ExitCode } from '../exit-codes.js';
 import { StratumError } from '../errors.js';
-import { FileValidationError } from '../structured-file.js';
+import { FileValidationError } from '../file-errors.js';
 import { CliContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerLogin } from './commands/login.js';
 import { registerSweep } from './commands/sweep.js';

@@ -4,7 +4,7 @@ import type { RunDetail, RunSummary } from '../../client.js';
 import { StratumError } from '../../errors.js';
 import type { RunFilter, RunOrderField, RunStatus, RunMode } from '../../generated/graphql.js';
 import { formatDelta, formatValue } from '../../report/format.js';
-import { RUN_MODES } from '../../sweep-file.js';
+import { MODE_ALIASES, RUN_MODES } from '../../modes.js';
 import type { CliContext } from '../context.js';
 import { withExamples } from '../help.js';
 import { formatDuration, renderTable, toJson } from '../output.js';
@@ -88,7 +88,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     if (options.sweep) filter.sweepId = (await client.findSweep(options.sweep, project)).id;
     const status = oneOf<RunStatus>('--status', options.status, STATUSES);
     if (status) filter.status = status;
-    const mode = oneOf<RunMode>('--mode', options.mode, RUN_MODES, { e2e: 'E2E', simultaneous: 'BLOCKWISE_SIMULTANEOUS', sequential: 'BLOCKWISE_SEQUENTIAL' });
+    const mode = oneOf<RunMode>('--mode', options.mode, RUN_MODES, MODE_ALIASES);
     if (mode) filter.mode = mode;
     if (options.modelSize) filter.modelSize = options.modelSize;
     const blocks = ints('--blocks', options.blocks);

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { sweepFinished, type SweepStatus, type SweepSummary } from '../../client.js';
 import { StratumError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { cellCount, parseSweepFile } from '../../sweep-file.js';
 import type { CliContext } from '../context.js';
 import { readAll, withExamples } from '../help.js';
 import { formatDuration, progressBar, renderTable, toJson } from '../output.js';
@@ -61,6 +60,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
     ],
   ).action(async (options: { file: string; dryRun?: boolean; json?: boolean }) => {
     const text = options.file === '-' ? await readAll(ctx.io.stdin) : readFile(options.file);
+    const { cellCount, parseSweepFile } = await import('../../sweep-file.js'); // zod + yaml: only here
     const spec = parseSweepFile(text, options.file === '-' ? '<stdin>' : options.file);
     if (options.dryRun) {
       if (options.json) ctx.out(toJson({ valid: true, runs: cellCount(spec), input: spec }));
