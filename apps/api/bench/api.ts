@@ -158,11 +158,19 @@ async function main(): Promise<void> {
     const seriesMs = await time(ITERATIONS.series, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: MAX_POINTS }));
     const rawMs = await time(ITERATIONS.raw, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: STEPS }));
     const gridMs = await time(ITERATIONS.grid, () => post(api.url, token, GRID_QUERY, { sweepId }));
+    // For context: the same 1.2M points straight from PostgreSQL as rows (no API, no JSON).
+    const keyIds = (await pool.query<{ id: number }>('SELECT id FROM metric_keys WHERE name = ANY($1::text[])', [SERIES_KEYS])).rows.map((r) => r.id);
+    const sqlMs = await time(ITERATIONS.raw, () => pool.query({
+      text: 'SELECT run_id, key_id, step, value FROM metric_points WHERE run_id = ANY($1::uuid[]) AND key_id = ANY($2::int[]) AND block = 0 ORDER BY run_id, key_id, step',
+      values: [vars.runIds, keyIds], rowMode: 'array',
+    }));
 
     const row = (name: string, s: number[]) => print(`${name.padEnd(34)} p50 ${quantile(s, 0.5).toFixed(1).padStart(8)} ms   p95 ${quantile(s, 0.95).toFixed(1).padStart(8)} ms   (n=${s.length})`);
     row(`metricSeries maxPoints=${MAX_POINTS}`, seriesMs);
     row('metricSeries raw (same 60 series)', rawMs);
     row('sweepGrid 2×2×3×3 (final loss)', gridMs);
+    row('(context) same points via pg, rows', sqlMs);
+    print(`${os.cpus().length} CPU cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min); PostgreSQL ${server ? 'embedded' : 'from DATABASE_URL'}`);
     const ratio = quantile(seriesMs, 0.5) / quantile(rawMs, 0.5);
     print(`targets: ratio ≤ 0.1 ${ratio <= 0.1 ? 'met' : 'MISSED'}, series p95 < 250 ms ${quantile(seriesMs, 0.95) < 250 ? 'met' : 'MISSED'}`);
     print(`RESULT api series_ratio=${ratio.toFixed(3)} series_p95_ms=${quantile(seriesMs, 0.95).toFixed(1)} grid_p50_ms=${quantile(gridMs, 0.5).toFixed(1)}`);
