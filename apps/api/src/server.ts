@@ -23,6 +23,9 @@ const KNOWN_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'TIMEOUT',
 ]);
 
+/** How often an open subscription's socket re-checks its token (revocation takes effect within this). */
+const WS_TOKEN_RECHECK_MS = 1_000;
+
 export interface ApiServer {
   httpServer: http.Server;
   listen(port: number, host: string): Promise<number>;
@@ -138,6 +141,18 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
       // rather than as an internal error (4500) with a stack trace on stderr.
       onConnect: async (ctx) => principalFor(app, wsHeader(ctx.connectionParams)).then(() => true, () => false),
       context: async (ctx) => createContext(app, await principalFor(app, wsHeader(ctx.connectionParams)).catch(() => null), crypto.randomUUID()),
+      // Open subscriptions re-check their token before delivering an event (at most once a second
+      // per socket), so a revoked token stops receiving within a second: the socket closes (4403).
+      onNext: async (ctx) => {
+        const extra = ctx.extra as typeof ctx.extra & { tokenCheckedAt?: number };
+        if (Date.now() - (extra.tokenCheckedAt ?? 0) < WS_TOKEN_RECHECK_MS) return;
+        if (await principalFor(app, wsHeader(ctx.connectionParams)).then(() => true, () => false)) {
+          extra.tokenCheckedAt = Date.now();
+          return;
+        }
+        extra.socket.close(4403, 'Forbidden: the API token is unknown or revoked');
+        return { errors: [{ message: 'the API token is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }] };
+      },
     },
     wsServer,
   );
