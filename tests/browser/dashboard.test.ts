@@ -89,6 +89,18 @@ beforeAll(async () => {
     if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
     return body.data ?? {};
   });
+  // A baseline and one recorded check (the paper grid against itself), through the API.
+  const seedGql = async (query: string, variables: Record<string, unknown>) => {
+    const { body } = await api.gql(query, variables);
+    if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  };
+  await seedGql('mutation($s: ID!) { setBaseline(project: "video-mae", name: "paper-v1", sweepId: $s) { id } }', { s: ids.sweeps.get('paper-grid') });
+  await seedGql(
+    `mutation($s: ID!) { checkRegression(project: "video-mae", baseline: "paper-v1", candidate: { sweepId: $s },
+       rules: [{ name: "probe accuracy", metric: { source: EVALUATION, kind: LINEAR_PROBE, key: "accuracy", target: "action" }, maxDrop: 0.02 }]) { id } }`,
+    { s: ids.sweeps.get('paper-grid') },
+  );
   web = await startWeb(api.url, api.tokens.writer);
   // Warm the server (first requests load each route's modules) so timings are steady-state.
   const someRun = ids.runs.get(data.sweeps[0]!.runs[0]!.name)!;
@@ -310,5 +322,54 @@ describe('live run', () => {
     expect(body.errors).toBeUndefined();
     await expect.poll(() => page.locator('[data-testid="run-curves-last-step"]').innerText(), { timeout: 15_000 }).toBe('800');
     await page.close();
+  });
+});
+
+describe('regression checks', () => {
+  it('lists baselines and the latest verdicts with the two means', async () => {
+    const page = await open('/regressions', '[data-testid="verdicts"]');
+    await measure(page, 'regressions', 'verdicts');
+    expect(await page.locator('[data-testid="baselines"]').innerText()).toContain('paper-v1');
+    // One verdict per grid cell; the baseline mean of a cell is its seeds' final-block probe mean.
+    const rows = page.locator('[data-testid="verdicts"] tbody tr');
+    expect(await rows.count()).toBe(12);
+    const row = rows.filter({ hasText: 'tiny K=4 E2E' });
+    const expected = meanCi(cellRuns('tiny', 4, 'E2E').map((r) => r.probe.get(FINAL_STEP)!.at(-1)!)).mean;
+    const cells = await row.locator('td').allInnerTexts();
+    near(num(cells[3]!), expected, 0.00005);
+    expect(cells[2]).toContain('pass');
+    await shoot(page, 'regressions');
+    await page.close();
+  });
+});
+
+describe('roles', () => {
+  it('offers cancel/retry only to WRITER tokens, and cancels through the API', async () => {
+    const queued = data.sweeps[1]!.runs.find((r) => r.status === 'QUEUED')!;
+    const page = await open(`/runs/${ids.runs.get(queued.name)}`, '[data-testid="run-facts"]');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-testid="cancel-run"]').click();
+    await expect.poll(() => page.locator('[data-testid="run-facts"]').innerText(), { timeout: 10_000 }).toContain('cancelled');
+    const pool = new pg.Pool({ connectionString: api.db.url, max: 1 });
+    const { rows } = await pool.query<{ status: string }>('SELECT status::text FROM runs WHERE id = $1', [ids.runs.get(queued.name)]);
+    await pool.end();
+    expect(rows[0]!.status).toBe('CANCELLED');
+    await page.close();
+
+    // The same views served with a READER token: no buttons, and the reason is stated.
+    const readerWeb = await startWeb(api.url, api.tokens.reader);
+    try {
+      const reader = await context.newPage();
+      await reader.goto(`${readerWeb.url}/agents`);
+      await reader.waitForSelector('[data-testid="queue-table"]');
+      expect(await reader.locator('[data-testid="cancel-run"]').count()).toBe(0);
+      expect(await reader.locator('main').innerText()).toContain('Read-only token');
+      await reader.goto(`${readerWeb.url}/runs/${ids.runs.get(data.failedRun.name)}`);
+      await reader.waitForSelector('[data-testid="run-facts"]');
+      expect(await reader.locator('[data-testid="retry-run"]').count()).toBe(0);
+      await reader.close();
+    } finally {
+      await readerWeb.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ export function FinalMetricsTable({ names, rows }: { names: string[]; rows: Fina
         <thead>
           <tr>
             <th>Metric</th>
-            {names.map((n, i) => <th key={i} className="r">{i === 0 ? 'A · ' : ''}{n}</th>)}
+            {names.map((n, i) => <th key={i} className="r">{n}</th>)}
           </tr>
         </thead>
         <tbody>

@@ -3,7 +3,6 @@
 // and a small multiple of its depth profile; the whole cell links to its runs.
 import Link from 'next/link';
 import { MODE_ORDER, MODE_SHORT, modeLabel } from '@/lib/format';
-import { Sparkline, type SparkSeries } from './svg/Sparkline';
 
 export interface GridCell {
   modelSize: string;
@@ -18,13 +17,13 @@ export interface GridCell {
   failed: number;
   running: number;
   href: string;
-  profile?: SparkSeries | null;
+  /** The cell's small multiple (streamed in after the numbers). */
+  profile?: React.ReactNode;
 }
 
-export function SweepGrid({ cells, format, profileRange, metricLabel }: {
+export function SweepGrid({ cells, format, metricLabel }: {
   cells: GridCell[];
   format: (v: number | null) => string;
-  profileRange?: [number, number];
   metricLabel: string;
 }) {
   const sizes = sortSizes([...new Set(cells.map((c) => c.modelSize))]);
@@ -51,7 +50,7 @@ export function SweepGrid({ cells, format, profileRange, metricLabel }: {
               <th scope="row" className="rowhead">{size}</th>
               {ks.flatMap((k) => allModes.map((m) => {
                 const cell = at.get(`${size}|${k}|${m}`);
-                return <td key={`${k}-${m}`}>{cell ? <Cell cell={cell} format={format} profileRange={profileRange} /> : <span className="cell empty-cell">not in sweep</span>}</td>;
+                return <td key={`${k}-${m}`}>{cell ? <Cell cell={cell} format={format} /> : <span className="cell empty-cell">not in sweep</span>}</td>;
               }))}
             </tr>
           ))}
@@ -61,7 +60,7 @@ export function SweepGrid({ cells, format, profileRange, metricLabel }: {
   );
 }
 
-function Cell({ cell, format, profileRange }: { cell: GridCell; format: (v: number | null) => string; profileRange?: [number, number] }) {
+function Cell({ cell, format }: { cell: GridCell; format: (v: number | null) => string }) {
   const label = `${cell.modelSize}, K=${cell.blocks}, ${modeLabel(cell.mode)}`;
   const half = cell.ciHigh != null && cell.mean != null ? cell.ciHigh - cell.mean : null;
   return (
@@ -79,9 +78,7 @@ function Cell({ cell, format, profileRange }: { cell: GridCell; format: (v: numb
           {cell.missing ? <span className="m-missing">{cell.missing} missing</span> : null}
         </div>
       ) : null}
-      {cell.profile && profileRange ? (
-        <Sparkline series={[cell.profile]} yMin={profileRange[0]} yMax={profileRange[1]} width={116} height={34} title={`depth profile of ${label}`} />
-      ) : null}
+      {cell.profile ?? null}
       <span className="sr-only">{MODE_SHORT[cell.mode]}</span>
     </Link>
   );

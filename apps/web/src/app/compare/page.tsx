@@ -11,12 +11,12 @@ import { Empty, ErrorPanel, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
 import { describeError, type ApiErrorShape } from '@/lib/api-error';
 import { compareHrefWithout, parseCompareItems, type CompareItem } from '@/lib/compare-items';
-import { getCrossCka, getDepthProfile, getItemCka, resolveItem, type DepthProfileResult, type ResolvedItem } from '@/lib/data/compare';
+import { getCrossCka, getDepthProfile, getItemMatrices, itemMatrix, resolveItem, type ResolvedItem } from '@/lib/data/compare';
 import { depthAxis, layersOf } from '@/lib/depth-axis';
 import { modeLabel } from '@/lib/format';
-import { difference } from '@/lib/matrix';
+import { consecutive, difference, type LabeledMatrix } from '@/lib/matrix';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
-import { summarizeFromStats } from '@/lib/stats';
+import { summarize, summarizeFromStats, type Summary } from '@/lib/stats';
 import { GRID_METRICS, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
 
 export const metadata: Metadata = { title: 'Compare' };
@@ -35,14 +35,32 @@ function styles(items: ResolvedItem[]) {
   });
 }
 
-function profileSeries(items: ResolvedItem[], profiles: Array<Outcome<DepthProfileResult>>, pairs: boolean) {
-  const depths = profiles.map((p) => (p.ok ? p.value.points.filter((pt) => pt.mean !== null && (pairs || pt.depth > 0 || p.value.points.length === 1)).map((pt) => pt.depth) : []));
-  const axis = depthAxis(items.map((it) => ({ blocks: it.blocks, layers: layersOf(it.config) })), depths, pairs);
+interface DepthPoint extends Summary { depth: number }
+
+/** Consecutive-block CKA per pair k (k → k+1) over an item's runs, from their matrices. */
+function ckaPoints(matrices: LabeledMatrix[]): DepthPoint[] {
+  const byPair = new Map<number, number[]>();
+  for (const m of matrices) consecutive(m).forEach((p, k) => {
+    if (p.value !== null) byPair.set(k + 1, [...(byPair.get(k + 1) ?? []), p.value]);
+  });
+  return [...byPair].sort(([a], [b]) => a - b).map(([depth, values]) => ({ depth, ...summarize(values) }));
+}
+
+/** The deepest point with a value (the final block; E2E's training loss lives at depth 0 only). */
+function finalPoint(points: DepthPoint[] | null): Summary | null {
+  if (!points) return null;
+  const withValue = points.filter((p) => p.mean !== null);
+  const blocks = withValue.filter((p) => p.depth > 0);
+  return (blocks.length ? blocks : withValue).at(-1) ?? null;
+}
+
+function profileSeries(items: ResolvedItem[], perItem: Array<DepthPoint[] | null>, pairs: boolean) {
+  const usable = perItem.map((points) => (points ?? []).filter((pt) => pt.mean !== null && (pairs || pt.depth > 0 || (points ?? []).every((q) => q.depth === 0))));
+  const axis = depthAxis(items.map((it) => ({ blocks: it.blocks, layers: layersOf(it.config) })), usable.map((pts) => pts.map((p) => p.depth)), pairs);
   const style = styles(items);
   const series: ProfileSeries[] = items.map((it, i) => {
     const values: ProfileSeries['values'] = axis.categories.map(() => null);
-    const p = profiles[i];
-    if (p?.ok) for (const pt of p.value.points) {
+    for (const pt of usable[i] ?? []) {
       const at = axis.index(i, pt.depth);
       if (at !== undefined && pt.mean !== null) values[at] = { y: pt.mean, low: pt.ciLow, high: pt.ciHigh, note: `n=${pt.n}` };
     }
@@ -87,10 +105,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       {problems.length ? <div className="error-box" role="alert">{problems.join('; ')}</div> : null}
       <Resolve data={resolved} notFoundOnMissing>
         {(its) => {
-          const profiles = Promise.all((Object.keys(GRID_METRICS) as GridMetric[]).map((m) => Promise.all(items.map((item) => settle(getDepthProfile(item, selectorFor(m, m === 'probe' || m === 'map' ? target : undefined)))))));
+          // Probe, mAP and loss profiles from the API (cells: over seeds); CKA from the runs' matrices.
+          const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)))));
+          const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
+          const matrices = Promise.all(its.map((it) => settle(getItemMatrices(it))));
           const a = its[Math.min(A, its.length - 1)]!;
           const b = its[Math.min(B, its.length - 1)]!;
-          const ckas = Promise.all([settle(getItemCka(a)), settle(getItemCka(b)), a.runIds.length === 1 && b.runIds.length === 1 ? settle(getCrossCka(a.runIds[0]!, b.runIds[0]!)) : Promise.resolve(null)]);
+          const cross = a.runIds.length === 1 && b.runIds.length === 1 ? settle(getCrossCka(a.runIds[0]!, b.runIds[0]!)) : Promise.resolve(null);
           return (
             <>
               <section className="panel" aria-label="Compared items">
@@ -108,47 +129,45 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               </section>
 
               <Suspense fallback={<PanelSkeleton height={340} />}>
-                <Resolve data={profiles}>
-                  {(all) => {
-                    const [probe, map, loss, cka] = all as [Array<Outcome<DepthProfileResult>>, Array<Outcome<DepthProfileResult>>, Array<Outcome<DepthProfileResult>>, Array<Outcome<DepthProfileResult>>];
-                    const chosen = { probe, map, loss, cka }[metric];
-                    const chart = profileSeries(its, chosen, metric === 'cka');
+                <Resolve data={Promise.all([profiles, matrices])}>
+                  {([[probe, map, loss], mats]) => {
+                    const points = (list: Array<Outcome<{ points: DepthPoint[] }>>) => list.map((p) => (p.ok ? p.value.points.map((pt) => ({ ...summarizeFromStats(pt), depth: pt.depth })) : null));
+                    const cka = mats.map((m) => (m.ok ? ckaPoints(m.value) : null));
+                    const byMetric = { probe: points(probe), map: points(map), loss: points(loss), cka };
+                    const chart = profileSeries(its, byMetric[metric], metric === 'cka');
                     const ckaChart = profileSeries(its, cka, true);
-                    const firstError = chosen.find((p) => !p.ok);
-                    const finalOf = (p: Outcome<DepthProfileResult>, pairs: boolean) => {
-                      if (!p.ok) return null;
-                      const pts = p.value.points.filter((pt) => pt.mean !== null && (pairs || pt.depth > 0 || p.value.points.length === 1));
-                      const last = pts[pts.length - 1];
-                      return last ? summarizeFromStats(last) : null;
-                    };
-                    const target = chosen.find((p) => p.ok && p.value.metric.target);
+                    const errorOf = (list: Array<Outcome<unknown>>) => list.find((p): p is { ok: false; error: ApiErrorShape } => !p.ok)?.error;
+                    const chosenError = metric === 'cka' ? errorOf(mats) : errorOf({ probe, map, loss }[metric]);
+                    const resolvedTarget = probe.find((p) => p.ok && p.value.metric.target);
                     const rows: FinalMetricRow[] = [
-                      { label: `${GRID_METRICS.probe.label}, final block`, percent: true, higherIsBetter: true, values: probe.map((p) => finalOf(p, false)), note: probe.find((p) => !p.ok && p.error)?.ok === false ? (probe.find((p) => !p.ok) as { error: ApiErrorShape }).error.message : undefined },
-                      { label: `${GRID_METRICS.map.label}, final block`, percent: false, higherIsBetter: true, values: map.map((p) => finalOf(p, false)) },
-                      { label: `${GRID_METRICS.loss.label} (last block trained)`, percent: false, higherIsBetter: false, values: loss.map((p) => finalOf(p, false)) },
-                      { label: 'Linear CKA, last block pair', percent: false, higherIsBetter: null, values: cka.map((p) => finalOf(p, true)) },
+                      { label: `${GRID_METRICS.probe.label}, final block`, percent: true, higherIsBetter: true, values: byMetric.probe.map(finalPoint), note: errorOf(probe)?.message },
+                      { label: `${GRID_METRICS.map.label}, final block`, percent: false, higherIsBetter: true, values: byMetric.map.map(finalPoint), note: errorOf(map)?.message },
+                      { label: `${GRID_METRICS.loss.label} (last block trained)`, percent: false, higherIsBetter: false, values: byMetric.loss.map(finalPoint), note: errorOf(loss)?.message },
+                      { label: 'Linear CKA, last block pair', percent: false, higherIsBetter: null, values: cka.map(finalPoint), note: errorOf(mats)?.message },
                     ];
                     return (
                       <>
                         <section className="panel" aria-labelledby="profile-h">
                           <div className="panel-head">
                             <h2 id="profile-h">Depth profiles</h2>
-                            <span className="muted small">{GRID_METRICS[metric].label}{target?.ok ? ` · ${target.value.metric.target}` : ''} per {chart.axis.name}; bands = 95% CI over seeds</span>
+                            <span className="muted small">{GRID_METRICS[metric].label}{metric !== 'loss' && metric !== 'cka' && resolvedTarget?.ok ? ` · ${resolvedTarget.value.metric.target}` : ''} per {chart.axis.name}; bands = 95% CI over seeds</span>
                           </div>
                           <div className="toolbar">
                             <UrlSelect name="metric" label="Metric" value={metric} resets={['target']} options={(Object.keys(GRID_METRICS) as GridMetric[]).map((m) => ({ value: m, label: GRID_METRICS[m].label }))} testId="compare-metric" />
                           </div>
-                          {firstError && !firstError.ok ? <ErrorPanel error={firstError.error} title="Some items have no such values" /> : null}
+                          {chosenError ? <ErrorPanel error={chosenError} title="Some items have no such values" /> : null}
                           <ProfileChart categories={chart.axis.categories} series={chart.series} label="Overlaid depth profiles" xName={chart.axis.name} yName={GRID_METRICS[metric].label} percent={GRID_METRICS[metric].percent} height={360} testId="compare-profile" />
                         </section>
                         <div className="grid-2">
                           <section className="panel" aria-labelledby="ckacurve-h">
-                            <div className="panel-head"><h2 id="ckacurve-h">Consecutive-block CKA</h2><span className="muted small">linear CKA between blocks k and k+1</span></div>
-                            <ProfileChart categories={ckaChart.axis.categories} series={ckaChart.series} label="Consecutive-block CKA curves" xName={ckaChart.axis.name} yName="linear CKA" height={300} testId="compare-cka-curves" />
+                            <div className="panel-head"><h2 id="ckacurve-h">Consecutive-block CKA</h2><span className="muted small">linear CKA between blocks k and k+1 (mean over seeds)</span></div>
+                            {cka.every((c) => !c || c.length === 0) ? <Empty>No CKA matrices reported for these runs.</Empty> : (
+                              <ProfileChart categories={ckaChart.axis.categories} series={ckaChart.series} label="Consecutive-block CKA curves" xName={ckaChart.axis.name} yName="linear CKA" height={300} testId="compare-cka-curves" />
+                            )}
                           </section>
                           <section className="panel" aria-labelledby="final-h">
                             <div className="panel-head"><h2 id="final-h">Final metrics</h2></div>
-                            <FinalMetricsTable names={its.map((it, i) => `${String.fromCharCode(65 + i)}`)} rows={rows} />
+                            <FinalMetricsTable names={its.map((_, i) => String.fromCharCode(65 + i))} rows={rows} />
                           </section>
                         </div>
                       </>
@@ -166,25 +185,29 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   </div>
                 </div>
                 <Suspense fallback={<PanelSkeleton height={300} />}>
-                  <Resolve data={ckas}>
-                    {([ma, mb, cross]) => {
+                  <Resolve data={Promise.all([matrices, cross])}>
+                    {([mats, crossMatrix]) => {
+                      const ma = mats[its.indexOf(a)]!;
+                      const mb = mats[its.indexOf(b)]!;
                       if (!ma.ok) return <ErrorPanel error={ma.error} />;
                       if (!mb.ok) return <ErrorPanel error={mb.error} />;
-                      const d = ma.value && mb.value ? difference(ma.value.matrix, mb.value.matrix) : null;
+                      const ia = itemMatrix(ma.value);
+                      const ib = itemMatrix(mb.value);
+                      const d = ia && ib ? difference(ia.matrix, ib.matrix) : null;
                       return (
                         <div className="grid-2">
                           <div>
-                            {!ma.value || !mb.value ? <Empty>Both sides need a reported CKA matrix.</Empty> : !d ? <Empty>The matrices have different blocks (K={a.blocks} vs K={b.blocks}); compare the consecutive-block curves instead.</Empty> : (
+                            {!ia || !ib ? <Empty>Both sides need a reported CKA matrix.</Empty> : !d ? <Empty>The matrices have different blocks (K={a.blocks} vs K={b.blocks}); compare the consecutive-block curves instead.</Empty> : (
                               <HeatmapChart rowLabels={d.rowLabels} colLabels={d.colLabels} values={d.values} diverging label="CKA difference A − B" rowName="block" colName="block" valueName="ΔCKA" testId="compare-cka-diff" />
                             )}
-                            <p className="chart-note">Blue: more similar in {String.fromCharCode(65 + its.indexOf(a))}; red: more similar in {String.fromCharCode(65 + its.indexOf(b))}. Cells average the matrices of their seeds.</p>
+                            <p className="chart-note">Blue: more similar in {String.fromCharCode(65 + its.indexOf(a))}; red: more similar in {String.fromCharCode(65 + its.indexOf(b))}. Cells average the matrices of their seeds{ia && ib ? ` (${ia.n} and ${ib.n})` : ''}.</p>
                           </div>
                           <div>
                             <h3>Cross-run CKA {String.fromCharCode(65 + its.indexOf(a))} × {String.fromCharCode(65 + its.indexOf(b))}</h3>
-                            {cross === null ? <Empty>Cross-run CKA is defined between two runs (not grid cells).</Empty>
-                              : !cross.ok ? <ErrorPanel error={cross.error} />
-                              : !cross.value ? <Empty>Not computed for this pair yet (an agent runs COMPARE jobs for it).</Empty>
-                              : <HeatmapChart rowLabels={cross.value.rowLabels} colLabels={cross.value.colLabels} values={cross.value.values} label="Cross-run CKA" rowName={`blocks of ${String.fromCharCode(65 + its.indexOf(a))}`} colName={`blocks of ${String.fromCharCode(65 + its.indexOf(b))}`} valueName="CKA" testId="compare-cross-cka" />}
+                            {crossMatrix === null ? <Empty>Cross-run CKA is defined between two runs (not grid cells).</Empty>
+                              : !crossMatrix.ok ? <ErrorPanel error={crossMatrix.error} />
+                              : !crossMatrix.value ? <Empty>Not computed for this pair yet (an agent runs COMPARE jobs for it).</Empty>
+                              : <HeatmapChart rowLabels={crossMatrix.value.rowLabels} colLabels={crossMatrix.value.colLabels} values={crossMatrix.value.values} label="Cross-run CKA" rowName={`blocks of ${String.fromCharCode(65 + its.indexOf(a))}`} colName={`blocks of ${String.fromCharCode(65 + its.indexOf(b))}`} valueName="CKA" testId="compare-cross-cka" />}
                           </div>
                         </div>
                       );

@@ -28,11 +28,17 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
           <p className="muted" style={{ margin: 0 }}>Baselines and the verdicts of <code>checkRegression</code> (what <code>stratum check</code> runs in CI): seed-aware, Welch intervals per grid cell.</p>
         </div>
       </div>
-      <Resolve data={projects}>
-        {(list) => {
-          if (list.length === 0) return <Empty>No projects yet.</Empty>;
-          const project = list.find((p) => p.name === one(params, 'project'))?.name ?? list[0]!.name;
-          const baselines = getBaselines(project);
+      <Resolve data={projects.then(async (list) => {
+        // Default project: the asked one, else the first (by name) that has baselines.
+        const asked = list.find((p) => p.name === one(params, 'project'));
+        if (asked || list.length === 0) return { list, project: asked?.name ?? null, baselines: asked ? await getBaselines(asked.name) : [] };
+        const all = await Promise.all(list.slice(0, 20).map((p) => getBaselines(p.name)));
+        const i = Math.max(0, all.findIndex((b) => b.length > 0));
+        return { list, project: list[i]!.name, baselines: all[i] ?? [] };
+      })}>
+        {({ list, project, baselines: bsNow }) => {
+          if (list.length === 0 || project === null) return <Empty>No projects yet.</Empty>;
+          const baselines = Promise.resolve(bsNow);
           return (
             <>
               <nav className="seg" aria-label="Project">

@@ -111,24 +111,27 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
     const axis = axisStyle(theme);
     const series: object[] = [];
     const legend: string[] = [];
+    // One run: colour blocks along a depth ramp (early → late), the whole model in the text colour.
+    const oneRun = new Set(shown.map((s) => s.runId)).size === 1;
+    const maxBlock = Math.max(1, ...shown.map((s) => s.block ?? 0));
     shown.forEach((s, i) => {
       const id = seriesId(s);
       const name = names[id] ?? `${s.key} ${s.block ?? 'model'}`;
-      const color = theme.palette[i % theme.palette.length];
+      const color = oneRun ? (s.block === null ? theme.text : depthRamp(maxBlock === 1 ? 1 : (s.block - 1) / (maxBlock - 1), theme.dark)) : theme.palette[i % theme.palette.length];
       legend.push(name);
       const hasSpread = !s.raw && s.points.some(([, , lo, hi]) => hi > lo);
       if (hasSpread && !logY) {
-        series.push({ name, type: 'line', stack: `spread-${i}`, symbol: 'none', silent: true, lineStyle: { opacity: 0 }, tooltip: { show: false }, data: s.points.map(([step, , lo]) => [step, lo]) });
-        series.push({ name, type: 'line', stack: `spread-${i}`, symbol: 'none', silent: true, lineStyle: { opacity: 0 }, tooltip: { show: false }, areaStyle: { color, opacity: theme.dark ? 0.2 : 0.14 }, data: s.points.map(([step, , lo, hi]) => [step, hi - lo]) });
+        series.push({ name, type: 'line', stack: `spread-${i}`, symbol: 'none', silent: true, color, lineStyle: { opacity: 0 }, tooltip: { show: false }, data: s.points.map(([step, , lo]) => [step, lo]) });
+        series.push({ name, type: 'line', stack: `spread-${i}`, symbol: 'none', silent: true, color, lineStyle: { opacity: 0 }, tooltip: { show: false }, areaStyle: { color, opacity: theme.dark ? 0.2 : 0.14 }, data: s.points.map(([step, , lo, hi]) => [step, hi - lo]) });
       }
       series.push({
-        name, type: 'line', symbol: 'none', sampling: undefined, lineStyle: { width: 1.6, color }, itemStyle: { color },
+        name, type: 'line', symbol: 'none', color, lineStyle: { width: 1.6, color }, itemStyle: { color },
         data: s.points.map(([step, value]) => [step, value]),
       });
     });
     const window = zoom ?? full;
     return {
-      legend: { ...legendStyle(theme), top: 0, data: legend },
+      legend: { ...legendStyle(theme), top: 0, icon: 'roundRect', itemWidth: 14, itemHeight: 4, data: legend },
       tooltip: {
         ...tooltipStyle(theme), trigger: 'axis',
         valueFormatter: (v: number) => (typeof v === 'number' ? v.toPrecision(5) : String(v)),
@@ -175,4 +178,12 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
       )}
     </div>
   );
+}
+
+/** Early blocks light, late blocks saturated (a blue → purple ramp readable on both themes). */
+function depthRamp(t: number, dark: boolean): string {
+  const from = dark ? [120, 190, 255] : [110, 170, 230];
+  const to = dark ? [214, 120, 255] : [88, 28, 135];
+  const c = from.map((v, k) => Math.round(v + (to[k]! - v) * t));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
 }

@@ -51,26 +51,26 @@ export function ProfileChart({ categories, series, label, xName, yName, yMin, yM
       if (hasBand) {
         const stack = `band-${i}`;
         out.push({
-          name: s.name, type: 'line', stack, symbol: 'none', silent: true, lineStyle: { opacity: 0 }, tooltip: { show: false },
+          name: s.name, type: 'line', stack, symbol: 'none', silent: true, color, lineStyle: { opacity: 0 }, tooltip: { show: false },
           data: s.values.map((p) => (p && p.low != null && p.high != null ? p.low : '-')),
           emphasis: { disabled: true },
         });
         out.push({
-          name: s.name, type: 'line', stack, symbol: 'none', silent: true, lineStyle: { opacity: 0 }, tooltip: { show: false },
+          name: s.name, type: 'line', stack, symbol: 'none', silent: true, color, lineStyle: { opacity: 0 }, tooltip: { show: false },
           areaStyle: { color, opacity: theme.dark ? 0.22 : 0.16 },
           data: s.values.map((p) => (p && p.low != null && p.high != null ? p.high - p.low : '-')),
           emphasis: { disabled: true },
         });
       }
       out.push({
-        name: s.name, type: 'line', connectNulls: true, symbol: 'circle', symbolSize: 6,
+        name: s.name, type: 'line', connectNulls: true, symbol: 'circle', symbolSize: 6, color,
         lineStyle: { color, width: 2, type: s.dashed ? 'dashed' : 'solid' }, itemStyle: { color },
         data: s.values.map((p) => (p ? { value: p.y, low: p.low, high: p.high, note: p.note } : '-')),
       });
     });
     return {
       color: theme.palette,
-      legend: { ...legendStyle(theme), top: 0, show: series.length > 1, data: series.map((s) => s.name) },
+      legend: { ...legendStyle(theme), top: 0, show: series.length > 1, icon: 'roundRect', itemWidth: 14, itemHeight: 4, data: series.map((s) => s.name) },
       tooltip: {
         ...tooltipStyle(theme), trigger: 'axis',
         formatter: (items: Array<{ seriesName: string; axisValueLabel: string; marker: string; data: unknown }>) => {

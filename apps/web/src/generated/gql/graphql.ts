@@ -13,8 +13,8 @@ export type AgentStatus =
 
 /** Config field equality: the value at a dotted path of the run config, e.g. { path: "optimizer.lr", equals: 0.001 }. */
 export type ConfigFieldFilter = {
-  /** JSON value the field must equal (numbers compare numerically). */
-  equals: unknown;
+  /** JSON value the field must equal (numbers compare numerically); null matches a JSON null or a missing field. */
+  equals?: unknown;
   /** Dotted path; array elements by index ("model.tubelet.0"). */
   path: string;
 };

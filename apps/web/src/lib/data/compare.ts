@@ -90,9 +90,14 @@ export async function getDepthProfile(item: CompareItem, metric: MetricSelectorV
 
 export type DepthProfileResult = Awaited<ReturnType<typeof getDepthProfile>>;
 
-/** The item's block × block linear CKA: the run's latest matrix, or the mean over a cell's seeds. */
-export async function getItemCka(item: ResolvedItem): Promise<{ matrix: LabeledMatrix; n: number } | null> {
-  const matrices = (await Promise.all(item.runIds.map((id) => getSimilarity(id, 'LINEAR_CKA', null)))).filter((m) => m !== null);
+/** The latest block × block linear CKA matrix of each member run that has one. */
+export async function getItemMatrices(item: ResolvedItem): Promise<LabeledMatrix[]> {
+  const matrices = await Promise.all(item.runIds.map((id) => getSimilarity(id, 'LINEAR_CKA', null)));
+  return matrices.filter((m) => m !== null);
+}
+
+/** Element-wise mean over the item's runs (a cell's seeds), or null when shapes differ or none. */
+export function itemMatrix(matrices: LabeledMatrix[]): { matrix: LabeledMatrix; n: number } | null {
   const mean = meanMatrix(matrices);
   return mean ? { matrix: mean, n: matrices.length } : null;
 }
