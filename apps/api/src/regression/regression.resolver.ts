@@ -9,7 +9,7 @@ import { Sweep } from '../sweep/sweep.type.js';
 import { sweepsByIds } from '../sweep/sweep.service.js';
 import { CheckRegressionArgs, RegressionChecksArgs, SetBaselineArgs } from './regression.input.js';
 import { Baseline, RegressionReport } from './regression.type.js';
-import { checkRegression, getBaseline, listBaselines, regressionChecks, runSet, setBaseline } from './regression.service.js';
+import { baselineRunIds, checkRegression, getBaseline, listBaselines, regressionChecks, setBaseline } from './regression.service.js';
 
 @Resolver(() => Baseline)
 export class RegressionResolver {
@@ -59,8 +59,8 @@ export class RegressionResolver {
 
   @FieldResolver(() => [Run], { description: 'The runs the baseline stands for now.' })
   async runs(@Root() baseline: Baseline, @Ctx() ctx: Context): Promise<Run[]> {
-    const infos = await runSet(ctx.app, baseline.sweepId ? { sweepId: baseline.sweepId } : { runIds: baseline.runIds }, 'baseline');
-    const runs = await runLoader(ctx).loadMany(infos.map((r) => r.id));
+    const ids = await ctx.loader<string, string[]>('baseline.runIds', (keys) => baselineRunIds(ctx.app, keys)).load(baseline.id);
+    const runs = await runLoader(ctx).loadMany(ids);
     return runs.filter((r): r is Run => r !== null && !(r instanceof Error));
   }
 

@@ -79,6 +79,15 @@ export async function runSet(app: AppServices, set: { sweepId?: string | null | 
   return rows;
 }
 
+/** The run ids each baseline stands for now (a sweep's current runs, or its explicit runs). */
+export async function baselineRunIds(app: AppServices, baselineIds: readonly string[]): Promise<string[][]> {
+  const { rows } = await app.readPool.query<{ baselineId: string; runId: string }>(
+    `SELECT b.id AS "baselineId", r.id AS "runId" FROM baselines b
+     JOIN runs r ON (b.sweep_id IS NOT NULL AND r.sweep_id = b.sweep_id) OR (b.sweep_id IS NULL AND r.id = ANY(b.run_ids))
+     WHERE b.id = ANY($1::uuid[]) ORDER BY r.seed, r.id`, [baselineIds]);
+  return baselineIds.map((id) => rows.filter((r) => r.baselineId === id).map((r) => r.runId));
+}
+
 const fmt = (x: number) => Number(x.toPrecision(4)).toString();
 
 /** The verdict for one rule on one pair of value sets (exported for unit tests). */

@@ -1,12 +1,13 @@
 // A sweep's runs in factor order, for Sweep.runs (batched over sweeps).
+import { PRESET_NAMES } from '@stratum/trainer/config';
 import type { AppServices } from '../context.js';
 import { groupBy, RUN_COLUMNS } from '../run/run.service.js';
 import type { Run } from '../run/run.type.js';
 
 export async function runsBySweep(app: AppServices, sweepIds: readonly string[]): Promise<Run[][]> {
+  // Model sizes in preset order (nano < micro < tiny < small), then K, mode (enum order) and seed.
   const { rows } = await app.readPool.query<Run>(
     `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.sweep_id = ANY($1::uuid[])
-     ORDER BY CASE r.model_size WHEN 'nano' THEN 0 WHEN 'micro' THEN 1 WHEN 'tiny' THEN 2 WHEN 'small' THEN 3 ELSE 4 END, r.model_size,
-              r.blocks, r.mode, r.seed`, [sweepIds]);
+     ORDER BY array_position($2::text[], r.model_size) NULLS LAST, r.model_size, r.blocks, r.mode, r.seed, r.id`, [sweepIds, [...PRESET_NAMES]]);
   return groupBy(sweepIds, rows, (r) => r.sweepId!);
 }
