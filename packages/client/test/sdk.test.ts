@@ -5,7 +5,7 @@ import { createClient, StratumError, type StratumClient } from '../src/index.js'
 import { parseRule } from '../src/rules.js';
 import { ruleToInput } from '../src/check.js';
 import { startStack, type Stack } from './harness.js';
-import { insertProbe, insertSeries, metricKeyId, seriesValue, setRunStatus, sweepRuns, type SeededRun } from './seed.js';
+import { insertProbe, insertSeries, seriesValue, setRunStatus, sweepRuns, type SeededRun } from './seed.js';
 
 let s: Stack;
 let client: StratumClient;
