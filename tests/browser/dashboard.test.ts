@@ -81,6 +81,7 @@ async function shoot(page: Page, name: string) {
 }
 
 beforeAll(async () => {
+  fs.rmSync(SHOTS, { recursive: true, force: true });
   // Heartbeats are seeded, not sent: keep the reaper from declaring the agents lost mid-test.
   api = await startApiForTest({ LOG_LEVEL: 'warn', AGENT_LOST_AFTER_SECONDS: '86400' });
   data = buildSeedData();
@@ -252,6 +253,8 @@ describe('sweep grid', () => {
     expect(await page.locator('[data-cell="small|6|BLOCKWISE_SEQUENTIAL"]').innerText()).toContain('1 failed');
     expect(await page.locator('[data-cell="small|6|BLOCKWISE_SIMULTANEOUS"]').innerText()).toContain('1 running');
     expect(await page.locator('[data-testid="sweep-profile"] canvas').count()).toBe(4);
+    await page.locator('summary', { hasText: 'Parallel coordinates' }).click();
+    await page.waitForSelector('[data-testid="sweep-parallel"] canvas');
     await shoot(page, 'sweep');
 
     // Another metric through the selector: final training loss (E2E: whole model; blockwise: block K).

@@ -10,6 +10,18 @@ import { one, withParams, type SearchParams } from '@/lib/params';
 
 export const metadata: Metadata = { title: 'Regression checks' };
 
+const SIZE_RANK = ['nano', 'micro', 'tiny', 'small'];
+const MODE_RANK = ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'];
+
+/** By rule, then grid cell (size, K, regime), as the sweep grid reads. */
+function sortVerdicts<T extends { ruleIndex: number; cell: { modelSize: string; blocks: number; mode: string } | null }>(verdicts: T[]): T[] {
+  const rank = (list: string[], v: string) => (list.indexOf(v) < 0 ? 99 : list.indexOf(v));
+  return [...verdicts].sort((a, b) => a.ruleIndex - b.ruleIndex
+    || rank(SIZE_RANK, a.cell?.modelSize ?? '') - rank(SIZE_RANK, b.cell?.modelSize ?? '') || (a.cell?.modelSize ?? '').localeCompare(b.cell?.modelSize ?? '')
+    || (a.cell?.blocks ?? 0) - (b.cell?.blocks ?? 0)
+    || rank(MODE_RANK, a.cell?.mode ?? '') - rank(MODE_RANK, b.cell?.mode ?? ''));
+}
+
 function describeCandidate(candidate: unknown): string {
   const c = (candidate ?? {}) as { sweepId?: string; runIds?: string[] };
   if (c.sweepId) return `sweep ${c.sweepId.slice(0, 8)}`;
@@ -93,10 +105,10 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
                                               <tr><th>Rule</th><th>Cell</th><th>Verdict</th><th className="r">Baseline</th><th className="r">Candidate</th><th className="r">Δ [95% CI]</th><th className="r">Allowed drop</th><th>Message</th></tr>
                                             </thead>
                                             <tbody>
-                                              {r.verdicts.map((v, i) => (
+                                              {sortVerdicts(r.verdicts).map((v, i) => (
                                                 <tr key={i}>
                                                   <td>{v.rule}</td>
-                                                  <td className="small">{v.cell ? `${v.cell.modelSize} K=${v.cell.blocks} ${MODE_SHORT[v.cell.mode] ?? v.cell.mode}` : 'all runs'}</td>
+                                                  <td className="small nowrap">{v.cell ? `${v.cell.modelSize} K=${v.cell.blocks} ${MODE_SHORT[v.cell.mode] ?? v.cell.mode}` : 'all runs'}</td>
                                                   <td><StatusBadge status={v.verdict} /></td>
                                                   <td className="r num">{fmt(v.baselineMean, 4)} <span className="muted small">n={v.baselineN}</span></td>
                                                   <td className="r num">{fmt(v.candidateMean, 4)} <span className="muted small">n={v.candidateN}</span></td>

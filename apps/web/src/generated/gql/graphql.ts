@@ -293,7 +293,7 @@ export type SweepGridQueryVariables = Exact<{
 }>;
 
 
-export type SweepGridQuery = { sweepGrid: { block: number | null, at: number | null, modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null }, cells: Array<{ modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number }> } };
+export type SweepGridQuery = { sweepGrid: { block: number | null, at: number | null, modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null }, cells: Array<{ modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number, values: Array<{ runId: string, seed: number, status: RunStatus, value: number | null }> }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -762,6 +762,12 @@ export const SweepGridDocument = new TypedDocumentString(`
       running
       failed
       cancelled
+      values {
+        runId
+        seed
+        status
+        value
+      }
     }
   }
 }

@@ -79,6 +79,12 @@ const SweepGridQuery = graphql(`
         running
         failed
         cancelled
+        values {
+          runId
+          seed
+          status
+          value
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
+import { ParallelChart } from '@/components/charts/ParallelChart';
 import { ProfileChart, type ProfileSeries } from '@/components/charts/ProfileChart';
 import { SweepGrid, sortSizes, type GridCell } from '@/components/SweepGrid';
 import { SweepProgress } from '@/components/SweepProgress';
@@ -136,6 +137,15 @@ export default async function SweepPage({ params, searchParams }: Props) {
                           <UrlSelect name="block" label="Block" value={block === null ? 'final' : String(block)} options={blockOptions} testId="grid-block" />
                         </div>
                         {cells.length === 0 ? <Empty>No cells: the sweep has no runs.</Empty> : <SweepGrid cells={cells} format={format} metricLabel={GRID_METRICS[metric].label} />}
+                        {grid.cells.some((c) => c.values.some((v) => v.value !== null)) ? (
+                          <details style={{ marginTop: 8 }}>
+                            <summary className="small">Parallel coordinates of the runs</summary>
+                            <ParallelChart
+                              runs={grid.cells.flatMap((c) => c.values.flatMap((v) => (v.value === null ? [] : [{ name: `${c.modelSize} K=${c.blocks} ${modeLabel(c.mode)} seed ${v.seed}`, modelSize: c.modelSize, blocks: c.blocks, mode: c.mode, seed: v.seed, value: v.value }])))}
+                              sizes={sortSizes(grid.modelSizes)} ks={grid.blocks} modes={MODE_ORDER.filter((m) => grid.modes.includes(m))}
+                              metricLabel={GRID_METRICS[metric].label} percent={GRID_METRICS[metric].percent} testId="sweep-parallel" />
+                          </details>
+                        ) : null}
                         <p className="chart-note">Click a cell to open its runs. Marks count seeds without a value: running, failed, or missing (queued, cancelled, or not evaluated yet). The small line in each cell is its depth profile ({depthName(metric)} 1 → {depthCount}, one scale for all cells).</p>
                       </>
                     );
