@@ -93,7 +93,10 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     ctx.out(`${counts.FAIL > 0 ? 'REGRESSION' : counts.INSUFFICIENT_DATA > 0 ? 'INSUFFICIENT DATA' : 'PASS'}: ${counts.PASS} passed, ${counts.FAIL} failed, ${counts.INSUFFICIENT_DATA} insufficient (${describeCandidate(candidate)} vs baseline ${options.baseline})\n`);
   });
 
-  const baseline = program.command('baseline').description('named reference sets of runs that `stratum check` compares against');
+  const baseline = withExamples(program.command('baseline').description('named reference sets of runs that `stratum check` compares against'), [
+    ['stratum baseline set main --sweep nightly', 'point "main" at a sweep'],
+    ['stratum baseline ls --project paper-mini', 'list them'],
+  ]);
   withExamples(
     baseline
       .command('set')

@@ -55,7 +55,10 @@ interface LsOptions {
 }
 
 export function registerRuns(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').description('list and inspect runs');
+  const runs = withExamples(program.command('runs').description('list and inspect runs'), [
+    ['stratum runs ls --sweep my-sweep', 'the runs of a sweep'],
+    ['stratum runs show <run id>', 'one run in detail'],
+  ]);
 
   withExamples(
     runs

@@ -44,7 +44,11 @@ export function renderSweepStatus(sweep: SweepStatus): string {
 }
 
 export function registerSweep(program: Command, ctx: CliContext): void {
-  const sweep = program.command('sweep').description('declare, follow and cancel sweeps');
+  const sweep = withExamples(program.command('sweep').description('declare, follow and cancel sweeps'), [
+    ['stratum sweep create -f sweep.yaml', 'declare a sweep'],
+    ['stratum sweep status my-sweep --watch', 'follow it live'],
+    ['stratum sweep cancel my-sweep', 'stop what is still queued or running'],
+  ]);
 
   withExamples(
     sweep
