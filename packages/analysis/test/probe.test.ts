@@ -162,6 +162,20 @@ describe('fitLogistic', () => {
     expect(warm.iterations).toBeLessThan(cold.iterations);
   });
 
+  it('the preconditioner pays on strongly correlated features', () => {
+    // 30 features driven by 3 latent factors plus little noise: ZᵀZ is badly conditioned.
+    const latent = randomMatrix(200, 3, 31, 2);
+    const loadings = randomMatrix(3, 30, 32);
+    const noise = randomMatrix(200, 30, 33, 0.05);
+    const x = latent.map((l, i) => (loadings[0] as number[]).map((_, j) => l.reduce((s, v, t) => s + v * ((loadings[t] as number[])[j] as number), 0) + ((noise[i] as number[])[j] as number)));
+    const y = latent.map((l) => ((l[0] as number) > 0 ? 1 : 0) + ((l[1] as number) > 0.5 ? 2 : 0));
+    const pre = fitLogistic(x, y);
+    const plain = fitLogistic(x, y, { precondition: false, maxIterations: 5000 });
+    expect(pre.converged && plain.converged).toBe(true);
+    expect(pre.iterations).toBeLessThan(plain.iterations);
+    expect(pre.objective).toBeCloseTo(plain.objective, 6);
+  });
+
   it('refuses one class, NaN, mismatched lengths and a bad C', () => {
     expect(() => fitLogistic([[1], [2]], [3, 3])).toThrow(/logisticProbe: the training split has 1 class; a probe needs at least 2/);
     expect(() => fitLogistic([[1], [NaN]], [0, 1])).toThrow(/train.x contains NaN/);
