@@ -376,3 +376,35 @@ describe('roles', () => {
     }
   });
 });
+
+describe('errors and secrets', () => {
+  it('shows the API’s own error message, a not-found page, and never ships the token to the browser', async () => {
+    const page = await context.newPage();
+    // The API validates the filter (name fragments of at most 200 characters) and says so.
+    await page.goto(`${web.url}/runs?q=${'x'.repeat(250)}`);
+    const panel = page.locator('[data-testid="error-panel"]');
+    await panel.waitFor();
+    const text = await panel.innerText();
+    expect(text).toContain('nameContains');
+    expect(text).toContain('200');
+    expect(text).toContain('BAD_USER_INPUT');
+    // The dashboard refuses what GraphQL cannot carry before asking.
+    await page.goto(`${web.url}/runs?seed=99999999999`);
+    expect(await page.locator('[role="alert"]').first().innerText()).toContain('seed: "99999999999" is not a (32-bit) integer');
+
+    // (Streamed pages have sent their status line before the lookup fails: the page says it.)
+    await page.goto(`${web.url}/sweeps/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole('heading', { name: 'Sweep not found' }).waitFor();
+
+    // The server-side token appears in no page and no route-handler response.
+    const pages = ['/', '/runs', '/agents', `/runs/${ids.runs.get(data.liveRun.name)}`];
+    for (const p of pages) expect(await (await fetch(web.url + p)).text()).not.toContain(api.tokens.writer);
+    const series = await fetch(`${web.url}/api/series?run=${ids.runs.get(data.liveRun.name)}&key=loss&maxPoints=50`);
+    expect(series.status).toBe(200);
+    expect(await series.text()).not.toContain(api.tokens.writer);
+    const bad = await fetch(`${web.url}/api/series?run=nope&key=loss`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('run');
+    await page.close();
+  });
+});

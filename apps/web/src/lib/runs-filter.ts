@@ -34,8 +34,9 @@ export interface RunsQueryState {
 }
 
 const ints = (values: string[], name: string, problems: string[]) => values.flatMap((v) => {
-  if (/^-?\d+$/.test(v)) return [Number(v)];
-  problems.push(`${name}: "${v}" is not an integer`);
+  // GraphQL Int is 32-bit: refuse here with a plain message rather than send what cannot be coerced.
+  if (/^-?\d+$/.test(v) && Math.abs(Number(v)) <= 2_147_483_647) return [Number(v)];
+  problems.push(`${name}: "${v}" is not a (32-bit) integer`);
   return [];
 });
 

@@ -91,6 +91,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   }
 
   const resolved = Promise.all(items.map(resolveItem));
+  // Started with the page (they need only the URL), not after the items resolve.
+  const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)))));
+  const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
   const A = int(params, 'a') ?? 0;
   const B = int(params, 'b') ?? 1;
   return (
@@ -106,8 +109,6 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <Resolve data={resolved} notFoundOnMissing>
         {(its) => {
           // Probe, mAP and loss profiles from the API (cells: over seeds); CKA from the runs' matrices.
-          const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)))));
-          const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
           const matrices = Promise.all(its.map((it) => settle(getItemMatrices(it))));
           const a = its[Math.min(A, its.length - 1)]!;
           const b = its[Math.min(B, its.length - 1)]!;

@@ -5,7 +5,7 @@ import { Suspense } from 'react';
 import { RunsTable } from '@/components/RunsTable';
 import { Resolve } from '@/components/ui/Resolve';
 import { PanelSkeleton } from '@/components/ui/States';
-import { getRunsPage } from '@/lib/data/runs';
+import { FIRST_PAGE_SIZE, getRunsPage } from '@/lib/data/runs';
 import { MODE_LABEL } from '@/lib/format';
 import { one, type SearchParams } from '@/lib/params';
 import { runsQueryState } from '@/lib/runs-filter';
@@ -21,7 +21,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     if (key === 'sel' || value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) pageQuery.append(key, v);
   }
-  const first = state.problems.length ? null : getRunsPage(state, null, true);
+  const first = state.problems.length ? null : getRunsPage(state, null, true, FIRST_PAGE_SIZE);
   const text = (name: string) => one(params, name) ?? '';
   const multi = (name: string) => {
     const v = params[name];

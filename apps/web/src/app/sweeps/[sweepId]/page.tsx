@@ -11,6 +11,7 @@ import { LiveRefresh } from '@/components/ui/LiveRefresh';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
+import { isApiError } from '@/lib/api-error';
 import { cellParam } from '@/lib/compare-items';
 import { getSweep, getSweepGrid, getSweepTargets, type SweepGridResult } from '@/lib/data/sweep';
 import { fmt, fmtPercent, fmtTime, MODE_ORDER, modeLabel } from '@/lib/format';
@@ -82,7 +83,14 @@ export default async function SweepPage({ params, searchParams }: Props) {
     const target = requested && options.includes(requested) ? requested : options.includes('action') ? 'action' : options[0];
     return { options, target };
   });
-  const main = targetChoice.then(({ target }) => getSweepGrid(sweepId, selectorFor(metric, target), block, at));
+  // Ask for the grid at once: the API picks the target when the runs have only one; when they
+  // have several (and none is in the URL) it says so, and the choice above decides.
+  const requested = one(query, 'target');
+  const main = getSweepGrid(sweepId, selectorFor(metric, requested), block, at).catch(async (error: unknown) => {
+    if (requested || !isApiError(error) || error.code !== 'BAD_USER_INPUT' || !/target/.test(error.message)) throw error;
+    const { target } = await targetChoice;
+    return getSweepGrid(sweepId, selectorFor(metric, target), block, at);
+  });
   return (
     <Resolve data={sweep} notFoundOnMissing>
       {(s) => {
@@ -92,7 +100,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
         const live = s.statusCounts.running + s.statusCounts.queued > 0;
         const format = (v: number | null) => (GRID_METRICS[metric].percent ? fmtPercent(v) : fmt(v, metric === 'loss' ? 4 : 3));
         // The small multiples read the grid once per depth, in parallel, after the main grid.
-        const perDepth = targetChoice.then(({ target }) => Promise.all(depths.map((d) => getSweepGrid(sweepId, selectorFor(metric, target), d, at)))).then(profilesOf);
+        const perDepth = main.then((grid) => Promise.all(depths.map((d) => getSweepGrid(sweepId, selectorFor(metric, grid.metric.target ?? undefined), d, at)))).then(profilesOf);
         perDepth.catch(() => undefined); // rendered (with its error) by the profiles panel
         const blockOptions = [{ value: 'final', label: metric === 'cka' ? 'last pair (K−1, K)' : 'final block (K)' }, ...depths.map((d) => ({ value: String(d), label: metric === 'cka' ? `pair ${d}→${d + 1}` : `block ${d}` }))];
         return (
@@ -133,7 +141,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
                         </div>
                         <div className="toolbar">
                           <UrlSelect name="metric" label="Metric" value={metric} resets={['target', 'block']} options={(Object.keys(GRID_METRICS) as GridMetric[]).map((m) => ({ value: m, label: GRID_METRICS[m].label }))} testId="grid-metric" />
-                          {options.length > 0 ? <UrlSelect name="target" label="Target" value={target ?? ''} options={options.map((t) => ({ value: t, label: t }))} testId="grid-target" /> : null}
+                          {options.length > 0 ? <UrlSelect name="target" label="Target" value={grid.metric.target ?? target ?? ''} options={options.map((t) => ({ value: t, label: t }))} testId="grid-target" /> : null}
                           <UrlSelect name="block" label="Block" value={block === null ? 'final' : String(block)} options={blockOptions} testId="grid-block" />
                         </div>
                         {cells.length === 0 ? <Empty>No cells: the sweep has no runs.</Empty> : <SweepGrid cells={cells} format={format} metricLabel={GRID_METRICS[metric].label} />}
