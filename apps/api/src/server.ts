@@ -84,12 +84,28 @@ function flattenValidation(details: ValidationDetail[], prefix = ''): Array<{ pa
   });
 }
 
+/**
+ * The cost is computed before execution coerces the variables, so a variable of the wrong type
+ * (`first: "x"`) surfaces here first, as an uncoded GraphQLError: the client's mistake (400
+ * BAD_USER_INPUT naming the variable), not an internal error.
+ */
+function withBadVariablesAsInput<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    // By name, not instanceof: a second copy of graphql (CJS next to ESM) makes a different class.
+    const coded = error as { name?: string; message?: string; extensions?: { code?: unknown } } | null;
+    if (coded?.name === 'GraphQLError' && !coded.extensions?.code) throw new GraphQLError(coded.message ?? 'invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    throw error;
+  }
+}
+
 function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
+          const complexity = withBadVariablesAsInput(() => getComplexity({
             schema,
             query: document,
             variables: request.variables ?? {},
@@ -103,7 +119,7 @@ function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlu
               },
               simpleEstimator({ defaultComplexity: 1 }),
             ],
-          });
+          }));
           if (complexity > limit) {
             throw new GraphQLError(`query cost ${Math.round(complexity)} exceeds the limit of ${limit}; ask for fewer items or fields`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
           }
