@@ -61,7 +61,7 @@ export function HeatmapChart({ rowLabels, colLabels, values, label, rowName, col
       yAxis: { type: 'category', data: rowLabels, name: rowName, nameLocation: 'middle', nameGap: 40, inverse: true, ...axis, splitLine: { show: false } },
       visualMap: {
         min: lo, max: hi, calculable: true, orient: 'vertical', right: 4, top: 'middle', itemHeight: 140, itemWidth: 10, precision: 2,
-        text: [hi.toFixed(2), lo.toFixed(2)], textGap: 6, textStyle: { color: theme.muted, fontSize: 11 },
+        textStyle: { color: theme.muted, fontSize: 11 },
         inRange: { color: diverging ? (theme.dark ? DIVERGING_DARK : DIVERGING_LIGHT) : (theme.dark ? SEQUENTIAL_DARK : SEQUENTIAL_LIGHT) },
       },
       series: [{
