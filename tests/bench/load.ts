@@ -48,6 +48,7 @@ export interface LoadResult {
   seconds: number;
   agents: number;
   readers: number;
+  intervalMs: number;
   pointsSent: number;
   pointsPerSecond: number;
   replays: number;
@@ -318,6 +319,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       seconds: elapsed,
       agents: options.agents,
       readers: options.readers,
+      intervalMs: options.intervalMs,
       pointsSent,
       pointsPerSecond: pointsSent / elapsed,
       replays: acks.replays,
@@ -350,7 +352,9 @@ export function formatResult(result: LoadResult): string[] {
     lines.push(`${op.padEnd(22)} ${String(s.count).padStart(8)} ${ms(s.p50).padStart(8)} ${ms(s.p95).padStart(8)} ${ms(s.p99).padStart(8)} ${ms(s.max).padStart(8)}`);
   }
   lines.push(`${'all requests'.padEnd(22)} ${String(result.all.count).padStart(8)} ${ms(result.all.p50).padStart(8)} ${ms(result.all.p95).padStart(8)} ${ms(result.all.p99).padStart(8)} ${ms(result.all.max).padStart(8)}`);
-  lines.push(`ingest: ${result.pointsSent} points sent, ${Math.round(result.pointsPerSecond)} points/s; ${result.replays} batches replayed; readers ${result.readerRequestsPerSecond.toFixed(1)} requests/s`);
+  const sends = result.runs.reduce((n, run) => n + run.batches, 0);
+  const scheduled = result.agents * Math.floor((result.seconds * 1_000) / result.intervalMs);
+  lines.push(`ingest: ${result.pointsSent} points sent in ${sends} batches (${Math.round((100 * sends) / Math.max(1, scheduled))}% of the ${result.intervalMs} ms schedule), ${Math.round(result.pointsPerSecond)} points/s; ${result.replays} batches replayed; readers ${result.readerRequestsPerSecond.toFixed(1)} requests/s`);
   lines.push(`errors: ${result.errors}${result.errorSamples.length ? ` (${result.errorSamples.join(' | ')})` : ''}`);
   lines.push(`check: ${result.storedPoints} points stored; lost ${result.lost}, duplicated ${result.duplicated}, wrong values ${result.wrongValues}`);
   lines.push(`RESULT load points_per_s=${Math.round(result.pointsPerSecond)} p99_ms=${ms(result.all.p99)} errors=${result.errors} lost=${result.lost} duplicated=${result.duplicated}`);

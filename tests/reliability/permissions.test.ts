@@ -10,14 +10,14 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import pg from 'pg';
 import {
-  buildClientSchema, getIntrospectionQuery, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType,
-  isObjectType, isScalarType, type GraphQLField, type GraphQLInputType, type GraphQLSchema, type IntrospectionQuery,
+  buildClientSchema, getIntrospectionQuery, getNamedType, isNonNullType, isObjectType, type GraphQLField, type GraphQLSchema, type IntrospectionQuery,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '@stratum/api';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import { subscribe, type Outcome, type Subscription } from '../support/ws.js';
 import { seedRuns, tinyTrainConfig } from '../support/seed.js';
+import { minimalValue } from '../support/schema.js';
 import { spawnAgentDaemon } from '../support/processes.js';
 
 type Role = 'ADMIN' | 'WRITER' | 'READER' | 'AGENT';
@@ -130,28 +130,6 @@ afterAll(async () => {
 // Minimal arguments: every required argument filled with a value of the right type (often one
 // that names nothing, so an allowed caller gets NOT_FOUND, LEASE_LOST, BAD_USER_INPUT or null).
 
-function minimalValue(type: GraphQLInputType, name: string): unknown {
-  if (isNonNullType(type)) return minimalValue(type.ofType, name);
-  if (isListType(type)) return [];
-  if (isEnumType(type)) return type.getValues()[0]!.name;
-  if (isInputObjectType(type)) {
-    const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined);
-    return Object.fromEntries(fields.map((f) => [f.name, minimalValue(f.type, f.name)]));
-  }
-  if (isScalarType(type)) {
-    switch (type.name) {
-      case 'Int': return 1;
-      case 'Float': return 1;
-      case 'Boolean': return false;
-      case 'JSON': case 'JSONObject': return {};
-      case 'DateTime': return new Date().toISOString();
-      case 'ID': return crypto.randomUUID();
-      default: return 'matrix';
-    }
-  }
-  return null;
-}
-
 /** Arguments whose minimal value would make an allowed caller refuse itself for another reason. */
 const ARG_OVERRIDES: Record<string, () => unknown> = {
   agentId: () => matrixAgentId, // an AGENT token may only act as its own agent
@@ -161,7 +139,7 @@ const ARG_OVERRIDES: Record<string, () => unknown> = {
 
 function operation(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>, given: Record<string, unknown> = {}): { query: string; variables: Record<string, unknown> } {
   const args = field.args.filter((a) => a.name in given || (isNonNullType(a.type) && a.defaultValue === undefined));
-  const variables = Object.fromEntries(args.map((a) => [a.name, a.name in given ? given[a.name] : (ARG_OVERRIDES[a.name]?.() ?? minimalValue(a.type, a.name))]));
+  const variables = Object.fromEntries(args.map((a) => [a.name, a.name in given ? given[a.name] : (ARG_OVERRIDES[a.name]?.() ?? minimalValue(a.type))]));
   const defs = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const call = args.map((a) => `${a.name}: $${a.name}`).join(', ');
   const named = getNamedType(field.type);
