@@ -2,8 +2,8 @@
 //
 //   npm run bench -w @stratum/api        (DATABASE_URL's server if set, else an embedded one)
 //
-// Seeds 50 runs × 4 keys × 20,000 steps (4M points, written per run in 1,000-step batches
-// the way agents send them), a 2×2×3×3 sweep among them, then times over HTTP against the API
+// Seeds 50 runs × 4 keys × 20,000 steps (4M points, written per run in 1,000-step batches,
+// step by step with every key interleaved, the order an agent's batches arrive in), a 2×2×3×3 sweep among them, then times over HTTP against the API
 // running in its own process (as in production):
 //   - metricSeries for 20 runs × 3 keys at maxPoints = 1000 (p50, p95),
 //   - the same 60 series fetched raw through the same query (maxPoints ≥ their 20,000 points),
@@ -84,7 +84,8 @@ async function seed(pool: pg.Pool): Promise<{ runIds: string[]; sweepId: string 
   await pool.query(`INSERT INTO metric_keys (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [KEYS]);
   const started = Date.now();
   for (const [i, id] of runIds.entries()) {
-    // Batches of 1,000 steps with every key, in the order an agent's batches arrive.
+    // Batches of 1,000 steps, every key at each step: the order an agent's batches arrive in
+    // (so one series' rows are interleaved with the other keys' on disk, as in production).
     await pool.query(
       `INSERT INTO metric_points (run_id, key_id, block, step, value)
        SELECT $1, k.id, 0, c * 1000 + s,
@@ -94,7 +95,7 @@ async function seed(pool: pg.Pool): Promise<{ runIds: string[]; sweepId: string 
                           ELSE 60 + 30 * sin((c * 1000 + s) * 0.002 + $2) END
        FROM generate_series(0, $3 / 1000 - 1) AS c, metric_keys k, generate_series(0, 999) AS s
        WHERE k.name = ANY($4::text[])
-       ORDER BY c, k.id, s`, [id, i, STEPS, KEYS]);
+       ORDER BY c, s, k.id`, [id, i, STEPS, KEYS]);
   }
   await pool.query('VACUUM ANALYZE metric_points');
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_points');
