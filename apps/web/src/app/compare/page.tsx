@@ -9,7 +9,7 @@ import { FinalMetricsTable, type FinalMetricRow } from '@/components/FinalMetric
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, ErrorPanel, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
-import { describeError, type ApiErrorShape } from '@/lib/api-error';
+import { describeError, isApiError, type ApiErrorShape } from '@/lib/api-error';
 import { compareHrefWithout, parseCompareItems, type CompareItem } from '@/lib/compare-items';
 import { getCrossCka, getDepthProfile, getItemMatrices, itemMatrix, resolveItem, type ResolvedItem } from '@/lib/data/compare';
 import { depthAxis, layersOf } from '@/lib/depth-axis';
@@ -91,8 +91,19 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   }
 
   const resolved = Promise.all(items.map(resolveItem));
-  // Started with the page (they need only the URL), not after the items resolve.
-  const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)))));
+  // Evaluation targets the items report, per kind; the default is "action", else the first.
+  const targetOptions = (m: 'probe' | 'map') => resolved.then((its) => [...new Set(its.flatMap((it) => it.targets[m === 'probe' ? 'LINEAR_PROBE' : 'KNN_RETRIEVAL'] ?? []))].sort());
+  const defaultTarget = (options: string[]) => (options.includes('action') ? 'action' : options[0]);
+  // Started with the page (they need only the URL), not after the items resolve. Without a target
+  // in the URL the API picks the only one; when there are several it says so, and the default decides.
+  const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(
+    getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)).catch(async (error: unknown) => {
+      if (m === 'loss' || target || !isApiError(error) || error.code !== 'BAD_USER_INPUT' || !/target/.test(error.message)) throw error;
+      const chosen = defaultTarget(await targetOptions(m));
+      if (!chosen) throw error;
+      return getDepthProfile(item, selectorFor(m, chosen));
+    }),
+  )));
   const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
   const A = int(params, 'a') ?? 0;
   const B = int(params, 'b') ?? 1;
@@ -130,8 +141,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               </section>
 
               <Suspense fallback={<PanelSkeleton height={340} />}>
-                <Resolve data={Promise.all([profiles, matrices])}>
-                  {([[probe, map, loss], mats]) => {
+                <Resolve data={Promise.all([profiles, matrices, metric === 'probe' || metric === 'map' ? targetOptions(metric) : Promise.resolve([] as string[])])}>
+                  {([[probe, map, loss], mats, evalTargets]) => {
                     const points = (list: Array<Outcome<{ points: DepthPoint[] }>>) => list.map((p) => (p.ok ? p.value.points.map((pt) => ({ ...summarizeFromStats(pt), depth: pt.depth })) : null));
                     const cka = mats.map((m) => (m.ok ? ckaPoints(m.value) : null));
                     const byMetric = { probe: points(probe), map: points(map), loss: points(loss), cka };
@@ -139,7 +150,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                     const ckaChart = profileSeries(its, cka, true);
                     const errorOf = (list: Array<Outcome<unknown>>) => list.find((p): p is { ok: false; error: ApiErrorShape } => !p.ok)?.error;
                     const chosenError = metric === 'cka' ? errorOf(mats) : errorOf({ probe, map, loss }[metric]);
-                    const resolvedTarget = probe.find((p) => p.ok && p.value.metric.target);
+                    const shownList = metric === 'map' ? map : probe;
+                    const shown = shownList.find((p) => p.ok && p.value.metric.target);
+                    const shownTarget = shown?.ok ? shown.value.metric.target : null;
                     const rows: FinalMetricRow[] = [
                       { label: `${GRID_METRICS.probe.label}, final block`, percent: true, higherIsBetter: true, values: byMetric.probe.map(finalPoint), note: errorOf(probe)?.message },
                       { label: `${GRID_METRICS.map.label}, final block`, percent: false, higherIsBetter: true, values: byMetric.map.map(finalPoint), note: errorOf(map)?.message },
@@ -151,10 +164,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                         <section className="panel" aria-labelledby="profile-h">
                           <div className="panel-head">
                             <h2 id="profile-h">Depth profiles</h2>
-                            <span className="muted small">{GRID_METRICS[metric].label}{metric !== 'loss' && metric !== 'cka' && resolvedTarget?.ok ? ` · ${resolvedTarget.value.metric.target}` : ''} per {chart.axis.name}; bands = 95% CI over seeds</span>
+                            <span className="muted small">{GRID_METRICS[metric].label}{metric !== 'loss' && metric !== 'cka' && shownTarget ? ` · ${shownTarget}` : ''} per {chart.axis.name}; bands = 95% CI over seeds</span>
                           </div>
                           <div className="toolbar">
                             <UrlSelect name="metric" label="Metric" value={metric} resets={['target']} options={(Object.keys(GRID_METRICS) as GridMetric[]).map((m) => ({ value: m, label: GRID_METRICS[m].label }))} testId="compare-metric" />
+                            {(metric === 'probe' || metric === 'map') && evalTargets.length > 1 ? (
+                              <UrlSelect name="target" label="Target" value={shownTarget ?? target ?? ''} options={evalTargets.map((t) => ({ value: t, label: t }))} testId="compare-target" />
+                            ) : null}
                           </div>
                           {chosenError ? <ErrorPanel error={chosenError} title="Some items have no such values" /> : null}
                           <ProfileChart categories={chart.axis.categories} series={chart.series} label="Overlaid depth profiles" xName={chart.axis.name} yName={GRID_METRICS[metric].label} percent={GRID_METRICS[metric].percent} height={360} testId="compare-profile" />

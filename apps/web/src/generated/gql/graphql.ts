@@ -176,7 +176,7 @@ export type CellRunsQueryVariables = Exact<{
 }>;
 
 
-export type CellRunsQuery = { cellRuns: { nodes: Array<{ id: string, name: string, seed: number, status: RunStatus, config: unknown, sweep: { name: string } | null }> } };
+export type CellRunsQuery = { cellRuns: { nodes: Array<{ id: string, name: string, seed: number, status: RunStatus, config: unknown, sweep: { name: string } | null, evaluations: Array<{ kind: EvaluationKind, target: string }> }> } };
 
 export type DepthProfileQueryVariables = Exact<{
   runIds?: Array<string | number> | string | number | null | undefined;
@@ -396,6 +396,10 @@ export const CellRunsDocument = new TypedDocumentString(`
       config
       sweep {
         name
+      }
+      evaluations(filter: {latestOnly: true}) {
+        kind
+        target
       }
     }
   }

@@ -21,6 +21,10 @@ const CellRunsQuery = graphql(`
         sweep {
           name
         }
+        evaluations(filter: { latestOnly: true }) {
+          kind
+          target
+        }
       }
     }
   }
@@ -62,12 +66,20 @@ export interface ResolvedItem {
   seeds: number[];
   /** The config to diff (a cell: its first run's, without the seed). */
   config: unknown;
+  /** Evaluation targets reported, per evaluation kind (for the target selector). */
+  targets: Record<string, string[]>;
+}
+
+function targetsOf(evaluations: Array<{ kind: string; target: string }>): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const e of evaluations) (out[e.kind] ??= new Set()).add(e.target);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
 export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
   if (item.type === 'run') {
     const run = await getRun(item.id);
-    return { item, label: run.name, href: `/runs/${run.id}`, mode: run.mode, modelSize: run.modelSize, blocks: run.blocks, runIds: [run.id], seeds: [run.seed], config: run.config };
+    return { item, label: run.name, href: `/runs/${run.id}`, mode: run.mode, modelSize: run.modelSize, blocks: run.blocks, runIds: [run.id], seeds: [run.seed], config: run.config, targets: targetsOf(run.evaluations) };
   }
   const { cellRuns } = await gql(CellRunsQuery, { filter: { sweepId: item.sweepId, modelSize: [item.modelSize], blocks: [item.blocks], mode: [item.mode] } });
   const runs = cellRuns.nodes;
@@ -78,6 +90,7 @@ export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
     item, label: `${runs[0]!.sweep?.name ?? 'sweep'}/${item.modelSize}-k${item.blocks}-${short} (${runs.length} seeds)`,
     href: `/runs?sweep=${item.sweepId}&size=${encodeURIComponent(item.modelSize)}&k=${item.blocks}&mode=${item.mode}`,
     mode: item.mode, modelSize: item.modelSize, blocks: item.blocks, runIds: runs.map((r) => r.id), seeds: runs.map((r) => r.seed), config,
+    targets: targetsOf(runs.flatMap((r) => r.evaluations)),
   };
 }
 
