@@ -79,7 +79,9 @@ if (!process.argv.includes('--skip-nano')) {
   const steps = flag('steps');
   const config = resolveRunConfig({ preset: 'nano', ...(steps ? { steps: Number(steps) } : {}) });
   let checkpoint: Uint8Array | undefined;
+  const trainCpu = process.cpuUsage();
   const summary = await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
+  const trainCpuUsed = process.cpuUsage(trainCpu);
   if (!checkpoint) throw new Error('the nano run produced no checkpoint');
   const trainS = summary.wallTimeS;
   out(
@@ -93,6 +95,7 @@ if (!process.argv.includes('--skip-nano')) {
   const batch = batchOf(evalSet, Array.from({ length: clips }, (_, i) => i));
   const patchBatch = batchOf(evalSet, Array.from({ length: patchClips }, (_, i) => i));
   const suiteStart = performance.now();
+  const suiteCpu = process.cpuUsage();
   // Pooled features of every clip at every block and layer; token features and reconstruction
   // errors (patch diagnostics, averages over clips and positions) on the first `patchClips`.
   const embeddings = await embed(checkpoint, batch, { layers: true, tokens: false });
@@ -122,6 +125,8 @@ if (!process.argv.includes('--skip-nano')) {
     ),
   );
   const suiteS = (performance.now() - suiteStart) / 1000;
+  const suiteCpuUsed = process.cpuUsage(suiteCpu);
+  const cpuS = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
   const sections = Object.entries(report.timingsMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');
   out(
     `suite on ${clips} clips, patch diagnostics on ${patchClips} (${report.depths.length} depths, targets ${report.targets.map((t) => t.name).join('/')}, ` +
@@ -131,6 +136,10 @@ if (!process.argv.includes('--skip-nano')) {
   const lastBlock = report.depths.filter((d) => d.layer === null).length;
   const probeRow = report.metrics.find((m) => m.kind === 'LINEAR_PROBE' && m.target === 'digit' && m.block === lastBlock && m.layer === null);
   out(`final block digit probe ${probeRow?.value.toFixed(3)} ± ${probeRow?.std?.toFixed(3)}`);
+  out(
+    `CPU time of this process: training ${cpuS(trainCpuUsed).toFixed(1)} s, suite ${cpuS(suiteCpuUsed).toFixed(1)} s ` +
+      `(ratio ${(cpuS(suiteCpuUsed) / cpuS(trainCpuUsed)).toFixed(3)}; wall ratio ${(suiteS / trainS).toFixed(3)})`,
+  );
   ratio = (suiteS / trainS).toFixed(3);
 }
 
