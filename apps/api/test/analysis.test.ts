@@ -167,7 +167,7 @@ describe('similarity and patchDiagnostics', () => {
     const Q = `query($id: ID!, $step: Int, $kind: SimilarityKind!) { similarity(runId: $id, step: $step, kind: $kind) { step kind rowLabels colLabels rows cols values matrix steps dataset } }`;
     const latest = await t.ok<{ similarity: Record<string, unknown> }>(Q, { id, kind: 'LINEAR_CKA' }, 'reader');
     expect(latest.similarity).toEqual({
-      step: 300, kind: 'LINEAR_CKA', rowLabels: ['block1', 'block2', 'block3'], colLabels: ['block1', 'block2', 'block3'], rows: 3, cols: 3,
+      step: 300, kind: 'LINEAR_CKA', rowLabels: ['B1', 'B2', 'B3'], colLabels: ['B1', 'B2', 'B3'], rows: 3, cols: 3,
       values: [1, 0.95, 0.9, 0.95, 1, 0.95, 0.9, 0.95, 1], matrix: [[1, 0.95, 0.9], [0.95, 1, 0.95], [0.9, 0.95, 1]], steps: [100, 300], dataset: 'moving-mnist',
     });
     expect((await t.ok<{ similarity: { step: number } }>(Q, { id, step: 100, kind: 'LINEAR_CKA' }, 'reader')).similarity.step).toBe(100);

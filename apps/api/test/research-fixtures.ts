@@ -94,7 +94,7 @@ export async function seedEvaluation(t: TestApi, runId: string, e: { kind?: stri
 }
 
 export async function seedSimilarity(t: TestApi, runId: string, k: number, values: number[], step = 1000, kind = 'LINEAR_CKA', dataset = 'moving-mnist'): Promise<void> {
-  const labels = Array.from({ length: k }, (_, i) => `block${i + 1}`);
+  const labels = Array.from({ length: k }, (_, i) => `B${i + 1}`); // as the analysis suite labels blocks
   await t.api.services.pool.query(
     `INSERT INTO similarity_matrices (run_id, kind, step, dataset, row_labels, col_labels, values) VALUES ($1, $2, $3, $4, $5, $5, $6)`,
     [runId, kind, step, dataset, labels, values]);

@@ -147,6 +147,9 @@ describe('sweeps and cancelSweep', () => {
     expect(data.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
     expect(data.project.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
     expect(data.project.runCount).toBe(12 + 4 + 12);
+    // An explicit null filter is no filter (it used to match no project at all).
+    const unfiltered = await t.ok<{ sweeps: Array<{ name: string }> }>('query($p: String) { sweeps(project: $p) { name } }', { p: null }, 'reader');
+    expect(unfiltered.sweeps.map((s) => s.name)).toEqual(expect.arrayContaining(['grid-a', 'paper-shape', 'raced']));
     const missing = await t.gql('{ sweep(id: "00000000-0000-0000-0000-000000000000") { id } }', {}, 'reader');
     expect(missing.data).toEqual({ sweep: null });
     const malformed = await t.gql('{ sweep(id: "nope") { id } }', {}, 'reader');

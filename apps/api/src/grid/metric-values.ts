@@ -171,7 +171,7 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
     for (let r = 0; r < row.rowLabels.length; r++) {
       const k = blockIndex(row.rowLabels[r]!);
       if (k === null) continue;
-      const c = row.colLabels.indexOf(`block${k + 1}`);
+      const c = row.colLabels.findIndex((label) => blockIndex(label) === k + 1);
       const value = c >= 0 ? row.values[r * cols + c] : undefined;
       if (value !== undefined && Number.isFinite(value)) readings.set(k, { value, step: row.step });
     }
@@ -179,8 +179,9 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
   return out;
 }
 
+/** Block number of a matrix label: the suite writes `B3`, older reports `block3`; layers (`L…`) are not blocks. */
 function blockIndex(label: string): number | null {
-  const match = /^block(\d+)$/.exec(label);
+  const match = /^(?:block|B)(\d+)$/.exec(label);
   return match ? Number(match[1]) : null;
 }
 

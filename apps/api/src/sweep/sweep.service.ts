@@ -264,11 +264,12 @@ export async function requireSweep(app: AppServices, id: string): Promise<Sweep>
   return sweep;
 }
 
-export async function listSweeps(app: AppServices, filter: { projectId?: string; project?: string; first: number }): Promise<Sweep[]> {
+export async function listSweeps(app: AppServices, filter: { projectId?: string | null; project?: string | null; first: number }): Promise<Sweep[]> {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.projectId) where.push(`s.project_id = $${values.push(filter.projectId)}::uuid`);
-  if (filter.project !== undefined) where.push(`s.project_id = (SELECT id FROM projects WHERE name = $${values.push(filter.project)})`);
+  // An explicit null (GraphQL clients often send one) means "no filter", like an absent argument.
+  if (filter.project !== undefined && filter.project !== null) where.push(`s.project_id = (SELECT id FROM projects WHERE name = $${values.push(filter.project)})`);
   const { rows } = await app.readPool.query<Sweep>(
     `SELECT ${SWEEP_COLUMNS} FROM sweeps s ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.created_at DESC, s.id LIMIT $${values.push(filter.first)}`, values);
   return rows;
