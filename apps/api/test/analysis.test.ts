@@ -149,6 +149,8 @@ describe('depthProfile', () => {
     expect(depthProfile.points.map((p) => [p.depth, p.n])).toEqual([[1, 3], [2, 3]]);
     expect(depthProfile.points[0]!.mean).toBeCloseTo(2.1, 12);
     expect(depthProfile.points[1]!.values.map((v) => v.value)).toEqual([0.5, 0.6, 0.7]);
+    const explicitNull = await t.ok<Profile>(PROFILE, { runIds: ids, cell: null, metric: { source: 'TRAINING' } }, 'reader');
+    expect(explicitNull.depthProfile.points).toEqual(depthProfile.points);
   });
 
   it('needs exactly one of runIds and cell', async () => {

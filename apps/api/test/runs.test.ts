@@ -76,6 +76,16 @@ describe('runs connection', () => {
     expect(none.runs).toMatchObject({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null } });
   });
 
+  it('treats explicit nulls in the filter as absent', async () => {
+    const everything = await t.ok<Page>(RUNS, { first: 20 }, 'reader');
+    const nulls = await t.ok<Page>(RUNS, { first: 20, filter: { project: null, projectId: null, sweepId: null, status: null, mode: null, modelSize: null, blocks: null, seed: null, tags: null, nameContains: null, config: null, ids: null } }, 'reader');
+    expect(nulls.runs.totalCount).toBe(everything.runs.totalCount);
+    expect(nulls.runs.totalCount).toBe(14);
+    const evaluations = await t.ok<{ run: { evaluations: unknown[] } }>(
+      'query($id: ID!) { run(id: $id) { evaluations(filter: { dataset: null, step: null, kind: null }) { id } } }', { id: ids.r0 }, 'reader');
+    expect(evaluations.run.evaluations).toEqual([]);
+  });
+
   it.each([
     ['status', { status: ['FAILED'] }, ['run-10', 'run-11', 'run-12']],
     ['mode', { mode: ['E2E'] }, ['run-00', 'run-03', 'run-06', 'run-09', 'run-12']],

@@ -15,8 +15,8 @@ export class GridCellInput {
 export class DepthProfileArgs {
   @Field(() => [ID], { nullable: true, description: 'The runs to aggregate; or give cell.' })
   @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true })
-  runIds?: string[];
-  @Field(() => GridCellInput, { nullable: true }) @IsOptional() @ValidateNested() cell?: GridCellInput;
+  runIds?: string[] | null;
+  @Field(() => GridCellInput, { nullable: true }) @IsOptional() @ValidateNested() cell?: GridCellInput | null;
   @Field(() => MetricSelector) @ValidateNested() metric!: MetricSelector;
   @Field(() => Int, { nullable: true, description: 'Read values at or before this step (null: the latest).' }) @IsOptional() @IsInt() @Min(0) at?: number;
 }

@@ -26,8 +26,11 @@ export async function runInfos(app: AppServices, ids: string[], field: string): 
 }
 
 export async function depthProfile(app: AppServices, args: DepthProfileArgs): Promise<DepthProfile> {
-  if ((args.runIds === undefined) === (args.cell === undefined)) throw new BadInputError('give exactly one of runIds and cell', 'runIds');
-  const runs = args.runIds ? await runInfos(app, args.runIds, 'runIds') : await cellRuns(app, args.cell!);
+  // An explicit null counts as absent (GraphQL clients often send one).
+  const hasRuns = args.runIds !== undefined && args.runIds !== null;
+  const hasCell = args.cell !== undefined && args.cell !== null;
+  if (hasRuns === hasCell) throw new BadInputError('give exactly one of runIds and cell', 'runIds');
+  const runs = hasRuns ? await runInfos(app, args.runIds!, 'runIds') : await cellRuns(app, args.cell!);
   const metric = await resolveMetric(app, args.metric, runs.map((r) => r.id));
   const at = args.at ?? null;
   const readings = await readingsByDepth(app, runs, metric, at);

@@ -22,7 +22,7 @@ export class ConfigFieldFilter {
 export class RunFilter {
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) @IsUUID('all', { each: true }) ids?: string[];
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all') projectId?: string;
-  @Field(() => String, { nullable: true, description: 'Project name.' }) @IsOptional() @MaxLength(200) project?: string;
+  @Field(() => String, { nullable: true, description: 'Project name.' }) @IsOptional() @MaxLength(200) project?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all') sweepId?: string;
   @Field(() => [RunStatus], { nullable: true }) @IsOptional() status?: RunStatus[];
   @Field(() => [RunMode], { nullable: true }) @IsOptional() mode?: RunMode[];
@@ -67,9 +67,9 @@ export class EvaluationFilter {
   @Field(() => [EvaluationKind], { nullable: true }) @IsOptional() kind?: EvaluationKind[];
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) metric?: string[];
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) target?: string[];
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(200) dataset?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(200) dataset?: string | null;
   @Field(() => DepthUnit, { nullable: true }) @IsOptional() depthUnit?: DepthUnit;
-  @Field(() => Int, { nullable: true, description: 'Only this step.' }) @IsOptional() @IsInt() step?: number;
+  @Field(() => Int, { nullable: true, description: 'Only this step.' }) @IsOptional() @IsInt() step?: number | null;
   @Field(() => Boolean, { defaultValue: false, description: 'Only the latest step of each (kind, metric, target, dataset, split, depth).' })
   latestOnly: boolean = false;
 }

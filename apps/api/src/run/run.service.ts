@@ -40,7 +40,7 @@ export function runConditions(filter: RunFilter | undefined, params: SqlParams):
   if (!filter) return where;
   if (filter.ids) where.push(`r.id = ANY(${params.add(filter.ids, 'uuid[]')})`);
   if (filter.projectId) where.push(`r.project_id = ${params.add(filter.projectId, 'uuid')}`);
-  if (filter.project !== undefined) where.push(`r.project_id = (SELECT p.id FROM projects p WHERE p.name = ${params.add(filter.project)})`);
+  if (filter.project !== undefined && filter.project !== null) where.push(`r.project_id = (SELECT p.id FROM projects p WHERE p.name = ${params.add(filter.project)})`);
   if (filter.sweepId) where.push(`r.sweep_id = ${params.add(filter.sweepId, 'uuid')}`);
   if (filter.status) where.push(`r.status::text = ANY(${params.add(filter.status, 'text[]')})`);
   if (filter.mode) where.push(`r.mode::text = ANY(${params.add(filter.mode, 'text[]')})`);
@@ -188,9 +188,9 @@ export async function evaluationsByRun(app: AppServices, runIds: readonly string
   if (filter?.kind) where.push(`e.kind::text = ANY(${params.add(filter.kind, 'text[]')})`);
   if (filter?.metric) where.push(`e.metric = ANY(${params.add(filter.metric, 'text[]')})`);
   if (filter?.target) where.push(`e.target = ANY(${params.add(filter.target, 'text[]')})`);
-  if (filter?.dataset !== undefined) where.push(`e.dataset = ${params.add(filter.dataset)}`);
+  if (filter?.dataset !== undefined && filter.dataset !== null) where.push(`e.dataset = ${params.add(filter.dataset)}`);
   if (filter?.depthUnit) where.push(`e.depth_unit::text = ${params.add(filter.depthUnit)}`);
-  if (filter?.step !== undefined) where.push(`e.step = ${params.add(filter.step)}`);
+  if (filter?.step !== undefined && filter.step !== null) where.push(`e.step = ${params.add(filter.step)}`);
   const identity = 'e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth';
   const sql = filter?.latestOnly
     ? `SELECT * FROM (SELECT DISTINCT ON (${identity}) ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')}
