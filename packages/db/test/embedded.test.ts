@@ -80,3 +80,18 @@ describe('embedded PostgreSQL as root', () => {
     }
   });
 });
+
+describe('process exit codes', () => {
+  it('keeps the exit code of a process that used the embedded server (no exit hook overrides it)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dataDir = path.join(root, 'exit-code');
+    const script = `
+      import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(import.meta.dirname, '..', 'dist', 'index.js'))};
+      const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, ephemeral: true });
+      await server.stop();
+      process.exitCode = 3; // what a failing test runner or CLI sets before the event loop drains
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(3);
+  });
+});
