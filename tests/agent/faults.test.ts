@@ -258,7 +258,10 @@ describe('agent faults', () => {
       for (const key of ['sys/cpu_percent', 'sys/memory_percent', 'sys/worker_rss_mb']) expect(keys.has(key), key).toBe(true);
     }
     for (const agent of [a, b]) {
-      expect(fs.readdirSync(path.join(agent.workDir, 'jobs'))).toEqual([]);
+      // The agent removes a job's directory just after completeJob is acknowledged: wait for it.
+      const jobsDir = path.join(agent.workDir, 'jobs');
+      for (const deadline = Date.now() + 20_000; fs.readdirSync(jobsDir).length > 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
+      expect(fs.readdirSync(jobsDir)).toEqual([]);
       expect(fs.existsSync(path.join(agent.workDir, 'agent.alive'))).toBe(true);
     }
     expect(a.child.exitCode).toBeNull();
