@@ -4,6 +4,7 @@ import { consecutive, difference, meanMatrix } from '../src/lib/matrix';
 import { summarize, welchDelta } from '../src/lib/stats';
 import { parseSeriesQuery, seriesQuery } from '../src/lib/series';
 import { fmt, fmtDelta, fmtDuration } from '../src/lib/format';
+import { gridTargets } from '../src/lib/sweep-metrics';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted paths, arrays as leaves', () => {
@@ -108,5 +109,19 @@ describe('depth axis', async () => {
     expect(axis.categories).toEqual(['L2', 'L3', 'L4', 'L6', 'L8', 'L9', 'L10', 'L12']);
     expect(axis.index(0, 2)).toBe(3); // K=4 block 2 ends at layer 6
     expect(axis.index(1, 3)).toBe(3); // K=6 block 3 ends at layer 6
+  });
+});
+
+describe('gridTargets', () => {
+  it('offers only targets that have the metric the grid reads (not the aggregate "all" of meanAccuracy)', () => {
+    const evaluations = [
+      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit' },
+      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'speed' },
+      { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: 'all' },
+      { kind: 'KNN_RETRIEVAL', metric: 'hit@1', target: 'direction' },
+      { kind: 'KNN_RETRIEVAL', metric: 'mAP', target: 'digit' },
+      { kind: 'GEOMETRY', metric: 'effectiveRank', target: 'all' },
+    ];
+    expect(gridTargets(evaluations)).toEqual({ LINEAR_PROBE: ['digit', 'speed'], KNN_RETRIEVAL: ['digit'], GEOMETRY: ['all'] });
   });
 });

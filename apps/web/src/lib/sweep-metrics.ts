@@ -26,6 +26,21 @@ export function selectorFor(metric: GridMetric, target: string | undefined): Met
   }
 }
 
+/** The evaluation metric each grid kind reads: targets are offered only where that metric exists
+ * (e.g. LINEAR_PROBE also has `meanAccuracy` over target `all`, which the grid does not read). */
+export const GRID_EVALUATION_KEYS: Record<string, string> = { LINEAR_PROBE: 'accuracy', KNN_RETRIEVAL: 'mAP' };
+
+/** Targets per evaluation kind, counting only evaluations of the metric the grid reads for that kind. */
+export function gridTargets(evaluations: Array<{ kind: string; metric: string; target: string }>): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const e of evaluations) {
+    const key = GRID_EVALUATION_KEYS[e.kind];
+    if (key !== undefined && e.metric !== key) continue;
+    (out[e.kind] ??= new Set()).add(e.target);
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+}
+
 /** Axis label of the depth of a metric: blocks, or block pairs for consecutive CKA. */
 export function depthName(metric: GridMetric): string {
   return metric === 'cka' ? 'block pair (k, k+1)' : 'block';

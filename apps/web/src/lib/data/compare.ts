@@ -4,7 +4,7 @@ import type { MetricSelector } from '@/generated/gql/graphql';
 import { ApiError } from '../api-error';
 import type { CompareItem } from '../compare-items';
 import { gql } from '../graphql';
-import type { MetricSelectorVars } from '../sweep-metrics';
+import { gridTargets, type MetricSelectorVars } from '../sweep-metrics';
 import { getRun } from './run';
 import { getSimilarity } from './similarity';
 import { meanMatrix, type LabeledMatrix } from '../matrix';
@@ -23,6 +23,7 @@ const CellRunsQuery = graphql(`
         }
         evaluations(filter: { latestOnly: true }) {
           kind
+          metric
           target
         }
       }
@@ -70,11 +71,7 @@ export interface ResolvedItem {
   targets: Record<string, string[]>;
 }
 
-function targetsOf(evaluations: Array<{ kind: string; target: string }>): Record<string, string[]> {
-  const out: Record<string, Set<string>> = {};
-  for (const e of evaluations) (out[e.kind] ??= new Set()).add(e.target);
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
-}
+const targetsOf = gridTargets;
 
 export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
   if (item.type === 'run') {

@@ -4,7 +4,7 @@ import { graphql } from '@/generated/gql';
 import type { MetricSelector } from '@/generated/gql/graphql';
 import { ApiError } from '../api-error';
 import { gql } from '../graphql';
-import type { MetricSelectorVars } from '../sweep-metrics';
+import { gridTargets, type MetricSelectorVars } from '../sweep-metrics';
 
 const SweepQuery = graphql(`
   query SweepHeader($id: ID!) {
@@ -99,9 +99,7 @@ export const getSweep = cache(async (id: string) => {
 /** Evaluation targets reported by the sweep's runs, per evaluation kind. */
 export async function getSweepTargets(sweepId: string): Promise<Record<string, string[]>> {
   const { runs } = await gql(SweepTargetsQuery, { sweepId });
-  const out: Record<string, Set<string>> = {};
-  for (const run of runs.nodes) for (const e of run.evaluations) (out[e.kind] ??= new Set()).add(e.target);
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+  return gridTargets(runs.nodes.flatMap((run) => run.evaluations));
 }
 
 export async function getSweepGrid(sweepId: string, metric: MetricSelectorVars, block: number | null, at: number | null) {
