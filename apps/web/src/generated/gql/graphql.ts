@@ -176,7 +176,7 @@ export type CellRunsQueryVariables = Exact<{
 }>;
 
 
-export type CellRunsQuery = { cellRuns: { nodes: Array<{ id: string, name: string, seed: number, status: RunStatus, config: unknown, sweep: { name: string } | null, evaluations: Array<{ kind: EvaluationKind, target: string }> }> } };
+export type CellRunsQuery = { cellRuns: { nodes: Array<{ id: string, name: string, seed: number, status: RunStatus, config: unknown, sweep: { name: string } | null, evaluations: Array<{ kind: EvaluationKind, metric: string, target: string }> }> } };
 
 export type DepthProfileQueryVariables = Exact<{
   runIds?: Array<string | number> | string | number | null | undefined;
@@ -399,6 +399,7 @@ export const CellRunsDocument = new TypedDocumentString(`
       }
       evaluations(filter: {latestOnly: true}) {
         kind
+        metric
         target
       }
     }
