@@ -177,8 +177,15 @@ async function main(): Promise<void> {
     print(`RESULT api series_ratio=${ratio.toFixed(3)} series_p95_ms=${quantile(seriesMs, 0.95).toFixed(1)} grid_p50_ms=${quantile(gridMs, 0.5).toFixed(1)}`);
   } finally {
     if (child && child.exitCode === null) {
+      // A graceful stop first; a server that has not exited after 15 s is killed.
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.kill('SIGTERM');
-      await new Promise((resolve) => child!.once('exit', resolve));
+      const timer = setTimeout(() => {
+        process.stderr.write('the API did not stop within 15 s of SIGTERM; killing it\n');
+        child!.kill('SIGKILL');
+      }, 15_000);
+      await exited;
+      clearTimeout(timer);
     }
     await pool.end();
     await db.drop();
