@@ -18,7 +18,7 @@ export const FULL_SWEEP: DemoSweep = {
   name: 'paper-in-miniature',
   factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0] },
   dataset: { name: 'moving-mnist', count: 4096 },
-  steps: 150,
+  steps: 300,
   evaluation: { clips: 320, tokenClips: 48 },
   overrides: { batchSize: 32 },
 };
