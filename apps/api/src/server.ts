@@ -177,6 +177,10 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The CLI owns SIGINT/SIGTERM (it closes the API, then the database, then exits). Apollo's own
+    // handlers would race it: stop() twice, then re-raise the signal into our handler, and the
+    // process never exits.
+    stopOnTerminationSignals: false,
     formatError: formatError(app),
     validationRules: [depthLimit(app.config.QUERY_DEPTH_LIMIT)],
     plugins: [
