@@ -99,10 +99,11 @@ export async function metricSeries(app: AppServices, request: SeriesRequest): Pr
   const slices = Math.max(1, Math.min(SLICES, Math.floor(readable.length / MIN_SERIES_PER_SLICE)));
   const size = Math.ceil(readable.length / slices);
   const chunks = Array.from({ length: slices }, (_, k) => readable.slice(k * size, (k + 1) * size)).filter((c) => c.length > 0);
-  const sparse = (await Promise.all(chunks.map((chunk) => withReader(app, (client) => readSlice(client, request, chunk, out))))).flat();
+  const versionNum = await serverVersion(app.readPool);
+  const sparse = (await Promise.all(chunks.map((chunk) => withReader(app, (client) => readSlice(client, request, chunk, out, versionNum))))).flat();
   if (sparse.length > 0) {
     await withReader(app, async (client) => {
-      const rows = await seriesQuery(client, request, sparse.map((i) => ({ ref: refs[i]!, i })), INT_MAX);
+      const rows = await seriesQuery(client, request, sparse.map((i) => ({ ref: refs[i]!, i })), INT_MAX, versionNum);
       for (const row of rows) Object.assign(out[row.i]!, rawSeries(row));
     });
   }
@@ -115,7 +116,7 @@ interface SeriesRow { i: number; lo: number | null; first: number | null; n: Buf
  * Bounds and points of each series in one statement. A series whose step span fits in
  * `rawSpan` steps is read raw (n, mn, mx null); the others are bucketed after their first point.
  */
-async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, rawSpan: number): Promise<SeriesRow[]> {
+async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, rawSpan: number, versionNum: number): Promise<SeriesRow[]> {
   const M = request.maxPoints;
   const { rows } = await client.query<SeriesRow>(
     `SELECT s.i::int AS i, f.lo, f.first, b.n, b.mn, b.mx, COALESCE(r.st, b.st) AS st, COALESCE(r.v, b.v) AS v
@@ -132,9 +133,9 @@ async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series
              WHERE l.hi - f.lo < $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= f.lo AND p.step <= l.hi
              ORDER BY p.step) x) r ON l.hi - f.lo < $8
      LEFT JOIN LATERAL (SELECT array_send(array_agg(g.n)) AS n, array_send(array_agg(g.mn)) AS mn, array_send(array_agg(g.mx)) AS mx,
-                               array_send(array_agg(g.lv[1]::int)) AS st, array_send(array_agg(g.lv[2])) AS v
+                               array_send(array_agg(g.ls)) AS st, array_send(array_agg(g.lv)) AS v
        FROM (SELECT ((p.step - f.lo - 1)::int8 * ($7::int - 1) / (l.hi - f.lo))::int AS bucket, count(*)::int AS n,
-                    min(p.value) AS mn, max(p.value) AS mx, max(ARRAY[p.step::float8, p.value]) AS lv
+                    min(p.value) AS mn, max(p.value) AS mx, ${lastOfBucket(versionNum)}
              FROM metric_points p
              WHERE l.hi - f.lo >= $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step > f.lo AND p.step <= l.hi
              GROUP BY 1 ORDER BY 1) g) b ON l.hi - f.lo >= $8`,
@@ -143,16 +144,40 @@ async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series
   return rows;
 }
 
+/**
+ * The (step, value) of a bucket's last point. PostgreSQL 16+ feeds an ordered aggregate from the
+ * GROUP BY's own sort (the index already yields steps in order, so that sort is a presorted
+ * check) and appending to an array is cheap; older servers sort every group for it, so there the
+ * lexicographic max of [step, value] pairs is faster.
+ */
+function lastOfBucket(versionNum: number): string {
+  return versionNum >= 160000
+    ? 'max(p.step) AS ls, (array_agg(p.value ORDER BY p.step))[count(*)] AS lv'
+    : '(max(ARRAY[p.step::float8, p.value]))[1]::int AS ls, (max(ARRAY[p.step::float8, p.value]))[2] AS lv';
+}
+
+const versions = new WeakMap<pg.Pool, number>();
+
+/** server_version_num of the pool's server (asked once per pool). */
+async function serverVersion(pool: pg.Pool): Promise<number> {
+  let version = versions.get(pool);
+  if (version === undefined) {
+    version = Number((await pool.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v);
+    versions.set(pool, version);
+  }
+  return version;
+}
+
 function rawSeries(row: SeriesRow): Partial<MetricSeries> {
   const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v) });
   return { ...sorted, downsampled: false, pointCount: sorted.steps.length, mins: null, maxs: null, counts: null };
 }
 
 /** Reads one slice into `out`; returns the sparse series to read again raw. */
-async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, out: MetricSeries[]): Promise<number[]> {
+async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, out: MetricSeries[], versionNum: number): Promise<number[]> {
   const M = request.maxPoints;
   const sparse: number[] = [];
-  for (const row of await seriesQuery(client, request, series, M)) {
+  for (const row of await seriesQuery(client, request, series, M, versionNum)) {
     const target = out[row.i]!;
     if (row.n === null) {
       Object.assign(target, rawSeries(row));
