@@ -99,7 +99,13 @@ describe('Dockerfiles', () => {
         // apps/<app>/dist/<file>.js must be what that app's package.json builds (bin or main).
         const [, kind, app] = script.match(/^(apps|packages)\/([\w-]+)\//) ?? [];
         const pkg = JSON.parse(fs.readFileSync(path.join(root, kind!, app!, 'package.json'), 'utf8'));
-        const entries = [...Object.values(pkg.bin ?? {}), pkg.main].filter(Boolean).map((p) => path.join(kind!, app!, p as string));
+        const bins = Object.values(pkg.bin ?? {}) as string[];
+        // A bin may be a committed shim that imports the compiled program (new URL('../dist/…')).
+        const shimTargets = bins.flatMap((bin) => {
+          const match = fs.readFileSync(path.join(root, kind!, app!, bin), 'utf8').match(/new URL\('\.\.\/(dist\/[^']+)'/);
+          return match ? [match[1]!] : [];
+        });
+        const entries = [...bins, ...shimTargets, pkg.main].filter(Boolean).map((p) => path.join(kind!, app!, p as string));
         if (app === 'web') expect(script).toBe('apps/web/server.js'); // Next's standalone server
         else expect(entries.map((e) => path.normalize(e))).toContain(path.normalize(script));
       });
