@@ -4,7 +4,7 @@
 import type { AppServices } from '../context.js';
 import { backoffSql } from './backoff.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from './fence.js';
-import { TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
+import { RUN_AFTER_FAILURE, TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
 
 /** Errors are stored for people to read; a runaway stack trace is cut here. */
 export const MAX_ERROR_CHARS = 10_000;
@@ -19,16 +19,7 @@ WITH j AS (
       last_error = $4::text, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   WHERE ${FENCE}
   RETURNING j.*
-), run_update AS (
-  UPDATE runs r
-  SET status = j.status::text::"RunStatus",
-      error = CASE WHEN j.status = 'FAILED' THEN j.last_error ELSE r.error END,
-      finished_at = CASE WHEN j.status = 'QUEUED' THEN NULL ELSE now() END,
-      updated_at = now()
-  FROM j
-  WHERE r.id = j.run_id AND j.kind = 'TRAIN'
-  RETURNING r.id, r.sweep_id, r.status
-)${TRANSITION_SELECT}`;
+), ${RUN_AFTER_FAILURE}${TRANSITION_SELECT}`;
 
 export async function failJob(app: AppServices, fence: Fence, error: string, retryable: boolean): Promise<Transition> {
   const message = error.length > MAX_ERROR_CHARS ? error.slice(0, MAX_ERROR_CHARS) + ' …[truncated]' : error;

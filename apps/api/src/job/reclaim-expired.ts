@@ -5,7 +5,7 @@
 // lease is reclaimed by exactly one of them.
 import type { AppServices } from '../context.js';
 import { backoffSql } from './backoff.js';
-import { TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
+import { RUN_AFTER_FAILURE, TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
 
 const RETRY = '(NOT j.cancel_requested AND j.attempts < j.max_attempts)';
 
@@ -29,16 +29,7 @@ WITH expired AS (
   LEFT JOIN agents a ON a.id = e.lease_owner
   WHERE j.id = e.id
   RETURNING j.*
-), run_update AS (
-  UPDATE runs r
-  SET status = j.status::text::"RunStatus",
-      error = CASE WHEN j.status = 'FAILED' THEN j.last_error ELSE r.error END,
-      finished_at = CASE WHEN j.status = 'QUEUED' THEN NULL ELSE now() END,
-      updated_at = now()
-  FROM j
-  WHERE r.id = j.run_id AND j.kind = 'TRAIN'
-  RETURNING r.id, r.sweep_id, r.status
-)${TRANSITION_SELECT}`;
+), ${RUN_AFTER_FAILURE}${TRANSITION_SELECT}`;
 
 /** Reclaims up to `limit` expired leases; returns what it did (each job at most once across replicas). */
 export async function reclaimExpired(app: AppServices, limit = 500): Promise<Transition[]> {

@@ -28,6 +28,22 @@ export interface Transition {
 }
 
 /**
+ * What a failed or requeued TRAIN job does to its run (failJob and the lease reaper): the run
+ * follows the job's status, keeps the error when it FAILED, and is unfinished again when QUEUED.
+ * `j` is the updated jobs row; COMPARE jobs leave their runs alone.
+ */
+export const RUN_AFTER_FAILURE = `run_update AS (
+  UPDATE runs r
+  SET status = j.status::text::"RunStatus",
+      error = CASE WHEN j.status = 'FAILED' THEN j.last_error ELSE r.error END,
+      finished_at = CASE WHEN j.status = 'QUEUED' THEN NULL ELSE now() END,
+      updated_at = now()
+  FROM j
+  WHERE r.id = j.run_id AND j.kind = 'TRAIN'
+  RETURNING r.id, r.sweep_id, r.status
+)`;
+
+/**
  * The tail every status-changing statement shares: `j` is the updated jobs row, `run_update`
  * the updated run (TRAIN jobs only).
  */
