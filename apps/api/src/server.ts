@@ -10,7 +10,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
-import { migrationStatus } from '@stratum/db';
+import { migrationStatus, readMigrations } from '@stratum/db';
 import { isLoopback } from './env.js';
 import { createContext, type AppServices, type Context } from './context.js';
 import type { Principal } from './auth/tokens.js';
@@ -135,10 +135,11 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   const httpServer = http.createServer(server);
 
   server.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // The migration files are read and hashed once; each probe is two small queries on the pool.
+  const migrations = readMigrations();
   server.get('/readyz', async (_req, res) => {
     try {
-      await app.pool.query('SELECT 1');
-      const status = await migrationStatus(app.pool.options.connectionString as string);
+      const status = await migrationStatus(app.pool, { migrations });
       if (!status.upToDate) return void res.status(503).json({ status: 'migrations pending', pending: status.pending });
       res.json({ status: 'ready' });
     } catch (error) {

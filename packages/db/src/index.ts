@@ -7,7 +7,7 @@ export { openDatabase, ensureDatabase, quoteIdent, type Database, type DatabaseO
 export { startEmbeddedPostgres, freePort, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
 export {
   migrate, migrationStatus, readMigrations, defaultMigrationsDir, MigrationError, MIGRATION_LOCK_KEY,
-  type Migration, type MigrationResult, type MigrationStatus, type MigrateOptions,
+  type Migration, type MigrationResult, type MigrationStatus, type MigrateOptions, type Queryable, type StatusOptions,
 } from './migrations.js';
 export { silentLogger, type DbLogger } from './log.js';
 export { partitionMetricPoints, type PartitionResult } from './partition.js';

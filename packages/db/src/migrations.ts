@@ -151,21 +151,39 @@ export interface MigrationStatus {
   upToDate: boolean;
 }
 
-/** Read-only comparison of the database with the migrations directory (for readiness checks). */
-export async function migrationStatus(url: string, options: MigrateOptions = {}): Promise<MigrationStatus> {
-  const migrations = readMigrations(options.migrationsDir);
-  const client = new pg.Client({ connectionString: url });
+/** Anything that runs a query: a pg Client or Pool (an application's own pool, for probes). */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface StatusOptions extends MigrateOptions {
+  /** Migrations already read (a readiness probe reads and hashes the files once, not per call). */
+  migrations?: Migration[];
+}
+
+/**
+ * Read-only comparison of the database with the migrations directory (for readiness checks).
+ * Pass a URL to open a short-lived connection, or a Client/Pool to reuse one.
+ */
+export async function migrationStatus(target: string | Queryable, options: StatusOptions = {}): Promise<MigrationStatus> {
+  const migrations = options.migrations ?? readMigrations(options.migrationsDir);
+  if (typeof target !== 'string') return statusWith(target, migrations);
+  const client = new pg.Client({ connectionString: target });
   await client.connect();
   try {
-    const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS ok`);
-    const names = exists.rows[0]?.ok
-      ? new Set((await client.query<{ migration_name: string }>(
-          'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-        )).rows.map((row) => row.migration_name))
-      : new Set<string>();
-    const pending = migrations.filter((m) => !names.has(m.name)).map((m) => m.name);
-    return { pending, applied: [...names], upToDate: pending.length === 0 };
+    return await statusWith(client, migrations);
   } finally {
     await client.end();
   }
+}
+
+async function statusWith(db: Queryable, migrations: Migration[]): Promise<MigrationStatus> {
+  const exists = await db.query<{ ok: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS ok`);
+  const names = exists.rows[0]?.ok
+    ? new Set((await db.query<{ migration_name: string }>(
+        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      )).rows.map((row) => row.migration_name))
+    : new Set<string>();
+  const pending = migrations.filter((m) => !names.has(m.name)).map((m) => m.name);
+  return { pending, applied: [...names], upToDate: pending.length === 0 };
 }

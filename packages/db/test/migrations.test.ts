@@ -63,6 +63,14 @@ describe('migration runner', () => {
     const tables = await query<{ table_name: string }>(db.url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['runs', 'jobs', 'metric_points', 'api_tokens']));
     expect((await migrationStatus(db.url)).upToDate).toBe(true);
+    // A readiness probe reuses its own pool and the migrations it read once.
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      expect(await migrationStatus(pool, { migrations: readMigrations() })).toMatchObject({ upToDate: true, pending: [] });
+      expect((await migrationStatus(pool, { migrations: [...readMigrations(), { name: '99999999_later', sql: '', checksum: '' }] })).pending).toEqual(['99999999_later']);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('is a no-op on re-run', async () => {
