@@ -9,15 +9,13 @@
 //   - the same 60 series fetched raw through the same query (maxPoints ≥ their 20,000 points),
 //   - sweepGrid of final training loss on the 2×2×3×3 sweep (p50).
 // Last line: RESULT api series_ratio=<downsampled p50 / raw p50> series_p95_ms=<…> grid_p50_ms=<…>
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from '@stratum/db';
-import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
 import { generateToken, hashToken } from '../src/auth/tokens.js';
+import { PEPPER, startApiProcess, startDatabase } from './support.js';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
@@ -28,8 +26,6 @@ const SERIES_RUNS = 20;
 const SERIES_KEYS = ['loss', 'lr', 'grad_norm'];
 const MAX_POINTS = 1000;
 const ITERATIONS = { series: 40, raw: 7, grid: 40, warmup: 3 };
-const PEPPER = 'bench-pepper-0123456789abcdef';
-const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const SERIES_QUERY = `query($runIds: [ID!]!, $keys: [String!]!, $maxPoints: Int!) {
   metricSeries(runIds: $runIds, keys: $keys, maxPoints: $maxPoints) { runId key block downsampled pointCount steps values mins maxs } }`;
@@ -39,30 +35,6 @@ const GRID_QUERY = `query($sweepId: ID!) {
 
 interface Series { downsampled: boolean; pointCount: number; steps: number[] }
 
-async function startDatabase(): Promise<{ db: TestDatabase; server: EmbeddedServer | null; scratch: string | null }> {
-  if (process.env.DATABASE_URL) return { db: await createTestDatabase('bench_api'), server: null, scratch: null };
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-api-'));
-  fs.chmodSync(scratch, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
-  const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), ephemeral: true });
-  process.env.STRATUM_TEST_SERVER_URL = server.url;
-  return { db: await createTestDatabase('bench_api'), server, scratch };
-}
-
-async function startApiProcess(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: apiDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKEN_PEPPER: PEPPER, LOG_LEVEL: 'warn', STRATUM_DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the API did not become ready within 30 s');
-}
 
 /** 50 runs: a 2×2×3×3 sweep (36 runs) and 14 standalone runs, each with 4 keys × 20,000 steps. */
 async function seed(pool: pg.Pool): Promise<{ runIds: string[]; sweepId: string }> {
@@ -129,7 +101,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const { db, server, scratch } = await startDatabase();
+  const { db, server, scratch } = await startDatabase('bench_api');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-api-data-'));
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   let child: ChildProcess | undefined;

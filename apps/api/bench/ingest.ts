@@ -8,18 +8,16 @@
 // The API runs in its own process, as in production (agents are other processes); request
 // bodies and COPY text are built before the clock starts, so both sides measure the server.
 // Each phase writes fresh rows (new runs), so neither side is helped by conflicts.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from '@stratum/db';
-import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
 import { generateToken, hashToken } from '../src/auth/tokens.js';
+import { PEPPER, startApiProcess, startDatabase } from './support.js';
 
 const BATCH = 10_000;
 const SENDERS = 4;
@@ -28,8 +26,6 @@ const ROUNDS = 2; // alternate COPY and GraphQL, keep the best of each
 const SINGLE_CALLS_PER_SENDER = 250;
 const KEYS = ['loss/train', 'loss/recon', 'loss/eval', 'grad/norm', 'lr', 'throughput', 'mem/gpu', 'mem/host', 'time/step', 'mask/ratio'];
 const BLOCKS = [null, 1, 2, 3, 4];
-const PEPPER = 'bench-pepper-0123456789abcdef';
-const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Point { key: string; block: number | null; step: number; value: number; wallTime: number }
 
@@ -76,31 +72,6 @@ class Api {
   }
 }
 
-async function startDatabase(): Promise<{ db: TestDatabase; server: EmbeddedServer | null; scratch: string | null }> {
-  if (process.env.DATABASE_URL) return { db: await createTestDatabase('bench'), server: null, scratch: null };
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-pg-'));
-  fs.chmodSync(scratch, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
-  const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), ephemeral: true });
-  process.env.STRATUM_TEST_SERVER_URL = server.url;
-  return { db: await createTestDatabase('bench'), server, scratch };
-}
-
-async function startApiProcess(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: apiDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKEN_PEPPER: PEPPER, LOG_LEVEL: 'warn', STRATUM_DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the API did not become ready within 30 s');
-}
 
 async function seedJobs(pool: pg.Pool, count: number): Promise<void> {
   const { rows } = await pool.query<{ id: string }>(`INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`, ['bench']);
@@ -178,7 +149,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { db, server, scratch } = await startDatabase();
+  const { db, server, scratch } = await startDatabase('bench');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-api-'));
   let child: ChildProcess | undefined;
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });

@@ -71,12 +71,11 @@ export interface ResolvedItem {
   targets: Record<string, string[]>;
 }
 
-const targetsOf = gridTargets;
 
 export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
   if (item.type === 'run') {
     const run = await getRun(item.id);
-    return { item, label: run.name, href: `/runs/${run.id}`, mode: run.mode, modelSize: run.modelSize, blocks: run.blocks, runIds: [run.id], seeds: [run.seed], config: run.config, targets: targetsOf(run.evaluations) };
+    return { item, label: run.name, href: `/runs/${run.id}`, mode: run.mode, modelSize: run.modelSize, blocks: run.blocks, runIds: [run.id], seeds: [run.seed], config: run.config, targets: gridTargets(run.evaluations) };
   }
   const { cellRuns } = await gql(CellRunsQuery, { filter: { sweepId: item.sweepId, modelSize: [item.modelSize], blocks: [item.blocks], mode: [item.mode] } });
   const runs = cellRuns.nodes;
@@ -87,7 +86,7 @@ export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
     item, label: `${runs[0]!.sweep?.name ?? 'sweep'}/${item.modelSize}-k${item.blocks}-${short} (${runs.length} seeds)`,
     href: `/runs?sweep=${item.sweepId}&size=${encodeURIComponent(item.modelSize)}&k=${item.blocks}&mode=${item.mode}`,
     mode: item.mode, modelSize: item.modelSize, blocks: item.blocks, runIds: runs.map((r) => r.id), seeds: runs.map((r) => r.seed), config,
-    targets: targetsOf(runs.flatMap((r) => r.evaluations)),
+    targets: gridTargets(runs.flatMap((r) => r.evaluations)),
   };
 }
 
