@@ -50,5 +50,3 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
 export function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
-
-export { silentLogger };

@@ -62,14 +62,10 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 
 async function main(): Promise<number> {
-  const config = loadConfig({
-    ...process.env,
-    STRATUM_LOCAL_DEV: 'true',
-    HOST: '127.0.0.1',
-    PORT: args.port ?? (quick ? '0' : process.env.PORT ?? '4000'),
-    STRATUM_DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
+  // The API's own validated configuration, with what the demo decides on top (PORT and
+  // LOG_LEVEL keep the API's defaults or the environment's values).
+  const port = args.port ?? (quick ? '0' : undefined); // the quick demo takes any free port
+  const config = loadConfig({ ...process.env, STRATUM_LOCAL_DEV: 'true', HOST: '127.0.0.1', STRATUM_DATA_DIR: dataDir, ...(port ? { PORT: port } : {}) });
   const log = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: path.join(logs, 'api.log'), sync: false }));
   say(`data: ${dataDir}${config.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ' (embedded PostgreSQL)'}; logs in ${logs}`);
   api = await startApi(config, { log, bootstrapAdmin: false });

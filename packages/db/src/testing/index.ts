@@ -58,10 +58,15 @@ async function adminUrl(): Promise<string> {
   return (await lazyServer).url;
 }
 
+let cachedTemplate: string | undefined;
+
+/** One template per set of migrations; the files are read and hashed once per process. */
 function templateName(): string {
+  if (cachedTemplate) return cachedTemplate;
   const digest = crypto.createHash('sha256');
   for (const migration of readMigrations()) digest.update(migration.name).update(migration.checksum);
-  return 'stratum_tpl_' + digest.digest('hex').slice(0, 16);
+  cachedTemplate = 'stratum_tpl_' + digest.digest('hex').slice(0, 16);
+  return cachedTemplate;
 }
 
 async function ensureTemplate(admin: pg.Client, adminConnection: string, template: string): Promise<void> {
