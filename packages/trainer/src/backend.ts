@@ -1,9 +1,12 @@
 /**
  * Backend selection at run time. `@tensorflow/tfjs-node-gpu` and `@tensorflow/tfjs-node` are
  * optional dependencies (their install downloads libtensorflow), so they are imported lazily;
- * `auto` takes the first of tensorflow-gpu → tensorflow → wasm → cpu that loads and logs why
- * the others did not. An explicitly requested backend that fails is an error, never a silent
- * fallback.
+ * `auto` takes the first of tensorflow-gpu → webgpu → tensorflow → wasm → cpu that loads and
+ * logs why the others did not — webgpu only on a hardware adapter (a software Vulkan driver
+ * such as lavapipe is slower than wasm; ask for `webgpu` explicitly to use it, as the tests
+ * do). An explicitly requested backend that fails is an error, never a silent fallback.
+ *
+ * WebGPU (webgpu/device.ts): Dawn on the host's Vulkan driver, any modern GPU.
  *
  * GPU hosts: tfjs-node-gpu 4.22 is built on TensorFlow 2.9.1 and needs Linux x86-64 with an
  * NVIDIA driver for CUDA 11.2, cuDNN 8.1 and the CUDA 11.2 runtime libraries on the loader path
@@ -18,17 +21,21 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from './config.js';
 import { installWasmKernels, wasmKernelsActive } from './kernels/wasm-kernels.js';
 import type { Logger } from './log.js';
+import { createWebgpuBackend, webgpuAdapter, type AdapterInfo } from './webgpu/device.js';
+import { installWebgpuKernels, webgpuKernelsActive } from './webgpu/kernels.js';
 
 export type BackendName = Exclude<BackendChoice, 'auto'>;
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** The backend in use (part of every run record). */
   name: BackendName;
   /** tfjs's own name for it ('tensorflow' for both native variants). */
   tfBackend: string;
-  /** 'stratum-wasm' when the SIMD kernels of kernels/*.c are active. */
-  kernels: 'stratum-wasm' | 'tfjs';
+  /** 'stratum-wasm' / 'stratum-webgpu' when the trainer's fused kernels are active. */
+  kernels: 'stratum-wasm' | 'stratum-webgpu' | 'tfjs';
+  /** The GPU adapter (webgpu): vendor, device, driver description, limits. */
+  adapter?: AdapterInfo;
   /** Backends tried before this one (auto), with the reason each failed. */
   tried: { name: BackendName; error: string }[];
 }
@@ -54,7 +61,7 @@ function reasonOf(e: unknown): string {
 }
 
 /** Creates `name`'s backend ourselves so that a failure comes back as an error with its cause. */
-async function activate(name: string): Promise<void> {
+async function activate(name: string, create?: () => Promise<tf.KernelBackend>): Promise<void> {
   if (tf.getBackend() === name) return;
   const registry = (tf.engine() as unknown as { registry: Record<string, tf.KernelBackend | undefined> }).registry;
   if (registry[name]) {
@@ -62,7 +69,7 @@ async function activate(name: string): Promise<void> {
     if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") failed`);
     return;
   }
-  const factory = tf.findBackendFactory(name);
+  const factory = create ?? tf.findBackendFactory(name);
   if (!factory) throw new Error(`tfjs has no "${name}" backend registered`);
   let instance: tf.KernelBackend;
   try {
@@ -105,8 +112,15 @@ async function loadWasm(): Promise<void> {
   await activate('wasm');
 }
 
-async function load(name: BackendName): Promise<void> {
+async function loadWebgpu(auto: boolean): Promise<void> {
+  await activate('webgpu', () => createWebgpuBackend({ allowSoftware: !auto }));
+  installWebgpuKernels();
+}
+
+async function load(name: BackendName, auto: boolean): Promise<void> {
   switch (name) {
+    case 'webgpu':
+      return loadWebgpu(auto);
     case 'tensorflow-gpu':
       return loadNative(true);
     case 'tensorflow':
@@ -115,6 +129,8 @@ async function load(name: BackendName): Promise<void> {
       return loadWasm();
     case 'cpu':
       return activate('cpu');
+    default:
+      throw new Error(`unknown backend "${String(name)}" (choose one of ${['auto', ...AUTO_ORDER].join(', ')})`);
   }
 }
 
@@ -139,7 +155,7 @@ export async function selectBackend(choice: BackendChoice, log?: Logger): Promis
   const tried: BackendInfo['tried'] = [];
   for (const name of candidates) {
     try {
-      await load(name);
+      await load(name, choice === 'auto');
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       if (choice !== 'auto') throw new BackendError(name, error);
@@ -151,8 +167,10 @@ export async function selectBackend(choice: BackendChoice, log?: Logger): Promis
       const error = installWasmKernels();
       if (error) log?.warn({ error }, 'stratum wasm kernels unavailable; using plain tfjs ops');
     }
-    const info: BackendInfo = { name, tfBackend: tf.getBackend(), kernels: wasmKernelsActive() ? 'stratum-wasm' : 'tfjs', tried };
-    log?.info({ backend: info.name, kernels: info.kernels, tried }, 'backend selected');
+    const kernels = wasmKernelsActive() ? 'stratum-wasm' : webgpuKernelsActive() ? 'stratum-webgpu' : 'tfjs';
+    const info: BackendInfo = { name, tfBackend: tf.getBackend(), kernels, tried };
+    if (name === 'webgpu') info.adapter = webgpuAdapter() ?? undefined;
+    log?.info({ backend: info.name, kernels: info.kernels, adapter: info.adapter, tried }, 'backend selected');
     current = info;
     return info;
   }

@@ -6,11 +6,13 @@
  * (clips pre-rendered, so data generation is not timed): steps/s, tokens/s, effective GFLOP/s
  * from the analytic forward+backward FLOPs (cost.ts), its ratio to the matmul rate, and the
  * peak tensor memory of one step. `--profile` adds the kernels that take the time.
+ * On webgpu it benchmarks the paper's `tiny` model instead (bench-webgpu.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { InMemoryDataset, movingMnist, type ClipDataset } from '@stratum/datasets';
 import { Command } from 'commander';
 import { selectBackend, type BackendInfo } from './backend.js';
+import { benchWebgpu } from './bench-webgpu.js';
 import { BACKEND_CHOICES, flopsPerStep, resolveRunConfig, tokenCounts, type BackendChoice, type RunConfig } from './config.js';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
@@ -62,12 +64,12 @@ async function profileStep(config: RunConfig, data: ClipDataset, kernels: boolea
   const clips = new Float32Array(config.batchSize * data.shape.frames * data.shape.height * data.shape.width * data.shape.channels);
   for (let i = 0; i < config.batchSize; i++) clips.set(data.get(i % data.size).clip, (i * clips.length) / config.batchSize);
   const mask = sampleTubeMask(Prng.fromSeed(0, 'bench'), config.batchSize, model.grid, config.model.maskRatio);
-  const run = () => {
+  const run = async () => {
     const inputs = model.maskedInputs(clips, mask);
-    trainStep({ model, optimizers, regime: config.regime, stage: 0, lr: 1e-4, clipNorm: null, step: 1 }, inputs);
+    await trainStep({ model, optimizers, regime: config.regime, stage: 0, lr: 1e-4, clipNorm: null, step: 1 }, inputs);
     VideoMae.disposeInputs(inputs);
   };
-  run(); // warm-up
+  await run(); // warm-up
   const info = await tf.profile(run);
   const byKernel = new Map<string, number>();
   if (kernels) {
@@ -112,12 +114,19 @@ async function benchRegime(label: string, config: RunConfig, data: ClipDataset, 
   return { stepsPerS, ratio };
 }
 
-async function main(opts: { backend: BackendChoice; steps: string; batch: string; profile?: boolean; size: string }): Promise<void> {
+async function main(opts: { backend: BackendChoice; steps: string; batch: string; profile?: boolean; size?: string; preset: string; submitBatch?: string }): Promise<void> {
   const backend: BackendInfo = await selectBackend(opts.backend);
   const steps = Number(opts.steps);
   const batchSize = Number(opts.batch);
   out(`backend ${backend.name} (tfjs "${backend.tfBackend}", kernels ${backend.kernels}); tried: ${backend.tried.map((t) => t.name).join(', ') || 'none'}`);
-  const n = Number(opts.size);
+  if (backend.name === 'webgpu') {
+    if (opts.submitBatch) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(opts.submitBatch));
+    const a = backend.adapter!;
+    out(`adapter ${a.vendor} ${a.device} (${a.description}${a.software ? ', software' : ''}); max storage buffers per stage ${a.limits.maxStorageBuffersPerShaderStage}`);
+    await benchWebgpu({ preset: opts.preset, steps, batch: batchSize, size: Number(opts.size ?? 4096), seconds: 3, profile: !!opts.profile });
+    return;
+  }
+  const n = Number(opts.size ?? 1024);
   const matmul = matmulGflops(n, 3);
   out(`matmul ${n}×${n}×${n}: ${matmul.wall.toFixed(2)} GFLOP/s (per CPU-second: ${matmul.cpu.toFixed(2)})`);
 
@@ -139,7 +148,9 @@ await new Command()
   .option('-b, --backend <name>', `backend (${BACKEND_CHOICES.join(' | ')})`, 'auto')
   .option('-s, --steps <n>', 'timed steps per regime (after 2 warm-up steps)', '16')
   .option('--batch <n>', 'clips per step', '32')
-  .option('--size <n>', 'matmul size', '1024')
+  .option('--size <n>', 'matmul size (default 1024; 4096 on webgpu)')
+  .option('--preset <name>', 'model on webgpu (the CPU backends bench nano)', 'tiny')
+  .option('--submit-batch <n>', 'webgpu: dispatches recorded per queue submit (tfjs default 15)')
   .option('-p, --profile', 'print the kernels taking the most time in one step')
   .action(main)
   .parseAsync(process.argv);

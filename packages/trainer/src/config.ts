@@ -13,7 +13,7 @@ export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type To
 export const REGIMES = ['e2e', 'simultaneous', 'sequential'] as const;
 export type Regime = (typeof REGIMES)[number];
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface OptimizerConfig {
@@ -74,7 +74,7 @@ export const runConfigInputSchema = z.strictObject({
   optimizer: z.strictObject(optimizerFields).partial().optional(),
   checkpointEvery: z.number().int().min(0).optional().describe('default: a tenth of the run'),
   logEvery: z.number().int().min(1).optional().describe('default 1 (the loss is read every step anyway to catch divergence)'),
-  backend: z.enum(BACKEND_CHOICES).default('auto').describe('tensorflow-gpu → tensorflow → wasm → cpu for auto'),
+  backend: z.enum(BACKEND_CHOICES).default('auto').describe('tensorflow-gpu → webgpu (hardware adapters only) → tensorflow → wasm → cpu for auto'),
 });
 export type RunConfigInput = z.input<typeof runConfigInputSchema>;
 

@@ -6,8 +6,10 @@ export class TrainingDivergedError extends Error {
     /** 1-based block whose loss it was; null for the E2E loss. */
     readonly block: number | null,
     readonly value: number,
+    /** What became non-finite. */
+    readonly quantity: 'loss' | 'gradient norm' = 'loss',
   ) {
-    super(`training diverged: loss ${value} at step ${step}${block === null ? '' : ` (block ${block})`}`);
+    super(`training diverged: ${quantity} ${value} at step ${step}${block === null ? '' : ` (block ${block})`}`);
     this.name = 'TrainingDivergedError';
   }
 }

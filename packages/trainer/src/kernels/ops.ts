@@ -1,14 +1,16 @@
 /**
  * The differentiable ops the model is built from, each with an explicit gradient. On the wasm
  * backend they dispatch to the SIMD kernels (wasm-kernels.ts) and express every remaining
- * matrix product as a plain 2-D matMul, the only shape tfjs-wasm hands to XNNPACK; elsewhere
- * (cpu, tensorflow, and wasm with the kernels off) they use ordinary tfjs ops. Both paths
- * compute the same function; the tests hold them to each other.
+ * matrix product as a plain 2-D matMul, the only shape tfjs-wasm hands to XNNPACK; on webgpu
+ * to the fused WGSL kernels of the same names (webgpu/kernels.ts); elsewhere (cpu, tensorflow,
+ * and either with its kernels off) they use ordinary tfjs ops. All paths compute the same
+ * function; the tests hold them to each other.
  *
  * Activations are 2-D [rows, features]; a sequence batch is rows = B·n, grouped by clip.
  * Nothing here uses tf.gather with gradients, stridedSlice or conv3d (wasm pitfalls).
  */
 import * as tf from '@tensorflow/tfjs';
+import { webgpuKernelsActive } from '../webgpu/kernels.js';
 import { wasmKernelsActive } from './wasm-kernels.js';
 
 type T2 = tf.Tensor2D;
@@ -31,9 +33,14 @@ export function transpose2d(x: T2): T2 {
   return (wasmKernelsActive() ? run('StratumTranspose2D', { x }) : tf.transpose(x)) as T2;
 }
 
+/** Whether the fused kernels (either family: same names and contracts) serve the current backend. */
+function fused(): boolean {
+  return wasmKernelsActive() || webgpuKernelsActive();
+}
+
 /** Column sums of [R, C] → [C] (tf.sum over axis 0 is a slow strided loop on wasm). */
 function columnSum(x: T2): tf.Tensor1D {
-  return (wasmKernelsActive() ? run('StratumColumnSum', { x }) : tf.sum(x, 0)) as tf.Tensor1D;
+  return (fused() ? run('StratumColumnSum', { x }) : tf.sum(x, 0)) as tf.Tensor1D;
 }
 
 /**
@@ -93,7 +100,7 @@ const geluRef = custom(([x], save) => {
   };
 });
 
-const geluWasm = custom(([x], save) => {
+const geluFused = custom(([x], save) => {
   const [y, dydx] = run('StratumGelu', { x: x! }) as tf.Tensor[];
   save([dydx!]); // the derivative, computed with the forward pass: backward is one multiply
   return { value: y!, gradFunc: (dy, [d]) => [tf.mul(dy, d!)] };
@@ -101,7 +108,7 @@ const geluWasm = custom(([x], save) => {
 
 /** Exact GELU x·Φ(x) (torch.nn.GELU's default, as VideoMAE). */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  return (wasmKernelsActive() ? geluWasm(x) : geluRef(x)) as T;
+  return (fused() ? geluFused(x) : geluRef(x)) as T;
 }
 
 function layerNormRef(eps: number) {
@@ -125,7 +132,7 @@ function layerNormRef(eps: number) {
   });
 }
 
-function layerNormWasm(eps: number) {
+function layerNormFused(eps: number) {
   return custom(([x, g, b], save) => {
     const [y, mean, rstd] = run('StratumLayerNorm', { x: x!, gamma: g!, beta: b! }, { eps }) as tf.Tensor[];
     save([x!, g!, mean!, rstd!]);
@@ -140,10 +147,10 @@ const lnCache = new Map<string, ReturnType<typeof custom>>();
 
 /** LayerNorm over the last axis of x [R, D] (biased variance, as torch). */
 export function layerNorm(x: T2, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): T2 {
-  const wasm = wasmKernelsActive() && x.shape[1] % 4 === 0;
-  const key = `${wasm}:${eps}`;
+  const on = webgpuKernelsActive() || (wasmKernelsActive() && x.shape[1] % 4 === 0); // wasm: SIMD lanes
+  const key = `${on}:${eps}`;
   let op = lnCache.get(key);
-  if (!op) lnCache.set(key, (op = wasm ? layerNormWasm(eps) : layerNormRef(eps)));
+  if (!op) lnCache.set(key, (op = on ? layerNormFused(eps) : layerNormRef(eps)));
   return op(x, gamma, beta) as T2;
 }
 
@@ -158,7 +165,7 @@ function attentionRef(qkv: T2, batch: number, tokens: number, heads: number): T2
   return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [batch * tokens, D]);
 }
 
-function attentionWasm(batch: number, tokens: number, heads: number) {
+function attentionFused(batch: number, tokens: number, heads: number) {
   const attrs = { batch, tokens, heads };
   return custom(([qkv], save) => {
     const [out, probs] = run('StratumAttention', { qkv: qkv! }, attrs) as tf.Tensor[];
@@ -173,6 +180,21 @@ function attentionWasm(batch: number, tokens: number, heads: number) {
  */
 export function attention(qkv: T2, batch: number, tokens: number, heads: number): T2 {
   const dh = qkv.shape[1] / 3 / heads;
-  if (wasmKernelsActive() && dh % 4 === 0) return attentionWasm(batch, tokens, heads)(qkv) as T2;
+  if (webgpuKernelsActive() || (wasmKernelsActive() && dh % 4 === 0)) return attentionFused(batch, tokens, heads)(qkv) as T2;
   return attentionRef(qkv, batch, tokens, heads);
+}
+
+const mseFused = (target: T2) =>
+  custom(([pred], save) => {
+    save([pred!]);
+    return { value: run('StratumMse', { pred: pred!, target }) as tf.Tensor, gradFunc: (dy, [p]) => [run('StratumMseGrad', { pred: p!, target, dy }) as tf.Tensor] };
+  });
+
+/**
+ * Mean squared error over every element of pred and target [R, P] → []. The target is a
+ * constant (no gradient); on webgpu it is one fused kernel each way.
+ */
+export function meanSquaredError(pred: T2, target: T2): tf.Scalar {
+  if (webgpuKernelsActive()) return mseFused(target)(pred) as tf.Scalar;
+  return tf.mean(tf.square(tf.sub(pred, target)));
 }

@@ -13,7 +13,7 @@
  * optimiser group k (everything is group 0 in E2E).
  */
 import * as tf from '@tensorflow/tfjs';
-import { addRow, layerNorm, linear } from '../kernels/ops.js';
+import { addRow, layerNorm, linear, meanSquaredError } from '../kernels/ops.js';
 import type { ModelConfig } from '../presets.js';
 import { Prng } from '../prng.js';
 import { addLayer, layerForward, type LayerParams, type SeqShape } from './layers.js';
@@ -22,6 +22,8 @@ import type { TubeMask } from './masking.js';
 import { addLinear, addNorm, truncNormal, uniform, type LinearParams, type NormParams, ParamStore } from './params.js';
 import { gridOf, patchify, type Grid } from './patchify.js';
 import { sinusoidTable } from './position.js';
+import { maskedInputsGpu } from '../webgpu/inputs.js';
+import { webgpuKernelsActive } from '../webgpu/kernels.js';
 
 export interface MaeOptions {
   /** K: encoder blocks (must divide depth). */
@@ -98,11 +100,14 @@ export class VideoMae {
 
   /**
    * clips [B, T, H, W, C] (a batch's Float32Array) + mask → the encoder's visible tubelets,
-   * positions and targets (inputs.ts). Built in JS on wasm/cpu, with tensor ops elsewhere.
+   * positions and targets (inputs.ts). Built by the trainer's own kernels on webgpu
+   * (webgpu/inputs.ts), in JS on wasm/cpu (and webgpu with its kernels off), with tensor ops
+   * elsewhere.
    */
   maskedInputs(clips: Float32Array, mask: TubeMask): MaskedInputs {
     const backend = tf.getBackend();
-    if (backend === 'wasm' || backend === 'cpu') return maskedInputsJs(clips, mask, this.config, this.grid, this.tables);
+    if (webgpuKernelsActive()) return maskedInputsGpu(clips, mask, this.config, this.grid, this.tables);
+    if (backend === 'wasm' || backend === 'cpu' || backend === 'webgpu') return maskedInputsJs(clips, mask, this.config, this.grid, this.tables);
     const m = this.config;
     const x = tf.tensor5d(clips, [mask.batch, m.frames, m.height, m.width, m.channels]);
     try {
@@ -175,7 +180,7 @@ export class VideoMae {
 
   /** MSE over masked tubelets against their normalised pixels: pred, targets [B·Nm, P] → []. */
   static loss(pred: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-    return tf.mean(tf.square(tf.sub(pred, targets)));
+    return meanSquaredError(pred, targets);
   }
 
   /** Decoder d's loss on block output h (the forward of one (block, decoder) pair's objective). */

@@ -5,6 +5,8 @@
  *   p ← p − lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
  * with optional global-norm clipping of g first (scale min(1, c / (‖g‖ + 1e-6)), as
  * torch.nn.utils.clip_grad_norm_). One instance per optimiser group, each with its own t.
+ * On WebGPU the step's updates of all groups run as multi-tensor kernels instead
+ * (webgpu/optimizer.ts), on this class's parameters and moments.
  */
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelsActive, wasmSumSquares } from '../kernels/wasm-kernels.js';
@@ -38,11 +40,15 @@ export class AdamW {
     this.v = params.map(zeros);
   }
 
-  /** Global L2 norm of `grads` (read synchronously; the clip factor needs it). */
-  static globalNorm(grads: tf.Tensor[]): number {
+  /**
+   * Global L2 norm of `grads` (read back: the clip factor needs it). The sums are chained
+   * pairwise: a tf.addN over many tensors is one kernel with as many inputs, which a GPU
+   * device's storage-buffer limit refuses.
+   */
+  static async globalNorm(grads: tf.Tensor[]): Promise<number> {
     if (wasmKernelsActive()) return Math.sqrt(grads.reduce((s, g) => s + wasmSumSquares(g), 0));
-    const total = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-    const value = total.dataSync()[0]!;
+    const total = tf.tidy(() => grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
+    const value = (await total.data())[0]!;
     total.dispose();
     return Math.sqrt(value);
   }
@@ -51,13 +57,13 @@ export class AdamW {
    * Applies one update. `grads` maps parameter names to gradients (every parameter of the
    * group must be present). Returns the pre-clipping global gradient norm.
    */
-  step(grads: Record<string, tf.Tensor>, lr: number, clipNorm: number | null): number {
+  async step(grads: Record<string, tf.Tensor>, lr: number, clipNorm: number | null): Promise<number> {
     const gs = this.params.map((p) => {
       const g = grads[p.name];
       if (!g) throw new Error(`no gradient for ${p.name}`);
       return g;
     });
-    const norm = AdamW.globalNorm(gs);
+    const norm = await AdamW.globalNorm(gs);
     const gradScale = clipNorm !== null ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.cfg;

@@ -19,6 +19,7 @@ import { MetricBuffer, type MetricPoint } from './metrics.js';
 import { lrAt } from './schedule.js';
 import { buildModel, restoreState, saveState, type TrainingState } from './state.js';
 import { trainStep, type BlockValue } from './step.js';
+import { checkGpuErrors } from '../webgpu/device.js';
 
 export interface CheckpointEvent {
   step: number;
@@ -121,7 +122,7 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
   const started = performance.now();
 
   const checkpoint = async (): Promise<void> => {
-    const bytes = saveState(state);
+    const bytes = await saveState(state);
     const sha256 = sha256Hex(bytes);
     lastCheckpoint = { step: state.step, sha256 };
     await metrics.flush(true);
@@ -144,7 +145,8 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
       const inputs = model.maskedInputs(batch.clips, mask);
       let result;
       try {
-        result = trainStep({ model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 }, inputs);
+        const ctx = { model, optimizers: state.optimizers, regime: config.regime, stage: state.stage, lr, clipNorm: config.optimizer.clipNorm, step: state.step + 1 };
+        result = await checkGpuErrors(() => trainStep(ctx, inputs));
       } finally {
         VideoMae.disposeInputs(inputs);
       }

@@ -21,18 +21,20 @@ export interface TrainingState {
   backend: string;
 }
 
-function values(v: tf.Variable): NamedValues['values'] {
-  return v.dataSync() as Float32Array; // on cpu this is the backend's own buffer: read only
+/** Read asynchronously: GPU backends cannot read synchronously in Node (WebGPU throws). */
+async function values(v: tf.Variable): Promise<NamedValues['values']> {
+  return (await v.data()) as Float32Array; // on cpu this is the backend's own buffer: read only
 }
 
-export function saveState(s: TrainingState): Uint8Array {
-  const tensors: NamedValues[] = s.model.params.list().map((p) => ({ name: `param/${p.name}`, shape: p.variable.shape, values: values(p.variable) }));
+export async function saveState(s: TrainingState): Promise<Uint8Array> {
+  const named: { name: string; variable: tf.Variable }[] = s.model.params.list().map((p) => ({ name: `param/${p.name}`, variable: p.variable }));
   s.optimizers.forEach((opt, g) =>
     opt.params.forEach((p, i) => {
-      tensors.push({ name: `adamw/${g}/m/${p.name}`, shape: p.variable.shape, values: values(opt.m[i]!) });
-      tensors.push({ name: `adamw/${g}/v/${p.name}`, shape: p.variable.shape, values: values(opt.v[i]!) });
+      named.push({ name: `adamw/${g}/m/${p.name}`, variable: opt.m[i]! });
+      named.push({ name: `adamw/${g}/v/${p.name}`, variable: opt.v[i]! });
     }),
   );
+  const tensors: NamedValues[] = await Promise.all(named.map(async (n) => ({ name: n.name, shape: n.variable.shape, values: await values(n.variable) })));
   return encodeCheckpoint(
     {
       config: s.config,

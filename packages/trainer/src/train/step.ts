@@ -9,7 +9,8 @@
  *   decoder s train on L_s; later blocks are not computed.
  *
  * All losses of a step are read together and checked before any parameter changes, so a
- * non-finite loss throws TrainingDivergedError with the weights of the previous step intact.
+ * non-finite loss throws TrainingDivergedError with the weights of the previous step intact
+ * (on WebGPU the check runs inside the update kernels, and the read follows them).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Regime } from '../config.js';
@@ -17,6 +18,8 @@ import { TrainingDivergedError } from '../errors.js';
 import type { MaskedInputs } from '../model/inputs.js';
 import type { VideoMae } from '../model/mae.js';
 import type { AdamW } from '../optim/adamw.js';
+import { webgpuKernelsActive } from '../webgpu/kernels.js';
+import { encodeGpuUpdates } from '../webgpu/optimizer.js';
 
 export interface BlockValue {
   /** 1-based block; null for the E2E loss (the whole model). */
@@ -92,19 +95,63 @@ export function regimeGradients(model: VideoMae, regime: Regime, stage: number, 
   return out;
 }
 
-export function trainStep(ctx: StepContext, inputs: MaskedInputs): StepResult {
+/** Throws TrainingDivergedError for the first non-finite loss (or gradient norm). */
+function checkFinite(step: number, losses: BlockValue[], gradNorms: BlockValue[]): void {
+  for (const l of losses) if (!Number.isFinite(l.value)) throw new TrainingDivergedError(step, l.block, l.value);
+  for (const g of gradNorms) if (!Number.isFinite(g.value)) throw new TrainingDivergedError(step, g.block, g.value, 'gradient norm');
+}
+
+/**
+ * WebGPU: every group's update is recorded behind the losses with no read in between (the
+ * update kernels themselves skip a step whose losses are not finite), then the losses and the
+ * gradient partial sums come back in one read.
+ */
+async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolean): Promise<StepResult> {
+  const groups = passes.map((p) => {
+    const optimizer = ctx.optimizers[blockwise ? p.group : 0]!;
+    return { optimizer, grads: optimizer.params.map((param) => p.grads[param.name]!) };
+  });
+  for (const g of groups) g.optimizer.t += 1;
+  const losses = tf.stack(passes.map((p) => p.loss)) as tf.Tensor1D;
+  const { partials, ranges } = encodeGpuUpdates(groups, losses, ctx.lr, ctx.clipNorm);
+  const both = tf.concat([losses, partials]);
+  const values = await both.data();
+  tf.dispose([losses, partials, both]);
+  const G = passes.length;
+  const lossValues = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
+  const gradNorms = ranges.map((r, i) => {
+    let sq = 0;
+    for (let s = r.start; s < r.start + r.count; s++) sq += values[G + s]!;
+    return { block: lossValues[i]!.block, value: Math.sqrt(sq) };
+  });
+  try {
+    checkFinite(ctx.step, lossValues, gradNorms);
+  } catch (e) {
+    for (const g of groups) g.optimizer.t -= 1; // the kernels skipped the update
+    throw e;
+  }
+  return { losses: lossValues, gradNorms };
+}
+
+/**
+ * One step: losses and gradients, then the updates. Reads the device once (the losses, and the
+ * gradient norms with them where the backend computes those on the device).
+ */
+export async function trainStep(ctx: StepContext, inputs: MaskedInputs): Promise<StepResult> {
   const blockwise = ctx.regime !== 'e2e';
   const passes = regimeGradients(ctx.model, ctx.regime, ctx.stage, inputs);
   try {
+    if (webgpuKernelsActive()) return await gpuStep(ctx, passes, blockwise);
     const stacked = tf.stack(passes.map((p) => p.loss));
-    const values = stacked.dataSync(); // one read for all blocks
+    const values = await stacked.data(); // one read for all blocks
     stacked.dispose();
     const losses = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
-    for (const l of losses) if (!Number.isFinite(l.value)) throw new TrainingDivergedError(ctx.step, l.block, l.value);
-    const gradNorms = passes.map((p) => ({
-      block: blockwise ? p.group + 1 : null,
-      value: ctx.optimizers[blockwise ? p.group : 0]!.step(p.grads, ctx.lr, ctx.clipNorm),
-    }));
+    checkFinite(ctx.step, losses, []);
+    const gradNorms: BlockValue[] = [];
+    for (const p of passes) {
+      const value = await ctx.optimizers[blockwise ? p.group : 0]!.step(p.grads, ctx.lr, ctx.clipNorm);
+      gradNorms.push({ block: blockwise ? p.group + 1 : null, value });
+    }
     return { losses, gradNorms };
   } finally {
     for (const p of passes) tf.dispose([p.loss, ...Object.values(p.grads)]);
