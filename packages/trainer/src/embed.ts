@@ -53,13 +53,13 @@ export interface EmbedOptions {
 
 type Source = Uint8Array | VideoMae;
 
-async function withModel<T>(source: Source, backend: BackendChoice | undefined, fn: (m: VideoMae) => T): Promise<T> {
+async function withModel<T>(source: Source, backend: BackendChoice | undefined, fn: (m: VideoMae) => Promise<T>): Promise<T> {
   if (backend) await selectBackend(backend);
   else await ensureBackend();
   if (source instanceof VideoMae) return fn(source);
   const { model } = modelFromCheckpoint(source);
   try {
-    return fn(model);
+    return await fn(model);
   } finally {
     model.dispose();
   }
@@ -77,7 +77,7 @@ function checkClips(model: VideoMae, input: ClipsInput): number {
 
 /** Features at every block boundary (and layer) for `clips`, from a checkpoint or a model. */
 export async function embed(source: Source, input: ClipsInput, opts: EmbedOptions = {}): Promise<Embeddings> {
-  return withModel(source, opts.backend, (model) => {
+  return withModel(source, opts.backend, async (model) => {
     const N = checkClips(model, input);
     const { tokens: T, gt, gh, gw } = model.grid;
     const D = model.config.embedDim;
@@ -94,12 +94,14 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
     const clipSize = input.clips.length / N;
     for (let start = 0; start < N; start += bs) {
       const B = Math.min(bs, N - start);
+      // reads are asynchronous (GPU backends cannot read synchronously): keep, then read
+      const reads: { into: Float32Array; at: number; t: tf.Tensor }[] = [];
       tf.tidy(() => {
         const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
         const { seq, patches, pos } = model.fullInputs(clips);
         const write = (f: FeatureSet, x: tf.Tensor2D) => {
-          f.pooled.set(tf.mean(tf.reshape(x, [B, T, D]), 1).dataSync(), start * D);
-          if (keepTokens) f.tokens.set(x.dataSync(), start * T * D);
+          reads.push({ into: f.pooled, at: start * D, t: tf.keep(tf.mean(tf.reshape(x, [B, T, D]), 1)) });
+          if (keepTokens) reads.push({ into: f.tokens, at: start * T * D, t: tf.keep(x) });
         };
         let x = model.embedTokens(patches, pos);
         for (let k = 0; k < K; k++) {
@@ -110,6 +112,8 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
         }
         if (layers) write(layers[L - 1]!, x); // after the final LayerNorm, = block K
       });
+      for (const r of reads) r.into.set(await r.t.data(), r.at);
+      tf.dispose(reads.map((r) => r.t));
     }
     return { blocks, layers, grid: [gt, gh, gw] };
   });
@@ -133,7 +137,7 @@ export async function reconstructionError(
   input: ClipsInput,
   opts: { seed?: number; batchSize?: number; backend?: BackendChoice } = {},
 ): Promise<ReconstructionMap[]> {
-  return withModel(source, opts.backend, (model) => {
+  return withModel(source, opts.backend, async (model) => {
     const N = checkClips(model, input);
     const { tokens: T, gt, gh, gw } = model.grid;
     const rng = Prng.fromSeed(opts.seed ?? 0, 'eval-mask');
@@ -144,6 +148,7 @@ export async function reconstructionError(
     for (let start = 0; start < N; start += bs) {
       const B = Math.min(bs, N - start);
       const mask = sampleTubeMask(rng, B, model.grid, model.config.maskRatio);
+      const perDecoder: { d: number; t: tf.Tensor }[] = [];
       tf.tidy(() => {
         const inputs = model.maskedInputs(input.clips.subarray(start * clipSize, (start + B) * clipSize), mask);
         let x = model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
@@ -151,17 +156,21 @@ export async function reconstructionError(
           x = model.encodeBlock(k, x, inputs.seq);
           const d = blockwise ? k : k === model.blocks - 1 ? 0 : -1;
           if (d < 0) continue;
-          const perToken = tf.mean(tf.square(tf.sub(model.decode(d, x, inputs), inputs.targets)), 1).dataSync(); // [B·Nm]
-          const acc = maps[d]!;
-          perToken.forEach((e, i) => {
-            const id = mask.masked[i]!;
-            acc.sum[id]! += e;
-            acc.count[id]! += 1;
-            acc.total += e;
-            acc.n += 1;
-          });
+          perDecoder.push({ d, t: tf.keep(tf.mean(tf.square(tf.sub(model.decode(d, x, inputs), inputs.targets)), 1)) }); // [B·Nm]
         }
       });
+      for (const { d, t } of perDecoder) {
+        const perToken = await t.data();
+        const acc = maps[d]!;
+        perToken.forEach((e, i) => {
+          const id = mask.masked[i]!;
+          acc.sum[id]! += e;
+          acc.count[id]! += 1;
+          acc.total += e;
+          acc.n += 1;
+        });
+      }
+      tf.dispose(perDecoder.map((p) => p.t));
     }
     return maps.map((m) => ({
       block: m.block,

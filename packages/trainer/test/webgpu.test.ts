@@ -9,6 +9,7 @@ import { batchOf } from '@stratum/datasets';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError, selectBackend } from '../src/backend.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
+import { embed, reconstructionError } from '../src/embed.js';
 import { resolveRunConfig, type RunConfig } from '../src/config.js';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
@@ -167,6 +168,23 @@ suite('webgpu backend', () => {
     await train(config(second), { dataset: data, resumeFrom: ckpt!, onStep: (s) => resumed.push(s.losses[0]!.value) });
     expect(resumed.length).toBe(2);
     expect(relative(resumed, straight.slice(2))).toBeLessThan(1e-5);
+  });
+
+  it('extracts the same features and reconstruction errors as cpu (evaluation reads asynchronously)', async () => {
+    const config = toyConfig({ regime: 'simultaneous', blocks: 2 });
+    const model = buildModel(config);
+    const clips = { clips: batchOf(data, [0, 1, 2]).clips, shape: [3, 4, 8, 8, 1] as [number, number, number, number, number] };
+    // cpu first: tensors move cpu → webgpu freely, but not back (that read is synchronous)
+    const cpu = await embed(model, clips, { backend: 'cpu', layers: true });
+    const recCpu = await reconstructionError(model, clips, { backend: 'cpu' });
+    const gpu = await embed(model, clips, { backend: 'webgpu', layers: true });
+    cpu.blocks.forEach((b, i) => {
+      expect(relative(gpu.blocks[i]!.pooled, b.pooled)).toBeLessThan(1e-5);
+      expect(relative(gpu.blocks[i]!.tokens, b.tokens)).toBeLessThan(1e-5);
+    });
+    const recGpu = await reconstructionError(model, clips, { backend: 'webgpu' });
+    expect(relative(recGpu.map((r) => r.meanError), recCpu.map((r) => r.meanError))).toBeLessThan(1e-5);
+    model.dispose();
   });
 
   it('fails the run loudly when the GPU rejects a kernel (never a silent wrong number)', async () => {
