@@ -14,6 +14,7 @@
  * software driver lavapipe (≥ 25; `npm run setup:webgpu`) runs the same code slowly, for tests.
  */
 /// <reference types="@webgpu/types" />
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 
 export interface AdapterInfo {
@@ -60,9 +61,20 @@ const LIMIT_NAMES = [
   'maxComputeWorkgroupsPerDimension',
 ] as const;
 
+/**
+ * NVIDIA's container toolkit mounts the Vulkan ICD under /usr/local/nvidia, where the Vulkan
+ * loader does not look; point the loader at it unless the host chose drivers itself.
+ */
+function findNvidiaIcd(): void {
+  const icd = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json';
+  if (process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES || process.env.VK_ADD_DRIVER_FILES) return;
+  if (existsSync(icd)) process.env.VK_ADD_DRIVER_FILES = icd;
+}
+
 async function installNavigatorGpu(): Promise<GPU> {
   const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
   if (g.navigator?.gpu) return g.navigator.gpu;
+  findNvidiaIcd();
   let mod: { create(flags: string[]): GPU; globals: object };
   try {
     mod = (await import('webgpu')) as unknown as typeof mod;
