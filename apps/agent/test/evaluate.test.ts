@@ -51,12 +51,12 @@ describe('reportRows', () => {
     depths: [],
     targets: [],
     metrics: [
-      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', block: 2, layer: null, value: 0.5, std: 0.1, folds: [0.4, 0.5, 0.6] },
-      { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: null, block: 2, layer: null, value: 0.4, std: null, folds: null },
-      { kind: 'KNN_CLASSIFIER', metric: 'accuracy', target: 'digit', block: 1, layer: 3, value: 0.3, std: null, folds: null },
-      { kind: 'CONSECUTIVE_CKA', metric: 'linear', target: null, block: 1, layer: null, value: 0.9, std: null, folds: null },
-      { kind: 'GEOMETRY', metric: 'isotropyRatio', target: null, block: 1, layer: null, value: 0.2, std: null, folds: null },
-      { kind: 'GEOMETRY', metric: 'uniformity', target: null, block: 1, layer: null, value: Number.NaN, std: null, folds: null },
+      { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', block: 2, layer: null, value: 0.5, std: 0.1, folds: [0.4, 0.5, 0.6], convention: 'paper-probe' },
+      { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: null, block: 2, layer: null, value: 0.4, std: null, folds: null, convention: 'paper-probe' },
+      { kind: 'KNN_CLASSIFIER', metric: 'accuracy', target: 'digit', block: 1, layer: 3, value: 0.3, std: null, folds: null, convention: 'dino-knn' },
+      { kind: 'CONSECUTIVE_CKA', metric: 'linear', target: null, block: 1, layer: null, value: 0.9, std: null, folds: null, convention: 'paper-linear-cka' },
+      { kind: 'GEOMETRY', metric: 'isotropyRatio', target: null, block: 1, layer: null, value: 0.2, std: null, folds: null, convention: 'paper-spectrum' },
+      { kind: 'GEOMETRY', metric: 'uniformity', target: null, block: 1, layer: null, value: Number.NaN, std: null, folds: null, convention: 'paper-uniformity' },
     ],
     similarity: [
       { kind: 'LINEAR_CKA', scope: 'BLOCK', labels: ['B1', 'B2'], blocks: [1, 2], layers: [null, null], values: [[1, 0.9], [0.9, 1]] },

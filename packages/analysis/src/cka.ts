@@ -7,8 +7,9 @@
  *   debiased  CKA = HSIC₁(Kx, Ky) / √(HSIC₁(Kx, Kx) HSIC₁(Ky, Ky)) with the unbiased estimator
  *                 HSIC₁ (Song et al., 2012; Nguyen et al., 2021; Kornblith's `debiased=True`)
  *   rbf       CKA = the linear formula on centred Gaussian Grams, K_ij = exp(−‖x_i − x_j‖² / (2σ²)),
- *                 σ² = threshold² · median of all n² squared distances (diagonal zeros included),
- *                 exactly as `gram_rbf` in Kornblith's reference code (`np.median(sq_distances)`).
+ *                 σ = threshold · median of the off-diagonal pairwise distances ‖x_i − x_j‖, i < j
+ *                 (distances, not squared distances), each representation with its own σ: the
+ *                 paper's convention (`rbf_cka` in its released `eva_embeddings.py`, threshold 1).
  *
  * HSIC₁ on zero-diagonal Grams K̃, L̃:
  *   n(n−3)·HSIC₁ = tr(K̃L̃) + (1ᵀK̃1)(1ᵀL̃1)/((n−1)(n−2)) − 2/(n−2)·1ᵀK̃L̃1.
@@ -33,12 +34,12 @@ import {
   transpose,
   dotRows,
 } from './matrix.js';
-import { medianOfSymmetricZeroDiagonal } from './stats.js';
+import { median } from './stats.js';
 
 export type CKAKind = 'linear' | 'debiased' | 'rbf';
 
 export interface RBFOptions {
-  /** σ = threshold × √(median squared distance). Default 1 (Kornblith et al.). */
+  /** σ = threshold × median off-diagonal distance. Default 1 (the paper's). */
   readonly threshold?: number;
 }
 
@@ -119,23 +120,27 @@ function linearFeatureStats(xc: Matrix): KernelStats {
 
 /**
  * Gaussian kernel from the centred linear Gram (squared distances K_ii + K_jj − 2K_ij, which is
- * accurate because the features are centred), bandwidth from the median, then double-centred.
+ * accurate because the features are centred), σ from the median distance over i < j, then
+ * double-centred.
  */
 function rbfStatsFromLinearGram(linear: Float64Array, n: number, threshold: number, fn: string, name: string): KernelStats {
   const sq = new Float64Array(n * n);
+  const distances = new Float64Array((n * (n - 1)) / 2);
+  let p = 0;
   for (let i = 0; i < n; i++) {
     const kii = linear[i * n + i] as number;
     for (let j = i + 1; j < n; j++) {
       const v = Math.max(0, kii + (linear[j * n + j] as number) - 2 * (linear[i * n + j] as number));
       sq[i * n + j] = v;
       sq[j * n + i] = v;
+      distances[p++] = Math.sqrt(v);
     }
   }
-  const median = medianOfSymmetricZeroDiagonal(sq, n);
-  if (!(median > 0)) {
-    throw new AnalysisError(fn, `${name}: the median squared distance is 0 (over half the sample pairs coincide), so the RBF bandwidth is undefined`);
+  const sigma = threshold * (distances.length ? median(distances) : 0);
+  if (!(sigma > 0)) {
+    throw new AnalysisError(fn, `${name}: the median pairwise distance is 0 (at least half the sample pairs coincide), so the RBF bandwidth is undefined`);
   }
-  const scale = -1 / (2 * threshold * threshold * median);
+  const scale = -1 / (2 * sigma * sigma);
   const k = sq; // reuse the buffer: K_ij = exp(−d²_ij / (2σ²)), diagonal exp(0) = 1
   for (let i = 0; i < n * n; i++) k[i] = Math.exp((k[i] as number) * scale);
   doubleCentre(k, n);
@@ -245,10 +250,10 @@ export function debiasedCKA(x: MatrixLike, y: MatrixLike): number {
 }
 
 /**
- * RBF CKA with the median heuristic of Kornblith et al.: σ² = threshold² × median of the full
- * n×n squared-distance matrix (its zero diagonal included, as `np.median(sq_distances)`), biased
- * HSIC on double-centred Gaussian Grams. Squared distances are computed exactly (diagonal 0);
- * the reference code derives them from uncentred dot products, which differs only by rounding.
+ * RBF CKA with the paper's median bandwidth: σ = threshold × the median of the off-diagonal
+ * pairwise distances (i < j), K_ij = exp(−‖x_i − x_j‖²/(2σ²)), biased HSIC on double-centred
+ * Gaussian Grams. Distances come from the centred Gram; the released code derives them from
+ * uncentred dot products, which differs only by rounding.
  */
 export function rbfCKA(x: MatrixLike, y: MatrixLike, options: RBFOptions = {}): number {
   const fn = 'rbfCKA';

@@ -1,18 +1,21 @@
 /**
  * Geometry of a representation X [n, d] (rows = samples): the spectrum of its sample covariance
- * and what is summarised from it, plus uniformity and norm/distance statistics.
+ * and what is summarised from it, plus uniformity and norm/distance statistics. Every
+ * definition is the paper's (its released evaluation code, JosRor/BWSSL-for-Video-ViTs,
+ * `eva_embeddings.py`); see README.md, "Metric conventions".
  *
- * Spectrum: λ_1 ≥ … ≥ λ_d ≥ 0, the eigenvalues of Σ = XcᵀXc/(n − 1) (with `center: false`,
- * the second-moment matrix XᵀX/n). Every summary below is invariant to that scale.
- *   effective rank      exp(H(p)), p_k = λ_k / Σλ, H the Shannon entropy (0·log 0 = 0):
- *                       d for isotropic data, 1 for rank-1 data (the covariance-spectrum form;
- *                       Roy & Vetterli apply the same formula to singular values of X)
- *   participation ratio (Σλ)² / Σλ²: also d for isotropic and 1 for rank-1 data
- *   isotropy ratio      mean(λ) / max(λ) = (tr Σ / d) / λ_1 ∈ [1/d, 1]: 1 when all directions
- *                       carry equal variance, 1/d when one does. Chosen over λ_min/λ_max,
- *                       which is 0 whenever n ≤ d and so says nothing about pooled features.
- * When n < d the d×d covariance has at most n nonzero eigenvalues; they are taken from the
- * n×n Gram matrix instead (same nonzero spectrum, cheaper) and the rest are zeros.
+ * Spectrum: λ_1 ≥ … ≥ λ_m ≥ 0, m = min(n, d), the eigenvalues of Σ = XcᵀXc/(n − 1) (with
+ * `center: false`, the second-moment matrix XᵀX/n) — the squared singular values of Xc over
+ * n − 1, so exactly min(n, d) of them, zeros included. With ε = 1e-12:
+ *   effective rank      exp(−Σ p_k log max(p_k, ε)), p_k = λ_k / Σλ: m for isotropic, 1 for rank-1 data
+ *   participation ratio (Σλ)² / max(Σλ², ε)
+ *   isotropy ratio      λ_1 / max(mean(λ), ε) ∈ [1, m]: 1 when all m directions carry equal
+ *                       variance, m when one does
+ *   explained-k@c       the smallest k with λ_1 + … + λ_k ≥ c·Σλ (c = 0.9 by default), in [1, m]
+ *   condition number    λ_1 / max(λ_m, ε). With centred data and n ≤ d, λ_m = 0 (the centred
+ *                       rows span at most n − 1 dimensions), so it is λ_1 / 1e-12 by definition.
+ * When n < d the n nonzero eigenvalues are taken from the n×n Gram matrix (same nonzero
+ * spectrum, cheaper).
  */
 import { symmetricEigenvalues } from './eigen.js';
 import { AnalysisError } from './errors.js';
@@ -22,18 +25,26 @@ import { mean, std } from './stats.js';
 export interface SpectrumOptions {
   /** Centre columns first (sample covariance). Default true. */
   readonly center?: boolean;
+  /** The share of the variance explained-k must reach, in (0, 1]. Default 0.9 (explained-k@90%). */
+  readonly explainedVariance?: number;
 }
 
+/** The ε of the released code's spectrum summaries (guards logs and divisions). */
+export const SPECTRUM_EPS = 1e-12;
+
 export interface SpectrumStatistics {
-  /** Covariance eigenvalues, descending, length d (zeros beyond rank n − 1). */
+  /** Covariance eigenvalues, descending, length min(n, d). */
   readonly eigenvalues: Float64Array;
   readonly effectiveRank: number;
   readonly participationRatio: number;
   readonly isotropyRatio: number;
+  /** The smallest k whose top-k eigenvalues reach `explainedVariance` (default 0.9) of the total. */
+  readonly explainedK: number;
+  readonly conditionNumber: number;
 }
 
 /**
- * Eigenvalues of the sample covariance XcᵀXc/(n − 1), descending, length d; rounding
+ * Eigenvalues of the sample covariance XcᵀXc/(n − 1), descending, length min(n, d); rounding
  * negatives are clipped to 0. With `center: false`, of XᵀX/n.
  */
 export function covarianceEigenvalues(x: MatrixLike, options: SpectrumOptions = {}): Float64Array {
@@ -45,7 +56,7 @@ function spectrum(X: Matrix, options: SpectrumOptions, fn: string): Float64Array
 }
 
 /**
- * Covariance eigenvalues (descending, length cols) of a row-major [rows, cols] array of finite
+ * Covariance eigenvalues (descending, length min(rows, cols)) of a row-major [rows, cols] array of finite
  * values; any numeric array works, so Float32 token tensors need no Float64 copy.
  */
 export function spectrumOfRows(data: ArrayLike<number>, rows: number, cols: number, center: boolean, fn: string): Float64Array {
@@ -60,24 +71,27 @@ export function spectrumOfRows(data: ArrayLike<number>, rows: number, cols: numb
     small = scatterMatrix(data, rows, cols, center);
   }
   const ascending = symmetricEigenvalues(small);
-  const out = new Float64Array(cols);
-  for (let i = 0; i < ascending.length; i++) {
+  const out = new Float64Array(Math.min(rows, cols));
+  for (let i = 0; i < out.length; i++) {
     out[i] = Math.max(0, (ascending[ascending.length - 1 - i] as number) * scale);
   }
   return out;
 }
 
 /** Spectrum summaries from covariance eigenvalues (descending); throws when the variance is 0. */
-export function summariseSpectrum(eigenvalues: Float64Array, fn: string): SpectrumStatistics {
-  return summarise(eigenvalues, fn);
+export function summariseSpectrum(eigenvalues: Float64Array, fn: string, explainedVariance = 0.9): SpectrumStatistics {
+  return summarise(eigenvalues, fn, explainedVariance);
 }
 
 /** All spectrum summaries from one eigendecomposition. Throws when the total variance is 0. */
 export function spectrumStatistics(x: MatrixLike, options: SpectrumOptions = {}): SpectrumStatistics {
-  return summarise(spectrum(toMatrix(x, 'spectrumStatistics'), options, 'spectrumStatistics'), 'spectrumStatistics');
+  const fn = 'spectrumStatistics';
+  return summarise(spectrum(toMatrix(x, fn), options, fn), fn, options.explainedVariance ?? 0.9);
 }
 
-function summarise(eigenvalues: Float64Array, fn: string): SpectrumStatistics {
+function summarise(eigenvalues: Float64Array, fn: string, explainedVariance = 0.9): SpectrumStatistics {
+  if (!(explainedVariance > 0 && explainedVariance <= 1)) throw new AnalysisError(fn, `explainedVariance must lie in (0, 1], got ${explainedVariance}`);
+  const m = eigenvalues.length;
   let total = 0;
   let squares = 0;
   for (const v of eigenvalues) {
@@ -85,36 +99,47 @@ function summarise(eigenvalues: Float64Array, fn: string): SpectrumStatistics {
     squares += v * v;
   }
   const largest = eigenvalues[0] ?? 0;
-  if (!(total > 0) || !(largest > 0)) {
+  if (!(total > SPECTRUM_EPS) || !(largest > 0)) {
     throw new AnalysisError(fn, 'the features have zero variance (constant or all-zero), so the spectrum is degenerate');
   }
   let entropy = 0;
   for (const v of eigenvalues) {
-    if (v > 0) {
-      const p = v / total;
-      entropy -= p * Math.log(p);
+    const p = v / total;
+    entropy -= p * Math.log(Math.max(p, SPECTRUM_EPS));
+  }
+  // The first k whose running sum reaches the target (numpy: searchsorted(cumsum, target, 'left') + 1).
+  const target = explainedVariance * total;
+  let explainedK = m;
+  let running = 0;
+  for (let k = 0; k < m; k++) {
+    running += eigenvalues[k] as number;
+    if (running >= target) {
+      explainedK = k + 1;
+      break;
     }
   }
   return {
     eigenvalues,
     effectiveRank: Math.exp(entropy),
-    participationRatio: (total * total) / squares,
-    isotropyRatio: total / eigenvalues.length / largest,
+    participationRatio: (total * total) / Math.max(squares, SPECTRUM_EPS),
+    isotropyRatio: largest / Math.max(total / m, SPECTRUM_EPS),
+    explainedK,
+    conditionNumber: largest / Math.max(eigenvalues[m - 1] as number, SPECTRUM_EPS),
   };
 }
 
-/** exp(entropy of the normalised covariance eigenvalues): between 1 (rank 1) and d (isotropic). */
+/** exp(entropy of the normalised covariance eigenvalues): between 1 (rank 1) and min(n, d) (isotropic). */
 export function effectiveRank(x: MatrixLike, options: SpectrumOptions = {}): number {
   return summarise(spectrum(toMatrix(x, 'effectiveRank'), options, 'effectiveRank'), 'effectiveRank').effectiveRank;
 }
 
-/** (Σλ)² / Σλ² of the covariance eigenvalues: between 1 and d. */
+/** (Σλ)² / Σλ² of the covariance eigenvalues: between 1 and min(n, d). */
 export function participationRatio(x: MatrixLike, options: SpectrumOptions = {}): number {
   const fn = 'participationRatio';
   return summarise(spectrum(toMatrix(x, fn), options, fn), fn).participationRatio;
 }
 
-/** mean(λ) / max(λ) of the covariance eigenvalues: between 1/d and 1 (see the file comment). */
+/** max(λ) / mean(λ) of the min(n, d) covariance eigenvalues: between 1 and min(n, d) (see the file comment). */
 export function isotropyRatio(x: MatrixLike, options: SpectrumOptions = {}): number {
   const fn = 'isotropyRatio';
   return summarise(spectrum(toMatrix(x, fn), options, fn), fn).isotropyRatio;
@@ -177,16 +202,32 @@ export function describe(values: Float64Array): NormStatistics {
   return { mean: mean(values), std: std(values), min, max };
 }
 
+/** numpy's default (linear) quantiles at q = 0.05, 0.5, 0.95. */
+export interface Quantiles {
+  readonly q05: number;
+  readonly q50: number;
+  readonly q95: number;
+}
+
 export interface DistanceStatistics {
-  /** Mean Euclidean distance over pairs i < j. */
+  /** Mean Euclidean distance over pairs i ≠ j. */
   readonly meanDistance: number;
   /** Population standard deviation of those distances. */
   readonly stdDistance: number;
+  readonly distanceQuantiles: Quantiles;
   /** Mean cosine similarity over pairs i ≠ j (needs nonzero rows). */
   readonly meanCosine: number;
+  /** Population standard deviation of those cosines. */
+  readonly stdCosine: number;
+  readonly cosineQuantiles: Quantiles;
 }
 
-/** Pairwise Euclidean distance and cosine statistics over all pairs i < j (n ≥ 2). */
+/**
+ * Pairwise Euclidean distance and cosine statistics over all ordered pairs i ≠ j (n ≥ 2): the
+ * population the released code samples 20,000 ordered pairs from. Means and stds equal those
+ * over the pairs i < j; quantiles are numpy's linear ones over the ordered pairs (each
+ * unordered pair counted twice).
+ */
 export function distanceStatistics(x: MatrixLike): DistanceStatistics {
   const fn = 'distanceStatistics';
   const X = toMatrix(x, fn);
@@ -200,27 +241,45 @@ export function distanceStatistics(x: MatrixLike): DistanceStatistics {
  */
 export function distanceStatisticsFromGrams(centredGram: Float64Array, cosine: Float64Array, n: number): DistanceStatistics {
   const pairs = (n * (n - 1)) / 2;
-  const distance = (i: number, j: number): number =>
-    Math.sqrt(Math.max(0, (centredGram[i * n + i] as number) + (centredGram[j * n + j] as number) - 2 * (centredGram[i * n + j] as number)));
-  let sum = 0;
-  let cos = 0;
+  const values = new Float64Array(pairs);
+  let p = 0;
   for (let i = 0; i < n; i++) {
+    const kii = centredGram[i * n + i] as number;
     for (let j = i + 1; j < n; j++) {
-      sum += distance(i, j);
-      cos += cosine[i * n + j] as number;
+      values[p++] = Math.sqrt(Math.max(0, kii + (centredGram[j * n + j] as number) - 2 * (centredGram[i * n + j] as number)));
     }
   }
-  const meanDistance = sum / pairs;
-  let spread = 0; // second pass: no cancellation in the variance
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dev = distance(i, j) - meanDistance;
-      spread += dev * dev;
-    }
-  }
+  const distances = summarisePairs(values);
+  p = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) values[p++] = cosine[i * n + j] as number;
+  const cosines = summarisePairs(values);
   return {
-    meanDistance,
-    stdDistance: Math.sqrt(spread / pairs),
-    meanCosine: cos / pairs,
+    meanDistance: distances.mean,
+    stdDistance: distances.std,
+    distanceQuantiles: distances.quantiles,
+    meanCosine: cosines.mean,
+    stdCosine: cosines.std,
+    cosineQuantiles: cosines.quantiles,
   };
+}
+
+/** Mean, std (two passes, no cancellation) and ordered-pair quantiles of the values over pairs i < j; sorts `values`. */
+function summarisePairs(values: Float64Array): { mean: number; std: number; quantiles: Quantiles } {
+  const m = mean(values);
+  const s = std(values);
+  values.sort();
+  // The ordered-pair multiset lists every value twice: its k-th smallest is values[⌊k/2⌋].
+  const count = 2 * values.length;
+  const at = (k: number): number => values[k >> 1] as number;
+  const quantile = (q: number): number => {
+    const position = q * (count - 1);
+    const lo = Math.floor(position);
+    const hi = Math.min(lo + 1, count - 1);
+    const t = position - lo;
+    const a = at(lo);
+    const b = at(hi);
+    // numpy's _lerp: from the nearer end, so t = 1 gives b exactly.
+    return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+  };
+  return { mean: m, std: s, quantiles: { q05: quantile(0.05), q50: quantile(0.5), q95: quantile(0.95) } };
 }

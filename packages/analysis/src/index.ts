@@ -50,6 +50,8 @@ export {
   type UniformityOptions,
   type NormStatistics,
   type DistanceStatistics,
+  type Quantiles,
+  SPECTRUM_EPS,
   covarianceEigenvalues,
   spectrumStatistics,
   effectiveRank,
@@ -108,5 +110,7 @@ export {
   type SimilarityKind,
   type SimilarityMatrixReport,
   type PatchDiagnosticsReport,
+  type MetricConvention,
+  METRIC_CONVENTIONS,
   evaluateRepresentations,
 } from './suite.js';

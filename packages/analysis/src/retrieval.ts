@@ -1,17 +1,22 @@
 /**
  * Retrieval and k-nearest-neighbour classification by cosine similarity, leave-one-out over one
- * labelled set (every sample queries all the others; same label = relevant).
+ * labelled set (every sample queries all the others; same label = relevant). The retrieval
+ * conventions are the paper's (its released `eva_embeddings.py`, `_retrieval_metrics`):
  *
- * Ranking rule (deterministic, label-independent): candidates are ordered by cosine similarity,
- * descending, ties broken by ascending sample index, i.e. a stable sort of the candidates in
- * index order (numpy: `np.argsort(-sim, kind='stable')`).
+ *   AP(q)  = scikit-learn's `average_precision_score` on the n − 1 other samples: the
+ *            candidates' distinct similarities are the thresholds (tied scores form ONE
+ *            threshold), AP = Σ_t (R_t − R_{t−1})·P_t, i.e.
+ *            AP(q) = (1/R) Σ_{relevant j} #{relevant i: s_i ≥ s_j} / #{candidates i: s_i ≥ s_j}
+ *            (R = number of relevant items; without ties: the mean of precision at each
+ *            relevant rank)
+ *   mAP    = mean of AP(q) over the queries with at least one relevant item (the others have
+ *            no AP and are counted in `queriesWithoutRelevant`)
+ *   hit@k  = share of ALL n queries with a relevant item among their k most similar others; a
+ *            query without any relevant item is a miss. The query itself never counts.
  *
- *   AP(q)     = (1/R) Σ_{m=1..R} m / rank_m, rank_m the 1-based rank of q's m-th relevant item,
- *               R = number of relevant items (the mean of precision at each relevant rank)
- *   mAP       = mean of AP(q) over queries with at least one relevant item
- *   hit@k     = share of those queries with a relevant item among the top k
- * Queries without any relevant item (a label seen once) have no AP; they are left out of mAP
- * and hit@k and counted in `queriesWithoutRelevant`.
+ * Ranking rule for hit@k (deterministic, label-independent): candidates ordered by cosine
+ * similarity, descending, ties broken by ascending sample index (numpy's argsort leaves the
+ * order of exact ties unspecified; only exact ties at the k-th place can differ).
  */
 import { AnalysisError } from './errors.js';
 import { type Labels, toLabels } from './labels.js';
@@ -55,56 +60,22 @@ export function retrieval(features: MatrixLike, labels: Labels, options: Retriev
 
 /** `retrieval` from a precomputed n×n cosine-similarity matrix. */
 export function retrievalFromCosine(cosine: Float64Array, y: Int32Array, ks: readonly number[], fn = 'retrieval'): RetrievalResult {
-  const n = y.length;
-  checkKs(ks, fn);
-  const relevant = new Float64Array(n);
-  const irrelevant = new Float64Array(n);
-  let apSum = 0;
-  let queries = 0;
-  let without = 0;
-  const hits = ks.map(() => 0);
-  for (let q = 0; q < n; q++) {
-    const row = q * n;
-    const label = y[q] as number;
-    let nr = 0;
-    let ni = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === q) continue;
-      const s = cosine[row + j] as number;
-      if (y[j] === label) relevant[nr++] = -s; // negated: ascending sort = descending similarity
-      else irrelevant[ni++] = -s;
-    }
-    if (nr === 0) {
-      without++;
-      continue;
-    }
-    const ranks = relevantRanks(relevant.subarray(0, nr), irrelevant.subarray(0, ni), cosine, y, q);
-    let ap = 0;
-    for (let m = 0; m < nr; m++) ap += (m + 1) / (ranks[m] as number);
-    apSum += ap / nr;
-    queries++;
-    const first = ranks[0] as number;
-    ks.forEach((k, i) => {
-      if (first <= k) hits[i] = (hits[i] as number) + 1;
-    });
-  }
-  if (queries === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
-  const hitRate: Record<number, number> = {};
-  ks.forEach((k, i) => (hitRate[k] = (hits[i] as number) / queries));
-  return { mAP: apSum / queries, hitRate, queries, queriesWithoutRelevant: without };
+  return retrievalForFamilies(cosine, [y], ks, fn)[0] as RetrievalResult;
 }
 
 /**
- * `retrievalFromCosine` for several label families at once: each query's candidates are sorted
- * once and every family's relevant items are located by binary search (exact ties between a
- * relevant item and another candidate fall back to the explicit index-ordered ranking).
+ * `retrievalFromCosine` for several label families at once: each query's candidate similarities
+ * are sorted once and serve every family (counts of candidates at or above a score are binary
+ * searches in that order).
  */
 export function retrievalForFamilies(cosine: Float64Array, families: readonly Int32Array[], ks: readonly number[], fn = 'retrieval'): RetrievalResult[] {
   checkKs(ks, fn);
+  if (families.length === 0) return [];
   const n = (families[0] as Int32Array).length;
+  // Negated similarities: ascending order = descending similarity.
   const sorted = new Float64Array(n - 1);
+  const relevant = new Float64Array(n - 1);
   const state = families.map(() => ({ ap: 0, queries: 0, without: 0, hits: ks.map(() => 0) }));
-  const ranks = new Int32Array(n);
   for (let q = 0; q < n; q++) {
     const row = q * n;
     let p = 0;
@@ -114,32 +85,33 @@ export function retrievalForFamilies(cosine: Float64Array, families: readonly In
       const acc = state[f] as { ap: number; queries: number; without: number; hits: number[] };
       const label = y[q] as number;
       let count = 0;
-      let tie = false;
-      for (let j = 0; j < n; j++) {
-        if (j === q || y[j] !== label) continue;
-        const v = -(cosine[row + j] as number);
-        const lo = lowerBound(sorted, v);
-        if (lo + 1 < sorted.length && sorted[lo + 1] === v) tie = true;
-        ranks[count++] = lo + 1;
-      }
+      for (let j = 0; j < n; j++) if (j !== q && y[j] === label) relevant[count++] = -(cosine[row + j] as number);
       if (count === 0) {
         acc.without++;
         return;
       }
-      const r = tie ? explicitRanks(cosine, y, q) : ranks.subarray(0, count).sort();
+      const rel = relevant.subarray(0, count).sort();
+      // One term per relevant item: precision at its score's threshold (ties share it).
       let ap = 0;
-      for (let m = 0; m < r.length; m++) ap += (m + 1) / (r[m] as number);
-      acc.ap += ap / r.length;
+      for (let m = 0; m < count; ) {
+        const v = rel[m] as number;
+        let end = m + 1;
+        while (end < count && rel[end] === v) end++;
+        ap += ((end - m) * end) / upperBound(sorted, v);
+        m = end;
+      }
+      acc.ap += ap / count;
       acc.queries++;
+      const rank = firstRelevantRank(sorted, rel[0] as number, cosine, y, q);
       ks.forEach((k, i) => {
-        if ((r[0] as number) <= k) acc.hits[i] = (acc.hits[i] as number) + 1;
+        if (rank <= k) acc.hits[i] = (acc.hits[i] as number) + 1;
       });
     });
   }
   return state.map((acc) => {
     if (acc.queries === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
     const hitRate: Record<number, number> = {};
-    ks.forEach((k, i) => (hitRate[k] = (acc.hits[i] as number) / acc.queries));
+    ks.forEach((k, i) => (hitRate[k] = (acc.hits[i] as number) / n));
     return { mAP: acc.ap / acc.queries, hitRate, queries: acc.queries, queriesWithoutRelevant: acc.without };
   });
 }
@@ -156,35 +128,35 @@ function lowerBound(a: Float64Array, v: number): number {
   return lo;
 }
 
-/**
- * 1-based ranks of the relevant items, ascending. Fast path: sort the (negated) similarities of
- * the two groups and merge; a tie between a relevant and an irrelevant similarity would need
- * the index rule, so such queries fall back to an explicit stable ranking.
- */
-function relevantRanks(rel: Float64Array, irr: Float64Array, cosine: Float64Array, y: Int32Array, q: number): Int32Array {
-  rel.sort();
-  irr.sort();
-  const ranks = new Int32Array(rel.length);
-  let j = 0;
-  for (let m = 0; m < rel.length; m++) {
-    const v = rel[m] as number;
-    while (j < irr.length && (irr[j] as number) < v) j++;
-    if (j < irr.length && irr[j] === v) return explicitRanks(cosine, y, q);
-    ranks[m] = m + 1 + j;
+/** The number of values ≤ v in an ascending array. */
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
   }
-  return ranks;
+  return lo;
 }
 
-function explicitRanks(cosine: Float64Array, y: Int32Array, q: number): Int32Array {
+/**
+ * 1-based rank of q's best relevant item (negated similarity `best`) in the index-ordered
+ * ranking: the candidates strictly more similar, then, among those tied with it, the ones with
+ * a smaller index.
+ */
+function firstRelevantRank(sorted: Float64Array, best: number, cosine: Float64Array, y: Int32Array, q: number): number {
+  const above = lowerBound(sorted, best);
+  if (upperBound(sorted, best) - above === 1) return above + 1;
   const n = y.length;
   const row = q * n;
-  const order = Array.from({ length: n }, (_, j) => j).filter((j) => j !== q);
-  order.sort((a, b) => (cosine[row + b] as number) - (cosine[row + a] as number) || a - b);
-  const ranks: number[] = [];
-  order.forEach((j, position) => {
-    if (y[j] === y[q]) ranks.push(position + 1);
-  });
-  return Int32Array.from(ranks);
+  let before = 0;
+  for (let j = 0; j < n; j++) {
+    if (j === q || -(cosine[row + j] as number) !== best) continue;
+    if (y[j] === y[q]) break;
+    before++;
+  }
+  return above + before + 1;
 }
 
 export interface KnnOptions {

@@ -70,23 +70,3 @@ export function median(values: ArrayLike<number>): number {
   for (let i = 0; i < n >> 1; i++) lower = Math.max(lower, a[i] as number);
   return 0.5 * (lower + upper);
 }
-
-/**
- * `np.median` of a full symmetric n×n matrix with a zero diagonal and non-negative entries (a
- * squared-distance matrix), without copying all n² values: the sorted multiset is n zeros
- * followed by every off-diagonal value twice.
- */
-export function medianOfSymmetricZeroDiagonal(m: Float64Array, n: number): number {
-  const offCount = (n * (n - 1)) / 2;
-  if (offCount === 0) return 0;
-  const off = new Float64Array(offCount);
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) off[p++] = m[i * n + j] as number;
-  }
-  const total = n * n;
-  // Position q of the sorted full multiset → value.
-  const at = (q: number): number => (q < n ? 0 : selectKth(off, (q - n) >> 1));
-  if (total % 2 === 1) return at(total >> 1);
-  return 0.5 * (at(total / 2 - 1) + at(total / 2));
-}

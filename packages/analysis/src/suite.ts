@@ -3,16 +3,26 @@
  * features already extracted (masking off) from a fixed evaluation set.
  *
  * For every depth (block boundary, and layer when given), on its pooled features [N, D]:
- *   - linear probe accuracy per label family (stratified k-fold CV, mean ± std and per fold),
- *   - cosine retrieval mAP and hit@k, and weighted k-NN accuracy per label family,
- *   - geometry: effective rank, participation ratio, isotropy, uniformity, norm and distance stats;
+ *   - linear probe accuracy per label family (k-fold CV on one set of folds stratified on the
+ *     first target and shared by all targets, mean ± std and per fold), and with several
+ *     targets their mean and the overall accuracy (every target right);
+ *   - cosine retrieval mAP and hit@k, and weighted k-NN accuracy per label family, and with
+ *     several targets retrieval averaged over them (target null);
+ *   - geometry: the covariance spectrum's effective rank, participation ratio, isotropy,
+ *     explained-k@90% and condition number; uniformity; norm statistics; mean, std and 5/50/95%
+ *     quantiles of the pairwise cosines and distances;
  * across depths (blocks and layers separately): linear, debiased and RBF CKA matrices and the
  * consecutive-depth values; and, where token features / attention / occluded features /
  * reconstruction errors are given, patch diagnostics per depth.
  *
+ * OccDrop: a probe is fitted and tested on the occluded features on the same folds, and
+ * compared with the full-feature probe: (Acc_full − Acc_occluded) / Acc_full.
+ *
  * The report is flat and JSON-serialisable (no typed arrays): `metrics` rows map one-to-one onto
  * stored evaluation rows {kind, metric, target, block, layer, value, std, folds}; `similarity`
- * onto similarity matrices; `patches` onto patch diagnostics.
+ * onto similarity matrices; `patches` onto patch diagnostics. Every metric row names the
+ * convention it follows (`convention`, a key of `METRIC_CONVENTIONS`: the paper's released
+ * evaluation code unless stated otherwise).
  */
 import { type AttentionLike, type AttentionDistance, type GridShape, meanAttentionDistance } from './attention.js';
 import { type CKAKind, ckaMatricesFromCentredGrams } from './cka.js';
@@ -29,6 +39,7 @@ import {
 import { type Labels, toLabels } from './labels.js';
 import { type Matrix, type MatrixLike, centerColumns, gram, normalizeRows, toMatrix } from './matrix.js';
 import { crossValidatedProbe } from './probe/crossValidated.js';
+import { type Fold, stratifiedFolds } from './probe/folds.js';
 import type { LogisticModel } from './probe/logistic.js';
 import { type RetrievalResult, knnVote, nearestNeighbours, retrievalForFamilies } from './retrieval.js';
 import { mean as meanOf, std as stdOf } from './stats.js';
@@ -80,15 +91,42 @@ export interface EvaluationOptions {
 
 export type MetricKind = 'LINEAR_PROBE' | 'KNN_RETRIEVAL' | 'KNN_CLASSIFIER' | 'CONSECUTIVE_CKA' | 'GEOMETRY';
 
+/**
+ * How each metric family is computed, by the `convention` key its rows carry. "paper" = as the
+ * paper's released evaluation code (JosRor/BWSSL-for-Video-ViTs, evaluation/*.py) defines it.
+ */
+export const METRIC_CONVENTIONS = {
+  'paper-probe':
+    "paper: features standardised on the training part, L2 logistic regression (C = 1, multinomial, scikit-learn's LogisticRegression); k-fold CV (default 3) on folds stratified on the first target and shared by all targets; accuracy = mean over folds; overallAccuracy = per fold the share of test clips with every target right, mean over folds",
+  'paper-retrieval':
+    "paper: cosine similarity, leave-one-out; AP = scikit-learn's average_precision_score over the other clips (tied scores form one threshold); mAP = mean AP over queries with at least one relevant clip; hit@k = share of all queries with a relevant clip among the k most similar (no relevant clip = miss); target null = mean over the targets",
+  'dino-knn': 'not in the paper: weighted k-NN (k = 20, weight exp(cos/0.07), DINO), leave-one-out accuracy',
+  'paper-spectrum':
+    'paper: λ = the min(N, D) eigenvalues of the sample covariance (squared singular values of the centred features / (N − 1)); effectiveRank = exp(−Σ p log max(p, 1e-12)), p = λ/Σλ; participationRatio = (Σλ)²/Σλ²; isotropyRatio = max λ / mean λ; explainedK90 = smallest k with λ_1 + … + λ_k ≥ 0.9 Σλ; conditionNumber = max λ / max(min λ, 1e-12)',
+  'paper-pairs':
+    'paper: over all ordered pairs i ≠ j (the released code samples 20,000 of them): mean, population std and numpy linear 5/50/95% quantiles of the cosine similarity and of the Euclidean distance',
+  'paper-uniformity': 'paper: log mean_{i≠j} exp(−2‖u_i − u_j‖²) over the L2-normalised features (all pairs; the released code samples 20,000)',
+  'paper-norms': 'paper: mean, population std, min and max of the L2 norms of the pooled features',
+  'paper-linear-cka': 'paper: linear CKA ‖YcᵀXc‖²_F / (‖XcᵀXc‖_F ‖YcᵀYc‖_F) between consecutive depths',
+  'paper-rbf-cka': 'paper: RBF CKA, K = exp(−d²/(2σ²)), σ = median of the off-diagonal pairwise distances (each representation its own σ), biased HSIC',
+  'debiased-cka': 'not in the paper: linear CKA on the unbiased HSIC estimator (Song et al. 2012; Nguyen et al. 2021)',
+} as const;
+
+export type MetricConvention = keyof typeof METRIC_CONVENTIONS;
+
 /** One scalar result. */
 export interface MetricRow {
   readonly kind: MetricKind;
   /**
-   * LINEAR_PROBE: 'accuracy' (per target) or 'meanAccuracy' (mean over targets, target null);
-   * KNN_RETRIEVAL: 'mAP' or 'hit@k'; KNN_CLASSIFIER: 'accuracy';
+   * LINEAR_PROBE: 'accuracy' (per target), 'meanAccuracy' (mean over targets, target null) or
+   * 'overallAccuracy' (every target right, target null);
+   * KNN_RETRIEVAL: 'mAP' or 'hit@k' (per target, and with several targets their mean, target null);
+   * KNN_CLASSIFIER: 'accuracy';
    * CONSECUTIVE_CKA: 'linear' | 'debiased' | 'rbf' between this depth and the next (target null);
-   * GEOMETRY: 'effectiveRank' | 'participationRatio' | 'isotropyRatio' | 'uniformity' | 'normMean' |
-   * 'normStd' | 'meanDistance' | 'stdDistance' | 'meanCosine' (target null).
+   * GEOMETRY (target null): 'effectiveRank' | 'participationRatio' | 'isotropyRatio' |
+   * 'explainedK90' | 'conditionNumber' | 'uniformity' | 'normMean' | 'normStd' | 'normMin' |
+   * 'normMax' | 'meanDistance' | 'stdDistance' | 'distanceQ05' | 'distanceQ50' | 'distanceQ95' |
+   * 'meanCosine' | 'stdCosine' | 'cosineQ05' | 'cosineQ50' | 'cosineQ95'.
    */
   readonly metric: string;
   readonly target: string | null;
@@ -99,6 +137,8 @@ export interface MetricRow {
   readonly std: number | null;
   /** Per-fold values for probes, else null. */
   readonly folds: number[] | null;
+  /** How it was computed: a key of `METRIC_CONVENTIONS`. */
+  readonly convention: MetricConvention;
 }
 
 export type SimilarityKind = 'LINEAR_CKA' | 'DEBIASED_CKA' | 'RBF_CKA';
@@ -124,7 +164,7 @@ export interface PatchDiagnosticsReport {
   readonly tokenEffectiveRank: number | null;
   readonly tokenParticipationRatio: number | null;
   readonly attentionDistance: AttentionDistance | null;
-  /** OccDrop per target: (Acc_full − Acc_occluded) / Acc_full with the same fold models. */
+  /** OccDrop per target: (Acc_full − Acc_occluded) / Acc_full, each probe fitted and tested on its own features (same folds). */
   readonly occlusion: Record<string, { readonly accFull: number; readonly accOccluded: number; readonly drop: number }> | null;
   /** Reconstruction error per token position, in (t, h, w) order. */
   readonly reconstructionError: { readonly grid: GridShape | null; readonly values: number[] } | null;
@@ -143,6 +183,16 @@ export interface EvaluationReport {
 }
 
 const KIND_NAMES: Record<CKAKind, SimilarityKind> = { linear: 'LINEAR_CKA', debiased: 'DEBIASED_CKA', rbf: 'RBF_CKA' };
+const CKA_CONVENTIONS: Record<CKAKind, MetricConvention> = { linear: 'paper-linear-cka', debiased: 'debiased-cka', rbf: 'paper-rbf-cka' };
+
+/** Per fold, the share of its test clips whose every target the probes predicted right. */
+function overallAccuracy(splits: readonly Fold[], truth: readonly Int32Array[], predictions: readonly Int32Array[]): number[] {
+  return splits.map((fold) => {
+    let right = 0;
+    for (const i of fold.test) if (truth.every((y, t) => (predictions[t] as Int32Array)[i] === y[i])) right++;
+    return right / fold.test.length;
+  });
+}
 
 function depthLabel(block: number, layer: number | null): string {
   return layer === null ? `B${block}` : `L${layer}`;
@@ -197,74 +247,104 @@ export function evaluateRepresentations(input: EvaluationInput, options: Evaluat
   // Warm starts: the same target's fold models at the previous depth of the same scope.
   const previousModels = new Map<string, LogisticModel[]>();
 
+  // One set of folds for every target and depth, stratified on the first target (the paper's
+  // MultiOutputClassifier protocol), so that "every target right" is defined per test clip.
+  const splits: readonly Fold[] | null =
+    options.probes !== false && targets.length > 0 ? stratifiedFolds((targets[0] as { y: Int32Array }).y, { folds: probeOptions.folds ?? 3, seed: probeOptions.seed ?? 0 }) : null;
+
   for (const d of depths) {
     const { block, layer, x } = d;
-    const row = (kind: MetricKind, metric: string, target: string | null, value: number, spread?: { std: number; folds: number[] }): void => {
-      metrics.push({ kind, metric, target, block, layer, value, std: spread?.std ?? null, folds: spread?.folds ?? null });
+    const row = (kind: MetricKind, metric: string, target: string | null, value: number, convention: MetricConvention, spread?: { std: number; folds: number[] }): void => {
+      metrics.push({ kind, metric, target, block, layer, value, std: spread?.std ?? null, folds: spread?.folds ?? null, convention });
     };
     const needsCosine = options.retrievals !== false || options.geometry !== false;
     const cosine = needsCosine ? timed('geometry', () => gram(normalizeRows(x, fn, `${depthLabel(block, layer)} pooled features`)).data) : null;
     const centred = options.similarity !== false || options.geometry !== false ? timed('similarity', () => gram(centerColumns(x)).data) : null;
     if (centred) centredGrams.push(centred);
 
-    // Probes (and OccDrop from the same fold models on occluded features).
+    // Probes, and OccDrop from probes fitted and tested on the occluded features (same folds).
     const occlusion: Record<string, { accFull: number; accOccluded: number; drop: number }> = {};
-    if (options.probes !== false) {
+    if (options.probes !== false && splits) {
       const occluded = d.input.occludedPooled;
       timed('probes', () => {
         const means: number[] = [];
+        const predictions: Int32Array[] = [];
         for (const t of targets) {
-          const chainKey = `${layer === null ? 'B' : 'L'}:${t.name}`;
-          const result = crossValidatedProbe(x, t.y, {
-            ...probeOptions,
-            ...(previousModels.has(chainKey) ? { initial: previousModels.get(chainKey) } : {}),
-            ...(occluded ? { views: { occluded } } : {}),
-          });
-          previousModels.set(chainKey, result.models);
-          row('LINEAR_PROBE', 'accuracy', t.name, result.mean, { std: result.std, folds: result.folds });
+          const scope = layer === null ? 'B' : 'L';
+          const fit = (features: MatrixLike, chainKey: string) => {
+            const result = crossValidatedProbe(features, t.y, {
+              ...probeOptions,
+              splits,
+              ...(previousModels.has(chainKey) ? { initial: previousModels.get(chainKey) } : {}),
+            });
+            previousModels.set(chainKey, result.models);
+            return result;
+          };
+          const result = fit(x, `${scope}:${t.name}`);
+          row('LINEAR_PROBE', 'accuracy', t.name, result.mean, 'paper-probe', { std: result.std, folds: result.folds });
           means.push(result.mean);
-          const occ = result.views.occluded;
-          if (occ && result.mean > 0) {
-            occlusion[t.name] = { accFull: result.mean, accOccluded: occ.mean, drop: occlusionDrop(result.mean, occ.mean) };
+          predictions.push(result.predictions);
+          if (occluded) {
+            const occ = fit(occluded, `${scope}:occluded:${t.name}`);
+            if (result.mean > 0) occlusion[t.name] = { accFull: result.mean, accOccluded: occ.mean, drop: occlusionDrop(result.mean, occ.mean) };
           }
         }
-        if (targets.length > 1) row('LINEAR_PROBE', 'meanAccuracy', null, meanOf(means));
+        if (targets.length > 1) {
+          row('LINEAR_PROBE', 'meanAccuracy', null, meanOf(means), 'paper-probe');
+          const overall = overallAccuracy(splits, targets.map((t) => t.y), predictions);
+          row('LINEAR_PROBE', 'overallAccuracy', null, meanOf(overall), 'paper-probe', { std: stdOf(overall), folds: overall });
+        }
       });
     }
 
-    if (options.retrievals !== false && cosine) {
+    if (options.retrievals !== false && cosine && targets.length > 0) {
       timed('retrieval', () => {
         // One sort per query and one neighbour search serve every label family.
         const results = retrievalForFamilies(cosine, targets.map((t) => t.y), ks, fn);
         const neighbours = nearestNeighbours(cosine, n, n, options.knn?.k ?? 20, true, fn);
         targets.forEach((t, i) => {
           const r = results[i] as RetrievalResult;
-          row('KNN_RETRIEVAL', 'mAP', t.name, r.mAP);
-          for (const k of ks) row('KNN_RETRIEVAL', `hit@${k}`, t.name, r.hitRate[k] as number);
+          row('KNN_RETRIEVAL', 'mAP', t.name, r.mAP, 'paper-retrieval');
+          for (const k of ks) row('KNN_RETRIEVAL', `hit@${k}`, t.name, r.hitRate[k] as number, 'paper-retrieval');
           const predicted = knnVote(neighbours, t.y, options.knn?.temperature ?? 0.07, fn);
           let hits = 0;
           for (let q = 0; q < n; q++) if (predicted[q] === t.y[q]) hits++;
-          row('KNN_CLASSIFIER', 'accuracy', t.name, hits / n);
+          row('KNN_CLASSIFIER', 'accuracy', t.name, hits / n, 'dino-knn');
         });
+        if (targets.length > 1) {
+          row('KNN_RETRIEVAL', 'mAP', null, meanOf(results.map((r) => r.mAP)), 'paper-retrieval');
+          for (const k of ks) row('KNN_RETRIEVAL', `hit@${k}`, null, meanOf(results.map((r) => r.hitRate[k] as number)), 'paper-retrieval');
+        }
       });
     }
 
     if (options.geometry !== false && cosine && centred) {
       timed('geometry', () => {
         const spectrum = spectrumStatistics(x);
-        row('GEOMETRY', 'effectiveRank', null, spectrum.effectiveRank);
-        row('GEOMETRY', 'participationRatio', null, spectrum.participationRatio);
-        row('GEOMETRY', 'isotropyRatio', null, spectrum.isotropyRatio);
+        row('GEOMETRY', 'effectiveRank', null, spectrum.effectiveRank, 'paper-spectrum');
+        row('GEOMETRY', 'participationRatio', null, spectrum.participationRatio, 'paper-spectrum');
+        row('GEOMETRY', 'isotropyRatio', null, spectrum.isotropyRatio, 'paper-spectrum');
+        row('GEOMETRY', 'explainedK90', null, spectrum.explainedK, 'paper-spectrum');
+        row('GEOMETRY', 'conditionNumber', null, spectrum.conditionNumber, 'paper-spectrum');
         if (n >= 2) {
-          row('GEOMETRY', 'uniformity', null, uniformityFromCosine(cosine, n));
-          const distances = distanceStatisticsFromGrams(centred, cosine, n);
-          row('GEOMETRY', 'meanDistance', null, distances.meanDistance);
-          row('GEOMETRY', 'stdDistance', null, distances.stdDistance);
-          row('GEOMETRY', 'meanCosine', null, distances.meanCosine);
+          row('GEOMETRY', 'uniformity', null, uniformityFromCosine(cosine, n), 'paper-uniformity');
+          const pairs = distanceStatisticsFromGrams(centred, cosine, n);
+          row('GEOMETRY', 'meanDistance', null, pairs.meanDistance, 'paper-pairs');
+          row('GEOMETRY', 'stdDistance', null, pairs.stdDistance, 'paper-pairs');
+          row('GEOMETRY', 'distanceQ05', null, pairs.distanceQuantiles.q05, 'paper-pairs');
+          row('GEOMETRY', 'distanceQ50', null, pairs.distanceQuantiles.q50, 'paper-pairs');
+          row('GEOMETRY', 'distanceQ95', null, pairs.distanceQuantiles.q95, 'paper-pairs');
+          row('GEOMETRY', 'meanCosine', null, pairs.meanCosine, 'paper-pairs');
+          row('GEOMETRY', 'stdCosine', null, pairs.stdCosine, 'paper-pairs');
+          row('GEOMETRY', 'cosineQ05', null, pairs.cosineQuantiles.q05, 'paper-pairs');
+          row('GEOMETRY', 'cosineQ50', null, pairs.cosineQuantiles.q50, 'paper-pairs');
+          row('GEOMETRY', 'cosineQ95', null, pairs.cosineQuantiles.q95, 'paper-pairs');
         }
         const norms = normStatistics(x);
-        row('GEOMETRY', 'normMean', null, norms.mean);
-        row('GEOMETRY', 'normStd', null, norms.std);
+        row('GEOMETRY', 'normMean', null, norms.mean, 'paper-norms');
+        row('GEOMETRY', 'normStd', null, norms.std, 'paper-norms');
+        row('GEOMETRY', 'normMin', null, norms.min, 'paper-norms');
+        row('GEOMETRY', 'normMax', null, norms.max, 'paper-norms');
       });
     }
 
@@ -305,6 +385,7 @@ export function evaluateRepresentations(input: EvaluationInput, options: Evaluat
               value: (result.values[i] as number[])[i + 1] as number,
               std: null,
               folds: null,
+              convention: CKA_CONVENTIONS[result.kind],
             });
           }
         }

@@ -48,12 +48,16 @@ function npMedian(values: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-/** Kornblith's gram_rbf + cka(debiased=False), written out with an explicit centring matrix H. */
+/**
+ * The paper's rbf_cka, written out with an explicit centring matrix H: σ = threshold × median of
+ * the distances over i < j (not squared distances), K = exp(−d²/(2σ²)).
+ */
 function directRbf(x: M, y: M, threshold: number): number {
   const kernel = (z: M): M => {
     const sq = z.map((a) => z.map((b) => a.reduce((s, v, j) => s + (v - (b[j] as number)) ** 2, 0)));
-    const med = npMedian(sq.flat());
-    return sq.map((row) => row.map((v) => Math.exp(-v / (2 * threshold ** 2 * med))));
+    const upper = sq.flatMap((row, i) => row.filter((_, j) => j > i).map(Math.sqrt));
+    const sigma = threshold * npMedian(upper);
+    return sq.map((row) => row.map((v) => Math.exp(-v / (2 * sigma ** 2))));
   };
   const n = x.length;
   const H = x.map((_, i) => x.map((__, j) => (i === j ? 1 : 0) - 1 / n));
@@ -139,7 +143,7 @@ describe('debiasedCKA', () => {
 });
 
 describe('rbfCKA', () => {
-  it('equals the reference formula (median of all n² squared distances) for odd and even n', () => {
+  it('equals the paper\'s formula (σ = median off-diagonal distance) for odd and even pair counts', () => {
     for (const [n, threshold] of [
       [9, 1],
       [10, 0.5],
@@ -151,9 +155,25 @@ describe('rbfCKA', () => {
     }
   });
 
+  it('takes σ as the median distance, not the root of the median squared distance', () => {
+    // x = 0, 1, 3, 7 on a line: distances over i < j are 1, 2, 3, 4, 6, 7 → median 3.5, so σ² = 12.25
+    // (the root-of-median-squared convention would give σ² = (4 + 9)/2 = 6.5 and the median of all
+    // 16 entries with the diagonal zeros another value again). K_ij = exp(−d²/24.5).
+    const x = [[0], [1], [3], [7]];
+    const y = [[0], [1], [0], [1]];
+    const kx = x.map((a) => x.map((b) => Math.exp(-(((a[0] as number) - (b[0] as number)) ** 2) / (2 * 12.25))));
+    // y: distances 1, 0, 1, 1, 0, 1 → median 1, σ² = 1.
+    const ky = y.map((a) => y.map((b) => Math.exp(-(((a[0] as number) - (b[0] as number)) ** 2) / 2)));
+    const H = x.map((_, i) => x.map((__, j) => (i === j ? 1 : 0) - 1 / 4));
+    const cx = mul(mul(H, kx), H);
+    const cy = mul(mul(H, ky), H);
+    const inner = cx.flat().reduce((t, v, i) => t + v * (cy.flat()[i] as number), 0);
+    expect(rbfCKA(x, y)).toBeCloseTo(inner / Math.sqrt(frob2(cx) * frob2(cy)), 14);
+  });
+
   it('refuses a zero median distance and a bad threshold', () => {
     const x = [[0], [0], [0], [0], [1]];
-    expect(() => rbfCKA(x, randomMatrix(5, 2, 1))).toThrow(/rbfCKA: x: the median squared distance is 0/);
+    expect(() => rbfCKA(x, randomMatrix(5, 2, 1))).toThrow(/rbfCKA: x: the median pairwise distance is 0/);
     expect(() => rbfCKA(randomMatrix(5, 2, 1), randomMatrix(5, 2, 2), { threshold: 0 })).toThrow(/threshold must be a positive number/);
   });
 });

@@ -6,7 +6,11 @@ import { randomMatrix } from './helpers.js';
 
 const at = (degrees: number): number[] => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
 
-/** Brute force: stable sort by similarity (desc), then the textbook AP and hit@k. */
+/**
+ * Brute force: scikit-learn's average_precision_score per query (precision at each relevant
+ * item's score threshold, ties sharing one threshold) and hit@k over all queries, ranking by
+ * similarity (desc) then index.
+ */
 function reference(x: number[][], y: number[], ks: number[]): { mAP: number; hit: Record<number, number> } {
   const unit = x.map((r) => r.map((v) => v / Math.hypot(...r)));
   let ap = 0;
@@ -16,13 +20,14 @@ function reference(x: number[][], y: number[], ks: number[]): { mAP: number; hit
   unit.forEach((q, i) => {
     const others = unit.map((r, j) => ({ j, s: r.reduce((t, v, k) => t + v * (q[k] as number), 0) })).filter((o) => o.j !== i);
     others.sort((a, b) => b.s - a.s || a.j - b.j);
-    const relevantRanks = others.flatMap((o, p) => (y[o.j] === y[i] ? [p + 1] : []));
-    if (relevantRanks.length === 0) return;
+    const relevant = others.filter((o) => y[o.j] === y[i]);
+    if (relevant.length === 0) return;
     queries++;
-    ap += relevantRanks.reduce((t, r, m) => t + (m + 1) / r, 0) / relevantRanks.length;
-    ks.forEach((k) => (hits[k] = (hits[k] as number) + ((relevantRanks[0] as number) <= k ? 1 : 0)));
+    ap += relevant.reduce((t, r) => t + relevant.filter((o) => o.s >= r.s).length / others.filter((o) => o.s >= r.s).length, 0) / relevant.length;
+    const first = others.findIndex((o) => y[o.j] === y[i]) + 1;
+    ks.forEach((k) => (hits[k] = (hits[k] as number) + (first <= k ? 1 : 0)));
   });
-  ks.forEach((k) => (hits[k] = (hits[k] as number) / queries));
+  ks.forEach((k) => (hits[k] = (hits[k] as number) / x.length));
   return { mAP: ap / queries, hit: hits };
 }
 
@@ -41,34 +46,54 @@ describe('retrieval', () => {
     expect(r.queries).toBe(4);
   });
 
-  it('averages precision over several relevant items and skips singleton labels', () => {
+  it('averages precision over several relevant items; singleton labels skip mAP and miss in hit@k', () => {
     // Points at 0°, 12°, 20°, 50°, 85° with labels 0, 0, 1, 0, 2 (no two candidates equidistant):
     //  query 0°:  12° (rel), 20°, 50° (rel), 85°  → AP = (1/1 + 2/3)/2 = 5/6
     //  query 12°: 20°, 0° (rel), 50° (rel), 85°   → AP = (1/2 + 2/3)/2 = 7/12
     //  query 50°: 20°, 85°, 12° (rel), 0° (rel)   → AP = (1/3 + 2/4)/2 = 5/12
-    //  20° and 85° are the only members of their labels: left out.
-    // mAP = (5/6 + 7/12 + 5/12)/3 = 11/18; hit@1 = 1/3; hit@2 = 2/3.
+    //  20° and 85° are the only members of their labels: left out of mAP, misses in hit@k.
+    // mAP = (5/6 + 7/12 + 5/12)/3 = 11/18; hit@1 = 1/5 (only 0°); hit@2 = 2/5 (0° and 12°).
     const x = [at(0), at(12), at(20), at(50), at(85)];
     const r = retrieval(x, [0, 0, 1, 0, 2], { ks: [1, 2] });
     expect(r.mAP).toBeCloseTo(11 / 18, 15);
-    expect(r.hitRate[1]).toBeCloseTo(1 / 3, 15);
-    expect(r.hitRate[2]).toBeCloseTo(2 / 3, 15);
+    expect(r.hitRate[1]).toBeCloseTo(1 / 5, 15);
+    expect(r.hitRate[2]).toBeCloseTo(2 / 5, 15);
     expect(r.queries).toBe(3);
     expect(r.queriesWithoutRelevant).toBe(2);
   });
 
-  it('breaks exact ties by sample index', () => {
-    // Query (1, 0) label 0; candidates (0, 1) label 1 and (0, −1) label 0 both have cosine 0.
-    // Index order puts the irrelevant one (index 1) first: the relevant item is at rank 2, AP ½.
-    // Swapping the two candidates' labels moves the relevant one to rank 1.
+  it('tied scores form one threshold in AP (scikit-learn); hit@k breaks ties by sample index', () => {
+    // Query (1, 0) label 0; candidates (0, 1) and (0, −1) both have cosine 0: one threshold with
+    // precision ½, whichever of them is relevant, so AP = ½ both ways.
     const x = [[1, 0], [0, 1], [0, -1]];
-    // The other query with a relevant item, (0, −1) resp. (0, 1), sees the query point at cosine 0
-    // and the remaining point at −1: relevant first, AP 1.
+    // labels 0, 1, 0: query 2 sees the query point (relevant) at 0 and point 1 at −1: AP 1;
+    // query 1 has no relevant item. mAP = (½ + 1)/2. hit@1: query 0's first place is index 1
+    // (irrelevant) → miss, query 2 hit, query 1 miss → 1/3.
     const first = retrieval(x, [0, 1, 0], { ks: [1] });
-    const swapped = retrieval(x, [0, 0, 1], { ks: [1] });
     expect(first.queries).toBe(2);
     expect(first.mAP).toBeCloseTo((0.5 + 1) / 2, 15);
-    expect(swapped.mAP).toBeCloseTo((1 + 1) / 2, 15);
+    expect(first.hitRate[1]).toBeCloseTo(1 / 3, 15);
+    // labels 0, 0, 1: query 0 still has AP ½ (one tied threshold; index order would say 1);
+    // query 1 sees point 0 (relevant) at 0, point 2 at −1: AP 1. hit@1: query 0's first place
+    // is now the relevant index 1 → hit, query 1 hit, query 2 miss → 2/3.
+    const swapped = retrieval(x, [0, 0, 1], { ks: [1] });
+    expect(swapped.mAP).toBeCloseTo((0.5 + 1) / 2, 15);
+    expect(swapped.hitRate[1]).toBeCloseTo(2 / 3, 15);
+  });
+
+  it('a tie group of relevant and irrelevant items: one precision for all of them', () => {
+    // P0 (1, 0) label 0; P1 (0, 1) label 0; P2 (0, 1) label 1 (a duplicate of P1); P3 (−1, 0) label 1.
+    //  P0: P1 (0, rel), P2 (0), P3 (−1)      → one threshold at 0 with P = 1/2: AP ½
+    //  P1: P2 (1), then P0 (0, rel), P3 (0)  → P = 1/3 at the threshold 0:       AP ⅓
+    //  P2: P1 (1), then P0 (0), P3 (0, rel)  → AP ⅓
+    //  P3: P1 (0), P2 (0, rel), then P0 (−1) → AP ½
+    // mAP = 5/12 (breaking the ties by index instead would give 7/12).
+    // hit@1 (ties by index): P0 → P1 hit; P1 → P2 miss; P2 → P1 miss; P3 → P1 miss: ¼.
+    // hit@2: P0 hit; P1 → P2, P0 hit; P2 → P1, P0 miss; P3 → P1, P2 hit: ¾.
+    const x = [[1, 0], [0, 1], [0, 1], [-1, 0]];
+    const r = retrieval(x, [0, 0, 1, 1], { ks: [1, 2] });
+    expect(r.mAP).toBeCloseTo(5 / 12, 15);
+    expect(r.hitRate).toEqual({ 1: 0.25, 2: 0.75 });
   });
 
   it('agrees with a brute-force reference on random data', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   type EvaluationInput,
+  METRIC_CONVENTIONS,
   crossValidatedProbe,
+  distanceStatistics,
+  normStatistics,
+  spectrumStatistics,
   ckaMatrices,
   effectiveRank,
   evaluateRepresentations,
@@ -98,10 +102,63 @@ describe('evaluateRepresentations', () => {
     expect(first?.tokenCosine?.clips).toBe(3);
     expect(first?.attentionDistance?.spatial).toBeCloseTo(meanAttentionDistance(uniformAttention, grid, { t: 2, h: 16, w: 16 }).spatial, 14);
     expect(first?.reconstructionError?.values).toEqual([0.1, 0.2, 0.3, 0.4]);
+    // OccDrop: a probe fitted AND tested on the occluded features, on the same folds as the full one.
     const occ = second?.occlusion?.digit;
-    const direct = crossValidatedProbe(depth(2), digit, { seed: 3, views: { occluded: depth(0.5) } });
-    expect(occ?.accOccluded).toBeCloseTo(direct.views.occluded?.mean as number, 12);
-    expect(occ?.drop).toBeCloseTo((direct.mean - (direct.views.occluded?.mean as number)) / direct.mean, 12);
+    const full = crossValidatedProbe(depth(2), digit, { seed: 3 });
+    const occluded = crossValidatedProbe(depth(0.5), digit, { seed: 3 });
+    const scoredOnly = crossValidatedProbe(depth(2), digit, { seed: 3, views: { occluded: depth(0.5) } }).views.occluded?.mean as number;
+    expect(occ?.accFull).toBeCloseTo(full.mean, 12);
+    expect(occ?.accOccluded).toBeCloseTo(occluded.mean, 12);
+    expect(occ?.accOccluded).not.toBeCloseTo(scoredOnly, 6);
+    expect(occ?.drop).toBeCloseTo((full.mean - occluded.mean) / full.mean, 12);
+    // The second target uses the first target's folds.
+    const speedFull = crossValidatedProbe(depth(2), speed, { splits: full.splits });
+    expect(second?.occlusion?.speed?.accFull).toBeCloseTo(speedFull.mean, 12);
+  });
+
+  it('shares the first target\'s folds between targets and reports the overall accuracy (every target right)', () => {
+    for (const block of [1, 2, 3]) {
+      const x = depth(block);
+      const a = crossValidatedProbe(x, digit, { seed: 3 });
+      const b = crossValidatedProbe(x, speed, { splits: a.splits });
+      expect(find('LINEAR_PROBE', 'accuracy', 'speed', block)?.value).toBeCloseTo(b.mean, 12);
+      const perFold = a.splits.map((fold) => fold.test.filter((i) => a.predictions[i] === digit[i] && b.predictions[i] === speed[i]).length / fold.test.length);
+      const row = find('LINEAR_PROBE', 'overallAccuracy', null, block);
+      expect(row?.folds).toEqual(perFold);
+      expect(row?.value).toBeCloseTo(perFold.reduce((s, v) => s + v, 0) / perFold.length, 14);
+      expect(row?.value).toBeLessThanOrEqual(Math.min(a.mean, b.mean) + 1e-12);
+    }
+  });
+
+  it('averages retrieval over the targets (target null)', () => {
+    const a = retrieval(depth(3), digit, { ks: [1, 5] });
+    const b = retrieval(depth(3), speed, { ks: [1, 5] });
+    expect(find('KNN_RETRIEVAL', 'mAP', null, 3)?.value).toBeCloseTo((a.mAP + b.mAP) / 2, 14);
+    expect(find('KNN_RETRIEVAL', 'hit@5', null, 3)?.value).toBeCloseTo(((a.hitRate[5] as number) + (b.hitRate[5] as number)) / 2, 14);
+  });
+
+  it('reports the spectrum, norm, cosine and distance statistics, each row naming its convention', () => {
+    const s = spectrumStatistics(depth(2));
+    const pairs = distanceStatistics(depth(2));
+    const expected: Record<string, number> = {
+      explainedK90: s.explainedK,
+      conditionNumber: s.conditionNumber,
+      isotropyRatio: s.isotropyRatio,
+      stdCosine: pairs.stdCosine,
+      cosineQ05: pairs.cosineQuantiles.q05,
+      cosineQ50: pairs.cosineQuantiles.q50,
+      cosineQ95: pairs.cosineQuantiles.q95,
+      distanceQ05: pairs.distanceQuantiles.q05,
+      distanceQ50: pairs.distanceQuantiles.q50,
+      distanceQ95: pairs.distanceQuantiles.q95,
+      normMin: normStatistics(depth(2)).min,
+      normMax: normStatistics(depth(2)).max,
+    };
+    for (const [metric, value] of Object.entries(expected)) expect(find('GEOMETRY', metric, null, 2)?.value, metric).toBeCloseTo(value, 10);
+    for (const m of report.metrics) expect(Object.keys(METRIC_CONVENTIONS)).toContain(m.convention);
+    expect(find('KNN_RETRIEVAL', 'mAP', 'digit', 1)?.convention).toBe('paper-retrieval');
+    expect(find('GEOMETRY', 'isotropyRatio', null, 1)?.convention).toBe('paper-spectrum');
+    expect(find('CONSECUTIVE_CKA', 'rbf', null, 1)?.convention).toBe('paper-rbf-cka');
   });
 
   it('is plain JSON', () => {

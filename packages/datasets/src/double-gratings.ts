@@ -1,45 +1,86 @@
 /**
  * Double drifting gratings: the left half of the frame shows one grating, the right half
- * another, and the targets are relations between them.
+ * another, and the targets are the halves' attributes and the relations between them.
  *
- * Grid (paper: 15,552 clips; paper-notes.md gives the count only, this factorisation is ours and
- * reproduces it): left SF (6) × right SF (6) × left orientation (12) × right orientation (12) ×
- * shared temporal frequency (3) = 15,552. Both halves share contrast (1) and colour (white).
- * Clip index → cell is mixed radix in that order, temporal frequency fastest. Each half is a
- * window of a full-frame grating (the same x, y = linspace(-1, 1) grid as the single dataset),
- * so a spatial frequency means the same thing here; left = columns [0, ⌊W/2⌋), right = the rest.
+ * The default grid ('paper') is the paper's released "DEFAULT_TWO_REGION" grid
+ * (JosRor/BWSSL-for-Video-ViTs, evaluation/grating_dataset.py): 16 frames of 128², 6.25 frames/s,
+ *   left SF 4, 10, 16 × right SF 4, 10, 16 × left orientation 0°, 30°, …, 330° ×
+ *   orientation delta 0°, 45°, 90°, 135° (right = (left + delta) mod 360) ×
+ *   temporal frequency 2, 5, 8 Hz × contrast 0.33, 0.67, 1 × colour gray, red, green, blue
+ * = 3·3·12·4·3·3·4 = 15,552 clips; temporal frequency, contrast and colour are shared by both
+ * halves. 'small' (CPU-sized, 32², 16 frames/s): SF 2, 4, 8 per half, left orientation 0°, 90°,
+ * 180°, 270°, the same deltas, TF 1, 2, 4 Hz, contrast 1, gray = 432 clips. Clip index → cell is
+ * mixed radix in that factor order, colour fastest. Each half is a window of a full-frame
+ * grating (the same x, y = linspace(-1, 1) grid as the single dataset), so a spatial frequency
+ * means the same thing here; left = columns [0, ⌊W/2⌋), right = the rest.
  *
- * Targets (class counts for the default grid):
- *   sfDelta          |i_L − i_R| over the ascending SF list: 0..5 (6 classes)
- *   higherSf         0 = equal SF, 1 = left higher, 2 = right higher (3)
- *   orientationDelta the orientations' angle difference folded into [0°, 90°] (orientation is
- *                    an axis, so 180° apart is no difference): 0°, 15°, …, 90° (7 classes; the
- *                    class order is the ascending list of deltas the grid can produce)
- *   sfMatch          1 when both halves have the same SF (2)
- *   orientationMatch 1 when the folded orientation difference is 0 (2)
- *   temporalFreq     index of the shared temporal frequency (3)
+ * Targets, the released code's nine in its order (classes on the paper grid):
+ *   spatialFreqLeft, spatialFreqRight  index in the half's SF list (3 each)
+ *   sfDelta           right SF − left SF, signed: index in its ascending distinct values (5: −12, −6, 0, 6, 12)
+ *   sfHigherSide      0 = left higher, 1 = right higher, 2 = equal (3)
+ *   spatialFreqMatch  1 when both halves have the same SF (2)
+ *   orientationLeft   index in the orientation list (12)
+ *   orientationRight  index in the ascending distinct right orientations (24: 0°, 15°, …, 345°)
+ *   orientationDelta  index in the delta list (4)
+ *   orientationMatch  1 when the delta is 0 mod 360 (2)
  */
 import { colourName, driftingGrating, tintInto } from './grating.js';
-import { resolveColour, phaseOf, RENDER_KEYS, resolveRender, type ResolvedRender, DEFAULT_SPATIAL_FREQS, DEFAULT_ORIENTATIONS } from './gratings.js';
+import { gridField, phaseOf, RENDER_KEYS, resolveColour, resolveRender, type GridRender, type ResolvedRender } from './gratings.js';
 import { balancedSubsample, FactorGrid } from './grid.js';
-import type { ClipDataset, ClipSample, ClipShape, DoubleGratingsOptions, TargetSpec } from './types.js';
-import { checkIndex, checkKeys, numField, numListField } from './validate.js';
+import type { ClipDataset, ClipSample, ClipShape, ColourSpec, DoubleGratingsOptions, GratingGrid, TargetSpec } from './types.js';
+import { checkIndex, checkKeys, DatasetSpecError, numListField } from './validate.js';
 
-export const DEFAULT_DOUBLE_TEMPORAL_FREQS = [1, 2, 4];
+type DoubleValues = Required<Pick<DoubleGratingsOptions, 'spatialFreqsLeft' | 'spatialFreqsRight' | 'orientations' | 'orientationDeltas' | 'temporalFreqs' | 'contrasts' | 'colours'>>;
 
-/** Angle between two orientation axes, in [0, 90] degrees. */
-export function foldedOrientationDelta(a: number, b: number): number {
-  const d = (((a - b) % 180) + 180) % 180;
-  return Math.min(d, 180 - d);
-}
+/** The double-grating grids by name (see the file comment). */
+export const DOUBLE_GRATING_GRIDS: Record<GratingGrid, GridRender & DoubleValues> = {
+  paper: {
+    size: 128,
+    frameRate: 6.25,
+    spatialFreqsLeft: [4, 10, 16],
+    spatialFreqsRight: [4, 10, 16],
+    orientations: Array.from({ length: 12 }, (_, i) => i * 30),
+    orientationDeltas: [0, 45, 90, 135],
+    temporalFreqs: [2, 5, 8],
+    contrasts: [0.33, 0.67, 1],
+    colours: ['gray', 'red', 'green', 'blue'],
+  },
+  small: {
+    size: 32,
+    frameRate: 16,
+    spatialFreqsLeft: [2, 4, 8],
+    spatialFreqsRight: [2, 4, 8],
+    orientations: [0, 90, 180, 270],
+    orientationDeltas: [0, 45, 90, 135],
+    temporalFreqs: [1, 2, 4],
+    contrasts: [1],
+    colours: ['gray'],
+  },
+};
 
 const roundKey = (x: number): number => Math.round(x * 1e9) / 1e9;
+const mod360 = (x: number): number => roundKey(((x % 360) + 360) % 360);
+const ascendingDistinct = (values: Iterable<number>): number[] => [...new Set([...values].map(roundKey))].sort((a, b) => a - b);
 
 export interface DoubleGratingCell {
   left: { spatialFreq: number; orientationDeg: number; phase: number };
   right: { spatialFreq: number; orientationDeg: number; phase: number };
+  orientationDelta: number;
   temporalFreq: number;
-  labels: { sfDelta: number; higherSf: number; orientationDelta: number; sfMatch: number; orientationMatch: number; temporalFreq: number };
+  contrast: number;
+  colour: ColourSpec;
+  rgb: [number, number, number];
+  labels: {
+    spatialFreqLeft: number;
+    spatialFreqRight: number;
+    sfDelta: number;
+    sfHigherSide: number;
+    spatialFreqMatch: number;
+    orientationLeft: number;
+    orientationRight: number;
+    orientationDelta: number;
+    orientationMatch: number;
+  };
 }
 
 export class DoubleGratings implements ClipDataset {
@@ -50,29 +91,43 @@ export class DoubleGratings implements ClipDataset {
   readonly valueRange: [number, number] = [-1, 1];
   readonly grid: FactorGrid;
   readonly render: ResolvedRender;
-  readonly values: { spatialFreqs: number[]; orientations: number[]; temporalFreqs: number[]; contrast: number; rgb: [number, number, number] };
-  /** Ascending folded orientation deltas; `orientationDelta` labels index this list. */
-  readonly orientationDeltas: number[];
+  readonly values: DoubleValues;
+  /** Ascending distinct signed SF differences (right − left); `sfDelta` labels index this list. */
+  readonly sfDeltas: number[];
+  /** Ascending distinct right orientations; `orientationRight` labels index this list. */
+  readonly rightOrientations: number[];
   readonly cells: Int32Array;
+  private readonly rgbs: [number, number, number][];
 
   constructor(opts: DoubleGratingsOptions = {}) {
     const n = this.name;
-    checkKeys(n, opts, [...RENDER_KEYS, 'spatialFreqs', 'orientations', 'temporalFreqs', 'contrast', 'colour']);
-    this.render = resolveRender(n, opts);
+    checkKeys(n, opts, [...RENDER_KEYS, 'spatialFreqsLeft', 'spatialFreqsRight', 'orientations', 'orientationDeltas', 'temporalFreqs', 'contrasts', 'colours']);
+    const grid = DOUBLE_GRATING_GRIDS[gridField(n, opts)];
+    this.render = resolveRender(n, opts, grid);
+    const colours = opts.colours ?? grid.colours;
+    if (!Array.isArray(colours) || colours.length === 0) throw new DatasetSpecError(n, 'colours', 'must be a non-empty array');
+    this.rgbs = colours.map((c, i) => resolveColour(n, `colours[${i}]`, c));
     this.values = {
-      spatialFreqs: numListField(n, opts, 'spatialFreqs', DEFAULT_SPATIAL_FREQS, { above: 0 }).sort((a, b) => a - b),
-      orientations: numListField(n, opts, 'orientations', DEFAULT_ORIENTATIONS),
-      temporalFreqs: numListField(n, opts, 'temporalFreqs', DEFAULT_DOUBLE_TEMPORAL_FREQS),
-      contrast: numField(n, opts, 'contrast', 1, { above: 0, max: 1 }),
-      rgb: resolveColour(n, 'colour', opts.colour ?? 'white'),
+      spatialFreqsLeft: numListField(n, opts, 'spatialFreqsLeft', grid.spatialFreqsLeft, { above: 0 }),
+      spatialFreqsRight: numListField(n, opts, 'spatialFreqsRight', grid.spatialFreqsRight, { above: 0 }),
+      orientations: numListField(n, opts, 'orientations', grid.orientations),
+      orientationDeltas: numListField(n, opts, 'orientationDeltas', grid.orientationDeltas),
+      temporalFreqs: numListField(n, opts, 'temporalFreqs', grid.temporalFreqs),
+      contrasts: numListField(n, opts, 'contrasts', grid.contrasts, { above: 0, max: 1 }),
+      colours: [...colours],
     };
     const v = this.values;
-    const deltas = new Set<number>();
-    for (const a of v.orientations) for (const b of v.orientations) deltas.add(roundKey(foldedOrientationDelta(a, b)));
-    this.orientationDeltas = [...deltas].sort((a, b) => a - b);
-    const nS = v.spatialFreqs.length;
-    const nO = v.orientations.length;
-    this.grid = new FactorGrid([nS, nS, nO, nO, v.temporalFreqs.length]);
+    this.sfDeltas = ascendingDistinct(v.spatialFreqsLeft.flatMap((l) => v.spatialFreqsRight.map((r) => r - l)));
+    this.rightOrientations = ascendingDistinct(v.orientations.flatMap((o) => v.orientationDeltas.map((d) => mod360(o + d))));
+    this.grid = new FactorGrid([
+      v.spatialFreqsLeft.length,
+      v.spatialFreqsRight.length,
+      v.orientations.length,
+      v.orientationDeltas.length,
+      v.temporalFreqs.length,
+      v.contrasts.length,
+      v.colours.length,
+    ]);
     const { maxClips, seed, frames, size } = this.render;
     this.cells =
       maxClips === undefined || maxClips >= this.grid.size
@@ -81,33 +136,46 @@ export class DoubleGratings implements ClipDataset {
     this.size = this.cells.length;
     this.shape = { frames, height: size, width: size, channels: 3 };
     this.targets = [
-      { name: 'sfDelta', numClasses: nS, description: 'absolute difference of the two halves’ spatial-frequency indices (ascending list)' },
-      { name: 'higherSf', numClasses: 3, description: 'which half has the higher spatial frequency: 0 equal, 1 left, 2 right' },
-      { name: 'orientationDelta', numClasses: this.orientationDeltas.length, description: `folded orientation difference (degrees: ${this.orientationDeltas.join(', ')})` },
-      { name: 'sfMatch', numClasses: 2, description: '1 when both halves have the same spatial frequency' },
-      { name: 'orientationMatch', numClasses: 2, description: '1 when both halves have the same orientation axis' },
-      { name: 'temporalFreq', numClasses: v.temporalFreqs.length, description: `shared temporal frequency index (Hz: ${v.temporalFreqs.join(', ')}); colour ${colourName(v.rgb)}` },
+      { name: 'spatialFreqLeft', numClasses: v.spatialFreqsLeft.length, description: `left half's spatial frequency index (cycles/image: ${v.spatialFreqsLeft.join(', ')})` },
+      { name: 'spatialFreqRight', numClasses: v.spatialFreqsRight.length, description: `right half's spatial frequency index (cycles/image: ${v.spatialFreqsRight.join(', ')})` },
+      { name: 'sfDelta', numClasses: this.sfDeltas.length, description: `right − left spatial frequency (signed: ${this.sfDeltas.join(', ')})` },
+      { name: 'sfHigherSide', numClasses: 3, description: 'which half has the higher spatial frequency: 0 left, 1 right, 2 equal' },
+      { name: 'spatialFreqMatch', numClasses: 2, description: '1 when both halves have the same spatial frequency' },
+      { name: 'orientationLeft', numClasses: v.orientations.length, description: `left half's orientation index (degrees: ${v.orientations.join(', ')})` },
+      { name: 'orientationRight', numClasses: this.rightOrientations.length, description: `right half's orientation (degrees: ${this.rightOrientations.join(', ')})` },
+      { name: 'orientationDelta', numClasses: v.orientationDeltas.length, description: `right − left orientation index (degrees: ${v.orientationDeltas.join(', ')}); colours ${v.colours.map(colourName).join(', ')}` },
+      { name: 'orientationMatch', numClasses: 2, description: '1 when both halves have the same orientation (delta 0 mod 360)' },
     ];
   }
 
   describe(index: number): DoubleGratingCell {
     checkIndex(this.name, index, this.size);
     const cell = this.cells[index]!;
-    const [sl, sr, ol, or, t] = this.grid.decode(cell) as [number, number, number, number, number];
+    const [sl, sr, ol, od, t, c, k] = this.grid.decode(cell) as [number, number, number, number, number, number, number];
     const v = this.values;
-    const delta = foldedOrientationDelta(v.orientations[ol]!, v.orientations[or]!);
-    const deltaClass = this.orientationDeltas.indexOf(roundKey(delta));
+    const left = v.spatialFreqsLeft[sl]!;
+    const right = v.spatialFreqsRight[sr]!;
+    const orientationLeft = v.orientations[ol]!;
+    const delta = v.orientationDeltas[od]!;
+    const orientationRight = mod360(orientationLeft + delta);
     return {
-      left: { spatialFreq: v.spatialFreqs[sl]!, orientationDeg: v.orientations[ol]!, phase: phaseOf(this.render, cell, 0) },
-      right: { spatialFreq: v.spatialFreqs[sr]!, orientationDeg: v.orientations[or]!, phase: phaseOf(this.render, cell, 1) },
+      left: { spatialFreq: left, orientationDeg: orientationLeft, phase: phaseOf(this.render, cell, 0) },
+      right: { spatialFreq: right, orientationDeg: orientationRight, phase: phaseOf(this.render, cell, 1) },
+      orientationDelta: delta,
       temporalFreq: v.temporalFreqs[t]!,
+      contrast: v.contrasts[c]!,
+      colour: v.colours[k]!,
+      rgb: this.rgbs[k]!,
       labels: {
-        sfDelta: Math.abs(sl - sr),
-        higherSf: sl === sr ? 0 : sl > sr ? 1 : 2,
-        orientationDelta: deltaClass,
-        sfMatch: sl === sr ? 1 : 0,
-        orientationMatch: deltaClass === 0 ? 1 : 0,
-        temporalFreq: t,
+        spatialFreqLeft: sl,
+        spatialFreqRight: sr,
+        sfDelta: this.sfDeltas.indexOf(roundKey(right - left)),
+        sfHigherSide: left > right ? 0 : right > left ? 1 : 2,
+        spatialFreqMatch: roundKey(left) === roundKey(right) ? 1 : 0,
+        orientationLeft: ol,
+        orientationRight: this.rightOrientations.indexOf(orientationRight),
+        orientationDelta: od,
+        orientationMatch: mod360(delta) === 0 ? 1 : 0,
       },
     };
   }
@@ -119,8 +187,8 @@ export class DoubleGratings implements ClipDataset {
     const clip = new Float32Array(frames * size * size * 3);
     const half = Math.floor(size / 2);
     for (const [side, from, to] of [[d.left, 0, half], [d.right, half, size]] as const) {
-      const grey = driftingGrating({ ...shape, width: size, ...side, temporalFreq: d.temporalFreq, frameRate, contrast: this.values.contrast });
-      tintInto(clip, grey, this.values.rgb, shape, from, to);
+      const grey = driftingGrating({ ...shape, width: size, ...side, temporalFreq: d.temporalFreq, frameRate, contrast: d.contrast });
+      tintInto(clip, grey, d.rgb, shape, from, to);
     }
     return { clip, labels: { ...d.labels } };
   }

@@ -61,8 +61,11 @@ export function driftingGrating(p: GratingParams): Float32Array {
   return out;
 }
 
+/** Named tints; 'gray' (the paper's untinted grating) and 'white' are the same triple, as are the paper's red … orange. */
 export const PALETTE: Record<Exclude<ColourSpec, number[]>, [number, number, number]> = {
   white: [1, 1, 1],
+  gray: [1, 1, 1],
+  orange: [1, 0.5, 0],
   red: [1, 0, 0],
   green: [0, 1, 0],
   blue: [0, 0, 1],

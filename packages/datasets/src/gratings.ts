@@ -1,28 +1,61 @@
 /**
- * Single drifting gratings: the paper's full-factorial grid of
- * 6 spatial frequencies × 12 orientations × 6 temporal frequencies × 5 contrasts × 5 colours
- * = 10,800 clips, targets = the index of each of those five attributes.
+ * Single drifting gratings: a full-factorial grid of spatial frequency × orientation × temporal
+ * frequency × contrast × colour, targets = the index of each of those five attributes.
  *
- * paper-notes.md gives the counts, not the values; the defaults below are ours:
- *   spatial frequency  1, 2, 3, 4, 6, 8 cycles per image width (8 keeps ≥ 4 px per cycle at 32²)
- *   orientation        0°, 15°, …, 165° (the pattern's axis; drift runs along −x')
- *   temporal frequency 0.5, 1, 2, 3, 4, 6 Hz at 16 frames/s (all below the 8 Hz Nyquist limit)
+ * The default grid ('paper') is the paper's released evaluation grid (JosRor/BWSSL-for-Video-ViTs,
+ * evaluation/grating_dataset.py, "DEFAULT"): 16 frames of 128², 6.25 frames/s,
+ *   spatial frequency  4, 8, 12, 16, 20, 24 cycles per image width
+ *   orientation        0°, 30°, …, 330° (0–330 also sets the drift direction: θ and θ + 180°
+ *                      are the same stripes drifting opposite ways)
+ *   temporal frequency 0.5, 1, 2, 4, 6, 8 Hz
  *   contrast           0.2, 0.4, 0.6, 0.8, 1
- *   colour             white, red, green, blue, yellow (RGB tints; C = 3)
- * Clip index → grid cell is mixed radix in that factor order, colour fastest. Values lie in
- * [-1, 1]. Smaller grids: pass shorter value lists and/or `maxClips` (a balanced subsample).
+ *   colour             gray, red, green, blue, orange
+ * = 6·12·6·5·5 = 10,800 clips. 'small' is a CPU-sized grid at 32², 16 frames/s: SF 1, 2, 3, 4,
+ * 6, 8; orientation 0°…165° step 15; TF 0.5, 1, 2, 3, 4, 6 Hz; the same contrasts; white, red,
+ * green, blue, yellow. Clip index → grid cell is mixed radix in that factor order, colour fastest.
+ * Values lie in [-1, 1]. Smaller grids still: shorter value lists and/or `maxClips` (a balanced
+ * subsample).
  */
 import { colourName, colourRgb, driftingGrating, tintInto } from './grating.js';
 import { balancedSubsample, FactorGrid } from './grid.js';
 import { rngFor } from './prng.js';
-import type { ClipDataset, ClipSample, ClipShape, ColourSpec, GratingRenderOptions, GratingsOptions, TargetSpec } from './types.js';
-import { checkIndex, checkKeys, DatasetSpecError, intField, numField, numListField, seedField } from './validate.js';
+import type { ClipDataset, ClipSample, ClipShape, ColourSpec, GratingGrid, GratingRenderOptions, GratingsOptions, TargetSpec } from './types.js';
+import { checkIndex, checkKeys, DatasetSpecError, enumField, intField, numField, numListField, seedField } from './validate.js';
 
-export const DEFAULT_SPATIAL_FREQS = [1, 2, 3, 4, 6, 8];
-export const DEFAULT_ORIENTATIONS = Array.from({ length: 12 }, (_, i) => i * 15);
-export const DEFAULT_TEMPORAL_FREQS = [0.5, 1, 2, 3, 4, 6];
-export const DEFAULT_CONTRASTS = [0.2, 0.4, 0.6, 0.8, 1];
-export const DEFAULT_COLOURS: ColourSpec[] = ['white', 'red', 'green', 'blue', 'yellow'];
+/** How a named grid renders: canvas side and frame rate. */
+export interface GridRender {
+  readonly size: number;
+  readonly frameRate: number;
+}
+
+export const GRATING_GRIDS: readonly GratingGrid[] = ['paper', 'small'];
+
+/** The single-grating grids by name (see the file comment). */
+export const SINGLE_GRATING_GRIDS: Record<GratingGrid, GridRender & Required<Pick<GratingsOptions, 'spatialFreqs' | 'orientations' | 'temporalFreqs' | 'contrasts' | 'colours'>>> = {
+  paper: {
+    size: 128,
+    frameRate: 6.25,
+    spatialFreqs: [4, 8, 12, 16, 20, 24],
+    orientations: Array.from({ length: 12 }, (_, i) => i * 30),
+    temporalFreqs: [0.5, 1, 2, 4, 6, 8],
+    contrasts: [0.2, 0.4, 0.6, 0.8, 1],
+    colours: ['gray', 'red', 'green', 'blue', 'orange'],
+  },
+  small: {
+    size: 32,
+    frameRate: 16,
+    spatialFreqs: [1, 2, 3, 4, 6, 8],
+    orientations: Array.from({ length: 12 }, (_, i) => i * 15),
+    temporalFreqs: [0.5, 1, 2, 3, 4, 6],
+    contrasts: [0.2, 0.4, 0.6, 0.8, 1],
+    colours: ['white', 'red', 'green', 'blue', 'yellow'],
+  },
+};
+
+/** The `grid` field of a grating spec. */
+export function gridField(dataset: string, opts: GratingRenderOptions): GratingGrid {
+  return enumField(dataset, opts, 'grid', 'paper', GRATING_GRIDS);
+}
 
 export interface ResolvedRender {
   frames: number;
@@ -33,17 +66,17 @@ export interface ResolvedRender {
   maxClips: number | undefined;
 }
 
-export const RENDER_KEYS = ['frames', 'size', 'frameRate', 'phase', 'seed', 'maxClips'];
+export const RENDER_KEYS = ['grid', 'frames', 'size', 'frameRate', 'phase', 'seed', 'maxClips'];
 
-export function resolveRender(dataset: string, opts: GratingRenderOptions): ResolvedRender {
+export function resolveRender(dataset: string, opts: GratingRenderOptions, defaults: GridRender): ResolvedRender {
   if (typeof opts.phase === 'string' && opts.phase !== 'random') {
     throw new DatasetSpecError(dataset, 'phase', `must be a number (radians) or "random", got ${JSON.stringify(opts.phase)}`);
   }
   const phase = opts.phase === 'random' ? 'random' : numField(dataset, opts, 'phase', 0);
   return {
     frames: intField(dataset, opts, 'frames', 16, 1, 1024),
-    size: intField(dataset, opts, 'size', 32, 2, 1024),
-    frameRate: numField(dataset, opts, 'frameRate', 16, { above: 0 }),
+    size: intField(dataset, opts, 'size', defaults.size, 2, 1024),
+    frameRate: numField(dataset, opts, 'frameRate', defaults.frameRate, { above: 0 }),
     phase,
     seed: seedField(dataset, opts),
     maxClips: opts.maxClips === undefined ? undefined : intField(dataset, opts, 'maxClips', 1, 1),
@@ -89,15 +122,16 @@ export class Gratings implements ClipDataset {
   constructor(opts: GratingsOptions = {}) {
     const n = this.name;
     checkKeys(n, opts, [...RENDER_KEYS, 'spatialFreqs', 'orientations', 'temporalFreqs', 'contrasts', 'colours']);
-    this.render = resolveRender(n, opts);
-    const colours = opts.colours ?? DEFAULT_COLOURS;
+    const grid = SINGLE_GRATING_GRIDS[gridField(n, opts)];
+    this.render = resolveRender(n, opts, grid);
+    const colours = opts.colours ?? grid.colours;
     if (!Array.isArray(colours) || colours.length === 0) throw new DatasetSpecError(n, 'colours', 'must be a non-empty array');
     this.rgbs = colours.map((c, i) => resolveColour(n, `colours[${i}]`, c));
     this.values = {
-      spatialFreqs: numListField(n, opts, 'spatialFreqs', DEFAULT_SPATIAL_FREQS, { above: 0 }),
-      orientations: numListField(n, opts, 'orientations', DEFAULT_ORIENTATIONS),
-      temporalFreqs: numListField(n, opts, 'temporalFreqs', DEFAULT_TEMPORAL_FREQS),
-      contrasts: numListField(n, opts, 'contrasts', DEFAULT_CONTRASTS, { above: 0, max: 1 }),
+      spatialFreqs: numListField(n, opts, 'spatialFreqs', grid.spatialFreqs, { above: 0 }),
+      orientations: numListField(n, opts, 'orientations', grid.orientations),
+      temporalFreqs: numListField(n, opts, 'temporalFreqs', grid.temporalFreqs),
+      contrasts: numListField(n, opts, 'contrasts', grid.contrasts, { above: 0, max: 1 }),
       colours: [...colours],
     };
     const v = this.values;
@@ -112,7 +146,7 @@ export class Gratings implements ClipDataset {
     this.shape = { frames, height: size, width: size, channels: 3 };
     this.targets = [
       { name: 'spatialFreq', numClasses: v.spatialFreqs.length, description: `spatial frequency index (cycles/image: ${v.spatialFreqs.join(', ')})` },
-      { name: 'orientation', numClasses: v.orientations.length, description: `orientation index (degrees: ${v.orientations.join(', ')})` },
+      { name: 'orientation', numClasses: v.orientations.length, description: `orientation (drift direction) index (degrees: ${v.orientations.join(', ')})` },
       { name: 'temporalFreq', numClasses: v.temporalFreqs.length, description: `temporal frequency index (Hz: ${v.temporalFreqs.join(', ')})` },
       { name: 'contrast', numClasses: v.contrasts.length, description: `contrast index (${v.contrasts.join(', ')})` },
       { name: 'colour', numClasses: v.colours.length, description: `colour index (${v.colours.map(colourName).join(', ')})` },

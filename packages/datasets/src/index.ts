@@ -17,6 +17,7 @@ export type {
   GratingRenderOptions,
   FolderOptions,
   ColourSpec,
+  GratingGrid,
 } from './types.js';
 export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, EpochOrder, type AsyncClipSource, type StreamOptions } from './batching.js';
 export { createDataset, DATASET_NAMES } from './create.js';
@@ -28,8 +29,9 @@ export { resampleArea, type SourceWindow } from './resample.js';
 export { MovingMnist, movingMnist, renderMovingDigits, bounce, velocityOf, DIRECTION_BINS, type DigitMotion } from './moving-mnist.js';
 export { digitPool, MNIST_TRAIN_FRACTION, type DigitPool } from './mnist-digits.js';
 export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './grating.js';
-export { Gratings, gratings, type GratingCell } from './gratings.js';
-export { DoubleGratings, doubleGratings, foldedOrientationDelta, type DoubleGratingCell } from './double-gratings.js';
+export { Gratings, gratings, SINGLE_GRATING_GRIDS, GRATING_GRIDS, type GratingCell } from './gratings.js';
+export { DoubleGratings, doubleGratings, DOUBLE_GRATING_GRIDS, type DoubleGratingCell } from './double-gratings.js';
+export { keepRandomPatches, type PatchOcclusionOptions, type KeptPatch } from './occlusion.js';
 export { FolderVideos, folderDataset, type FolderVideo } from './folder/folder-dataset.js';
 export { FfmpegMissingError, ffmpegAvailable } from './folder/ffmpeg.js';
 export { parsePnm, parsePnmStream, encodePpm, type RgbFrame } from './folder/ppm.js';

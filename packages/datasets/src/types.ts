@@ -79,15 +79,23 @@ export interface MovingMnistOptions {
 }
 
 /** A tint colour: a palette name or an RGB triple in [0, 1]. */
-export type ColourSpec = 'white' | 'red' | 'green' | 'blue' | 'yellow' | 'cyan' | 'magenta' | [number, number, number];
+export type ColourSpec = 'white' | 'gray' | 'red' | 'green' | 'blue' | 'yellow' | 'orange' | 'cyan' | 'magenta' | [number, number, number];
+
+/**
+ * A named grating grid: 'paper' = the paper's released value lists at 128², 6.25 frames/s (the
+ * default); 'small' = a CPU-sized grid at 32², 16 frames/s.
+ */
+export type GratingGrid = 'paper' | 'small';
 
 /** Rendering options shared by the grating datasets. */
 export interface GratingRenderOptions {
+  /** The named grid whose value lists and render size/rate are the defaults; default 'paper'. */
+  grid?: GratingGrid;
   /** Frames per clip; default 16. */
   frames?: number;
-  /** Square side in pixels; default 32 (the paper renders 128). */
+  /** Square side in pixels; default 128 ('paper') or 32 ('small'). */
   size?: number;
-  /** Frames per second used to turn temporal frequency (Hz) into phase per frame; default 16. */
+  /** Frames per second used to turn temporal frequency (Hz) into phase per frame; default 6.25 ('paper') or 16 ('small'). */
   frameRate?: number;
   /** Starting phase in radians, or 'random' (uniform, seeded per clip); default 0. */
   phase?: number | 'random';
@@ -97,30 +105,36 @@ export interface GratingRenderOptions {
   maxClips?: number;
 }
 
+/** Value lists of the single-grating grid; each defaults to the chosen `grid`'s (see gratings.ts). */
 export interface GratingsOptions extends GratingRenderOptions {
-  /** Spatial frequencies in cycles per image width; default [1, 2, 3, 4, 6, 8]. */
+  /** Spatial frequencies in cycles per image width; paper 4, 8, …, 24. */
   spatialFreqs?: number[];
-  /** Orientations in degrees; default 0, 15, …, 165. */
+  /** Orientations in degrees, which also set the drift direction; paper 0, 30, …, 330. */
   orientations?: number[];
-  /** Temporal frequencies in Hz; default [0.5, 1, 2, 3, 4, 6]. */
+  /** Temporal frequencies in Hz; paper 0.5, 1, 2, 4, 6, 8. */
   temporalFreqs?: number[];
-  /** Contrasts (amplitudes); default [0.2, 0.4, 0.6, 0.8, 1]. */
+  /** Contrasts (amplitudes); paper 0.2, 0.4, 0.6, 0.8, 1. */
   contrasts?: number[];
-  /** Tints; default white, red, green, blue, yellow. */
+  /** Tints; paper gray, red, green, blue, orange. */
   colours?: ColourSpec[];
 }
 
+/** Value lists of the double-grating grid; each defaults to the chosen `grid`'s (see double-gratings.ts). */
 export interface DoubleGratingsOptions extends GratingRenderOptions {
-  /** Spatial frequencies each half draws from; default [1, 2, 3, 4, 6, 8]. */
-  spatialFreqs?: number[];
-  /** Orientations (degrees) each half draws from; default 0, 15, …, 165. */
+  /** Spatial frequencies of the left half; paper 4, 10, 16. */
+  spatialFreqsLeft?: number[];
+  /** Spatial frequencies of the right half; paper 4, 10, 16. */
+  spatialFreqsRight?: number[];
+  /** Orientations (degrees) of the left half; paper 0, 30, …, 330. */
   orientations?: number[];
-  /** Temporal frequencies (Hz) shared by both halves; default [1, 2, 4]. */
+  /** Right orientation = (left + delta) mod 360; paper 0, 45, 90, 135. */
+  orientationDeltas?: number[];
+  /** Temporal frequencies (Hz) shared by both halves; paper 2, 5, 8. */
   temporalFreqs?: number[];
-  /** Contrast of both halves; default 1. */
-  contrast?: number;
-  /** Tint of both halves; default 'white'. */
-  colour?: ColourSpec;
+  /** Contrasts shared by both halves; paper 0.33, 0.67, 1. */
+  contrasts?: number[];
+  /** Tints of the whole frame; paper gray, red, green, blue. */
+  colours?: ColourSpec[];
 }
 
 export interface FolderOptions {

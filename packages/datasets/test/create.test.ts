@@ -23,7 +23,9 @@ describe('createDataset', () => {
     expect(bad({ name: 'moving-mnist', frames: 2.5 })).toThrow(/field "frames" must be an integer in \[1, 1024\], got 2.5/);
     expect(bad({ name: 'gratings', size: '32' })).toThrow(/field "size" must be an integer/);
     expect(bad({ name: 'gratings', spatialFreqs: [1, 1] })).toThrow(/field "spatialFreqs" must not repeat values/);
-    expect(bad({ name: 'double-gratings', contrast: 2 })).toThrow(/field "contrast" must be a finite number > 0 and <= 1, got 2/);
+    expect(bad({ name: 'double-gratings', contrasts: [2] })).toThrow(/field "contrasts\[0\]" must be a finite number > 0 and <= 1, got 2/);
+    expect(bad({ name: 'double-gratings', contrast: 1 })).toThrow(/field "contrast"/);
+    expect(bad({ name: 'gratings', grid: 'tiny' })).toThrow(/field "grid" must be one of "paper", "small"/);
     expect(bad({ name: 'gratings', phase: 'sometimes' })).toThrow(/field "phase"/);
     expect(bad(null)).toThrow(DatasetSpecError);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doubleGratings, foldedOrientationDelta } from '../src/double-gratings.js';
+import { doubleGratings } from '../src/double-gratings.js';
 import { driftingGrating, linspaceUnit } from '../src/grating.js';
 import { gratings } from '../src/gratings.js';
 
@@ -62,20 +62,58 @@ describe('driftingGrating (the formula in paper-notes.md)', () => {
 describe('single gratings dataset', () => {
   const ds = gratings();
 
-  it("is the paper's 6×12×6×5×5 = 10,800 grid, every attribute combination once", () => {
+  it("is the paper's released grid: 6 SF × 12 orientations × 6 TF × 5 contrasts × 5 colours = 10,800 at 128², 6.25 frames/s", () => {
     expect(ds.size).toBe(10_800);
+    expect(ds.values).toEqual({
+      spatialFreqs: [4, 8, 12, 16, 20, 24],
+      orientations: [0, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330],
+      temporalFreqs: [0.5, 1, 2, 4, 6, 8],
+      contrasts: [0.2, 0.4, 0.6, 0.8, 1],
+      colours: ['gray', 'red', 'green', 'blue', 'orange'],
+    });
+    expect(ds.render).toMatchObject({ frames: 16, size: 128, frameRate: 6.25 });
     expect(ds.targets.map((t) => t.numClasses)).toEqual([6, 12, 6, 5, 5]);
-    expect(ds.shape).toEqual({ frames: 16, height: 32, width: 32, channels: 3 });
+    expect(ds.shape).toEqual({ frames: 16, height: 128, width: 128, channels: 3 });
     expect(ds.valueRange).toEqual([-1, 1]);
     const seen = new Set<string>();
     for (let i = 0; i < ds.size; i++) seen.add(Object.values(ds.describe(i).labels).join(','));
     expect(seen.size).toBe(10_800);
   });
 
-  it('labels a constructed clip with its attribute indices and tints the grating', () => {
-    // Mixed radix, colour fastest: SF idx 2 (3 cyc), orientation idx 6 (90°), TF idx 1 (1 Hz), contrast idx 4 (1), colour idx 1 (red).
-    const index = (((2 * 12 + 6) * 6 + 1) * 5 + 4) * 5 + 1;
+  it('labels a constructed clip with its attribute indices and tints the grating (orange = 1, 0.5, 0)', () => {
+    // Mixed radix, colour fastest: SF idx 2 (12 cyc), orientation idx 7 (210°), TF idx 3 (4 Hz), contrast idx 1 (0.4), colour idx 4 (orange).
+    const index = (((2 * 12 + 7) * 6 + 3) * 5 + 1) * 5 + 4;
     const { clip, labels } = ds.get(index);
+    expect(labels).toEqual({ spatialFreq: 2, orientation: 7, temporalFreq: 3, contrast: 1, colour: 4 });
+    const grey = driftingGrating({ width: 128, height: 128, frames: 16, spatialFreq: 12, orientationDeg: 210, temporalFreq: 4, frameRate: 6.25, contrast: 0.4, phase: 0 });
+    for (let i = 0; i < grey.length; i += 97) {
+      expect(clip[i * 3]).toBeCloseTo(grey[i]!, 6);
+      expect(clip[i * 3 + 1]).toBeCloseTo(grey[i]! * 0.5, 6);
+      expect(Math.abs(clip[i * 3 + 2]!)).toBe(0);
+    }
+    // gray is the untinted grating in every channel.
+    const gray = ds.get(index - 4).clip;
+    for (let i = 0; i < grey.length; i += 97) for (let k = 0; k < 3; k++) expect(gray[i * 3 + k]).toBeCloseTo(grey[i]!, 6);
+  });
+
+  it("keeps the former CPU grid as grid: 'small' (32², 16 frames/s)", () => {
+    const small = gratings({ grid: 'small' });
+    expect(small.size).toBe(10_800);
+    expect(small.shape).toEqual({ frames: 16, height: 32, width: 32, channels: 3 });
+    expect(small.render.frameRate).toBe(16);
+    expect(small.values.spatialFreqs).toEqual([1, 2, 3, 4, 6, 8]);
+    expect(small.values.orientations).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165]);
+    expect(small.values.colours).toEqual(['white', 'red', 'green', 'blue', 'yellow']);
+    // Explicit values override the grid's.
+    expect(gratings({ grid: 'small', size: 16, frameRate: 8 }).render).toMatchObject({ size: 16, frameRate: 8 });
+    expect(() => gratings({ grid: 'huge' as 'small' })).toThrow(/"grid".*"paper", "small"/);
+  });
+
+  it('labels a constructed clip of the small grid', () => {
+    const small = gratings({ grid: 'small' });
+    // SF idx 2 (3 cyc), orientation idx 6 (90°), TF idx 1 (1 Hz), contrast idx 4 (1), colour idx 1 (red).
+    const index = (((2 * 12 + 6) * 6 + 1) * 5 + 4) * 5 + 1;
+    const { clip, labels } = small.get(index);
     expect(labels).toEqual({ spatialFreq: 2, orientation: 6, temporalFreq: 1, contrast: 4, colour: 1 });
     const grey = driftingGrating({ width: 32, height: 32, frames: 16, spatialFreq: 3, orientationDeg: 90, temporalFreq: 1, frameRate: 16, contrast: 1, phase: 0 });
     for (let i = 0; i < grey.length; i += 7) {
@@ -86,7 +124,7 @@ describe('single gratings dataset', () => {
   });
 
   it('takes smaller grids from value lists', () => {
-    const small = gratings({ spatialFreqs: [2, 4], orientations: [0, 90], temporalFreqs: [1], contrasts: [1], colours: ['white', [0.5, 0.25, 1]], size: 8, frames: 4 });
+    const small = gratings({ grid: 'small', spatialFreqs: [2, 4], orientations: [0, 90], temporalFreqs: [1], contrasts: [1], colours: ['white', [0.5, 0.25, 1]], size: 8, frames: 4 });
     expect(small.size).toBe(8);
     expect(small.shape).toEqual({ frames: 4, height: 8, width: 8, channels: 3 });
     const { clip } = small.get(1); // sf 2, 0°, 1 Hz, contrast 1, custom colour
@@ -113,9 +151,9 @@ describe('single gratings dataset', () => {
   });
 
   it('draws seeded random phases when asked', () => {
-    const a = gratings({ phase: 'random', seed: 1, maxClips: 10 });
-    const b = gratings({ phase: 'random', seed: 1, maxClips: 10 });
-    const c = gratings({ phase: 'random', seed: 2, maxClips: 10 });
+    const a = gratings({ grid: 'small', phase: 'random', seed: 1, maxClips: 10 });
+    const b = gratings({ grid: 'small', phase: 'random', seed: 1, maxClips: 10 });
+    const c = gratings({ grid: 'small', phase: 'random', seed: 2, maxClips: 10 });
     expect(a.get(3).clip).toEqual(b.get(3).clip);
     expect(a.describe(3).phase).not.toBe(a.describe(4).phase);
     expect(c.describe(3).phase).not.toBe(a.describe(3).phase);
@@ -131,28 +169,57 @@ describe('single gratings dataset', () => {
 describe('double gratings dataset', () => {
   const ds = doubleGratings();
 
-  it('has 6·6·12·12·3 = 15,552 clips and the documented relational targets', () => {
+  it("is the paper's released grid: 3·3·12·4·3·3·4 = 15,552 clips at 128² with its nine targets", () => {
     expect(ds.size).toBe(15_552);
+    expect(ds.values).toEqual({
+      spatialFreqsLeft: [4, 10, 16],
+      spatialFreqsRight: [4, 10, 16],
+      orientations: [0, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330],
+      orientationDeltas: [0, 45, 90, 135],
+      temporalFreqs: [2, 5, 8],
+      contrasts: [0.33, 0.67, 1],
+      colours: ['gray', 'red', 'green', 'blue'],
+    });
+    expect(ds.shape).toEqual({ frames: 16, height: 128, width: 128, channels: 3 });
+    expect(ds.render.frameRate).toBe(6.25);
     expect(ds.targets.map((t) => [t.name, t.numClasses])).toEqual([
-      ['sfDelta', 6], ['higherSf', 3], ['orientationDelta', 7], ['sfMatch', 2], ['orientationMatch', 2], ['temporalFreq', 3],
+      ['spatialFreqLeft', 3], ['spatialFreqRight', 3], ['sfDelta', 5], ['sfHigherSide', 3], ['spatialFreqMatch', 2],
+      ['orientationLeft', 12], ['orientationRight', 24], ['orientationDelta', 4], ['orientationMatch', 2],
     ]);
-    expect(ds.orientationDeltas).toEqual([0, 15, 30, 45, 60, 75, 90]);
+    expect(ds.sfDeltas).toEqual([-12, -6, 0, 6, 12]);
+    // Multiples of 30 plus 0, 45, 90 or 135 (mod 360): every multiple of 15.
+    expect(ds.rightOrientations).toEqual(Array.from({ length: 24 }, (_, i) => i * 15));
   });
 
   it('labels a constructed clip and renders each half from its own grating', () => {
-    // left SF idx 0 (1 cyc), right SF idx 3 (4 cyc), left 0°, right 150° (idx 10), TF idx 2 (4 Hz).
-    const index = (((0 * 6 + 3) * 12 + 0) * 12 + 10) * 3 + 2;
+    // left SF idx 0 (4), right SF idx 2 (16), left 330° (idx 11), delta idx 2 (90° → right 60°),
+    // TF idx 1 (5 Hz), contrast idx 0 (0.33), colour idx 1 (red).
+    const index = (((((0 * 3 + 2) * 12 + 11) * 4 + 2) * 3 + 1) * 3 + 0) * 4 + 1;
+    const d = ds.describe(index);
+    expect(d.right.orientationDeg).toBe(60);
     const { clip, labels } = ds.get(index);
-    expect(labels).toEqual({ sfDelta: 3, higherSf: 2, orientationDelta: 2, sfMatch: 0, orientationMatch: 0, temporalFreq: 2 });
-    const common = { width: 32, height: 32, frames: 16, temporalFreq: 4, frameRate: 16, contrast: 1, phase: 0 };
-    const left = driftingGrating({ ...common, spatialFreq: 1, orientationDeg: 0 });
-    const right = driftingGrating({ ...common, spatialFreq: 4, orientationDeg: 150 });
+    expect(labels).toEqual({
+      spatialFreqLeft: 0,
+      spatialFreqRight: 2,
+      sfDelta: 4, // +12
+      sfHigherSide: 1, // right higher
+      spatialFreqMatch: 0,
+      orientationLeft: 11,
+      orientationRight: ds.rightOrientations.indexOf(60),
+      orientationDelta: 2,
+      orientationMatch: 0,
+    });
+    const common = { width: 128, height: 128, frames: 16, temporalFreq: 5, frameRate: 6.25, contrast: 0.33, phase: 0 };
+    const left = driftingGrating({ ...common, spatialFreq: 4, orientationDeg: 330 });
+    const right = driftingGrating({ ...common, spatialFreq: 16, orientationDeg: 60 });
     for (let t = 0; t < 16; t += 5) {
-      for (let r = 0; r < 32; r += 3) {
-        for (let c = 0; c < 32; c++) {
-          const i = (t * 32 + r) * 32 + c;
-          const want = c < 16 ? left[i]! : right[i]!;
-          for (let k = 0; k < 3; k++) expect(clip[i * 3 + k]).toBeCloseTo(want, 6);
+      for (let r = 0; r < 128; r += 13) {
+        for (let c = 0; c < 128; c += 3) {
+          const i = (t * 128 + r) * 128 + c;
+          const want = c < 64 ? left[i]! : right[i]!;
+          expect(clip[i * 3]).toBeCloseTo(want, 6);
+          expect(Math.abs(clip[i * 3 + 1]!)).toBe(0);
+          expect(Math.abs(clip[i * 3 + 2]!)).toBe(0);
         }
       }
     }
@@ -167,28 +234,26 @@ describe('double gratings dataset', () => {
       }
       return c;
     };
-    // 6 equal SF pairs of 36, × 144 orientation pairs × 3 TF.
-    expect(count('sfMatch').get(1)).toBe(6 * 144 * 3);
-    const higher = count('higherSf');
-    expect([higher.get(0), higher.get(1), higher.get(2)]).toEqual([2592, 6480, 6480]);
-    // 12 equal orientation pairs of 144; 90° apart: 12 ordered pairs (i, i±6 mod 12 → 12 pairs).
-    expect(count('orientationMatch').get(1)).toBe(12 * 36 * 3);
-    expect(count('orientationDelta').get(6)).toBe(12 * 36 * 3);
-    expect(count('sfDelta').get(5)).toBe(2 * 144 * 3);
+    const rest = 12 * 4 * 3 * 3 * 4; // clips per SF pair
+    expect(count('spatialFreqMatch').get(1)).toBe(3 * rest);
+    const side = count('sfHigherSide');
+    expect([side.get(0), side.get(1), side.get(2)]).toEqual([3 * rest, 3 * rest, 3 * rest]);
+    const delta = count('sfDelta');
+    expect([0, 1, 2, 3, 4].map((k) => delta.get(k))).toEqual([1, 2, 3, 2, 1].map((m) => m * rest));
+    expect(count('orientationMatch').get(1)).toBe(ds.size / 4);
+    expect(count('orientationRight').size).toBe(ds.rightOrientations.length);
   });
 
-  it('folds orientation differences into [0°, 90°]', () => {
-    expect(foldedOrientationDelta(0, 170)).toBe(10);
-    expect(foldedOrientationDelta(10, 100)).toBe(90);
-    expect(foldedOrientationDelta(30, 150)).toBe(60);
-    expect(foldedOrientationDelta(45, 225)).toBe(0);
-  });
-
-  it('takes smaller grids', () => {
-    const small = doubleGratings({ spatialFreqs: [4, 1], orientations: [0, 45, 90], temporalFreqs: [2], size: 16, frames: 4, maxClips: 12, seed: 1 });
-    expect(small.size).toBe(12);
-    expect(small.values.spatialFreqs).toEqual([1, 4]);
-    expect(small.targets.find((t) => t.name === 'orientationDelta')!.numClasses).toBe(3);
-    expect(small.get(0).clip.length).toBe(4 * 16 * 16 * 3);
+  it("keeps a CPU grid as grid: 'small' and takes smaller value lists", () => {
+    const small = doubleGratings({ grid: 'small' });
+    expect(small.size).toBe(3 * 3 * 4 * 4 * 3);
+    expect(small.shape).toEqual({ frames: 16, height: 32, width: 32, channels: 3 });
+    const tiny = doubleGratings({ grid: 'small', spatialFreqsLeft: [4, 1], orientations: [0, 45], orientationDeltas: [0, 90], size: 16, frames: 4, maxClips: 12, seed: 1 });
+    expect(tiny.size).toBe(12);
+    // right [2, 4, 8] − left [4, 1]: −2, 0, 4, 1, 3, 7.
+    expect(tiny.sfDeltas).toEqual([-2, 0, 1, 3, 4, 7]);
+    expect(tiny.targets.find((t) => t.name === 'orientationDelta')!.numClasses).toBe(2);
+    expect(tiny.get(0).clip.length).toBe(4 * 16 * 16 * 3);
+    expect(() => doubleGratings({ contrast: 1 } as object)).toThrow(/"contrast"/);
   });
 });

@@ -2,13 +2,14 @@
  * k-fold cross-validated linear probe: stratified folds (seeded), one `fitLogistic` per fold
  * (standardised on that fold's training part), accuracy on its held-out part. Each fold
  * warm-starts from the previous fold's solution (or from `initial`), which changes only the
- * iteration count, never the optimum.
+ * iteration count, never the optimum. `splits` supplies the folds instead (the suite shares one
+ * set of folds, stratified on the first target, between all targets as the paper does).
  */
 import { AnalysisError } from '../errors.js';
 import { type Labels, toLabels } from '../labels.js';
 import { type MatrixLike, selectRows, toMatrix } from '../matrix.js';
 import { mean, std } from '../stats.js';
-import { type FoldOptions, stratifiedFolds } from './folds.js';
+import { type Fold, type FoldOptions, stratifiedFolds } from './folds.js';
 import {
   type LogisticModel,
   type LogisticOptions,
@@ -26,6 +27,8 @@ export interface CrossValidationOptions extends FoldOptions, Omit<LogisticOption
    * that fold's test rows: e.g. features of occluded clips for OccDrop.
    */
   readonly views?: Readonly<Record<string, MatrixLike>>;
+  /** Explicit folds (train/test indices into the rows) instead of stratifying on y. */
+  readonly splits?: readonly Fold[];
 }
 
 export interface FoldResult {
@@ -50,6 +53,10 @@ export interface CrossValidationResult extends AccuracySummary {
   readonly models: LogisticModel[];
   /** Accuracy of the same fold models on each extra view's test rows. */
   readonly views: Record<string, AccuracySummary>;
+  /** Every sample's prediction by the model of the fold that held it out (-1 if no fold did). */
+  readonly predictions: Int32Array;
+  /** The folds used. */
+  readonly splits: readonly Fold[];
 }
 
 export function crossValidatedProbe(x: MatrixLike, y: Labels, options: CrossValidationOptions = {}): CrossValidationResult {
@@ -66,7 +73,14 @@ export function crossValidatedProbe(x: MatrixLike, y: Labels, options: CrossVali
     return [name, m] as const;
   });
 
-  const folds = stratifiedFolds(labels, options);
+  const folds = options.splits ?? stratifiedFolds(labels, options);
+  folds.forEach((fold, f) => {
+    for (const i of [...fold.train, ...fold.test]) {
+      if (!(i >= 0 && i < X.rows)) throw new AnalysisError(fn, `splits[${f}] holds row ${i}, outside [0, ${X.rows})`);
+    }
+    if (fold.train.length === 0 || fold.test.length === 0) throw new AnalysisError(fn, `splits[${f}] has an empty train or test part`);
+  });
+  const predictions = new Int32Array(X.rows).fill(-1);
   const foldResults: FoldResult[] = [];
   const models: LogisticModel[] = [];
   const viewAccuracies = new Map<string, number[]>(views.map(([name]) => [name, []]));
@@ -84,7 +98,9 @@ export function crossValidatedProbe(x: MatrixLike, y: Labels, options: CrossVali
     const trainY = Int32Array.from(fold.train, (i) => labels[i] as number);
     const fit = fitLogisticShared(selectRows(X, fold.train), trainY, fitOptions, shared);
     const testY = Int32Array.from(fold.test, (i) => labels[i] as number);
-    const acc = accuracy(predictLogistic(fit.model, selectRows(X, fold.test)), testY);
+    const predicted = predictLogistic(fit.model, selectRows(X, fold.test));
+    fold.test.forEach((i, t) => (predictions[i] = predicted[t] as number));
+    const acc = accuracy(predicted, testY);
     for (const [name, view] of views) {
       (viewAccuracies.get(name) as number[]).push(accuracy(predictLogistic(fit.model, selectRows(view, fold.test)), testY));
     }
@@ -106,5 +122,7 @@ export function crossValidatedProbe(x: MatrixLike, y: Labels, options: CrossVali
     foldResults,
     models,
     views: Object.fromEntries([...viewAccuracies].map(([name, values]) => [name, summary(values)])),
+    predictions,
+    splits: folds,
   };
 }
