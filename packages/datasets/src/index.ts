@@ -18,8 +18,8 @@ export type {
   FolderOptions,
   ColourSpec,
 } from './types.js';
-export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, EpochOrder, type AsyncClipSource, type StreamOptions } from './batching.js';
-export { createDataset, DATASET_NAMES } from './create.js';
+export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, mapLimit, EpochOrder, type AsyncClipSource, type StreamOptions, type AsyncStreamOptions } from './batching.js';
+export { createDataset, createTrainingSource, isAsyncSource, DATASET_NAMES } from './create.js';
 export { DatasetSpecError } from './validate.js';
 export { Rng, rngFor, hashInts, permutation } from './prng.js';
 export { InMemoryDataset } from './in-memory.js';
@@ -30,6 +30,6 @@ export { digitPool, MNIST_TRAIN_FRACTION, type DigitPool } from './mnist-digits.
 export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './grating.js';
 export { Gratings, gratings, type GratingCell } from './gratings.js';
 export { DoubleGratings, doubleGratings, foldedOrientationDelta, type DoubleGratingCell } from './double-gratings.js';
-export { FolderVideos, folderDataset, type FolderVideo } from './folder/folder-dataset.js';
+export { FolderVideos, folderDataset, type FolderVideo, type FolderReport, type UndecodableVideo } from './folder/folder-dataset.js';
 export { FfmpegMissingError, ffmpegAvailable } from './folder/ffmpeg.js';
 export { parsePnm, parsePnmStream, encodePpm, type RgbFrame } from './folder/ppm.js';

@@ -211,4 +211,20 @@ describe('folder dataset (video files through ffmpeg)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!hasFfmpeg)('leaves out and reports videos ffprobe cannot read (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-broken-'));
+    try {
+      writeFrameFolder(join(dir, 'Wave', 'good'), 12);
+      writeFrameFolder(join(dir, 'Wave', 'tiny'), 3);
+      writeFileSync(join(dir, 'Wave', 'broken.avi'), 'not really a video');
+      writeFileSync(join(dir, 'list.txt'), 'Wave/good.avi\nWave/tiny.avi\nWave/broken.avi\nWave/gone.avi\n');
+      const f = await FolderVideos.open({ root: dir, splitFile: 'list.txt', frames: 4, stride: 2, size: 8, shortSide: 10 });
+      expect(f.videos.map((v) => v.key)).toEqual(['Wave/good']);
+      expect(f.report).toMatchObject({ videos: 1, droppedShort: 1, minFrames: 7, undecodable: 1, missing: 1 });
+      expect(f.report.examples.join('\n')).toMatch(/Wave\/tiny: 3 frames < 7[\s\S]*Wave\/broken: ffprobe exited[\s\S]*wave\/gone: listed but not on disk/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

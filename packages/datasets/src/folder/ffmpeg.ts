@@ -4,6 +4,7 @@
  * header per frame), so the frame size needs no separate probe.
  */
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { parsePnmStream, type RgbFrame } from './ppm.js';
 
 export class FfmpegMissingError extends Error {
@@ -45,6 +46,21 @@ export async function ffmpegAvailable(): Promise<boolean> {
  * decoding). For the intra/inter codecs of UCF101-like data one packet is one frame.
  */
 export async function probeFrameCount(path: string): Promise<number> {
+  // Training and every evaluation repeat open the same folder in one process: count once per file version.
+  const { size, mtimeMs } = await stat(path);
+  const key = `${path}\u0000${size}\u0000${mtimeMs}`;
+  let count = frameCounts.get(key);
+  if (count === undefined) {
+    count = countPackets(path);
+    count.catch(() => frameCounts.delete(key));
+    frameCounts.set(key, count);
+  }
+  return count;
+}
+
+const frameCounts = new Map<string, Promise<number>>();
+
+async function countPackets(path: string): Promise<number> {
   const out = await run('ffprobe', [
     '-v', 'error', '-select_streams', 'v:0', '-count_packets',
     '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path,

@@ -15,7 +15,7 @@ import { InMemoryDataset } from '../in-memory.js';
 import { permutation, rngFor } from '../prng.js';
 import type { ClipDataset, ClipSample, ClipShape, FolderOptions, TargetSpec } from '../types.js';
 import { checkIndex, checkKeys, enumField, intField, numField, optionalStringField, seedField, stringField, DatasetSpecError } from '../validate.js';
-import { decodeVideoFrames, probeFrameCount } from './ffmpeg.js';
+import { decodeVideoFrames, FfmpegMissingError, probeFrameCount } from './ffmpeg.js';
 import { parsePnm, type RgbFrame } from './ppm.js';
 import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
 import { scanFolder, type VideoEntry } from './scan.js';
@@ -66,6 +66,25 @@ export interface FolderVideo extends VideoEntry {
   frameCount: number;
 }
 
+export interface UndecodableVideo {
+  key: string;
+  path: string;
+  error: string;
+}
+
+/** Counts of the videos a folder dataset uses and leaves out, with a few examples. */
+export interface FolderReport {
+  videos: number;
+  /** Shorter than `minFrames`. */
+  droppedShort: number;
+  minFrames: number;
+  /** ffprobe could not read them. */
+  undecodable: number;
+  /** Named by the split list, absent on disk. */
+  missing: number;
+  examples: string[];
+}
+
 export class FolderVideos implements AsyncClipSource {
   readonly name = 'folder';
   readonly shape: ClipShape;
@@ -82,6 +101,8 @@ export class FolderVideos implements AsyncClipSource {
     readonly dropped: FolderVideo[],
     /** Split-list entries with no video on disk. */
     readonly missing: string[],
+    /** Videos ffprobe could not read, left out. */
+    readonly undecodable: UndecodableVideo[] = [],
   ) {
     this.size = videos.length;
     this.shape = { frames: config.frames, height: config.size, width: config.size, channels: 3 };
@@ -93,15 +114,45 @@ export class FolderVideos implements AsyncClipSource {
     const c = resolveFolder(opts);
     const scan = await scanFolder(c.root, c.splitFile);
     const chosen = c.fraction < 1 ? stratifiedFraction(scan.videos, c.fraction, c.seed) : scan.videos;
-    const counted = await mapLimit(chosen, c.concurrency, async (v): Promise<FolderVideo> => ({
-      ...v,
-      frameCount: v.kind === 'frames' ? v.frameFiles!.length : await probeFrameCount(v.path),
-    }));
+    const undecodable: UndecodableVideo[] = [];
+    const probed = await mapLimit(chosen, c.concurrency, async (v): Promise<FolderVideo | null> => {
+      if (v.kind === 'frames') return { ...v, frameCount: v.frameFiles!.length };
+      try {
+        return { ...v, frameCount: await probeFrameCount(v.path) };
+      } catch (e) {
+        if (e instanceof FfmpegMissingError) throw e;
+        undecodable.push({ key: v.key, path: v.path, error: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+    });
+    const counted = probed.filter((v): v is FolderVideo => v !== null);
     const videos = counted.filter((v) => v.frameCount >= c.minFrames);
     if (videos.length === 0) {
-      throw new DatasetSpecError('folder', 'minFrames', `(with frames × stride) needs videos of ≥ ${c.minFrames} frames; none of the ${counted.length} videos under "${c.root}" is that long`);
+      const unreadable = undecodable.length ? ` (${undecodable.length} could not be read, e.g. ${undecodable[0]!.path}: ${undecodable[0]!.error.slice(0, 200)})` : '';
+      throw new DatasetSpecError('folder', 'minFrames', `(with frames × stride) needs videos of ≥ ${c.minFrames} frames; none of the ${counted.length} readable videos under "${c.root}" is that long${unreadable}`);
     }
-    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < c.minFrames), scan.missing);
+    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < c.minFrames), scan.missing, undecodable);
+  }
+
+  /** What was left out and why: for a log line and the run's notes. */
+  get report(): FolderReport {
+    return {
+      videos: this.videos.length,
+      droppedShort: this.dropped.length,
+      minFrames: this.config.minFrames,
+      undecodable: this.undecodable.length,
+      missing: this.missing.length,
+      examples: [
+        ...this.dropped.slice(0, 3).map((v) => `${v.key}: ${v.frameCount} frames < ${this.config.minFrames}`),
+        ...this.undecodable.slice(0, 3).map((v) => `${v.key}: ${v.error.slice(0, 200)}`),
+        ...this.missing.slice(0, 3).map((k) => `${k}: listed but not on disk`),
+      ],
+    };
+  }
+
+  /** Dataset indices class by class in turns (each class's videos in a seeded order): any prefix is close to class-balanced. */
+  balancedOrder(seed = this.config.seed): number[] {
+    return interleavedOrder(this.videos, seed);
   }
 
   /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */
@@ -167,7 +218,7 @@ export class FolderVideos implements AsyncClipSource {
    * each class's videos in a seeded order, so any prefix is close to class-balanced.
    */
   async materialise(n = this.config.maxClips): Promise<ClipDataset & { sources: number[] }> {
-    const order = interleavedOrder(this.videos, this.config.seed).slice(0, n);
+    const order = this.balancedOrder().slice(0, n);
     const samples = await mapLimit(order, this.config.concurrency, (i) => this.load(i, 0));
     const ds = new InMemoryDataset(this.name, this.shape, this.targets, this.valueRange, samples);
     return Object.assign(ds, { sources: order });
