@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { train } from '@stratum/trainer';
+import { resolveRunConfig } from '@stratum/trainer/config';
+import { createLogger } from '../src/logger.js';
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { EvaluationReport } from '@stratum/analysis';
-import { EVALUATION_SEED, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows } from '../src/worker/evaluate.js';
+import { analyse, EVALUATION_SEED, evaluateCheckpoint, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
 import { EvaluationError, JobConfigError, classifyError } from '../src/worker/errors.js';
 
 describe('evaluation settings and sets', () => {
@@ -107,5 +110,49 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('no GPU'), { name: 'BackendError' }))).toEqual({ retryable: true, code: 'BACKEND' });
     expect(classifyError(new Error('EIO: i/o error'))).toEqual({ retryable: true, code: 'INTERNAL' });
     expect(classifyError(new EvaluationError(new Error('ENOMEM'), true))).toEqual({ retryable: true, code: 'EVALUATION' });
+  });
+});
+
+describe('evaluating what the set allows, failing once otherwise', () => {
+  const log = createLogger('silent');
+  const config = resolveRunConfig({
+    preset: 'nano', regime: 'simultaneous', blocks: 2, steps: 1, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
+    model: { depth: 2, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
+    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
+  });
+  let checkpoint: Uint8Array;
+  beforeAll(async () => {
+    await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
+  }, 60_000);
+
+  it('a set too small for any cross-validated probe still gets retrieval, geometry and CKA (it threw a TypeError)', async () => {
+    // 12 clips, 10 folds: every label family has a class with fewer clips than folds.
+    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 12, folds: 10, tokenClips: 0 }), log);
+    expect(result.evaluations.some((e) => e.kind === 'LINEAR_PROBE')).toBe(false);
+    const retrieved = new Set(result.evaluations.filter((e) => e.kind === 'KNN_RETRIEVAL').map((e) => e.target));
+    expect(retrieved.size).toBeGreaterThan(0);
+    expect(result.evaluations.some((e) => e.kind === 'GEOMETRY')).toBe(true);
+    expect(result.similarities.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('labels retrieval can use: two classes, one of them repeated', () => {
+    expect(retrievableTargets({ a: [0, 1, 1], b: [0, 1, 2], c: [3, 3, 3] })).toEqual(['a']);
+  });
+
+  it('a failure on extracted features is an evaluation error that is not retried', async () => {
+    const depths = [{ block: 1, layer: null, pooled: { rows: 3, cols: 2, data: new Float32Array(6) } }];
+    const error = await analyse({ name: 'x', depths, labels: { y: [0, 1, 1, 0] }, grid: [1, 1, 1], tubelet: [1, 1, 1], settings: evaluationSettings({}), log }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvaluationError);
+    expect(classifyError(error)).toEqual({ retryable: false, code: 'EVALUATION' });
+    expect(String(error)).toMatch(/evaluation suite failed: evaluateRepresentations: B1 pooled features row 0 has zero norm/);
+  });
+
+  it('finds the test list of a UCF101-style training list', () => {
+    const s = evaluationSettings({});
+    expect(testSplitFor({ splitFile: 'ucfTrainTestlist/trainlist01.txt' }, s)).toBe('ucfTrainTestlist/testlist01.txt');
+    expect(testSplitFor({ splitFile: '/data/ucf101/ucfTrainTestlist/TrainList02.txt' }, s)).toBe('/data/ucf101/ucfTrainTestlist/TestList02.txt');
+    expect(testSplitFor({ splitFile: 'ucfTrainTestlist/all.txt' }, s)).toBeNull();
+    expect(testSplitFor({}, s)).toBeNull();
+    expect(testSplitFor({ splitFile: 'x/trainlist01.txt' }, evaluationSettings({ testSplitFile: 'y/held-out.txt' }))).toBe('y/held-out.txt');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchStreamAsync } from '../src/batching.js';
 import { createDataset } from '../src/create.js';
-import { ffmpegAvailable, FfmpegMissingError } from '../src/folder/ffmpeg.js';
+import { aviFrameCount, ffmpegAvailable, FfmpegMissingError } from '../src/folder/ffmpeg.js';
 import { FolderVideos } from '../src/folder/folder-dataset.js';
 import { encodePpm, parsePnm, parsePnmStream } from '../src/folder/ppm.js';
 
@@ -223,6 +223,19 @@ describe('folder dataset (video files through ffmpeg)', () => {
       expect(f.videos.map((v) => v.key)).toEqual(['Wave/good']);
       expect(f.report).toMatchObject({ videos: 1, droppedShort: 1, minFrames: 7, undecodable: 1, missing: 1 });
       expect(f.report.examples.join('\n')).toMatch(/Wave\/tiny: 3 frames < 7[\s\S]*Wave\/broken: ffprobe exited[\s\S]*wave\/gone: listed but not on disk/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasFfmpeg)('reads an AVI frame count from its header, as ffprobe counts it (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-avi-'));
+    try {
+      const file = join(dir, 'clip.avi');
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=24x20:r=8:d=2.125', '-c:v', 'mpeg4', file]);
+      expect(await aviFrameCount(file)).toBe(17);
+      writeFileSync(join(dir, 'x.avi'), 'RIFF....AVI not really');
+      expect(await aviFrameCount(join(dir, 'x.avi'))).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

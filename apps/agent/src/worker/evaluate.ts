@@ -4,11 +4,11 @@
 // mapped onto the protocol's reportEvaluation / reportSimilarity / reportPatchDiagnostics rows.
 import type { DatasetSpec } from '@stratum/datasets';
 import { batchOf, createDataset } from '@stratum/datasets';
-import type { EvaluationReport, MetricRow } from '@stratum/analysis';
+import type { EvaluationInput, EvaluationReport, MetricRow } from '@stratum/analysis';
 import type { RunConfig } from '@stratum/trainer/config';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { JobConfigError } from './errors.js';
+import { EvaluationError, JobConfigError } from './errors.js';
 import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from './messages.js';
 
 /** Seeds every default evaluation set: the same clips for every run, whatever the run's seed. */
@@ -24,6 +24,12 @@ const settingsSchema = z.strictObject({
   folds: z.number().int().min(2).max(10).default(3).describe('stratified CV folds of the linear probes'),
   seed: z.number().int().default(0).describe('seeds the probe folds and the reconstruction masks'),
   dataset: z.looseObject({ name: z.string().min(1) }).optional().describe('an explicit evaluation dataset spec (default: derived from the training one)'),
+  // Folder runs with a split list (UCF101 layout): the paper's protocol, a probe fit on train-split
+  // features and scored on a held-out part of the test split, repeated.
+  testSplitFile: z.string().min(1).optional().describe('the test split list of a folder run (default: the training list with train → test, e.g. testlist01.txt)'),
+  testFraction: z.number().gt(0).max(1).default(0.3).describe('part of each class of the test split evaluated; the paper uses 30%'),
+  repeats: z.number().int().min(1).max(10).default(3).describe('train → test probe repeats (fresh train crops and test subset each); the paper repeats 3 times'),
+  trainClips: z.number().int().min(2).nullable().default(null).describe('cap on the train-split clips the probe is fit on, class-balanced (default: the whole split, as the paper)'),
 });
 
 export type EvaluationSettings = z.infer<typeof settingsSchema>;
@@ -161,11 +167,23 @@ export function keepCentrePatch(clips: Float32Array, shape: [number, number, num
   return out;
 }
 
-/** Runs the suite on a checkpoint's weights. */
+/**
+ * Runs the suite on a checkpoint's weights. A folder run with a test split list follows the
+ * paper's protocol (folder-evaluation.ts); every other run uses a fixed evaluation set with
+ * cross-validated probes. Failures while computing on extracted features are not retried (the
+ * same weights and clips fail the same way); failures while reading data may be.
+ */
 export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult> {
+  if (config.dataset.name === 'folder' && !settings.dataset) {
+    const testSplit = testSplitFor(config.dataset, settings);
+    if (testSplit) {
+      const { evaluateFolderRun } = await import('./folder-evaluation.js');
+      return evaluateFolderRun(checkpoint, config, settings, testSplit, log);
+    }
+    log.warn({ root: config.dataset.root }, 'folder run without a split list: evaluating clips of the training videos with cross-validated probes (give dataset.splitFile / evaluation.testSplitFile for the train → test protocol)');
+  }
   const started = performance.now();
   const trainer = await import('@stratum/trainer');
-  const { evaluateRepresentations } = await import('@stratum/analysis');
   const spec = evaluationDatasetSpec(config.dataset, settings);
   const dataset = await createDataset(spec);
   const name = evaluationDatasetName(spec);
@@ -193,35 +211,99 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
     timingsMs.occlusion = performance.now() - t;
   }
 
-  const { targets, skipped } = probeableTargets(batch.labels, settings.folds);
-  if (skipped.length) log.warn({ skipped, folds: settings.folds }, 'targets the evaluation set cannot support are not evaluated (enlarge evaluation.clips)');
   const tokenClips = Math.min(settings.tokenClips, n);
-  const toDepth = (f: (typeof embeddings.blocks)[number], occ: (typeof embeddings.blocks)[number] | undefined) => {
-    const [, tokens, dim] = f.tokenShape;
-    return {
-      block: f.block,
-      layer: f.layer,
-      pooled: { rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled },
-      ...(tokenClips > 0 && f.tokens.length ? { tokens: { clips: tokenClips, tokens, dim, data: f.tokens.subarray(0, tokenClips * tokens * dim) } } : {}),
-      ...(occ ? { occludedPooled: { rows: occ.pooledShape[0], cols: occ.pooledShape[1], data: occ.pooled } } : {}),
-      ...(f.layer === null ? reconstructionFor(reconstruction, f.block) : {}),
-    };
-  };
+  const toDepth = (f: (typeof embeddings.blocks)[number], occ: (typeof embeddings.blocks)[number] | undefined): DepthFeatures => ({
+    block: f.block,
+    layer: f.layer,
+    pooled: { rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled },
+    ...(tokenClips > 0 && f.tokens.length ? { tokens: { clips: tokenClips, tokens: f.tokenShape[1], dim: f.tokenShape[2], data: f.tokens.subarray(0, tokenClips * f.tokenShape[1] * f.tokenShape[2]) } } : {}),
+    ...(occ ? { occludedPooled: { rows: occ.pooledShape[0], cols: occ.pooledShape[1], data: occ.pooled } } : {}),
+    ...(f.layer === null ? reconstructionFor(reconstruction, f.block) : {}),
+  });
   const depths = [
     ...embeddings.blocks.map((f, i) => toDepth(f, occluded?.blocks[i])),
     ...(embeddings.layers ?? []).map((f, i) => toDepth(f, occluded?.layers?.[i])),
   ];
-  const [gt, gh, gw] = embeddings.grid;
-  const [pt, ph, pw] = config.model.tubelet;
   t = performance.now();
-  const report = evaluateRepresentations(
-    { dataset: name, depths, labels: batch.labels, grid: { t: gt, h: gh, w: gw }, patchSize: { t: pt, h: ph, w: pw } },
-    { targets, probe: { folds: settings.folds, seed: settings.seed } },
-  );
+  const report = await analyse({ name, depths, labels: batch.labels, grid: embeddings.grid, tubelet: config.model.tubelet, settings, log });
   timingsMs.analysis = performance.now() - t;
   timingsMs.total = performance.now() - started;
-  log.info({ dataset: name, clips: n, targets, timingsMs: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, Math.round(v)])) }, 'evaluation suite finished');
+  log.info({ dataset: name, clips: n, timingsMs: roundTimes(timingsMs) }, 'evaluation suite finished');
   return { ...reportRows(report, name, reconstruction), timingsMs };
+}
+
+export function roundTimes(timingsMs: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, Math.round(v)]));
+}
+
+/** One depth's features as the analysis suite takes them. */
+export type DepthFeatures = EvaluationInput['depths'][number];
+
+/**
+ * The analysis suite over extracted features, evaluating every label family as far as the set
+ * allows: cross-validated probes (unless `probes: false`) where every class has a clip per fold,
+ * retrieval and k-NN where some class repeats; geometry and CKA always. Anything thrown here is
+ * an EvaluationError that is not retried: the same features fail the same way every time.
+ */
+export async function analyse(input: {
+  name: string;
+  depths: DepthFeatures[];
+  labels: Record<string, ArrayLike<number>>;
+  grid: [number, number, number];
+  tubelet: [number, number, number];
+  settings: EvaluationSettings;
+  log: Logger;
+  probes?: boolean;
+}): Promise<EvaluationReport> {
+  const { evaluateRepresentations } = await import('@stratum/analysis');
+  const { settings, log } = input;
+  try {
+    const probes = input.probes ?? true;
+    const { targets: probeable, skipped } = probeableTargets(input.labels, settings.folds);
+    const retrievable = retrievableTargets(input.labels);
+    if (probes && skipped.length) log.warn({ skipped, folds: settings.folds }, 'targets the evaluation set cannot probe with cross-validation are not probed (enlarge evaluation.clips)');
+    const notRetrievable = Object.keys(input.labels).filter((t) => !retrievable.includes(t));
+    if (notRetrievable.length) log.warn({ targets: notRetrievable }, 'targets with no repeated class in the evaluation set have no retrieval metrics');
+    const [gt, gh, gw] = input.grid;
+    const [pt, ph, pw] = input.tubelet;
+    const base = { dataset: input.name, depths: input.depths, labels: input.labels as Record<string, ArrayLike<number> & Int32Array>, grid: { t: gt, h: gh, w: gw }, patchSize: { t: pt, h: ph, w: pw } };
+    const options = { probe: { folds: settings.folds, seed: settings.seed } };
+    // Probeable targets (every class ≥ folds ≥ 2 clips) are retrievable too: the full suite on
+    // them (geometry, CKA and patches do not depend on targets), then retrieval alone for the rest.
+    const probed = probes ? probeable : [];
+    const main = evaluateRepresentations(base, { ...options, targets: probed, probes: probed.length > 0, retrievals: probed.length > 0 });
+    const rest = retrievable.filter((t) => !probed.includes(t));
+    if (rest.length === 0) return main;
+    const extra = evaluateRepresentations(base, { ...options, targets: rest, probes: false, geometry: false, similarity: false, patches: false });
+    return { ...main, targets: [...main.targets, ...extra.targets.filter((t) => !main.targets.some((m) => m.name === t.name))], metrics: [...main.metrics, ...extra.metrics] };
+  } catch (error) {
+    throw new EvaluationError(error, false);
+  }
+}
+
+/** Label families with at least two classes and a class that occurs twice (a query with a relevant item). */
+export function retrievableTargets(labels: Record<string, ArrayLike<number>>): string[] {
+  return Object.entries(labels)
+    .filter(([, y]) => {
+      const counts = new Map<number, number>();
+      for (let i = 0; i < y.length; i++) counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
+      return counts.size >= 2 && [...counts.values()].some((c) => c >= 2);
+    })
+    .map(([t]) => t);
+}
+
+/**
+ * The test split list of a folder run: `evaluation.testSplitFile`, else the training list with
+ * "train" → "test" in its file name (UCF101: trainlist01.txt → testlist01.txt); null if neither.
+ */
+export function testSplitFor(train: { splitFile?: string }, settings: EvaluationSettings): string | null {
+  if (settings.testSplitFile) return settings.testSplitFile;
+  if (!train.splitFile) return null;
+  const slash = Math.max(train.splitFile.lastIndexOf('/'), train.splitFile.lastIndexOf('\\'));
+  const dir = train.splitFile.slice(0, slash + 1);
+  const file = train.splitFile.slice(slash + 1);
+  if (!/train/i.test(file)) return null;
+  return dir + file.replace(/train/i, (m) => (m === 'TRAIN' ? 'TEST' : m[0] === 'T' ? 'Test' : 'test'));
 }
 
 /**

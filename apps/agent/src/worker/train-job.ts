@@ -4,7 +4,7 @@
 // then run the evaluation suite on the final weights.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTrainingSource, type AsyncClipSource, type ClipDataset, type FolderReport } from '@stratum/datasets';
+import { createTrainingSource, DatasetSpecError, type AsyncClipSource, type ClipDataset, type FolderReport } from '@stratum/datasets';
 import { resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
@@ -83,7 +83,9 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
     try {
       result = await evaluateCheckpoint(bytes, config, evaluation, log);
     } catch (error) {
-      // The suite refusing its input fails the same way on every attempt; anything else may not.
+      // Config errors and the suite failing on extracted features fail the same way on every
+      // attempt (evaluateCheckpoint says which); reading data or loading a backend may not.
+      if (error instanceof EvaluationError || error instanceof JobConfigError || error instanceof DatasetSpecError) throw error;
       throw new EvaluationError(error, !(error instanceof Error && error.name === 'AnalysisError'));
     }
     await send({ type: 'evaluation', step, evaluations: result.evaluations, similarities: result.similarities, patchDiagnostics: result.patchDiagnostics });

@@ -4,7 +4,7 @@
  * header per frame), so the frame size needs no separate probe.
  */
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { parsePnmStream, type RgbFrame } from './ppm.js';
 
 export class FfmpegMissingError extends Error {
@@ -51,7 +51,7 @@ export async function probeFrameCount(path: string): Promise<number> {
   const key = `${path}\u0000${size}\u0000${mtimeMs}`;
   let count = frameCounts.get(key);
   if (count === undefined) {
-    count = countPackets(path);
+    count = aviFrameCount(path).then((n) => n ?? countPackets(path));
     count.catch(() => frameCounts.delete(key));
     frameCounts.set(key, count);
   }
@@ -59,6 +59,30 @@ export async function probeFrameCount(path: string): Promise<number> {
 }
 
 const frameCounts = new Map<string, Promise<number>>();
+
+/**
+ * The frame count an AVI file states in its main header (avih.dwTotalFrames, or the OpenDML
+ * dmlh.dwTotalFrames of files past 1 GB), read without starting a process: UCF101 is AVI, and
+ * one ffprobe per video is most of the cost of opening a large folder. null when the file is not
+ * a plain AVI (then ffprobe counts the packets).
+ */
+export async function aviFrameCount(path: string): Promise<number | null> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(16_384);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const b = head.subarray(0, bytesRead);
+    const tag = (at: number) => b.toString('latin1', at, at + 4);
+    if (b.length < 52 || tag(0) !== 'RIFF' || tag(8) !== 'AVI ' || tag(12) !== 'LIST' || tag(20) !== 'hdrl' || tag(24) !== 'avih') return null;
+    const dmlh = b.indexOf('dmlh', 32, 'latin1');
+    // Writers may leave dmlh at 0 (ffmpeg does for files under 1 GB): then avih holds the count.
+    const odml = dmlh >= 0 && dmlh + 12 <= b.length ? b.readUInt32LE(dmlh + 8) : 0;
+    const total = odml > 0 ? odml : b.readUInt32LE(48);
+    return total > 0 ? total : null;
+  } finally {
+    await file.close();
+  }
+}
 
 async function countPackets(path: string): Promise<number> {
   const out = await run('ffprobe', [
