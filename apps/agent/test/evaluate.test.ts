@@ -135,6 +135,19 @@ describe('evaluating what the set allows, failing once otherwise', () => {
     expect(result.similarities.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('reports mean spatial and temporal attention distance per block, and per layer with layers: true', async () => {
+    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 8, layers: true, tokenClips: 4 }), log);
+    const rows = result.evaluations.filter((e) => e.metric.startsWith('attentionDistance'));
+    expect(rows.map((e) => `${e.metric} ${e.depthUnit} ${e.depth}`).sort()).toEqual(
+      ['BLOCK 1', 'BLOCK 2', 'LAYER 1', 'LAYER 2'].flatMap((d) => [`attentionDistanceSpatial ${d}`, `attentionDistanceTemporal ${d}`]).sort(),
+    );
+    // 16 frames of 32², tubelet (8, 4, 4): a 2×8×8 grid; distances lie within it.
+    for (const e of rows) expect(e.value).toBeGreaterThan(0);
+    for (const e of rows.filter((r) => r.metric === 'attentionDistanceTemporal')) expect(e.value).toBeLessThanOrEqual(8);
+    for (const e of rows.filter((r) => r.metric === 'attentionDistanceSpatial')) expect(e.value).toBeLessThanOrEqual(28 * Math.SQRT2);
+    for (const p of result.patchDiagnostics) expect(p.attentionDistanceSpatial).toBe(rows.find((e) => e.metric === 'attentionDistanceSpatial' && e.depthUnit === 'BLOCK' && e.depth === p.block)!.value);
+  }, 60_000);
+
   it('labels retrieval can use: two classes, one of them repeated', () => {
     expect(retrievableTargets({ a: [0, 1, 1], b: [0, 1, 2], c: [3, 3, 3] })).toEqual(['a']);
   });

@@ -69,6 +69,7 @@ describe('folder runs: the train → test protocol', () => {
     }
     expect(evaluation.evaluations.some((e) => e.kind === 'KNN_RETRIEVAL' && e.metric === 'mAP')).toBe(true);
     expect(evaluation.patchDiagnostics).toHaveLength(2);
+    expect(evaluation.evaluations.filter((e) => e.metric === 'attentionDistanceSpatial').map((e) => e.depth)).toEqual([1, 2]);
     const done = lines.find((l) => l.msg === 'evaluation suite finished (train → test probe)');
     expect(done).toMatchObject({ trainClips: 15, testClips: 6, repeats: 3, testSplit: 'splits/testlist01.txt' });
   }, 60_000);

@@ -110,6 +110,13 @@ export function reportRows(report: EvaluationReport, dataset: string, reconstruc
       n: report.samples,
     });
   }
+  // Mean attention distance per depth (block boundaries and, with layers, every layer).
+  for (const p of report.patches) {
+    for (const [metric, value] of [['attentionDistanceSpatial', p.attentionDistance?.spatial], ['attentionDistanceTemporal', p.attentionDistance?.temporal]] as const) {
+      const v = finite(value);
+      if (v !== null) evaluations.push({ kind: 'GEOMETRY', metric, target: 'all', dataset, depthUnit: p.layer === null ? 'BLOCK' : 'LAYER', depth: p.layer ?? p.block, value: v, folds: [], n: report.samples });
+    }
+  }
   for (const r of reconstruction) {
     const value = finite(r.meanError);
     if (value !== null) evaluations.push({ kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset, depthUnit: 'BLOCK', depth: r.block, value, folds: [], n: report.samples });
@@ -193,7 +200,7 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
   const timingsMs: Record<string, number> = { data: performance.now() - started };
 
   let t = performance.now();
-  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0 });
+  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0, attention: true });
   timingsMs.embed = performance.now() - t;
 
   t = performance.now();
@@ -219,6 +226,7 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
     ...(tokenClips > 0 && f.tokens.length ? { tokens: { clips: tokenClips, tokens: f.tokenShape[1], dim: f.tokenShape[2], data: f.tokens.subarray(0, tokenClips * f.tokenShape[1] * f.tokenShape[2]) } } : {}),
     ...(occ ? { occludedPooled: { rows: occ.pooledShape[0], cols: occ.pooledShape[1], data: occ.pooled } } : {}),
     ...(f.layer === null ? reconstructionFor(reconstruction, f.block) : {}),
+    ...attentionFor(embeddings.attention ?? [], f.block, f.layer),
   });
   const depths = [
     ...embeddings.blocks.map((f, i) => toDepth(f, occluded?.blocks[i])),
@@ -322,6 +330,12 @@ export function probeableTargets(labels: Record<string, ArrayLike<number>>, fold
     else targets.push(target);
   }
   return { targets, skipped };
+}
+
+/** The attention of a depth: its layer's, or for a block boundary the block's last layer's. */
+export function attentionFor(maps: ReadonlyArray<{ block: number; layer: number; blockEnd: boolean; heads: number; tokens: number; data: Float32Array }>, block: number, layer: number | null): { attention?: { heads: number; tokens: number; data: Float32Array } } {
+  const map = maps.find((m) => (layer === null ? m.blockEnd && m.block === block : m.layer === layer));
+  return map ? { attention: { heads: map.heads, tokens: map.tokens, data: map.data } } : {};
 }
 
 function reconstructionFor(maps: Array<{ block: number; error: Float32Array }>, block: number): { reconstructionError?: Float32Array } {

@@ -12,7 +12,7 @@ import type { MetricRow } from '@stratum/analysis';
 import type { RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
-import { analyse, EVALUATION_SEED, reportRows, roundTimes, type DepthFeatures, type EvaluationResult, type EvaluationSettings } from './evaluate.js';
+import { analyse, attentionFor, EVALUATION_SEED, reportRows, roundTimes, type DepthFeatures, type EvaluationResult, type EvaluationSettings } from './evaluate.js';
 
 type Trainer = typeof import('@stratum/trainer');
 type Model = ReturnType<Trainer['modelFromCheckpoint']>['model'];
@@ -28,6 +28,8 @@ interface Extracted {
   tokens: number;
   tokenClips: number;
   grid: [number, number, number];
+  /** Attention probabilities summed over the clips, per layer (when asked for). */
+  attention: Map<number, { block: number; layer: number; blockEnd: boolean; heads: number; tokens: number; data: Float64Array }>;
   /** Summed reconstruction errors per decoder (when asked for). */
   reconstruction: Map<number | null, { sum: Float64Array; count: Int32Array; total: number; n: number }>;
 }
@@ -42,13 +44,13 @@ async function extract(
   videos: FolderVideos,
   indices: readonly number[],
   epoch: number,
-  want: { layers: boolean; tokenClips: number; reconstruction: boolean; seed: number },
+  want: { layers: boolean; tokenClips: number; diagnostics: boolean; seed: number },
 ): Promise<Extracted> {
   const N = indices.length;
   const target = videos.targets[0]!.name;
   const load = (start: number): Promise<ClipBatch> =>
     mapLimit(indices.slice(start, start + CHUNK), videos.config.concurrency, (i) => videos.load(i, epoch)).then((samples) => assembleBatch(videos.shape, videos.targets, samples));
-  const out: Extracted = { labels: new Int32Array(N), depths: [], dim: 0, tokens: 0, tokenClips: Math.min(want.tokenClips, N), grid: [0, 0, 0], reconstruction: new Map() };
+  const out: Extracted = { labels: new Int32Array(N), depths: [], dim: 0, tokens: 0, tokenClips: Math.min(want.tokenClips, N), grid: [0, 0, 0], attention: new Map(), reconstruction: new Map() };
   let pending = load(0);
   for (let start = 0; start < N; start += CHUNK) {
     const batch = await pending;
@@ -59,7 +61,12 @@ async function extract(
     const B = batch.shape[0];
     out.labels.set(batch.labels[target]!, start);
     const clips = { clips: batch.clips, shape: batch.shape };
-    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips });
+    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips, attention: want.diagnostics });
+    for (const a of emb.attention ?? []) {
+      const acc = out.attention.get(a.layer) ?? { ...a, data: new Float64Array(a.data.length) };
+      a.data.forEach((v, i) => (acc.data[i]! += v * B)); // embed returns the chunk's mean
+      out.attention.set(a.layer, acc);
+    }
     const sets = [...emb.blocks, ...(emb.layers ?? [])];
     if (out.depths.length === 0) {
       const [, T, D] = sets[0]!.tokenShape;
@@ -72,7 +79,7 @@ async function extract(
       const keep = Math.max(0, Math.min(B, out.tokenClips - start));
       if (keep > 0) d.tokens.set(f.tokens.subarray(0, keep * out.tokens * out.dim), start * out.tokens * out.dim);
     });
-    if (want.reconstruction) {
+    if (want.diagnostics) {
       for (const m of await trainer.reconstructionError(model, clips, { seed: want.seed + start })) {
         const acc = out.reconstruction.get(m.block) ?? { sum: new Float64Array(m.error.length), count: new Int32Array(m.error.length), total: 0, n: 0 };
         m.count.forEach((c, p) => {
@@ -120,13 +127,13 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
       timingsMs.data! += performance.now() - t;
       const trainIdx = settings.trainClips === null ? trainVideos.videos.map((_, i) => i) : trainVideos.balancedOrder(EVALUATION_SEED + r).slice(0, settings.trainClips);
       t = performance.now();
-      const train = await extract(trainer, model, trainVideos, trainIdx, r, { layers: settings.layers, tokenClips: 0, reconstruction: false, seed: 0 });
+      const train = await extract(trainer, model, trainVideos, trainIdx, r, { layers: settings.layers, tokenClips: 0, diagnostics: false, seed: 0 });
       // A test subset equal to the previous repeat's (e.g. testFraction 1) has the same centre-crop features.
       const keys = testVideos.videos.map((v) => v.key).join('\n');
       const test: Extracted =
         previous?.keys === keys
           ? previous.features
-          : await extract(trainer, model, testVideos, testVideos.videos.map((_, i) => i), 0, { layers: settings.layers, tokenClips: r === 0 ? settings.tokenClips : 0, reconstruction: r === 0, seed: settings.seed });
+          : await extract(trainer, model, testVideos, testVideos.videos.map((_, i) => i), 0, { layers: settings.layers, tokenClips: r === 0 ? settings.tokenClips : 0, diagnostics: r === 0, seed: settings.seed });
       previous = { keys, features: test };
       first ??= { test, trainClips: trainIdx.length };
       timingsMs.embed! += performance.now() - t;
@@ -153,6 +160,7 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
       error: Float32Array.from(acc.sum, (s, p) => (acc.count[p]! > 0 ? s / acc.count[p]! : Number.NaN)),
       grid: test.grid,
     }));
+    const attention = [...test.attention.values()].map((a) => ({ ...a, data: Float32Array.from(a.data, (v) => v / test.labels.length) }));
     const depths: DepthFeatures[] = test.depths.map((d) => {
       const map = d.layer === null ? reconstruction.find((m) => m.block === d.block) : undefined;
       return {
@@ -161,6 +169,7 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
         pooled: { rows: test.labels.length, cols: test.dim, data: d.pooled },
         ...(test.tokenClips > 0 ? { tokens: { clips: test.tokenClips, tokens: test.tokens, dim: test.dim, data: d.tokens } } : {}),
         ...(map && map.error.every((v) => Number.isFinite(v)) ? { reconstructionError: map.error } : {}),
+        ...attentionFor(attention, d.block, d.layer),
       };
     });
     const target = trainVideos.targets[0]!.name;
