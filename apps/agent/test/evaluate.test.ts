@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger.js';
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { EvaluationReport } from '@stratum/analysis';
-import { analyse, EVALUATION_SEED, evaluateCheckpoint, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
+import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
 import { EvaluationError, JobConfigError, classifyError } from '../src/worker/errors.js';
 
 describe('evaluation settings and sets', () => {
@@ -158,6 +158,17 @@ describe('evaluating what the set allows, failing once otherwise', () => {
     expect(error).toBeInstanceOf(EvaluationError);
     expect(classifyError(error)).toEqual({ retryable: false, code: 'EVALUATION' });
     expect(String(error)).toMatch(/evaluation suite failed: evaluateRepresentations: B1 pooled features row 0 has zero norm/);
+  });
+
+  it('adds single and double gratings at the model clip shape to an RGB folder run; evaluation.datasets overrides', () => {
+    const rgb = resolveRunConfig({ preset: 'nano', model: { channels: 3, height: 32, width: 32, frames: 16 }, dataset: { name: 'folder', root: '/d' } });
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ clips: 64 }))).toEqual([
+      { name: 'gratings', size: 32, frames: 16, seed: EVALUATION_SEED, maxClips: 64 },
+      { name: 'double-gratings', size: 32, frames: 16, seed: EVALUATION_SEED, maxClips: 64 },
+    ]);
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ datasets: [] }))).toEqual([]);
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ datasets: [{ name: 'gratings', size: 32, maxClips: 10 }] }))).toEqual([{ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 10 }]);
+    expect(extraDatasetSpecs(config, evaluationSettings({}))).toEqual([]); // Moving MNIST: one channel
   });
 
   it('finds the test list of a UCF101-style training list', () => {

@@ -60,16 +60,22 @@ describe('folder runs: the train → test protocol', () => {
       evaluation: { testFraction: 0.5, tokenClips: 4 },
     });
     expect(outcome.drained).toBe(false);
-    const probes = evaluation.evaluations.filter((e) => e.kind === 'LINEAR_PROBE');
-    expect(probes.map((e) => [e.target, e.depth, e.dataset])).toEqual([['action', 1, 'folder/test'], ['action', 2, 'folder/test']]);
+    const probes = evaluation.evaluations.filter((e) => e.kind === 'LINEAR_PROBE' && e.dataset === 'folder/test');
+    expect(probes.map((e) => [e.target, e.depth])).toEqual([['action', 1], ['action', 2]]);
     for (const p of probes) {
       expect(p.folds).toHaveLength(3); // one accuracy per repeat; the value is their mean
       expect(p.value).toBeCloseTo(p.folds!.reduce((a, b) => a + b, 0) / 3, 12);
       expect(p.n).toBe(6); // half of each class's 4 test videos, not the 15 training videos
     }
     expect(evaluation.evaluations.some((e) => e.kind === 'KNN_RETRIEVAL' && e.metric === 'mAP')).toBe(true);
-    expect(evaluation.patchDiagnostics).toHaveLength(2);
-    expect(evaluation.evaluations.filter((e) => e.metric === 'attentionDistanceSpatial').map((e) => e.depth)).toEqual([1, 2]);
+    expect(evaluation.evaluations.filter((e) => e.metric === 'attentionDistanceSpatial' && e.dataset === 'folder/test').map((e) => e.depth)).toEqual([1, 2]);
+    // Single and double gratings evaluated in the same job, each under its own dataset name and targets.
+    const byDataset = new Map<string, Set<string>>();
+    for (const e of evaluation.evaluations.filter((r) => r.kind === 'LINEAR_PROBE')) byDataset.set(e.dataset, new Set([...(byDataset.get(e.dataset) ?? []), e.target]));
+    expect([...byDataset.keys()]).toEqual(['folder/test', 'gratings/grid', 'double-gratings/grid']);
+    expect(byDataset.get('gratings/grid')).toContain('orientation');
+    expect([...byDataset.get('double-gratings/grid')!].some((t) => /delta|match|higher/i.test(t))).toBe(true);
+    expect(new Set(evaluation.patchDiagnostics.map((p) => p.dataset))).toEqual(new Set(['folder/test', 'gratings/grid', 'double-gratings/grid']));
     const done = lines.find((l) => l.msg === 'evaluation suite finished (train → test probe)');
     expect(done).toMatchObject({ trainClips: 15, testClips: 6, repeats: 3, testSplit: 'splits/testlist01.txt' });
   }, 60_000);
@@ -99,11 +105,13 @@ describe('folder runs: the train → test protocol', () => {
     expect(outcome.summary.data).toMatchObject({ videos: 101, droppedShort: 1, undecodable: 1, missing: 0 });
     const metrics = sent.flatMap((m) => (m.type === 'metrics' ? m.points : []));
     expect(metrics.filter((p) => p.key.startsWith('data/')).map((p) => [p.key, p.value])).toEqual([['data/videos', 101], ['data/dropped_short', 1], ['data/undecodable', 1], ['data/missing', 0]]);
-    const probes = evaluation.evaluations.filter((e) => e.kind === 'LINEAR_PROBE');
+    const ucf = evaluation.evaluations.filter((e) => e.dataset === 'folder/test');
+    const probes = ucf.filter((e) => e.kind === 'LINEAR_PROBE');
     expect(probes).toHaveLength(2);
-    for (const p of probes) expect(p).toMatchObject({ target: 'action', dataset: 'folder/test', n: 101 });
+    for (const p of probes) expect(p).toMatchObject({ target: 'action', n: 101 });
     // One test clip per class: no query has a relevant item, so no retrieval rows, and no crash.
-    expect(evaluation.evaluations.some((e) => e.kind === 'KNN_RETRIEVAL')).toBe(false);
-    expect(evaluation.evaluations.some((e) => e.kind === 'GEOMETRY')).toBe(true);
+    expect(ucf.some((e) => e.kind === 'KNN_RETRIEVAL')).toBe(false);
+    expect(ucf.some((e) => e.kind === 'GEOMETRY')).toBe(true);
+    expect(new Set(evaluation.evaluations.map((e) => e.dataset))).toEqual(new Set(['folder/test', 'gratings/grid', 'double-gratings/grid']));
   }, 120_000);
 });

@@ -30,6 +30,11 @@ const settingsSchema = z.strictObject({
   testFraction: z.number().gt(0).max(1).default(0.3).describe('part of each class of the test split evaluated; the paper uses 30%'),
   repeats: z.number().int().min(1).max(10).default(3).describe('train → test probe repeats (fresh train crops and test subset each); the paper repeats 3 times'),
   trainClips: z.number().int().min(2).nullable().default(null).describe('cap on the train-split clips the probe is fit on, class-balanced (default: the whole split, as the paper)'),
+  datasets: z
+    .array(z.looseObject({ name: z.string().min(1) }))
+    .max(8)
+    .optional()
+    .describe("further evaluation sets in the same job, each stored under its own dataset name; default for an RGB folder run: single and double gratings at the model's clip shape (the paper's low-level and relational families next to action)"),
 });
 
 export type EvaluationSettings = z.infer<typeof settingsSchema>;
@@ -181,18 +186,50 @@ export function keepCentrePatch(clips: Float32Array, shape: [number, number, num
  * same weights and clips fail the same way); failures while reading data may be.
  */
 export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult> {
+  const results = [await evaluateMainSet(checkpoint, config, settings, log)];
+  for (const spec of extraDatasetSpecs(config, settings)) results.push(await evaluateFixedSet(checkpoint, config, settings, spec, log));
+  return {
+    evaluations: results.flatMap((r) => r.evaluations),
+    similarities: results.flatMap((r) => r.similarities),
+    patchDiagnostics: results.flatMap((r) => r.patchDiagnostics),
+    timingsMs: Object.fromEntries(results.flatMap((r, i) => Object.entries(r.timingsMs).map(([k, v]) => [i === 0 ? k : `${r.dataset}.${k}`, v]))),
+  };
+}
+
+/**
+ * The evaluation sets besides the main one: `evaluation.datasets` (each completed with the
+ * fixed evaluation seed and `clips`), by default single and double gratings for an RGB folder
+ * run, rendered at the model's clip shape.
+ */
+export function extraDatasetSpecs(config: RunConfig, settings: EvaluationSettings): DatasetSpec[] {
+  const m = config.model;
+  const fixed = { seed: EVALUATION_SEED, maxClips: settings.clips };
+  if (settings.datasets) return settings.datasets.map((d) => (d.name === 'folder' ? { mode: 'eval', maxClips: settings.clips, ...d } : { ...fixed, ...d }) as DatasetSpec);
+  if (config.dataset.name !== 'folder' || m.channels !== 3 || m.height !== m.width) return [];
+  return [
+    { name: 'gratings', size: m.height, frames: m.frames, ...fixed },
+    { name: 'double-gratings', size: m.height, frames: m.frames, ...fixed },
+  ];
+}
+
+async function evaluateMainSet(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult & { dataset: string }> {
   if (config.dataset.name === 'folder' && !settings.dataset) {
     const testSplit = testSplitFor(config.dataset, settings);
     if (testSplit) {
       const { evaluateFolderRun } = await import('./folder-evaluation.js');
-      return evaluateFolderRun(checkpoint, config, settings, testSplit, log);
+      return { ...(await evaluateFolderRun(checkpoint, config, settings, testSplit, log)), dataset: 'folder/test' };
     }
     log.warn({ root: config.dataset.root }, 'folder run without a split list: evaluating clips of the training videos with cross-validated probes (give dataset.splitFile / evaluation.testSplitFile for the train → test protocol)');
   }
+  return evaluateFixedSet(checkpoint, config, settings, evaluationDatasetSpec(config.dataset, settings), log);
+}
+
+/** A fixed evaluation set held in memory, with cross-validated probes (and OccDrop on gratings). */
+async function evaluateFixedSet(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, spec: DatasetSpec, log: Logger): Promise<EvaluationResult & { dataset: string }> {
   const started = performance.now();
   const trainer = await import('@stratum/trainer');
-  const spec = evaluationDatasetSpec(config.dataset, settings);
   const dataset = await createDataset(spec);
+  checkFits(config, dataset, spec);
   const name = evaluationDatasetName(spec);
   const n = Math.min(dataset.size, settings.clips);
   const batch = batchOf(dataset, Array.from({ length: n }, (_, i) => i));
@@ -209,7 +246,7 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
   const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, error: m.error, grid: m.grid }));
   timingsMs.reconstruction = performance.now() - t;
 
-  const occlusion = settings.occlusion ?? (config.dataset.name === 'gratings' || config.dataset.name === 'double-gratings');
+  const occlusion = settings.occlusion ?? (spec.name === 'gratings' || spec.name === 'double-gratings');
   let occluded: Awaited<ReturnType<typeof trainer.embed>> | null = null;
   if (occlusion) {
     t = performance.now();
@@ -237,7 +274,17 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
   timingsMs.analysis = performance.now() - t;
   timingsMs.total = performance.now() - started;
   log.info({ dataset: name, clips: n, timingsMs: roundTimes(timingsMs) }, 'evaluation suite finished');
-  return { ...reportRows(report, name, reconstruction), timingsMs };
+  return { ...reportRows(report, name, reconstruction), timingsMs, dataset: name };
+}
+
+function checkFits(config: RunConfig, dataset: { name: string; shape: { frames: number; height: number; width: number; channels: number } }, spec: DatasetSpec): void {
+  const m = config.model;
+  const s = dataset.shape;
+  if (s.frames !== m.frames || s.height !== m.height || s.width !== m.width || s.channels !== m.channels) {
+    throw new JobConfigError(
+      `evaluation set "${evaluationDatasetName(spec)}" yields ${s.frames}×${s.height}×${s.width}×${s.channels} clips but the model expects ${m.frames}×${m.height}×${m.width}×${m.channels} (set its frames/size in evaluation.datasets)`,
+    );
+  }
 }
 
 export function roundTimes(timingsMs: Record<string, number>): Record<string, number> {
