@@ -5,6 +5,7 @@ import { summarize, welchDelta } from '../src/lib/stats';
 import { parseSeriesQuery, seriesQuery } from '../src/lib/series';
 import { fmt, fmtDelta, fmtDuration } from '../src/lib/format';
 import { gridTargets } from '../src/lib/sweep-metrics';
+import { byDataset, datasetFamily, describeSeries } from '../src/lib/evaluations';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted paths, arrays as leaves', () => {
@@ -123,5 +124,14 @@ describe('gridTargets', () => {
       { kind: 'GEOMETRY', metric: 'effectiveRank', target: 'all' },
     ];
     expect(gridTargets(evaluations)).toEqual({ LINEAR_PROBE: ['digit', 'speed'], KNN_RETRIEVAL: ['digit'], GEOMETRY: ['all'] });
+  });
+});
+
+describe('evaluation sets', () => {
+  it('names the target family of each evaluation set and groups rows by set', () => {
+    expect(['folder/test', 'gratings/grid', 'double-gratings/grid', 'moving-mnist/test'].map(datasetFamily)).toEqual(['action', 'low-level', 'relational', null]);
+    expect(describeSeries({ kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'orientation', dataset: 'gratings/grid', depthUnit: 'BLOCK' })).toBe('probe accuracy · orientation (gratings/grid, low-level)');
+    const rows = [{ dataset: 'a', block: 1 }, { dataset: 'b', block: 1 }, { dataset: 'a', block: 2 }];
+    expect(byDataset(rows)).toEqual([['a', [rows[0], rows[2]]], ['b', [rows[1]]]]);
   });
 });
