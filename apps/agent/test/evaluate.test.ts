@@ -23,6 +23,9 @@ describe('evaluation settings and sets', () => {
     expect(evaluationDatasetSpec({ ...train, seed: 8 }, s)).toEqual(evaluationDatasetSpec(train, s));
     expect(evaluationDatasetSpec({ name: 'gratings', size: 32 }, s)).toEqual({ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 100 });
     expect(evaluationDatasetSpec({ name: 'folder', root: '/d', mode: 'train' }, s)).toEqual({ name: 'folder', root: '/d', mode: 'eval', maxClips: 100 });
+    expect(evaluationDatasetSpec({ name: 'folder', root: '/d', splitFile: 'lists/trainlist01.txt' }, s)).toEqual({
+      name: 'folder', root: '/d', splitFile: 'lists/testlist01.txt', mode: 'eval', fraction: 0.3, seed: EVALUATION_SEED, maxClips: 100,
+    });
     const explicit = { name: 'gratings', size: 16 };
     expect(evaluationDatasetSpec(train, evaluationSettings({ dataset: explicit }))).toEqual(explicit);
     expect(evaluationDatasetName({ name: 'moving-mnist', split: 'test' })).toBe('moving-mnist/test');

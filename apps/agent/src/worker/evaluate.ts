@@ -52,7 +52,9 @@ export function evaluationSettings(raw: unknown): EvaluationSettings {
 /**
  * The fixed evaluation set for a training dataset: held-out digits (Moving MNIST's test split)
  * with a fixed seed; a fixed balanced subsample of the grating grids; a folder's clips in
- * evaluation mode (centre clip, centre crop). `settings.dataset` overrides all of this.
+ * evaluation mode (centre clip, centre crop), from its test split when it has one (the
+ * comparison job's set; the folder suite itself streams, see folder-evaluation.ts).
+ * `settings.dataset` overrides all of this.
  */
 export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSettings): DatasetSpec {
   if (settings.dataset) return settings.dataset as DatasetSpec;
@@ -62,8 +64,12 @@ export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSe
     case 'gratings':
     case 'double-gratings':
       return { ...train, seed: EVALUATION_SEED, maxClips: settings.clips };
-    case 'folder':
+    case 'folder': {
+      // Held-out videos where the folder has a test split (as the probe protocol uses), else the training ones.
+      const testSplit = testSplitFor(train, settings);
+      if (testSplit) return { ...train, splitFile: testSplit, mode: 'eval', fraction: settings.testFraction, seed: EVALUATION_SEED, maxClips: settings.clips };
       return { ...train, mode: 'eval', maxClips: settings.clips };
+    }
     default:
       return train;
   }
