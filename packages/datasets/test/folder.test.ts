@@ -240,4 +240,27 @@ describe('folder dataset (video files through ffmpeg)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!hasFfmpeg)('decodes several clips in one ffmpeg process, equal to one by one (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-many-'));
+    try {
+      mkdirSync(join(dir, 'Run'));
+      for (const [i, hue] of [0, 90, 180].entries()) {
+        execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=24x20:r=8:d=${2 + i * 0.5}`, '-vf', `hue=h=${hue}`, '-c:v', 'ffv1', join(dir, 'Run', `v${i}.avi`)]);
+      }
+      for (const mode of ['train', 'eval'] as const) {
+        const f = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12, mode, seed: 5 });
+        const items = [{ index: 0, epoch: 0 }, { index: 1, epoch: 3 }, { index: 2, epoch: 1 }, { index: 0, epoch: 2 }];
+        const many = await f.loadMany(items);
+        for (const [j, { index, epoch }] of items.entries()) expect(many[j]).toEqual(await f.load(index, epoch));
+      }
+      // A video gone bad after opening: the group decodes clip by clip and the error names that video.
+      const f = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12 });
+      writeFileSync(join(dir, 'Run', 'v1.avi'), 'gone bad');
+      await expect(f.loadMany([{ index: 0, epoch: 0 }, { index: 1, epoch: 0 }])).rejects.toThrow(/v1\.avi/);
+      expect((await f.loadMany([{ index: 0, epoch: 0 }, { index: 2, epoch: 0 }])).map((s) => s.clip.length)).toEqual([4 * 12 * 12 * 3, 4 * 12 * 12 * 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -17,8 +17,9 @@ import { analyse, attentionFor, EVALUATION_SEED, reportRows, roundTimes, type De
 type Trainer = typeof import('@stratum/trainer');
 type Model = ReturnType<Trainer['modelFromCheckpoint']>['model'];
 
-/** Clips per forward pass while extracting. */
+/** Clips per forward pass while extracting, and per decoder process. */
 const CHUNK = 32;
+const GROUP = 8;
 
 interface Extracted {
   labels: Int32Array;
@@ -48,8 +49,13 @@ async function extract(
 ): Promise<Extracted> {
   const N = indices.length;
   const target = videos.targets[0]!.name;
-  const load = (start: number): Promise<ClipBatch> =>
-    mapLimit(indices.slice(start, start + CHUNK), videos.config.concurrency, (i) => videos.load(i, epoch)).then((samples) => assembleBatch(videos.shape, videos.targets, samples));
+  // Each chunk decodes in groups of GROUP clips per ffmpeg process, `concurrency` processes at once.
+  const load = async (start: number): Promise<ClipBatch> => {
+    const chunk = indices.slice(start, start + CHUNK);
+    const groups = Array.from({ length: Math.ceil(chunk.length / GROUP) }, (_, g) => chunk.slice(g * GROUP, (g + 1) * GROUP));
+    const samples = await mapLimit(groups, videos.config.concurrency, (g) => videos.loadMany(g.map((index) => ({ index, epoch }))));
+    return assembleBatch(videos.shape, videos.targets, samples.flat());
+  };
   const out: Extracted = { labels: new Int32Array(N), depths: [], dim: 0, tokens: 0, tokenClips: Math.min(want.tokenClips, N), grid: [0, 0, 0], attention: new Map(), reconstruction: new Map() };
   let pending = load(0);
   for (let start = 0; start < N; start += CHUNK) {

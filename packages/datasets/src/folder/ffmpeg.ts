@@ -107,3 +107,37 @@ export async function decodeVideoFrames(path: string, start: number, stride: num
   ]);
   return parsePnmStream(out);
 }
+
+export interface ClipRequest {
+  path: string;
+  start: number;
+  stride: number;
+  count: number;
+}
+
+/**
+ * Decodes several clips in one ffmpeg process: one input and one output pipe (fd 3, 4, …) per
+ * clip, the same frame selection as `decodeVideoFrames`. Starting ffmpeg costs more than
+ * decoding a short clip, so batching clips divides that cost; one unreadable input fails the
+ * whole call (callers then decode clip by clip).
+ */
+export function decodeVideoClips(requests: readonly ClipRequest[]): Promise<RgbFrame[][]> {
+  if (requests.length === 1) return decodeVideoFrames(requests[0]!.path, requests[0]!.start, requests[0]!.stride, requests[0]!.count).then((f) => [f]);
+  const args = ['-nostdin', '-v', 'error'];
+  for (const r of requests) args.push('-i', r.path);
+  const graph = requests.map((r, i) => `[${i}:v]select='between(n\\,${r.start}\\,${r.start + (r.count - 1) * r.stride})*not(mod(n-${r.start}\\,${r.stride}))'[c${i}]`).join(';');
+  args.push('-an', '-filter_complex', graph);
+  requests.forEach((r, i) => args.push('-map', `[c${i}]`, '-fps_mode', 'passthrough', '-frames:v', String(r.count), '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', `pipe:${i + 3}`));
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe', ...requests.map(() => 'pipe' as const)] });
+    const outs = requests.map((): Buffer[] => []);
+    const err: Buffer[] = [];
+    requests.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i]!.push(b)));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new FfmpegMissingError('ffmpeg') : e));
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`ffmpeg exited with code ${code}: ${Buffer.concat(err).toString().trim().slice(-2000)}`));
+      else resolve(outs.map((o) => parsePnmStream(Buffer.concat(o))));
+    });
+  });
+}

@@ -15,8 +15,9 @@ import { InMemoryDataset } from '../in-memory.js';
 import { permutation, rngFor } from '../prng.js';
 import type { ClipDataset, ClipSample, ClipShape, FolderOptions, TargetSpec } from '../types.js';
 import { checkIndex, checkKeys, enumField, intField, numField, optionalStringField, seedField, stringField, DatasetSpecError } from '../validate.js';
-import { decodeVideoFrames, FfmpegMissingError, probeFrameCount } from './ffmpeg.js';
+import { decodeVideoClips, decodeVideoFrames, FfmpegMissingError, probeFrameCount } from './ffmpeg.js';
 import { parsePnm, type RgbFrame } from './ppm.js';
+import type { Rng } from '../prng.js';
 import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
 import { scanFolder, type VideoEntry } from './scan.js';
 
@@ -64,6 +65,13 @@ export function resolveFolder(opts: FolderOptions): ResolvedFolder {
 
 export interface FolderVideo extends VideoEntry {
   frameCount: number;
+}
+
+interface ClipPlan {
+  video: FolderVideo;
+  /** Training: continues into the spatial plan (crop, flip); evaluation: none (centre). */
+  rng: Rng | undefined;
+  start: number;
 }
 
 export interface UndecodableVideo {
@@ -157,30 +165,57 @@ export class FolderVideos implements AsyncClipSource {
 
   /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */
   async load(index: number, epoch = 0): Promise<ClipSample> {
+    const p = this.plan(index, epoch);
+    return this.render(p, await this.readFrames(p.video, p.start));
+  }
+
+  /**
+   * Clips of several (index, epoch) pairs, equal to `load` of each: the video files among them
+   * decode in one ffmpeg process (its start-up dominates the cost of a short clip); if that
+   * fails, each clip decodes on its own so one bad video fails only its own clip.
+   */
+  async loadMany(items: ReadonlyArray<{ index: number; epoch: number }>): Promise<ClipSample[]> {
+    const plans = items.map(({ index, epoch }) => this.plan(index, epoch));
+    const { frames: T, stride } = this.config;
+    const videos = plans.filter((p) => p.video.kind === 'video');
+    const decoded = new Map<ClipPlan, RgbFrame[]>();
+    if (videos.length > 1) {
+      const clips = await decodeVideoClips(videos.map((p) => ({ path: p.video.path, start: p.start, stride, count: T }))).catch(() => null);
+      clips?.forEach((frames, i) => decoded.set(videos[i]!, frames));
+    }
+    return Promise.all(plans.map(async (p) => this.render(p, decoded.has(p) ? this.complete(p.video, p.start, decoded.get(p)!) : await this.readFrames(p.video, p.start))));
+  }
+
+  /** The temporal plan of a clip, and the generator its spatial plan continues from. */
+  private plan(index: number, epoch: number): ClipPlan {
     checkIndex(this.name, index, this.size);
     const c = this.config;
-    const v = this.videos[index]!;
+    const video = this.videos[index]!;
     const rng = c.mode === 'train' ? rngFor(c.seed, epoch, index) : undefined;
-    const tp = planTemporal(v.frameCount, c.frames, c.stride, rng);
-    const frames = await this.readFrames(v, tp.start);
+    return { video, rng, start: planTemporal(video.frameCount, c.frames, c.stride, rng).start };
+  }
+
+  private render(p: ClipPlan, frames: RgbFrame[]): ClipSample {
+    const c = this.config;
     const { width, height } = frames[0]!;
-    if (frames.some((f) => f.width !== width || f.height !== height)) throw new Error(`${v.path}: frames change size within the clip`);
-    const plan = planSpatial(width, height, c.size, c.shortSide, rng);
-    return { clip: renderClip(frames, c.size, plan), labels: { [c.targetName]: v.classIndex } };
+    if (frames.some((f) => f.width !== width || f.height !== height)) throw new Error(`${p.video.path}: frames change size within the clip`);
+    const plan = planSpatial(width, height, c.size, c.shortSide, p.rng);
+    return { clip: renderClip(frames, c.size, plan), labels: { [c.targetName]: p.video.classIndex } };
   }
 
   private async readFrames(v: FolderVideo, start: number): Promise<RgbFrame[]> {
     const { frames: T, stride } = this.config;
-    let frames: RgbFrame[];
     if (v.kind === 'frames') {
       const files = Array.from({ length: T }, (_, k) => v.frameFiles![start + k * stride]!);
-      frames = await Promise.all(files.map(async (f) => parsePnm(await readFile(f)).frame));
-    } else {
-      frames = await decodeVideoFrames(v.path, start, stride, T);
+      return this.complete(v, start, await Promise.all(files.map(async (f) => parsePnm(await readFile(f)).frame)));
     }
+    return this.complete(v, start, await decodeVideoFrames(v.path, start, stride, T));
+  }
+
+  private complete(v: FolderVideo, start: number, frames: RgbFrame[]): RgbFrame[] {
     if (frames.length === 0) throw new Error(`${v.path}: no frames decoded from frame ${start}`);
     // Packet counts can overstate the decodable frames by one or two at the end: repeat the last.
-    while (frames.length < T) frames.push(frames[frames.length - 1]!);
+    while (frames.length < this.config.frames) frames.push(frames[frames.length - 1]!);
     return frames;
   }
 
@@ -219,7 +254,8 @@ export class FolderVideos implements AsyncClipSource {
    */
   async materialise(n = this.config.maxClips): Promise<ClipDataset & { sources: number[] }> {
     const order = this.balancedOrder().slice(0, n);
-    const samples = await mapLimit(order, this.config.concurrency, (i) => this.load(i, 0));
+    const groups = Array.from({ length: Math.ceil(order.length / 8) }, (_, g) => order.slice(g * 8, g * 8 + 8));
+    const samples = (await mapLimit(groups, this.config.concurrency, (g) => this.loadMany(g.map((index) => ({ index, epoch: 0 }))))).flat();
     const ds = new InMemoryDataset(this.name, this.shape, this.targets, this.valueRange, samples);
     return Object.assign(ds, { sources: order });
   }
