@@ -256,8 +256,14 @@ describe('folder dataset (video files through ffmpeg)', () => {
       }
       // A video gone bad after opening: the group decodes clip by clip and the error names that video.
       const f = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12 });
+      const t = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12, mode: 'train', seed: 5 });
       writeFileSync(join(dir, 'Run', 'v1.avi'), 'gone bad');
       await expect(f.loadMany([{ index: 0, epoch: 0 }, { index: 1, epoch: 0 }])).rejects.toThrow(/v1\.avi/);
+      // In training the bad video is replaced by the next one (deterministically) and reported.
+      expect(await t.load(1, 4)).toEqual(await t.load(2, 4));
+      expect((await t.loadMany([{ index: 0, epoch: 4 }, { index: 1, epoch: 4 }]))[1]).toEqual(await t.load(2, 4));
+      expect(t.report.undecodable).toBe(1);
+      expect(t.report.examples.join('\n')).toMatch(/Run\/v1: failed to decode, replaced by the next video/);
       expect((await f.loadMany([{ index: 0, epoch: 0 }, { index: 2, epoch: 0 }])).map((s) => s.clip.length)).toEqual([4 * 12 * 12 * 3, 4 * 12 * 12 * 3]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

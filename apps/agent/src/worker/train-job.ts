@@ -136,7 +136,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
       backend: summary.backend.name,
       lastCheckpoint: summary.lastCheckpoint,
       evaluatedStep,
-      ...(data ? { data } : {}),
+      ...(summary.data ? { data: summary.data } : {}),
     },
   };
 }

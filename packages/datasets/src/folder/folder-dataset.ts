@@ -99,6 +99,8 @@ export class FolderVideos implements AsyncClipSource {
   readonly size: number;
   readonly targets: TargetSpec[];
   readonly valueRange: [number, number] = [0, 1];
+  /** Videos whose decoding failed during training (key → error): replaced, and reported. */
+  private readonly decodeFailures: Map<string, string>;
 
   private constructor(
     readonly config: ResolvedFolder,
@@ -112,6 +114,7 @@ export class FolderVideos implements AsyncClipSource {
     /** Videos ffprobe could not read, left out. */
     readonly undecodable: UndecodableVideo[] = [],
   ) {
+    this.decodeFailures = new Map();
     this.size = videos.length;
     this.shape = { frames: config.frames, height: config.size, width: config.size, channels: 3 };
     this.targets = [{ name: config.targetName, numClasses: classes.length, description: `class folder index (${classes.length} classes, sorted names)` }];
@@ -144,15 +147,17 @@ export class FolderVideos implements AsyncClipSource {
 
   /** What was left out and why: for a log line and the run's notes. */
   get report(): FolderReport {
+    const failed = [...this.decodeFailures.entries()];
     return {
       videos: this.videos.length,
       droppedShort: this.dropped.length,
       minFrames: this.config.minFrames,
-      undecodable: this.undecodable.length,
+      undecodable: this.undecodable.length + failed.length,
       missing: this.missing.length,
       examples: [
         ...this.dropped.slice(0, 3).map((v) => `${v.key}: ${v.frameCount} frames < ${this.config.minFrames}`),
         ...this.undecodable.slice(0, 3).map((v) => `${v.key}: ${v.error.slice(0, 200)}`),
+        ...failed.slice(0, 3).map(([key, error]) => `${key}: failed to decode, replaced by the next video (${error.slice(0, 200)})`),
         ...this.missing.slice(0, 3).map((k) => `${k}: listed but not on disk`),
       ],
     };
@@ -163,8 +168,31 @@ export class FolderVideos implements AsyncClipSource {
     return interleavedOrder(this.videos, seed);
   }
 
-  /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */
+  /**
+   * Clip `index`: for training, augmentations are drawn per (seed, epoch, index). In training, a
+   * video that fails to decode (after ffprobe accepted it) is replaced by the next one in the
+   * dataset that decodes (up to 3 further), deterministically, and counted in `report` as
+   * undecodable: one bad file must not end a long run. Evaluation clips fail instead.
+   */
   async load(index: number, epoch = 0): Promise<ClipSample> {
+    try {
+      return await this.loadExactly(index, epoch);
+    } catch (error) {
+      if (this.config.mode !== 'train' || error instanceof FfmpegMissingError || !(error instanceof Error)) throw error;
+      this.decodeFailures.set(this.videos[index]!.key, error.message);
+      for (let k = 1; k <= 3 && k < this.size; k++) {
+        const other = (index + k) % this.size;
+        try {
+          return await this.loadExactly(other, epoch);
+        } catch (e) {
+          if (e instanceof Error) this.decodeFailures.set(this.videos[other]!.key, e.message);
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async loadExactly(index: number, epoch: number): Promise<ClipSample> {
     const p = this.plan(index, epoch);
     return this.render(p, await this.readFrames(p.video, p.start));
   }
@@ -183,7 +211,7 @@ export class FolderVideos implements AsyncClipSource {
       const clips = await decodeVideoClips(videos.map((p) => ({ path: p.video.path, start: p.start, stride, count: T }))).catch(() => null);
       clips?.forEach((frames, i) => decoded.set(videos[i]!, frames));
     }
-    return Promise.all(plans.map(async (p) => this.render(p, decoded.has(p) ? this.complete(p.video, p.start, decoded.get(p)!) : await this.readFrames(p.video, p.start))));
+    return Promise.all(plans.map((p, i) => (decoded.has(p) ? this.render(p, this.complete(p.video, p.start, decoded.get(p)!)) : this.load(items[i]!.index, items[i]!.epoch))));
   }
 
   /** The temporal plan of a clip, and the generator its spatial plan continues from. */

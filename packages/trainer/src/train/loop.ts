@@ -116,7 +116,10 @@ export async function train(input: unknown, opts: TrainOptions = {}): Promise<Tr
       state.maskRng = Prng.fromState(r.maskRngState);
       log.info({ step: r.step }, 'resumed from checkpoint');
     }
-    return { ...(await runLoop(state, dataset, backend, opts, log)), data };
+    const summary = await runLoop(state, dataset, backend, opts, log);
+    const after = dataReport(dataset); // videos that failed to decode mid-run were replaced and counted
+    if (after && data && after.undecodable > data.undecodable) log.warn({ ...after }, `training data: ${after.undecodable - data.undecodable} videos failed to decode during training and were replaced`);
+    return { ...summary, data: after };
   } finally {
     optimizers.forEach((o) => o.dispose());
     model.dispose();
@@ -125,7 +128,7 @@ export async function train(input: unknown, opts: TrainOptions = {}): Promise<Tr
 
 function dataReport(src: Source): FolderReport | null {
   const report = (src as { report?: unknown }).report;
-  return report && typeof report === 'object' && 'videos' in report ? (report as FolderReport) : null;
+  return report && typeof report === 'object' && 'videos' in report ? { ...(report as FolderReport) } : null;
 }
 
 /** Batches from `startStep` on: asynchronous sources load ahead of the step in bounded memory. */
