@@ -1,171 +1,20 @@
-// The evaluation suite as a job runs it: a fixed evaluation set per dataset, features at every
-// block boundary with masking off (trainer.embed), each decoder's reconstruction error per
-// token position, OccDrop on gratings, then analysis.evaluateRepresentations; its report is
-// mapped onto the protocol's reportEvaluation / reportSimilarity / reportPatchDiagnostics rows.
+// The evaluation suite as a job runs it, on every evaluation set of the run (the main one and
+// `extraDatasetSpecs`): a folder run with split lists follows the paper's train → test protocol
+// (folder-evaluation.ts); other sets are fixed and held in memory — features at every block
+// boundary with masking off (trainer.embed), attention maps, each decoder's reconstruction error
+// per token position, OccDrop on gratings, then analysis.evaluateRepresentations; reports are
+// mapped onto the protocol's rows by report-rows.ts.
 import type { DatasetSpec } from '@stratum/datasets';
 import { batchOf, createDataset } from '@stratum/datasets';
-import type { EvaluationInput, EvaluationReport, MetricRow } from '@stratum/analysis';
+import type { EvaluationInput, EvaluationReport } from '@stratum/analysis';
 import type { RunConfig } from '@stratum/trainer/config';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
-import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from './messages.js';
+import { evaluationDatasetName, evaluationDatasetSpec, extraDatasetSpecs, testSplitFor, type EvaluationSettings } from './evaluation-settings.js';
+import { reportRows, type EvaluationResult } from './report-rows.js';
 
-/** Seeds every default evaluation set: the same clips for every run, whatever the run's seed. */
-export const EVALUATION_SEED = 1_000_003;
-
-const settingsSchema = z.strictObject({
-  enabled: z.boolean().default(true).describe('run the suite at the end of training'),
-  clips: z.number().int().min(8).max(20_000).default(256).describe('size of the fixed evaluation set'),
-  tokenClips: z.number().int().min(0).max(20_000).default(64).describe('clips whose token features feed the patch diagnostics'),
-  layers: z.boolean().default(false).describe('also evaluate after every encoder layer'),
-  occlusion: z.boolean().optional().describe('OccDrop (one patch kept); default on for gratings datasets'),
-  everySteps: z.number().int().min(1).nullable().default(null).describe('also evaluate at checkpoints whose step is a multiple of this'),
-  folds: z.number().int().min(2).max(10).default(3).describe('stratified CV folds of the linear probes'),
-  seed: z.number().int().default(0).describe('seeds the probe folds and the reconstruction masks'),
-  dataset: z.looseObject({ name: z.string().min(1) }).optional().describe('an explicit evaluation dataset spec (default: derived from the training one)'),
-  // Folder runs with a split list (UCF101 layout): the paper's protocol, a probe fit on train-split
-  // features and scored on a held-out part of the test split, repeated.
-  testSplitFile: z.string().min(1).optional().describe('the test split list of a folder run (default: the training list with train → test, e.g. testlist01.txt)'),
-  testFraction: z.number().gt(0).max(1).default(0.3).describe('part of each class of the test split evaluated; the paper uses 30%'),
-  repeats: z.number().int().min(1).max(10).default(3).describe('train → test probe repeats (fresh train crops and test subset each); the paper repeats 3 times'),
-  trainClips: z.number().int().min(2).nullable().default(null).describe('cap on the train-split clips the probe is fit on, class-balanced (default: the whole split, as the paper)'),
-  datasets: z
-    .array(z.looseObject({ name: z.string().min(1) }))
-    .max(8)
-    .optional()
-    .describe("further evaluation sets in the same job, each stored under its own dataset name; default for an RGB folder run: single and double gratings at the model's clip shape (the paper's low-level and relational families next to action)"),
-});
-
-export type EvaluationSettings = z.infer<typeof settingsSchema>;
-
-/** Parses the run config's optional `evaluation` key; a bad one is a config error (not retried). */
-export function evaluationSettings(raw: unknown): EvaluationSettings {
-  const parsed = settingsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `evaluation.${i.path.join('.')}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message}`);
-    throw new JobConfigError(`invalid evaluation settings: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
-
-/**
- * The fixed evaluation set for a training dataset: held-out digits (Moving MNIST's test split)
- * with a fixed seed; a fixed balanced subsample of the grating grids; a folder's clips in
- * evaluation mode (centre clip, centre crop), from its test split when it has one (the
- * comparison job's set; the folder suite itself streams, see folder-evaluation.ts).
- * `settings.dataset` overrides all of this.
- */
-export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSettings): DatasetSpec {
-  if (settings.dataset) return settings.dataset as DatasetSpec;
-  switch (train.name) {
-    case 'moving-mnist':
-      return { ...train, split: 'test', seed: EVALUATION_SEED, count: settings.clips };
-    case 'gratings':
-    case 'double-gratings':
-      return { ...train, seed: EVALUATION_SEED, maxClips: settings.clips };
-    case 'folder': {
-      // Held-out videos where the folder has a test split (as the probe protocol uses), else the training ones.
-      const testSplit = testSplitFor(train, settings);
-      if (testSplit) return { ...train, splitFile: testSplit, mode: 'eval', fraction: settings.testFraction, seed: EVALUATION_SEED, maxClips: settings.clips };
-      return { ...train, mode: 'eval', maxClips: settings.clips };
-    }
-    default:
-      return train;
-  }
-}
-
-export function evaluationDatasetName(spec: DatasetSpec): string {
-  const split = spec.name === 'moving-mnist' ? (spec.split ?? 'train') : spec.name === 'folder' ? (spec.mode ?? 'eval') : 'grid';
-  return `${spec.name}/${split}`;
-}
-
-export interface EvaluationResult {
-  evaluations: EvaluationValue[];
-  similarities: SimilarityValue[];
-  patchDiagnostics: PatchDiagnosticValue[];
-  timingsMs: Record<string, number>;
-}
-
-/** The report rows' kinds as the API names them. */
-const KIND: Record<MetricRow['kind'], string> = {
-  LINEAR_PROBE: 'LINEAR_PROBE',
-  KNN_RETRIEVAL: 'KNN_RETRIEVAL',
-  KNN_CLASSIFIER: 'KNN_ACCURACY',
-  GEOMETRY: 'GEOMETRY',
-  // Consecutive-depth CKA is a property of the representation at this depth (vs the next):
-  // stored with the geometry rows, under its own metric name (the full matrices are reported too).
-  CONSECUTIVE_CKA: 'GEOMETRY',
-};
-
-function finite(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
-}
-
-/** Maps the analysis report onto the protocol's inputs (pure; tested). */
-export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
-  const evaluations: EvaluationValue[] = [];
-  for (const row of report.metrics) {
-    const value = finite(row.value);
-    if (value === null) continue;
-    evaluations.push({
-      kind: KIND[row.kind],
-      metric: row.kind === 'CONSECUTIVE_CKA' ? `cka_next_${row.metric}` : row.metric,
-      target: row.target ?? 'all',
-      dataset,
-      depthUnit: row.layer === null ? 'BLOCK' : 'LAYER',
-      depth: row.layer ?? row.block,
-      value,
-      std: finite(row.std),
-      folds: (row.folds ?? []).filter((f) => Number.isFinite(f)),
-      n: report.samples,
-    });
-  }
-  // Mean attention distance per depth (block boundaries and, with layers, every layer).
-  for (const p of report.patches) {
-    for (const [metric, value] of [['attentionDistanceSpatial', p.attentionDistance?.spatial], ['attentionDistanceTemporal', p.attentionDistance?.temporal]] as const) {
-      const v = finite(value);
-      if (v !== null) evaluations.push({ kind: 'GEOMETRY', metric, target: 'all', dataset, depthUnit: p.layer === null ? 'BLOCK' : 'LAYER', depth: p.layer ?? p.block, value: v, folds: [], n: report.samples });
-    }
-  }
-  for (const r of reconstruction) {
-    const value = finite(r.meanError);
-    if (value !== null) evaluations.push({ kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset, depthUnit: 'BLOCK', depth: r.block, value, folds: [], n: report.samples });
-  }
-  // Block-scope matrices only: the API keeps one matrix per (kind, step, dataset).
-  const similarities: SimilarityValue[] = report.similarity
-    .filter((m) => m.scope === 'BLOCK' && m.values.every((row) => row.every((v) => Number.isFinite(v))))
-    .map((m) => ({ kind: m.kind, dataset, rowLabels: m.labels, colLabels: m.labels, values: m.values.flat() }));
-  const geometry = (block: number, metric: string) => finite(report.metrics.find((r) => r.kind === 'GEOMETRY' && r.layer === null && r.block === block && r.metric === metric)?.value);
-  const patchDiagnostics: PatchDiagnosticValue[] = report.patches
-    .filter((p) => p.layer === null)
-    .map((p) => {
-      const drops = p.occlusion ? Object.values(p.occlusion).map((o) => o.drop).filter((d) => Number.isFinite(d)) : [];
-      const recon = reconstruction.find((r) => r.block === p.block);
-      const reconValues = recon ? Array.from(recon.error) : [];
-      const reconOk = reconValues.length > 0 && reconValues.every((v) => Number.isFinite(v));
-      return {
-        dataset,
-        block: p.block,
-        tokenCosine: finite(p.tokenCosine?.mean),
-        occDrop: drops.length ? drops.reduce((a, b) => a + b, 0) / drops.length : null,
-        effectiveRank: finite(p.tokenEffectiveRank),
-        participationRatio: finite(p.tokenParticipationRatio),
-        isotropy: geometry(p.block, 'isotropyRatio'),
-        uniformity: geometry(p.block, 'uniformity'),
-        tokenNormMean: finite(p.tokenNorm?.mean),
-        tokenNormStd: finite(p.tokenNorm?.std),
-        tokenNormMax: finite(p.tokenNorm?.max),
-        // The overall distance is not defined apart from its spatial (pixels) and temporal (frames) parts.
-        attentionDistance: null,
-        attentionDistanceSpatial: finite(p.attentionDistance?.spatial),
-        attentionDistanceTemporal: finite(p.attentionDistance?.temporal),
-        reconstructionError: reconOk ? reconValues : [],
-        reconstructionGrid: reconOk && recon ? recon.grid : [],
-      };
-    });
-  return { evaluations, similarities, patchDiagnostics };
-}
+export * from './evaluation-settings.js';
+export * from './report-rows.js';
 
 /** Zeroes every pixel outside the centre tubelet's spatial patch (the same patch in every frame). */
 export function keepCentrePatch(clips: Float32Array, shape: [number, number, number, number, number], patch: [number, number]): Float32Array {
@@ -200,22 +49,6 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
     patchDiagnostics: results.flatMap((r) => r.patchDiagnostics),
     timingsMs: Object.fromEntries(results.flatMap((r, i) => Object.entries(r.timingsMs).map(([k, v]) => [i === 0 ? k : `${r.dataset}.${k}`, v]))),
   };
-}
-
-/**
- * The evaluation sets besides the main one: `evaluation.datasets` (each completed with the
- * fixed evaluation seed and `clips`), by default single and double gratings for an RGB folder
- * run, rendered at the model's clip shape.
- */
-export function extraDatasetSpecs(config: RunConfig, settings: EvaluationSettings): DatasetSpec[] {
-  const m = config.model;
-  const fixed = { seed: EVALUATION_SEED, maxClips: settings.clips };
-  if (settings.datasets) return settings.datasets.map((d) => (d.name === 'folder' ? { mode: 'eval', maxClips: settings.clips, ...d } : { ...fixed, ...d }) as DatasetSpec);
-  if (config.dataset.name !== 'folder' || m.channels !== 3 || m.height !== m.width) return [];
-  return [
-    { name: 'gratings', size: m.height, frames: m.frames, ...fixed },
-    { name: 'double-gratings', size: m.height, frames: m.frames, ...fixed },
-  ];
 }
 
 async function evaluateMainSet(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult & { dataset: string }> {
@@ -351,20 +184,6 @@ export function retrievableTargets(labels: Record<string, ArrayLike<number>>): s
       return counts.size >= 2 && [...counts.values()].some((c) => c >= 2);
     })
     .map(([t]) => t);
-}
-
-/**
- * The test split list of a folder run: `evaluation.testSplitFile`, else the training list with
- * "train" → "test" in its file name (UCF101: trainlist01.txt → testlist01.txt); null if neither.
- */
-export function testSplitFor(train: { splitFile?: string }, settings: EvaluationSettings): string | null {
-  if (settings.testSplitFile) return settings.testSplitFile;
-  if (!train.splitFile) return null;
-  const slash = Math.max(train.splitFile.lastIndexOf('/'), train.splitFile.lastIndexOf('\\'));
-  const dir = train.splitFile.slice(0, slash + 1);
-  const file = train.splitFile.slice(slash + 1);
-  if (!/train/i.test(file)) return null;
-  return dir + file.replace(/train/i, (m) => (m === 'TRAIN' ? 'TEST' : m[0] === 'T' ? 'Test' : 'test'));
 }
 
 /**

@@ -12,7 +12,9 @@ import type { MetricRow } from '@stratum/analysis';
 import type { RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
-import { analyse, attentionFor, EVALUATION_SEED, reportRows, roundTimes, type DepthFeatures, type EvaluationResult, type EvaluationSettings } from './evaluate.js';
+import { analyse, attentionFor, roundTimes, type DepthFeatures } from './evaluate.js';
+import { EVALUATION_SEED, type EvaluationSettings } from './evaluation-settings.js';
+import { reportRows, type EvaluationResult } from './report-rows.js';
 
 type Trainer = typeof import('@stratum/trainer');
 type Model = ReturnType<Trainer['modelFromCheckpoint']>['model'];

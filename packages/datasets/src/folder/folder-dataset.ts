@@ -19,6 +19,7 @@ import { decodeVideoClips, decodeVideoFrames, FfmpegMissingError, probeFrameCoun
 import { parsePnm, type RgbFrame } from './ppm.js';
 import type { Rng } from '../prng.js';
 import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
+import { interleavedOrder, stratifiedFraction } from './order.js';
 import { scanFolder, type VideoEntry } from './scan.js';
 
 export interface ResolvedFolder {
@@ -287,43 +288,6 @@ export class FolderVideos implements AsyncClipSource {
     const ds = new InMemoryDataset(this.name, this.shape, this.targets, this.valueRange, samples);
     return Object.assign(ds, { sources: order });
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const g = groups.get(k);
-    if (g) g.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-/** Keeps max(1, round(fraction · n)) videos of each class, chosen by a seeded shuffle. */
-function stratifiedFraction<T extends VideoEntry>(videos: T[], fraction: number, seed: number): T[] {
-  const byClass = groupBy(videos, (v) => v.classIndex);
-  const keep = new Set<T>();
-  for (const [cls, group] of byClass) {
-    const perm = permutation(group.length, rngFor(seed, cls, 0x66726163));
-    const k = Math.max(1, Math.round(fraction * group.length));
-    for (let i = 0; i < k; i++) keep.add(group[perm[i]!]!);
-  }
-  return videos.filter((v) => keep.has(v));
-}
-
-/** Dataset indices ordered class by class in turns. */
-function interleavedOrder(videos: readonly VideoEntry[], seed: number): number[] {
-  const byClass = groupBy(videos.map((_, i) => i), (i) => videos[i]!.classIndex);
-  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([cls, ids]) => {
-    const perm = permutation(ids.length, rngFor(seed, cls, 0x6d617465));
-    return Array.from(perm, (p) => ids[p]!);
-  });
-  const out: number[] = [];
-  for (let round = 0; out.length < videos.length; round++) {
-    for (const q of queues) if (round < q.length) out.push(q[round]!);
-  }
-  return out;
 }
 
 export function folderDataset(opts: FolderOptions): Promise<FolderVideos> {
