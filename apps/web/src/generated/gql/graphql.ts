@@ -283,7 +283,7 @@ export type SweepTargetsQueryVariables = Exact<{
 }>;
 
 
-export type SweepTargetsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string }> }> } };
+export type SweepTargetsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string, dataset: string }> }> } };
 
 export type SweepGridQueryVariables = Exact<{
   sweepId: string | number;
@@ -733,6 +733,7 @@ export const SweepTargetsDocument = new TypedDocumentString(`
         kind
         metric
         target
+        dataset
       }
     }
   }
