@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { train } from '@stratum/trainer';
+import { resolveRunConfig } from '@stratum/trainer/config';
+import { createLogger } from '../src/logger.js';
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { EvaluationReport } from '@stratum/analysis';
-import { EVALUATION_SEED, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, keepCentrePatch, probeableTargets, reportRows } from '../src/worker/evaluate.js';
+import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, occludeForOccDrop, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
 import { EvaluationError, JobConfigError, classifyError } from '../src/worker/errors.js';
 
 describe('evaluation settings and sets', () => {
@@ -20,21 +23,46 @@ describe('evaluation settings and sets', () => {
     expect(evaluationDatasetSpec({ ...train, seed: 8 }, s)).toEqual(evaluationDatasetSpec(train, s));
     expect(evaluationDatasetSpec({ name: 'gratings', size: 32 }, s)).toEqual({ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 100 });
     expect(evaluationDatasetSpec({ name: 'folder', root: '/d', mode: 'train' }, s)).toEqual({ name: 'folder', root: '/d', mode: 'eval', maxClips: 100 });
+    expect(evaluationDatasetSpec({ name: 'folder', root: '/d', splitFile: 'lists/trainlist01.txt' }, s)).toEqual({
+      name: 'folder', root: '/d', splitFile: 'lists/testlist01.txt', mode: 'eval', fraction: 0.3, seed: EVALUATION_SEED, maxClips: 100,
+    });
     const explicit = { name: 'gratings', size: 16 };
     expect(evaluationDatasetSpec(train, evaluationSettings({ dataset: explicit }))).toEqual(explicit);
     expect(evaluationDatasetName({ name: 'moving-mnist', split: 'test' })).toBe('moving-mnist/test');
   });
 
-  it('keeps only the centre patch in every frame', () => {
-    // 1 clip, 2 frames, 4×4 pixels, 1 channel, 2×2 patches: the centre patch is rows 2–3, cols 2–3.
-    const shape: [number, number, number, number, number] = [1, 2, 4, 4, 1];
-    const clips = Float32Array.from({ length: 32 }, (_, i) => i + 1);
-    const out = keepCentrePatch(clips, shape, [2, 2]);
-    const kept: number[] = [];
-    out.forEach((v, i) => v !== 0 && kept.push(i));
-    const expected = [0, 1].flatMap((f) => [2, 3].flatMap((y) => [2, 3].map((x) => f * 16 + y * 4 + x)));
-    expect(kept).toEqual(expected);
-    for (const i of expected) expect(out[i]).toBe(clips[i]);
+  it('OccDrop keeps one random aligned patch per clip (one per half on double gratings), the same in every frame', () => {
+    // 8 clips, 2 frames, 8×8 pixels, 1 channel, 2×2 patches
+    const shape: [number, number, number, number, number] = [8, 2, 8, 8, 1];
+    const clips = Float32Array.from({ length: 8 * 2 * 64 }, (_, i) => i + 1);
+    const windows = (out: Float32Array) =>
+      Array.from({ length: 8 }, (_, n) => {
+        const kept: string[] = [];
+        for (let f = 0; f < 2; f++)
+          for (let y = 0; y < 8; y++)
+            for (let x = 0; x < 8; x++) {
+              const i = ((n * 2 + f) * 8 + y) * 8 + x;
+              if (out[i] !== 0) {
+                expect(out[i]).toBe(clips[i]);
+                kept.push(`${f}:${y}:${x}`);
+              }
+            }
+        return kept;
+      });
+    const single = windows(occludeForOccDrop(clips, shape, [2, 2], 'gratings', 1));
+    for (const w of single) {
+      expect(w.length).toBe(8); // one 2×2 window in each of 2 frames
+      const [y, x] = w[0]!.split(':').slice(1).map(Number) as [number, number];
+      expect(y % 2 === 0 && x % 2 === 0).toBe(true); // aligned to the patch grid
+      expect(w.filter((k) => k.startsWith('1:')).map((k) => k.slice(2))).toEqual(w.filter((k) => k.startsWith('0:')).map((k) => k.slice(2)));
+    }
+    expect(new Set(single.map((w) => w[0])).size).toBeGreaterThan(1); // random, not the fixed centre
+    expect(windows(occludeForOccDrop(clips, shape, [2, 2], 'gratings', 1))).toEqual(single); // seeded
+    for (const w of windows(occludeForOccDrop(clips, shape, [2, 2], 'double-gratings', 1))) {
+      const xs = w.filter((k) => k.startsWith('0:')).map((k) => Number(k.split(':')[2]));
+      expect(xs.filter((x) => x < 4).length).toBe(4); // one window wholly in the left half
+      expect(xs.filter((x) => x >= 4).length).toBe(4); // and one in the right
+    }
   });
 
   it('skips targets a stratified k-fold cannot support', () => {
@@ -107,5 +135,73 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('no GPU'), { name: 'BackendError' }))).toEqual({ retryable: true, code: 'BACKEND' });
     expect(classifyError(new Error('EIO: i/o error'))).toEqual({ retryable: true, code: 'INTERNAL' });
     expect(classifyError(new EvaluationError(new Error('ENOMEM'), true))).toEqual({ retryable: true, code: 'EVALUATION' });
+  });
+});
+
+describe('evaluating what the set allows, failing once otherwise', () => {
+  const log = createLogger('silent');
+  const config = resolveRunConfig({
+    preset: 'nano', regime: 'simultaneous', blocks: 2, steps: 1, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
+    model: { depth: 2, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
+    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
+  });
+  let checkpoint: Uint8Array;
+  beforeAll(async () => {
+    await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
+  }, 60_000);
+
+  it('a set too small for any cross-validated probe still gets retrieval, geometry and CKA (it threw a TypeError)', async () => {
+    // 12 clips, 10 folds: every label family has a class with fewer clips than folds.
+    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 12, folds: 10, tokenClips: 0 }), log);
+    expect(result.evaluations.some((e) => e.kind === 'LINEAR_PROBE')).toBe(false);
+    const retrieved = new Set(result.evaluations.filter((e) => e.kind === 'KNN_RETRIEVAL').map((e) => e.target));
+    expect(retrieved.size).toBeGreaterThan(0);
+    expect(result.evaluations.some((e) => e.kind === 'GEOMETRY')).toBe(true);
+    expect(result.similarities.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('reports mean spatial and temporal attention distance per block, and per layer with layers: true', async () => {
+    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 8, layers: true, tokenClips: 4 }), log);
+    const rows = result.evaluations.filter((e) => e.metric.startsWith('attentionDistance'));
+    expect(rows.map((e) => `${e.metric} ${e.depthUnit} ${e.depth}`).sort()).toEqual(
+      ['BLOCK 1', 'BLOCK 2', 'LAYER 1', 'LAYER 2'].flatMap((d) => [`attentionDistanceSpatial ${d}`, `attentionDistanceTemporal ${d}`]).sort(),
+    );
+    // 16 frames of 32², tubelet (8, 4, 4): a 2×8×8 grid; distances lie within it.
+    for (const e of rows) expect(e.value).toBeGreaterThan(0);
+    for (const e of rows.filter((r) => r.metric === 'attentionDistanceTemporal')) expect(e.value).toBeLessThanOrEqual(8);
+    for (const e of rows.filter((r) => r.metric === 'attentionDistanceSpatial')) expect(e.value).toBeLessThanOrEqual(28 * Math.SQRT2);
+    for (const p of result.patchDiagnostics) expect(p.attentionDistanceSpatial).toBe(rows.find((e) => e.metric === 'attentionDistanceSpatial' && e.depthUnit === 'BLOCK' && e.depth === p.block)!.value);
+  }, 60_000);
+
+  it('labels retrieval can use: two classes, one of them repeated', () => {
+    expect(retrievableTargets({ a: [0, 1, 1], b: [0, 1, 2], c: [3, 3, 3] })).toEqual(['a']);
+  });
+
+  it('a failure on extracted features is an evaluation error that is not retried', async () => {
+    const depths = [{ block: 1, layer: null, pooled: { rows: 3, cols: 2, data: new Float32Array(6) } }];
+    const error = await analyse({ name: 'x', depths, labels: { y: [0, 1, 1, 0] }, grid: [1, 1, 1], tubelet: [1, 1, 1], settings: evaluationSettings({}), log }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvaluationError);
+    expect(classifyError(error)).toEqual({ retryable: false, code: 'EVALUATION' });
+    expect(String(error)).toMatch(/evaluation suite failed: evaluateRepresentations: B1 pooled features row 0 has zero norm/);
+  });
+
+  it('adds single and double gratings at the model clip shape to an RGB folder run; evaluation.datasets overrides', () => {
+    const rgb = resolveRunConfig({ preset: 'nano', model: { channels: 3, height: 32, width: 32, frames: 16 }, dataset: { name: 'folder', root: '/d' } });
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ clips: 64 }))).toEqual([
+      { name: 'gratings', size: 32, frames: 16, seed: EVALUATION_SEED, maxClips: 64 },
+      { name: 'double-gratings', size: 32, frames: 16, seed: EVALUATION_SEED, maxClips: 64 },
+    ]);
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ datasets: [] }))).toEqual([]);
+    expect(extraDatasetSpecs(rgb, evaluationSettings({ datasets: [{ name: 'gratings', size: 32, maxClips: 10 }] }))).toEqual([{ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 10 }]);
+    expect(extraDatasetSpecs(config, evaluationSettings({}))).toEqual([]); // Moving MNIST: one channel
+  });
+
+  it('finds the test list of a UCF101-style training list', () => {
+    const s = evaluationSettings({});
+    expect(testSplitFor({ splitFile: 'ucfTrainTestlist/trainlist01.txt' }, s)).toBe('ucfTrainTestlist/testlist01.txt');
+    expect(testSplitFor({ splitFile: '/data/ucf101/ucfTrainTestlist/TrainList02.txt' }, s)).toBe('/data/ucf101/ucfTrainTestlist/TestList02.txt');
+    expect(testSplitFor({ splitFile: 'ucfTrainTestlist/all.txt' }, s)).toBeNull();
+    expect(testSplitFor({}, s)).toBeNull();
+    expect(testSplitFor({ splitFile: 'x/trainlist01.txt' }, evaluationSettings({ testSplitFile: 'y/held-out.txt' }))).toBe('y/held-out.txt');
   });
 });

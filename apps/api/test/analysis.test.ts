@@ -228,6 +228,12 @@ describe('compareRuns', () => {
       { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', depth: 1, a: 0.25, b: 0.375, delta: 0.125 },
       { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', depth: 2, a: 0.5, b: 0.5, delta: 0 },
     ]);
+    // Several evaluation sets per checkpoint: filter by one.
+    await seedEvaluation(t, a, { dataset: 'gratings/grid', target: 'orientation', depth: 1, value: 0.75 });
+    await seedEvaluation(t, b, { dataset: 'gratings/grid', target: 'orientation', depth: 1, value: 0.5 });
+    const only = await t.ok<{ compareRuns: { evaluations: Array<Record<string, unknown>> } }>(
+      `query($a: ID!, $b: ID!, $d: String) { compareRuns(a: $a, b: $b, dataset: $d) { evaluations { dataset target depth a b delta } } }`, { a, b, d: 'gratings/grid' }, 'reader');
+    expect(only.compareRuns.evaluations).toEqual([{ dataset: 'gratings/grid', target: 'orientation', depth: 1, a: 0.75, b: 0.5, delta: -0.25 }]);
     expect(errorCode(await t.gql('query($a: ID!) { compareRuns(a: $a, b: $a) { a { id } } }', { a }, 'reader'))).toBe('BAD_USER_INPUT');
     expect(errorCode(await t.gql('query($a: ID!) { compareRuns(a: $a, b: "00000000-0000-0000-0000-000000000000") { a { id } } }', { a }, 'reader'))).toBe('NOT_FOUND');
   });

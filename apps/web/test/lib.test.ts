@@ -4,7 +4,8 @@ import { consecutive, difference, meanMatrix } from '../src/lib/matrix';
 import { summarize, welchDelta } from '../src/lib/stats';
 import { parseSeriesQuery, seriesQuery } from '../src/lib/series';
 import { fmt, fmtDelta, fmtDuration } from '../src/lib/format';
-import { gridTargets } from '../src/lib/sweep-metrics';
+import { gridTargets, preferredDataset, selectorFor } from '../src/lib/sweep-metrics';
+import { byDataset, datasetFamily, describeSeries } from '../src/lib/evaluations';
 
 describe('config diff', () => {
   it('flattens nested objects to dotted paths, arrays as leaves', () => {
@@ -123,5 +124,33 @@ describe('gridTargets', () => {
       { kind: 'GEOMETRY', metric: 'effectiveRank', target: 'all' },
     ];
     expect(gridTargets(evaluations)).toEqual({ LINEAR_PROBE: ['digit', 'speed'], KNN_RETRIEVAL: ['digit'], GEOMETRY: ['all'] });
+  });
+});
+
+describe('evaluation sets', () => {
+  it('names the target family of each evaluation set and groups rows by set', () => {
+    expect(['folder/test', 'gratings/grid', 'double-gratings/grid', 'moving-mnist/test'].map(datasetFamily)).toEqual(['action', 'low-level', 'relational', null]);
+    expect(describeSeries({ kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'orientation', dataset: 'gratings/grid', depthUnit: 'BLOCK' })).toBe('probe accuracy · orientation (gratings/grid, low-level)');
+    const rows = [{ dataset: 'a', block: 1 }, { dataset: 'b', block: 1 }, { dataset: 'a', block: 2 }];
+    expect(byDataset(rows)).toEqual([['a', [rows[0], rows[2]]], ['b', [rows[1]]]]);
+  });
+});
+
+describe('grid metric selectors over several evaluation sets', () => {
+  const evaluations = [
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'temporalFreq', dataset: 'gratings/grid' },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'temporalFreq', dataset: 'double-gratings/grid' },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'action', dataset: 'folder/test' },
+    { kind: 'KNN_RETRIEVAL', metric: 'mAP', target: 'orientation', dataset: 'gratings/grid' },
+  ];
+  it('prefers the real videos, else the first set holding the metric and target', () => {
+    expect(preferredDataset(evaluations, 'cka', undefined)).toBe('folder/test');
+    expect(preferredDataset(evaluations, 'probe', 'temporalFreq')).toBe('double-gratings/grid');
+    expect(preferredDataset(evaluations, 'map', undefined)).toBe('gratings/grid');
+    expect(preferredDataset([], 'cka', undefined)).toBeUndefined();
+  });
+  it('passes the chosen set to the API', () => {
+    expect(selectorFor('cka', undefined, 'folder/test')).toEqual({ source: 'SIMILARITY', similarity: 'LINEAR_CKA', dataset: 'folder/test' });
+    expect(selectorFor('probe', 'action')).toEqual({ source: 'EVALUATION', kind: 'LINEAR_PROBE', key: 'accuracy', target: 'action' });
   });
 });

@@ -98,6 +98,8 @@ export type MetricKind = 'LINEAR_PROBE' | 'KNN_RETRIEVAL' | 'KNN_CLASSIFIER' | '
 export const METRIC_CONVENTIONS = {
   'paper-probe':
     "paper: features standardised on the training part, L2 logistic regression (C = 1, multinomial, scikit-learn's LogisticRegression); k-fold CV (default 3) on folds stratified on the first target and shared by all targets; accuracy = mean over folds; overallAccuracy = per fold the share of test clips with every target right, mean over folds",
+  'paper-probe-train-test':
+    "paper: the same probe fitted on train-split features and scored on a held-out share of the test split (default 30% per class, centre crop), repeated (default 3) with fresh training crops and test subsets; accuracy = mean over repeats (folds = the repeats)",
   'paper-retrieval':
     "paper: cosine similarity, leave-one-out; AP = scikit-learn's average_precision_score over the other clips (tied scores form one threshold); mAP = mean AP over queries with at least one relevant clip; hit@k = share of all queries with a relevant clip among the k most similar (no relevant clip = miss); target null = mean over the targets",
   'dino-knn': 'not in the paper: weighted k-NN (k = 20, weight exp(cos/0.07), DINO), leave-one-out accuracy',

@@ -103,6 +103,8 @@ export interface AsyncClipSource {
   readonly valueRange: [number, number];
   /** Loads clip `index`; `epoch` lets training augmentations differ between epochs. */
   load(index: number, epoch: number): Promise<ClipSample>;
+  /** Optional: several clips at once, each equal to its `load` (e.g. one decoder process for all). */
+  loadMany?(items: ReadonlyArray<{ index: number; epoch: number }>): Promise<ClipSample[]>;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
@@ -119,28 +121,73 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
+export interface AsyncStreamOptions extends StreamOptions {
+  /** Clips loading at once (e.g. ffmpeg processes); default 2. */
+  concurrency?: number;
+  /** Batches decoded ahead of the one being consumed; default 2. */
+  prefetch?: number;
+  /** Clips per `loadMany` call where the source has it; default 8 (1 = one `load` per clip). */
+  group?: number;
+}
+
+/** Runs at most `limit` tasks at once, starting them in the order they were queued. */
+class Gate {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
 /**
- * `batchStream` for asynchronous sources: the same order and resume guarantee. Loads at most
- * `concurrency` clips at a time and prepares one batch ahead, so at most two batches are held.
+ * `batchStream` for asynchronous sources, with the same order and resume guarantee. Clips load
+ * ahead of the consumer — at most `concurrency` loads at a time, each of up to `group` clips
+ * where the source has `loadMany` — in stream order, up to `prefetch`
+ * batches beyond the one being consumed: the decoded clips held never exceed
+ * (prefetch + 1) · batchSize, whatever the size of the source. Ending the iteration
+ * (`return()`, or `break` in for-await) waits for the loads in flight, then stops.
  */
-export async function* batchStreamAsync(
-  src: AsyncClipSource,
-  opts: StreamOptions & { concurrency?: number },
-): AsyncGenerator<StreamBatch, never, undefined> {
+export async function* batchStreamAsync(src: AsyncClipSource, opts: AsyncStreamOptions): AsyncGenerator<StreamBatch, never, undefined> {
   const order = new EpochOrder(src.size, opts.seed);
+  const B = opts.batchSize;
   const concurrency = opts.concurrency ?? 2;
-  const load = async (step: number): Promise<StreamBatch> => {
-    const start = step * opts.batchSize;
-    const positions = Array.from({ length: opts.batchSize }, (_, j) => start + j);
-    const samples = await mapLimit(positions, concurrency, (p) => src.load(order.indexAt(p), order.epochOf(p)));
-    return { ...assembleBatch(src.shape, src.targets, samples), step, epoch: order.epochOf(start) };
-  };
+  const prefetch = opts.prefetch ?? 2;
+  const group = src.loadMany ? (opts.group ?? 8) : 1;
+  if (!Number.isSafeInteger(group) || group < 1) throw new RangeError(`group must be a positive integer, got ${group}`);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isSafeInteger(prefetch) || prefetch < 0) throw new RangeError(`prefetch must be a non-negative integer, got ${prefetch}`);
+  const gate = new Gate(concurrency);
+  /** Stream position → its clip, loading or loaded; only positions not yet yielded. */
+  const ahead = new Map<number, Promise<ClipSample>>();
   let step = checkStream(opts);
-  let pending = load(step);
-  for (;;) {
-    const batch = await pending;
-    pending = load(++step);
-    pending.catch(() => undefined); // surfaced when awaited on the next turn
-    yield batch;
+  let next = step * B;
+  try {
+    for (;; step++) {
+      for (const end = (step + 1 + prefetch) * B; next < end; ) {
+        const positions = Array.from({ length: Math.min(group, end - next) }, (_, j) => next + j);
+        next += positions.length;
+        const items = positions.map((p) => ({ index: order.indexAt(p), epoch: order.epochOf(p) }));
+        const loaded = gate.run(() => (src.loadMany && items.length > 1 ? src.loadMany(items) : Promise.all(items.map((i) => src.load(i.index, i.epoch)))));
+        positions.forEach((p, j) => {
+          const clip = loaded.then((clips) => clips[j]!);
+          clip.catch(() => undefined); // surfaced when its batch is awaited
+          ahead.set(p, clip);
+        });
+      }
+      const positions = Array.from({ length: B }, (_, j) => step * B + j);
+      const samples = await Promise.all(positions.map((p) => ahead.get(p)!));
+      positions.forEach((p) => ahead.delete(p));
+      yield { ...assembleBatch(src.shape, src.targets, samples), step, epoch: order.epochOf(step * B) };
+    }
+  } finally {
+    await Promise.allSettled(ahead.values());
   }
 }

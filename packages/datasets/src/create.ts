@@ -6,6 +6,7 @@ import { DoubleGratings } from './double-gratings.js';
 import { FolderVideos } from './folder/folder-dataset.js';
 import { Gratings } from './gratings.js';
 import { MovingMnist } from './moving-mnist.js';
+import type { AsyncClipSource } from './batching.js';
 import type { ClipDataset, DatasetSpec } from './types.js';
 import { DatasetSpecError } from './validate.js';
 
@@ -33,4 +34,22 @@ export function createDataset(spec: DatasetSpec): ClipDataset | Promise<ClipData
     default:
       throw new DatasetSpecError(String(name), 'name', `must be one of ${DATASET_NAMES.map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}`);
   }
+}
+
+/**
+ * The source a training run streams from. Synthetic datasets as `createDataset` builds them; a
+ * folder as an asynchronous source over its whole split (nothing materialised), in 'train' mode
+ * (random start frame, crop and flip per (seed, epoch, video)) unless the spec names a mode.
+ */
+export async function createTrainingSource(spec: DatasetSpec): Promise<ClipDataset | FolderVideos> {
+  if (spec?.name === 'folder') {
+    const { name: _name, ...opts } = spec;
+    return FolderVideos.open({ mode: 'train', ...opts });
+  }
+  return createDataset(spec);
+}
+
+/** True for sources whose clips load asynchronously (stream them with `batchStreamAsync`). */
+export function isAsyncSource(src: ClipDataset | AsyncClipSource): src is AsyncClipSource {
+  return typeof (src as Partial<AsyncClipSource>).load === 'function';
 }

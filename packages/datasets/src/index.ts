@@ -19,8 +19,8 @@ export type {
   ColourSpec,
   GratingGrid,
 } from './types.js';
-export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, EpochOrder, type AsyncClipSource, type StreamOptions } from './batching.js';
-export { createDataset, DATASET_NAMES } from './create.js';
+export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, mapLimit, EpochOrder, type AsyncClipSource, type StreamOptions, type AsyncStreamOptions } from './batching.js';
+export { createDataset, createTrainingSource, isAsyncSource, DATASET_NAMES } from './create.js';
 export { DatasetSpecError } from './validate.js';
 export { Rng, rngFor, hashInts, permutation } from './prng.js';
 export { InMemoryDataset } from './in-memory.js';
@@ -32,6 +32,6 @@ export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './gr
 export { Gratings, gratings, SINGLE_GRATING_GRIDS, GRATING_GRIDS, type GratingCell } from './gratings.js';
 export { DoubleGratings, doubleGratings, DOUBLE_GRATING_GRIDS, type DoubleGratingCell } from './double-gratings.js';
 export { keepRandomPatches, type PatchOcclusionOptions, type KeptPatch } from './occlusion.js';
-export { FolderVideos, folderDataset, type FolderVideo } from './folder/folder-dataset.js';
+export { FolderVideos, folderDataset, type FolderVideo, type FolderReport, type UndecodableVideo } from './folder/folder-dataset.js';
 export { FfmpegMissingError, ffmpegAvailable } from './folder/ffmpeg.js';
 export { parsePnm, parsePnmStream, encodePpm, type RgbFrame } from './folder/ppm.js';

@@ -88,4 +88,28 @@ describe('batchStreamAsync', () => {
     expect(maxInFlight).toBeLessThanOrEqual(4);
     expect(Math.max(...epochs)).toBe(Math.floor((9 * 4 - 1) / 10));
   });
+
+  it('holds a bounded number of decoded clips, however large the source', async () => {
+    let started = 0;
+    let finished = 0;
+    const huge: AsyncClipSource = {
+      name: 'huge', shape, size: 1_000_000, targets: ds.targets, valueRange: [0, 1],
+      async load(i) {
+        started++;
+        await new Promise((r) => setTimeout(r, 0));
+        finished++;
+        return { clip: new Float32Array(4).fill(i % 7), labels: { parity: i % 2 } };
+      },
+    };
+    const it = batchStreamAsync(huge, { batchSize: 8, seed: 1, concurrency: 3, prefetch: 2 });
+    for (let consumed = 1; consumed <= 5; consumed++) {
+      await it.next();
+      // A training step: the loads run ahead meanwhile, until the prefetch bound stops them.
+      for (let spins = 0; spins < 2000 && (finished < started || started < (consumed + 2) * 8); spins++) await new Promise((r) => setTimeout(r, 1));
+      expect(started).toBe((consumed + 2) * 8); // the consumed batches + 2 ahead, not the source
+      expect(finished - consumed * 8).toBeLessThanOrEqual(2 * 8); // decoded and waiting
+    }
+    await it.return(undefined as never);
+    expect(finished).toBe(started); // ending the stream waits for the loads in flight
+  });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchStreamAsync } from '../src/batching.js';
 import { createDataset } from '../src/create.js';
-import { ffmpegAvailable, FfmpegMissingError } from '../src/folder/ffmpeg.js';
+import { aviFrameCount, ffmpegAvailable, FfmpegMissingError } from '../src/folder/ffmpeg.js';
 import { FolderVideos } from '../src/folder/folder-dataset.js';
 import { encodePpm, parsePnm, parsePnmStream } from '../src/folder/ppm.js';
 
@@ -207,6 +207,64 @@ describe('folder dataset (video files through ffmpeg)', () => {
         expect(fromVideo.videos[0]!.frameCount).toBe(24);
         for (const epoch of [0, 1, 2]) expect((await fromVideo.load(0, epoch)).clip).toEqual((await fromFrames.load(0, epoch)).clip);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasFfmpeg)('leaves out and reports videos ffprobe cannot read (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-broken-'));
+    try {
+      writeFrameFolder(join(dir, 'Wave', 'good'), 12);
+      writeFrameFolder(join(dir, 'Wave', 'tiny'), 3);
+      writeFileSync(join(dir, 'Wave', 'broken.avi'), 'not really a video');
+      writeFileSync(join(dir, 'list.txt'), 'Wave/good.avi\nWave/tiny.avi\nWave/broken.avi\nWave/gone.avi\n');
+      const f = await FolderVideos.open({ root: dir, splitFile: 'list.txt', frames: 4, stride: 2, size: 8, shortSide: 10 });
+      expect(f.videos.map((v) => v.key)).toEqual(['Wave/good']);
+      expect(f.report).toMatchObject({ videos: 1, droppedShort: 1, minFrames: 7, undecodable: 1, missing: 1 });
+      expect(f.report.examples.join('\n')).toMatch(/Wave\/tiny: 3 frames < 7[\s\S]*Wave\/broken: ffprobe exited[\s\S]*wave\/gone: listed but not on disk/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasFfmpeg)('reads an AVI frame count from its header, as ffprobe counts it (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-avi-'));
+    try {
+      const file = join(dir, 'clip.avi');
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=24x20:r=8:d=2.125', '-c:v', 'mpeg4', file]);
+      expect(await aviFrameCount(file)).toBe(17);
+      writeFileSync(join(dir, 'x.avi'), 'RIFF....AVI not really');
+      expect(await aviFrameCount(join(dir, 'x.avi'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasFfmpeg)('decodes several clips in one ffmpeg process, equal to one by one (needs ffmpeg on PATH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-many-'));
+    try {
+      mkdirSync(join(dir, 'Run'));
+      for (const [i, hue] of [0, 90, 180].entries()) {
+        execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=24x20:r=8:d=${2 + i * 0.5}`, '-vf', `hue=h=${hue}`, '-c:v', 'ffv1', join(dir, 'Run', `v${i}.avi`)]);
+      }
+      for (const mode of ['train', 'eval'] as const) {
+        const f = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12, mode, seed: 5 });
+        const items = [{ index: 0, epoch: 0 }, { index: 1, epoch: 3 }, { index: 2, epoch: 1 }, { index: 0, epoch: 2 }];
+        const many = await f.loadMany(items);
+        for (const [j, { index, epoch }] of items.entries()) expect(many[j]).toEqual(await f.load(index, epoch));
+      }
+      // A video gone bad after opening: the group decodes clip by clip and the error names that video.
+      const f = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12 });
+      const t = await FolderVideos.open({ root: dir, frames: 4, stride: 3, size: 12, mode: 'train', seed: 5 });
+      writeFileSync(join(dir, 'Run', 'v1.avi'), 'gone bad');
+      await expect(f.loadMany([{ index: 0, epoch: 0 }, { index: 1, epoch: 0 }])).rejects.toThrow(/v1\.avi/);
+      // In training the bad video is replaced by the next one (deterministically) and reported.
+      expect(await t.load(1, 4)).toEqual(await t.load(2, 4));
+      expect((await t.loadMany([{ index: 0, epoch: 4 }, { index: 1, epoch: 4 }]))[1]).toEqual(await t.load(2, 4));
+      expect(t.report.undecodable).toBe(1);
+      expect(t.report.examples.join('\n')).toMatch(/Run\/v1: failed to decode, replaced by the next video/);
+      expect((await f.loadMany([{ index: 0, epoch: 0 }, { index: 2, epoch: 0 }])).map((s) => s.clip.length)).toEqual([4 * 12 * 12 * 3, 4 * 12 * 12 * 3]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,9 +33,25 @@ export interface FeatureSet {
   tokenShape: [number, number, number];
 }
 
+/** Attention probabilities of one layer, averaged over the clips (row-major, query rows sum to 1). */
+export interface AttentionMap {
+  /** 1-based block holding the layer. */
+  block: number;
+  /** 1-based layer. */
+  layer: number;
+  /** True for the block's last layer (the block boundary's attention). */
+  blockEnd: boolean;
+  heads: number;
+  tokens: number;
+  /** Mean over clips: [heads, tokens, tokens]. */
+  data: Float32Array;
+}
+
 export interface Embeddings {
   blocks: FeatureSet[];
   layers?: FeatureSet[];
+  /** With `attention`: each block's last layer, or every layer with `layers`, in layer order. */
+  attention?: AttentionMap[];
   /** Token grid (T/t, H/h, W/w). */
   grid: [number, number, number];
 }
@@ -45,6 +61,11 @@ export interface EmbedOptions {
   layers?: boolean;
   /** Keep per-token features (default true; they are tokens× larger than pooled ones). */
   tokens?: boolean;
+  /**
+   * Also return attention probabilities averaged over the clips (mean attention distance is
+   * linear in them, so the clip-mean map gives the clip-mean distance).
+   */
+  attention?: boolean;
   /** Clips per forward pass (default 32). */
   batchSize?: number;
   /** Backend to select first (default: the one selected last, or auto). */
@@ -90,6 +111,9 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
     });
     const blocks = Array.from({ length: K }, (_, k) => make(k + 1, null));
     const layers = opts.layers ? Array.from({ length: L }, (_, l) => make(Math.floor(l / per) + 1, l + 1)) : undefined;
+    const H = model.config.heads;
+    const attentionLayers = opts.attention ? Array.from({ length: L }, (_, l) => l).filter((l) => layers || (l + 1) % per === 0) : [];
+    const sums = new Map(attentionLayers.map((l) => [l, new Float64Array(H * T * T)]));
     const bs = opts.batchSize ?? 32;
     const clipSize = input.clips.length / N;
     for (let start = 0; start < N; start += bs) {
@@ -97,6 +121,13 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
       // reads are asynchronous (GPU backends cannot read synchronously): keep, then read
       const reads: { into: Float32Array; at: number; t: tf.Tensor }[] = [];
       tf.tidy(() => {
+        let layerInput: tf.Tensor2D;
+        const attend = (l: number) => {
+          const sum = sums.get(l);
+          if (!sum) return;
+          const probs = tf.sum(tf.reshape(model.layerAttention(l, layerInput, seq), [B, H * T * T]), 0).dataSync(); // Σ over clips
+          for (let i = 0; i < probs.length; i++) sum[i]! += probs[i]!;
+        };
         const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
         const { seq, patches, pos } = model.fullInputs(clips);
         const write = (f: FeatureSet, x: tf.Tensor2D) => {
@@ -104,8 +135,11 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
           if (keepTokens) reads.push({ into: f.tokens, at: start * T * D, t: tf.keep(x) });
         };
         let x = model.embedTokens(patches, pos);
+        layerInput = x;
         for (let k = 0; k < K; k++) {
           x = model.encodeBlock(k, x, seq, (l, out) => {
+            attend(l);
+            layerInput = out;
             if (layers && l < L - 1) write(layers[l]!, out);
           });
           write(blocks[k]!, x);
@@ -115,7 +149,15 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
       for (const r of reads) r.into.set(await r.t.data(), r.at);
       tf.dispose(reads.map((r) => r.t));
     }
-    return { blocks, layers, grid: [gt, gh, gw] };
+    const attention = attentionLayers.map((l): AttentionMap => ({
+      block: Math.floor(l / per) + 1,
+      layer: l + 1,
+      blockEnd: (l + 1) % per === 0,
+      heads: H,
+      tokens: T,
+      data: Float32Array.from(sums.get(l)!, (v) => v / N),
+    }));
+    return { blocks, layers, grid: [gt, gh, gw], ...(opts.attention ? { attention } : {}) };
   });
 }
 

@@ -12,7 +12,7 @@ export { METRIC_KEYS, type MetricKey, type MetricPoint } from './train/metrics.j
 export { lrAt, type ScheduleConfig } from './train/schedule.js';
 export { trainStep, type StepResult, type BlockValue } from './train/step.js';
 export { buildModel, modelFromCheckpoint } from './train/state.js';
-export { embed, reconstructionError, type ClipsInput, type Embeddings, type EmbedOptions, type FeatureSet, type ReconstructionMap } from './embed.js';
+export { embed, reconstructionError, type AttentionMap, type ClipsInput, type Embeddings, type EmbedOptions, type FeatureSet, type ReconstructionMap } from './embed.js';
 export {
   encodeCheckpoint,
   decodeCheckpoint,

@@ -55,6 +55,26 @@ describe('embed', () => {
     expect(b.blocks[0]!.tokens.length).toBe(0);
   });
 
+  it('returns clip-mean attention probabilities of each block end, or of every layer', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4]);
+    const blocksOnly = await embed(e2eCheckpoint, clips, { attention: true, tokens: false, batchSize: 2 });
+    expect(blocksOnly.attention!.map((a) => [a.block, a.layer, a.blockEnd])).toEqual([[1, 2, true], [2, 4, true]]);
+    const all = await embed(e2eCheckpoint, clips, { attention: true, layers: true, tokens: false, batchSize: 5 });
+    expect(all.attention!.map((a) => [a.block, a.layer, a.blockEnd])).toEqual([[1, 1, false], [1, 2, true], [2, 3, false], [2, 4, true]]);
+    for (const a of all.attention!) {
+      expect([a.heads, a.tokens, a.data.length]).toEqual([2, 32, 2 * 32 * 32]);
+      for (let row = 0; row < 2 * 32; row++) expect(a.data.subarray(row * 32, (row + 1) * 32).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    }
+    // The clip mean does not depend on batching, and is the mean of the clips' own maps.
+    expect(maxAbsDiff(blocksOnly.attention![1]!.data, all.attention![3]!.data)).toBeLessThan(1e-6);
+    const single = await Promise.all([0, 1, 2, 3, 4].map((i) => embed(e2eCheckpoint, batchOf(data, [i]), { attention: true, tokens: false })));
+    const mean = single[0]!.attention![0]!.data.map((_, j) => single.reduce((sum, e) => sum + e.attention![0]!.data[j]!, 0) / 5);
+    expect(maxAbsDiff(mean, blocksOnly.attention![0]!.data)).toBeLessThan(1e-6);
+    // Not uniform: the trained layer attends selectively.
+    expect(Math.max(...all.attention![0]!.data)).toBeGreaterThan(1 / 32 + 1e-3);
+    expect((await embed(e2eCheckpoint, clips, { tokens: false })).attention).toBeUndefined();
+  });
+
   it('rejects clips of the wrong shape', async () => {
     const clips = batchOf(data, [0]);
     await expect(embed(e2eCheckpoint, { clips: clips.clips, shape: [1, 4, 8, 4, 2] })).rejects.toThrow(/model expects 4×8×8×1/);

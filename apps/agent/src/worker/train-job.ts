@@ -4,7 +4,7 @@
 // then run the evaluation suite on the final weights.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createDataset, type ClipDataset } from '@stratum/datasets';
+import { createTrainingSource, DatasetSpecError, type AsyncClipSource, type ClipDataset, type FolderReport } from '@stratum/datasets';
 import { resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
@@ -32,7 +32,7 @@ export function jobConfig(job: Extract<WorkerJob, { kind: 'TRAIN' }>): { config:
   return { config: resolveRunConfig({ ...trainerConfig, backend: job.backend }), evaluation: evaluationSettings(evaluation) };
 }
 
-export function checkDatasetFits(config: RunConfig, dataset: ClipDataset): void {
+export function checkDatasetFits(config: RunConfig, dataset: ClipDataset | AsyncClipSource): void {
   const m = config.model;
   const s = dataset.shape;
   if (s.frames !== m.frames || s.height !== m.height || s.width !== m.width || s.channels !== m.channels) {
@@ -55,15 +55,24 @@ function writeDurably(file: string, bytes: Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
+/** A folder's counts of used and left-out videos as run metrics (step 0, keys data/…). */
+export function dataPoints(report: FolderReport, wallTime: number) {
+  const counts = { videos: report.videos, dropped_short: report.droppedShort, undecodable: report.undecodable, missing: report.missing };
+  return Object.entries(counts).map(([name, value]) => ({ key: `data/${name}`, block: null, step: 0, value, wallTime }));
+}
+
 export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: TrainJobContext): Promise<TrainJobOutcome> {
   const { log, signal, send } = ctx;
   const { config, evaluation } = jobConfig(job);
-  const dataset = await createDataset(config.dataset);
+  // A folder streams its whole split during training (nothing materialised); others are built in memory.
+  const dataset = await createTrainingSource(config.dataset);
   checkDatasetFits(config, dataset);
   const trainer = await import('@stratum/trainer');
   const backend = await trainer.selectBackend(config.backend, log);
   const totalSteps = config.regime === 'sequential' ? config.blocks * config.steps : config.steps;
   await send({ type: 'started', backend: { name: backend.name, tried: backend.tried }, totalSteps });
+  const data = 'report' in dataset ? (dataset.report as FolderReport) : null;
+  if (data) await send({ type: 'metrics', points: dataPoints(data, Date.now()) });
   const resumeFrom = job.resumeFrom ? new Uint8Array(fs.readFileSync(job.resumeFrom)) : undefined;
 
   let lastCheckpoint: Uint8Array | null = resumeFrom ?? null;
@@ -74,7 +83,9 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
     try {
       result = await evaluateCheckpoint(bytes, config, evaluation, log);
     } catch (error) {
-      // The suite refusing its input fails the same way on every attempt; anything else may not.
+      // Config errors and the suite failing on extracted features fail the same way on every
+      // attempt (evaluateCheckpoint says which); reading data or loading a backend may not.
+      if (error instanceof EvaluationError || error instanceof JobConfigError || error instanceof DatasetSpecError) throw error;
       throw new EvaluationError(error, !(error instanceof Error && error.name === 'AnalysisError'));
     }
     await send({ type: 'evaluation', step, evaluations: result.evaluations, similarities: result.similarities, patchDiagnostics: result.patchDiagnostics });
@@ -125,6 +136,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
       backend: summary.backend.name,
       lastCheckpoint: summary.lastCheckpoint,
       evaluatedStep,
+      ...(summary.data ? { data: summary.data } : {}),
     },
   };
 }

@@ -29,7 +29,7 @@ export function configDiff(a: unknown, b: unknown, prefix = ''): ConfigDifferenc
 
 const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
 
-export async function compareRuns(app: AppServices, aId: string, bId: string): Promise<RunComparison> {
+export async function compareRuns(app: AppServices, aId: string, bId: string, dataset: string | null = null): Promise<RunComparison> {
   const ids = [parseId(aId, 'a'), parseId(bId, 'b')];
   if (ids[0] === ids[1]) throw new BadInputError('a and b are the same run', 'b');
   const [a, b] = await requireRuns(app, ids, 'runs');
@@ -48,8 +48,8 @@ export async function compareRuns(app: AppServices, aId: string, bId: string): P
   const { rows } = await app.readPool.query<{ runId: string; kind: EvaluationKind; metric: string; target: string; dataset: string; split: string; depthUnit: DepthUnit; depth: number; step: number; value: number }>(
     `SELECT DISTINCT ON (e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth)
             e.run_id AS "runId", e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit AS "depthUnit", e.depth, e.step, e.value
-     FROM evaluations e WHERE e.run_id = ANY($1::uuid[])
-     ORDER BY e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.step DESC`, [ids]);
+     FROM evaluations e WHERE e.run_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.dataset = $2)
+     ORDER BY e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.step DESC`, [ids, dataset]);
   const evaluations = new Map<string, EvaluationDelta>();
   for (const row of rows) {
     const id = [row.kind, row.metric, row.target, row.dataset, row.split, row.depthUnit, row.depth].join('\u0000');

@@ -29,7 +29,24 @@ export function parseSeriesKey(key: string): EvalSeriesKey | null {
 
 export function describeSeries(e: EvalSeriesKey): string {
   const kind: Record<string, string> = { LINEAR_PROBE: 'probe', KNN_RETRIEVAL: 'retrieval', KNN_ACCURACY: 'k-NN', GEOMETRY: 'geometry', RECONSTRUCTION: 'reconstruction' };
-  return `${kind[e.kind] ?? e.kind.toLowerCase()} ${e.metric} · ${e.target} (${e.dataset})`;
+  const family = datasetFamily(e.dataset);
+  return `${kind[e.kind] ?? e.kind.toLowerCase()} ${e.metric} · ${e.target} (${e.dataset}${family ? `, ${family}` : ''})`;
+}
+
+/**
+ * The paper's target family of an evaluation set, from its name (`<dataset>/<split>` as the agent
+ * names them): action (real videos), low-level (single gratings), relational (double gratings).
+ */
+export function datasetFamily(dataset: string): string | null {
+  const name = dataset.split('/')[0];
+  return name === 'folder' ? 'action' : name === 'gratings' ? 'low-level' : name === 'double-gratings' ? 'relational' : null;
+}
+
+/** Rows grouped by evaluation set, in first-seen order. */
+export function byDataset<T extends { dataset: string }>(rows: readonly T[]): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) groups.set(r.dataset, [...(groups.get(r.dataset) ?? []), r]);
+  return [...groups.entries()];
 }
 
 /** Whether values of this metric live in [0, 1] and read best as percentages. */

@@ -15,15 +15,30 @@ export interface MetricSelectorVars {
   kind?: 'LINEAR_PROBE' | 'KNN_RETRIEVAL';
   target?: string;
   similarity?: 'LINEAR_CKA';
+  dataset?: string;
 }
 
-export function selectorFor(metric: GridMetric, target: string | undefined): MetricSelectorVars {
+export function selectorFor(metric: GridMetric, target: string | undefined, dataset?: string): MetricSelectorVars {
+  const set = dataset ? { dataset } : {};
   switch (metric) {
-    case 'probe': return { source: 'EVALUATION', kind: 'LINEAR_PROBE', key: 'accuracy', ...(target ? { target } : {}) };
-    case 'map': return { source: 'EVALUATION', kind: 'KNN_RETRIEVAL', key: 'mAP', ...(target ? { target } : {}) };
+    case 'probe': return { source: 'EVALUATION', kind: 'LINEAR_PROBE', key: 'accuracy', ...(target ? { target } : {}), ...set };
+    case 'map': return { source: 'EVALUATION', kind: 'KNN_RETRIEVAL', key: 'mAP', ...(target ? { target } : {}), ...set };
     case 'loss': return { source: 'TRAINING', key: 'loss' };
-    case 'cka': return { source: 'SIMILARITY', similarity: 'LINEAR_CKA' };
+    case 'cka': return { source: 'SIMILARITY', similarity: 'LINEAR_CKA', ...set };
   }
+}
+
+/**
+ * The evaluation set a grid reads when the runs have several (a folder run is also evaluated on
+ * single and double gratings): among the sets holding the metric (and target), the real videos'
+ * (`folder/…`, the action family) first, else the first by name.
+ */
+export function preferredDataset(evaluations: ReadonlyArray<{ kind: string; metric: string; target: string; dataset: string }>, metric: GridMetric, target: string | undefined): string | undefined {
+  const kind = metric === 'probe' ? 'LINEAR_PROBE' : metric === 'map' ? 'KNN_RETRIEVAL' : null;
+  const sets = [...new Set(evaluations
+    .filter((e) => kind === null || (e.kind === kind && e.metric === GRID_EVALUATION_KEYS[kind] && (!target || e.target === target)))
+    .map((e) => e.dataset))].sort();
+  return sets.find((d) => d.startsWith('folder/')) ?? sets[0];
 }
 
 /** The evaluation metric each grid kind reads: targets are offered only where that metric exists

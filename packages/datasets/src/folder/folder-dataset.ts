@@ -15,9 +15,11 @@ import { InMemoryDataset } from '../in-memory.js';
 import { permutation, rngFor } from '../prng.js';
 import type { ClipDataset, ClipSample, ClipShape, FolderOptions, TargetSpec } from '../types.js';
 import { checkIndex, checkKeys, enumField, intField, numField, optionalStringField, seedField, stringField, DatasetSpecError } from '../validate.js';
-import { decodeVideoFrames, probeFrameCount } from './ffmpeg.js';
+import { decodeVideoClips, decodeVideoFrames, FfmpegMissingError, probeFrameCount } from './ffmpeg.js';
 import { parsePnm, type RgbFrame } from './ppm.js';
+import type { Rng } from '../prng.js';
 import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
+import { interleavedOrder, stratifiedFraction } from './order.js';
 import { scanFolder, type VideoEntry } from './scan.js';
 
 export interface ResolvedFolder {
@@ -66,12 +68,40 @@ export interface FolderVideo extends VideoEntry {
   frameCount: number;
 }
 
+interface ClipPlan {
+  video: FolderVideo;
+  /** Training: continues into the spatial plan (crop, flip); evaluation: none (centre). */
+  rng: Rng | undefined;
+  start: number;
+}
+
+export interface UndecodableVideo {
+  key: string;
+  path: string;
+  error: string;
+}
+
+/** Counts of the videos a folder dataset uses and leaves out, with a few examples. */
+export interface FolderReport {
+  videos: number;
+  /** Shorter than `minFrames`. */
+  droppedShort: number;
+  minFrames: number;
+  /** ffprobe could not read them. */
+  undecodable: number;
+  /** Named by the split list, absent on disk. */
+  missing: number;
+  examples: string[];
+}
+
 export class FolderVideos implements AsyncClipSource {
   readonly name = 'folder';
   readonly shape: ClipShape;
   readonly size: number;
   readonly targets: TargetSpec[];
   readonly valueRange: [number, number] = [0, 1];
+  /** Videos whose decoding failed during training (key → error): replaced, and reported. */
+  private readonly decodeFailures: Map<string, string>;
 
   private constructor(
     readonly config: ResolvedFolder,
@@ -82,7 +112,10 @@ export class FolderVideos implements AsyncClipSource {
     readonly dropped: FolderVideo[],
     /** Split-list entries with no video on disk. */
     readonly missing: string[],
+    /** Videos ffprobe could not read, left out. */
+    readonly undecodable: UndecodableVideo[] = [],
   ) {
+    this.decodeFailures = new Map();
     this.size = videos.length;
     this.shape = { frames: config.frames, height: config.size, width: config.size, channels: 3 };
     this.targets = [{ name: config.targetName, numClasses: classes.length, description: `class folder index (${classes.length} classes, sorted names)` }];
@@ -93,43 +126,125 @@ export class FolderVideos implements AsyncClipSource {
     const c = resolveFolder(opts);
     const scan = await scanFolder(c.root, c.splitFile);
     const chosen = c.fraction < 1 ? stratifiedFraction(scan.videos, c.fraction, c.seed) : scan.videos;
-    const counted = await mapLimit(chosen, c.concurrency, async (v): Promise<FolderVideo> => ({
-      ...v,
-      frameCount: v.kind === 'frames' ? v.frameFiles!.length : await probeFrameCount(v.path),
-    }));
+    const undecodable: UndecodableVideo[] = [];
+    const probed = await mapLimit(chosen, c.concurrency, async (v): Promise<FolderVideo | null> => {
+      if (v.kind === 'frames') return { ...v, frameCount: v.frameFiles!.length };
+      try {
+        return { ...v, frameCount: await probeFrameCount(v.path) };
+      } catch (e) {
+        if (e instanceof FfmpegMissingError) throw e;
+        undecodable.push({ key: v.key, path: v.path, error: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+    });
+    const counted = probed.filter((v): v is FolderVideo => v !== null);
     const videos = counted.filter((v) => v.frameCount >= c.minFrames);
     if (videos.length === 0) {
-      throw new DatasetSpecError('folder', 'minFrames', `(with frames × stride) needs videos of ≥ ${c.minFrames} frames; none of the ${counted.length} videos under "${c.root}" is that long`);
+      const unreadable = undecodable.length ? ` (${undecodable.length} could not be read, e.g. ${undecodable[0]!.path}: ${undecodable[0]!.error.slice(0, 200)})` : '';
+      throw new DatasetSpecError('folder', 'minFrames', `(with frames × stride) needs videos of ≥ ${c.minFrames} frames; none of the ${counted.length} readable videos under "${c.root}" is that long${unreadable}`);
     }
-    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < c.minFrames), scan.missing);
+    return new FolderVideos(c, scan.classes, videos, counted.filter((v) => v.frameCount < c.minFrames), scan.missing, undecodable);
   }
 
-  /** Clip `index`: for training, augmentations are drawn per (seed, epoch, index). */
+  /** What was left out and why: for a log line and the run's notes. */
+  get report(): FolderReport {
+    const failed = [...this.decodeFailures.entries()];
+    return {
+      videos: this.videos.length,
+      droppedShort: this.dropped.length,
+      minFrames: this.config.minFrames,
+      undecodable: this.undecodable.length + failed.length,
+      missing: this.missing.length,
+      examples: [
+        ...this.dropped.slice(0, 3).map((v) => `${v.key}: ${v.frameCount} frames < ${this.config.minFrames}`),
+        ...this.undecodable.slice(0, 3).map((v) => `${v.key}: ${v.error.slice(0, 200)}`),
+        ...failed.slice(0, 3).map(([key, error]) => `${key}: failed to decode, replaced by the next video (${error.slice(0, 200)})`),
+        ...this.missing.slice(0, 3).map((k) => `${k}: listed but not on disk`),
+      ],
+    };
+  }
+
+  /** Dataset indices class by class in turns (each class's videos in a seeded order): any prefix is close to class-balanced. */
+  balancedOrder(seed = this.config.seed): number[] {
+    return interleavedOrder(this.videos, seed);
+  }
+
+  /**
+   * Clip `index`: for training, augmentations are drawn per (seed, epoch, index). In training, a
+   * video that fails to decode (after ffprobe accepted it) is replaced by the next one in the
+   * dataset that decodes (up to 3 further), deterministically, and counted in `report` as
+   * undecodable: one bad file must not end a long run. Evaluation clips fail instead.
+   */
   async load(index: number, epoch = 0): Promise<ClipSample> {
+    try {
+      return await this.loadExactly(index, epoch);
+    } catch (error) {
+      if (this.config.mode !== 'train' || error instanceof FfmpegMissingError || !(error instanceof Error)) throw error;
+      this.decodeFailures.set(this.videos[index]!.key, error.message);
+      for (let k = 1; k <= 3 && k < this.size; k++) {
+        const other = (index + k) % this.size;
+        try {
+          return await this.loadExactly(other, epoch);
+        } catch (e) {
+          if (e instanceof Error) this.decodeFailures.set(this.videos[other]!.key, e.message);
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async loadExactly(index: number, epoch: number): Promise<ClipSample> {
+    const p = this.plan(index, epoch);
+    return this.render(p, await this.readFrames(p.video, p.start));
+  }
+
+  /**
+   * Clips of several (index, epoch) pairs, equal to `load` of each: the video files among them
+   * decode in one ffmpeg process (its start-up dominates the cost of a short clip); if that
+   * fails, each clip decodes on its own so one bad video fails only its own clip.
+   */
+  async loadMany(items: ReadonlyArray<{ index: number; epoch: number }>): Promise<ClipSample[]> {
+    const plans = items.map(({ index, epoch }) => this.plan(index, epoch));
+    const { frames: T, stride } = this.config;
+    const videos = plans.filter((p) => p.video.kind === 'video');
+    const decoded = new Map<ClipPlan, RgbFrame[]>();
+    if (videos.length > 1) {
+      const clips = await decodeVideoClips(videos.map((p) => ({ path: p.video.path, start: p.start, stride, count: T }))).catch(() => null);
+      clips?.forEach((frames, i) => decoded.set(videos[i]!, frames));
+    }
+    return Promise.all(plans.map((p, i) => (decoded.has(p) ? this.render(p, this.complete(p.video, p.start, decoded.get(p)!)) : this.load(items[i]!.index, items[i]!.epoch))));
+  }
+
+  /** The temporal plan of a clip, and the generator its spatial plan continues from. */
+  private plan(index: number, epoch: number): ClipPlan {
     checkIndex(this.name, index, this.size);
     const c = this.config;
-    const v = this.videos[index]!;
+    const video = this.videos[index]!;
     const rng = c.mode === 'train' ? rngFor(c.seed, epoch, index) : undefined;
-    const tp = planTemporal(v.frameCount, c.frames, c.stride, rng);
-    const frames = await this.readFrames(v, tp.start);
+    return { video, rng, start: planTemporal(video.frameCount, c.frames, c.stride, rng).start };
+  }
+
+  private render(p: ClipPlan, frames: RgbFrame[]): ClipSample {
+    const c = this.config;
     const { width, height } = frames[0]!;
-    if (frames.some((f) => f.width !== width || f.height !== height)) throw new Error(`${v.path}: frames change size within the clip`);
-    const plan = planSpatial(width, height, c.size, c.shortSide, rng);
-    return { clip: renderClip(frames, c.size, plan), labels: { [c.targetName]: v.classIndex } };
+    if (frames.some((f) => f.width !== width || f.height !== height)) throw new Error(`${p.video.path}: frames change size within the clip`);
+    const plan = planSpatial(width, height, c.size, c.shortSide, p.rng);
+    return { clip: renderClip(frames, c.size, plan), labels: { [c.targetName]: p.video.classIndex } };
   }
 
   private async readFrames(v: FolderVideo, start: number): Promise<RgbFrame[]> {
     const { frames: T, stride } = this.config;
-    let frames: RgbFrame[];
     if (v.kind === 'frames') {
       const files = Array.from({ length: T }, (_, k) => v.frameFiles![start + k * stride]!);
-      frames = await Promise.all(files.map(async (f) => parsePnm(await readFile(f)).frame));
-    } else {
-      frames = await decodeVideoFrames(v.path, start, stride, T);
+      return this.complete(v, start, await Promise.all(files.map(async (f) => parsePnm(await readFile(f)).frame)));
     }
+    return this.complete(v, start, await decodeVideoFrames(v.path, start, stride, T));
+  }
+
+  private complete(v: FolderVideo, start: number, frames: RgbFrame[]): RgbFrame[] {
     if (frames.length === 0) throw new Error(`${v.path}: no frames decoded from frame ${start}`);
     // Packet counts can overstate the decodable frames by one or two at the end: repeat the last.
-    while (frames.length < T) frames.push(frames[frames.length - 1]!);
+    while (frames.length < this.config.frames) frames.push(frames[frames.length - 1]!);
     return frames;
   }
 
@@ -167,48 +282,12 @@ export class FolderVideos implements AsyncClipSource {
    * each class's videos in a seeded order, so any prefix is close to class-balanced.
    */
   async materialise(n = this.config.maxClips): Promise<ClipDataset & { sources: number[] }> {
-    const order = interleavedOrder(this.videos, this.config.seed).slice(0, n);
-    const samples = await mapLimit(order, this.config.concurrency, (i) => this.load(i, 0));
+    const order = this.balancedOrder().slice(0, n);
+    const groups = Array.from({ length: Math.ceil(order.length / 8) }, (_, g) => order.slice(g * 8, g * 8 + 8));
+    const samples = (await mapLimit(groups, this.config.concurrency, (g) => this.loadMany(g.map((index) => ({ index, epoch: 0 }))))).flat();
     const ds = new InMemoryDataset(this.name, this.shape, this.targets, this.valueRange, samples);
     return Object.assign(ds, { sources: order });
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const g = groups.get(k);
-    if (g) g.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-/** Keeps max(1, round(fraction · n)) videos of each class, chosen by a seeded shuffle. */
-function stratifiedFraction<T extends VideoEntry>(videos: T[], fraction: number, seed: number): T[] {
-  const byClass = groupBy(videos, (v) => v.classIndex);
-  const keep = new Set<T>();
-  for (const [cls, group] of byClass) {
-    const perm = permutation(group.length, rngFor(seed, cls, 0x66726163));
-    const k = Math.max(1, Math.round(fraction * group.length));
-    for (let i = 0; i < k; i++) keep.add(group[perm[i]!]!);
-  }
-  return videos.filter((v) => keep.has(v));
-}
-
-/** Dataset indices ordered class by class in turns. */
-function interleavedOrder(videos: readonly VideoEntry[], seed: number): number[] {
-  const byClass = groupBy(videos.map((_, i) => i), (i) => videos[i]!.classIndex);
-  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([cls, ids]) => {
-    const perm = permutation(ids.length, rngFor(seed, cls, 0x6d617465));
-    return Array.from(perm, (p) => ids[p]!);
-  });
-  const out: number[] = [];
-  for (let round = 0; out.length < videos.length; round++) {
-    for (const q of queues) if (round < q.length) out.push(q[round]!);
-  }
-  return out;
 }
 
 export function folderDataset(opts: FolderOptions): Promise<FolderVideos> {

@@ -50,3 +50,20 @@ export function layerForward(p: LayerParams, x: tf.Tensor2D, seq: SeqShape, head
   const m = linear(gelu(linear(h2, p.fc1.w as tf.Tensor2D, p.fc1.b as tf.Tensor1D)), p.fc2.w as tf.Tensor2D, p.fc2.b as tf.Tensor1D);
   return tf.add(x1, m) as tf.Tensor2D;
 }
+
+/**
+ * The attention probabilities of layer `p` on its input x [B·n, D] → [B·heads, n, n] (query
+ * rows sum to 1), as `layerForward` computes them; for diagnostics (attention distance), not
+ * training.
+ */
+export function attentionProbabilities(p: LayerParams, x: tf.Tensor2D, seq: SeqShape, heads: number, eps: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const D = x.shape[1];
+    const dh = D / heads;
+    const h = layerNorm(x, p.norm1.g as tf.Tensor1D, p.norm1.b as tf.Tensor1D, eps);
+    const qkv = linear(h, p.qkv as tf.Tensor2D, tf.concat([p.qBias, tf.zeros([D]), p.vBias]) as tf.Tensor1D);
+    const parts = tf.transpose(tf.reshape(qkv, [seq.batch, seq.tokens, 3, heads, dh]), [2, 0, 3, 1, 4]); // [3, B, H, n, dh]
+    const [q, k] = tf.split(parts, 3, 0).slice(0, 2).map((t) => tf.reshape(t, [seq.batch * heads, seq.tokens, dh])) as [tf.Tensor3D, tf.Tensor3D];
+    return tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh))) as tf.Tensor3D;
+  });
+}

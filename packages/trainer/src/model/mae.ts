@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { addRow, layerNorm, linear, meanSquaredError } from '../kernels/ops.js';
 import type { ModelConfig } from '../presets.js';
 import { Prng } from '../prng.js';
-import { addLayer, layerForward, type LayerParams, type SeqShape } from './layers.js';
+import { addLayer, attentionProbabilities, layerForward, type LayerParams, type SeqShape } from './layers.js';
 import { disposeInputs, maskedInputsJs, maskedInputsTensor, type MaskedInputs, type PositionTables } from './inputs.js';
 import type { TubeMask } from './masking.js';
 import { addLinear, addNorm, truncNormal, uniform, type LinearParams, type NormParams, ParamStore } from './params.js';
@@ -153,6 +153,11 @@ export class VideoMae {
     }
     if (k === this.blocks - 1) x = layerNorm(x, this.norm.g as tf.Tensor1D, this.norm.b as tf.Tensor1D, m.layerNormEps);
     return x;
+  }
+
+  /** Attention probabilities of encoder layer l (0-based) on its input x [B·n, D] → [B·heads, n, n]. */
+  layerAttention(l: number, x: tf.Tensor2D, seq: SeqShape): tf.Tensor3D {
+    return attentionProbabilities(this.layers[l]!, x, seq, this.config.heads, this.config.layerNormEps);
   }
 
   // ---- decode -------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * per-parameter epochs), restarting warm-up + cosine in each stage. The data stream and the
  * masking PRNG run on across stages.
  */
-import { batchStream, createDataset, type ClipDataset } from '@stratum/datasets';
+import { batchStream, batchStreamAsync, createTrainingSource, isAsyncSource, type AsyncClipSource, type ClipDataset, type FolderReport, type StreamBatch } from '@stratum/datasets';
 import { selectBackend, type BackendInfo } from '../backend.js';
 import { sha256Hex } from '../checkpoint.js';
 import { parameterCount, resolveRunConfig, type ParameterCount, type RunConfig } from '../config.js';
@@ -51,8 +51,16 @@ export interface TrainOptions {
   /** Checkpoint bytes to continue from (same config, up to checkpointEvery/logEvery/backend). */
   resumeFrom?: Uint8Array;
   log?: Logger;
-  /** A dataset to train on instead of building `config.dataset` (must match the model's clip shape). */
-  dataset?: ClipDataset;
+  /**
+   * A dataset to train on instead of building `config.dataset` (must match the model's clip
+   * shape): in memory, or an asynchronous source (e.g. a folder of videos) streamed with loads
+   * running ahead of the step.
+   */
+  dataset?: ClipDataset | AsyncClipSource;
+  /** Clips an asynchronous source loads at once (default: the folder spec's `concurrency`, else 2). */
+  loadConcurrency?: number;
+  /** Batches an asynchronous source prepares ahead of the step (default 2). */
+  prefetch?: number;
 }
 
 export interface TrainSummary {
@@ -69,9 +77,13 @@ export interface TrainSummary {
   stepsPerS: number;
   parameters: ParameterCount;
   lastCheckpoint: { step: number; sha256: string } | null;
+  /** A folder source's counts of used and left-out videos; null for other sources. */
+  data: FolderReport | null;
 }
 
-function checkShape(config: RunConfig, ds: ClipDataset): void {
+type Source = ClipDataset | AsyncClipSource;
+
+function checkShape(config: RunConfig, ds: Source): void {
   const m = config.model;
   const s = ds.shape;
   if (s.frames !== m.frames || s.height !== m.height || s.width !== m.width || s.channels !== m.channels) {
@@ -86,8 +98,10 @@ export async function train(input: unknown, opts: TrainOptions = {}): Promise<Tr
   const config = resolveRunConfig(input);
   const log = opts.log ?? silentLogger;
   const backend = await selectBackend(config.backend, log);
-  const dataset = opts.dataset ?? (await createDataset(config.dataset));
+  const dataset = opts.dataset ?? (await createTrainingSource(config.dataset));
   checkShape(config, dataset);
+  const data = dataReport(dataset);
+  if (data) log.info({ ...data }, `training data: ${data.videos} videos; left out ${data.droppedShort} shorter than ${data.minFrames} frames, ${data.undecodable} undecodable, ${data.missing} listed but missing`);
 
   const model = buildModel(config);
   const optimizers = Array.from({ length: model.groups }, (_, g) => {
@@ -103,14 +117,33 @@ export async function train(input: unknown, opts: TrainOptions = {}): Promise<Tr
       state.maskRng = Prng.fromState(r.maskRngState);
       log.info({ step: r.step }, 'resumed from checkpoint');
     }
-    return await runLoop(state, dataset, backend, opts, log);
+    const summary = await runLoop(state, dataset, backend, opts, log);
+    const after = dataReport(dataset); // videos that failed to decode mid-run were replaced and counted
+    if (after && data && after.undecodable > data.undecodable) log.warn({ ...after }, `training data: ${after.undecodable - data.undecodable} videos failed to decode during training and were replaced`);
+    return { ...summary, data: after };
   } finally {
     optimizers.forEach((o) => o.dispose());
     model.dispose();
   }
 }
 
-async function runLoop(state: TrainingState, dataset: ClipDataset, backend: BackendInfo, opts: TrainOptions, log: Logger): Promise<TrainSummary> {
+function dataReport(src: Source): FolderReport | null {
+  const report = (src as { report?: unknown }).report;
+  return report && typeof report === 'object' && 'videos' in report ? { ...(report as FolderReport) } : null;
+}
+
+/** Batches from `startStep` on: asynchronous sources load ahead of the step in bounded memory. */
+async function* batches(dataset: Source, config: RunConfig, startStep: number, opts: TrainOptions): AsyncGenerator<StreamBatch, void, undefined> {
+  const stream = { batchSize: config.batchSize, seed: config.seed, startStep };
+  if (!isAsyncSource(dataset)) {
+    yield* batchStream(dataset, stream);
+    return;
+  }
+  const specConcurrency = config.dataset.name === 'folder' ? config.dataset.concurrency : undefined;
+  yield* batchStreamAsync(dataset, { ...stream, concurrency: opts.loadConcurrency ?? specConcurrency ?? 2, prefetch: opts.prefetch ?? 2 });
+}
+
+async function runLoop(state: TrainingState, dataset: Source, backend: BackendInfo, opts: TrainOptions, log: Logger): Promise<Omit<TrainSummary, 'data'>> {
   const { config, model } = state;
   const K = config.blocks;
   const sequential = config.regime === 'sequential';
@@ -129,7 +162,7 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
     await opts.onCheckpoint?.({ step: state.step, bytes, sha256 });
   };
 
-  const stream = batchStream(dataset, { batchSize: config.batchSize, seed: config.seed, startStep: state.step });
+  const stream = batches(dataset, config, state.step, opts);
   let aborted = false;
   try {
     while (state.step < totalSteps) {
@@ -140,7 +173,7 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
       state.stage = sequential ? Math.floor(state.step / config.steps) : 0;
       const stageStep = sequential ? state.step % config.steps : state.step;
       const lr = lrAt(stageStep, config.optimizer, config.steps);
-      const batch = stream.next().value;
+      const batch = (await stream.next()).value as StreamBatch;
       const mask = sampleTubeMask(state.maskRng, config.batchSize, model.grid, config.model.maskRatio);
       const inputs = model.maskedInputs(batch.clips, mask);
       let result;
@@ -171,12 +204,14 @@ async function runLoop(state: TrainingState, dataset: ClipDataset, backend: Back
   } catch (e) {
     await metrics.flush(true).catch(() => undefined); // keep the curve up to the failure
     throw e;
+  } finally {
+    await stream.return(undefined); // waits for the clips still loading
   }
   if (aborted && lastCheckpoint?.step !== state.step && state.step > startStep) await checkpoint();
   await metrics.flush(true);
 
   const wallTimeS = (performance.now() - started) / 1000;
-  const summary: TrainSummary = {
+  const summary: Omit<TrainSummary, 'data'> = {
     backend,
     config,
     steps: state.step,

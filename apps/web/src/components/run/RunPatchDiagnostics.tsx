@@ -4,6 +4,7 @@ import { ProfileChart } from '../charts/ProfileChart';
 import { ReconMap } from '../svg/ReconMap';
 import { Empty } from '../ui/States';
 import { getPatchDiagnostics } from '@/lib/data/similarity';
+import { byDataset, datasetFamily } from '@/lib/evaluations';
 import { fmt } from '@/lib/format';
 
 const METRICS = [
@@ -12,18 +13,36 @@ const METRICS = [
   ['effectiveRank', 'Effective rank', 'of the token covariance'],
 ] as const;
 
+type PatchRow = Awaited<ReturnType<typeof getPatchDiagnostics>>[number];
+
 export async function RunPatchDiagnostics({ runId, step }: { runId: string; step: number | undefined }) {
   let rows = step === undefined ? [] : await getPatchDiagnostics(runId, step);
   if (rows.length === 0) rows = await getPatchDiagnostics(runId, null);
   if (rows.length === 0) return <Empty>No patch diagnostics reported for this run.</Empty>;
-  rows = [...rows].sort((a, b) => a.block - b.block);
+  const note = step !== undefined && rows[0]!.step !== step ? ` (none at step ${step}; showing the latest)` : '';
+  // One section per evaluation set (e.g. the test split, single and double gratings).
+  return (
+    <div className="stack">
+      {byDataset(rows).map(([dataset, group]) => {
+        const family = datasetFamily(dataset);
+        return (
+          <section key={dataset} className="stack" data-testid="patch-dataset">
+            <p className="muted small" style={{ margin: 0 }}>Step {group[0]!.step} · {dataset}{family ? ` (${family})` : ''}{note}</p>
+            <DatasetPatches rows={[...group].sort((a, b) => a.block - b.block)} />
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function DatasetPatches({ rows }: { rows: PatchRow[] }) {
   const blocks = rows.map((r) => `B${r.block}`);
   const maps = rows.filter((r) => r.reconstructionError.length > 0 && r.reconstructionGrid.length === 3);
-  const extra = ['participationRatio', 'isotropy', 'uniformity', 'tokenNormMean', 'attentionDistance'] as const;
+  const extra = ['participationRatio', 'isotropy', 'uniformity', 'tokenNormMean', 'attentionDistance', 'attentionDistanceSpatial', 'attentionDistanceTemporal'] as const;
   const extraShown = extra.filter((k) => rows.some((r) => r[k] != null));
   return (
     <div className="stack">
-      <p className="muted small" style={{ margin: 0 }}>Step {rows[0]!.step} · {rows[0]!.dataset}{step !== undefined && rows[0]!.step !== step ? ` (none at step ${step}; showing the latest)` : ''}</p>
       <div className="grid-3">
         {METRICS.map(([key, title, note]) => (
           <figure key={key} style={{ margin: 0 }}>

@@ -269,7 +269,7 @@ export type PatchDiagnosticsQueryVariables = Exact<{
 }>;
 
 
-export type PatchDiagnosticsQuery = { patchDiagnostics: Array<{ step: number, dataset: string, block: number, tokenCosine: number | null, occDrop: number | null, effectiveRank: number | null, participationRatio: number | null, isotropy: number | null, uniformity: number | null, tokenNormMean: number | null, attentionDistance: number | null, reconstructionError: Array<number>, reconstructionGrid: Array<number> }> };
+export type PatchDiagnosticsQuery = { patchDiagnostics: Array<{ step: number, dataset: string, block: number, tokenCosine: number | null, occDrop: number | null, effectiveRank: number | null, participationRatio: number | null, isotropy: number | null, uniformity: number | null, tokenNormMean: number | null, attentionDistance: number | null, attentionDistanceSpatial: number | null, attentionDistanceTemporal: number | null, reconstructionError: Array<number>, reconstructionGrid: Array<number> }> };
 
 export type SweepHeaderQueryVariables = Exact<{
   id: string | number;
@@ -283,7 +283,7 @@ export type SweepTargetsQueryVariables = Exact<{
 }>;
 
 
-export type SweepTargetsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string }> }> } };
+export type SweepTargetsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string, dataset: string }> }> } };
 
 export type SweepGridQueryVariables = Exact<{
   sweepId: string | number;
@@ -691,6 +691,8 @@ export const PatchDiagnosticsDocument = new TypedDocumentString(`
     uniformity
     tokenNormMean
     attentionDistance
+    attentionDistanceSpatial
+    attentionDistanceTemporal
     reconstructionError
     reconstructionGrid
   }
@@ -731,6 +733,7 @@ export const SweepTargetsDocument = new TypedDocumentString(`
         kind
         metric
         target
+        dataset
       }
     }
   }

@@ -35,6 +35,8 @@ const PatchQuery = graphql(`
       uniformity
       tokenNormMean
       attentionDistance
+      attentionDistanceSpatial
+      attentionDistanceTemporal
       reconstructionError
       reconstructionGrid
     }

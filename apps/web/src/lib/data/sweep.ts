@@ -42,6 +42,7 @@ const SweepTargetsQuery = graphql(`
           kind
           metric
           target
+          dataset
         }
       }
     }
@@ -98,8 +99,13 @@ export const getSweep = cache(async (id: string) => {
 
 /** Evaluation targets reported by the sweep's runs, per evaluation kind. */
 export async function getSweepTargets(sweepId: string): Promise<Record<string, string[]>> {
+  return gridTargets(await getSweepEvaluationKeys(sweepId));
+}
+
+/** (kind, metric, target, dataset) of the evaluations of a few of the sweep's runs. */
+export async function getSweepEvaluationKeys(sweepId: string): Promise<Array<{ kind: string; metric: string; target: string; dataset: string }>> {
   const { runs } = await gql(SweepTargetsQuery, { sweepId });
-  return gridTargets(runs.nodes.flatMap((run) => run.evaluations));
+  return runs.nodes.flatMap((run) => run.evaluations);
 }
 
 export async function getSweepGrid(sweepId: string, metric: MetricSelectorVars, block: number | null, at: number | null) {

@@ -13,11 +13,11 @@ import { Empty, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
 import { isApiError } from '@/lib/api-error';
 import { cellParam } from '@/lib/compare-items';
-import { getSweep, getSweepGrid, getSweepTargets, type SweepGridResult } from '@/lib/data/sweep';
+import { getSweep, getSweepEvaluationKeys, getSweepGrid, getSweepTargets, type SweepGridResult } from '@/lib/data/sweep';
 import { fmt, fmtPercent, fmtTime, MODE_ORDER, modeLabel } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
-import { depthName, GRID_METRICS, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
+import { depthName, GRID_METRICS, preferredDataset, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
 
 type Props = { params: Promise<{ sweepId: string }>; searchParams: Promise<SearchParams> };
 
@@ -86,10 +86,16 @@ export default async function SweepPage({ params, searchParams }: Props) {
   // Ask for the grid at once: the API picks the target when the runs have only one; when they
   // have several (and none is in the URL) it says so, and the choice above decides.
   const requested = one(query, 'target');
+  // Likewise the evaluation set, when the runs have several (e.g. a folder's test split and gratings).
   const main = getSweepGrid(sweepId, selectorFor(metric, requested), block, at).catch(async (error: unknown) => {
-    if (requested || !isApiError(error) || error.code !== 'BAD_USER_INPUT' || !/target/.test(error.message)) throw error;
-    const { target } = await targetChoice;
-    return getSweepGrid(sweepId, selectorFor(metric, target), block, at);
+    if (!isApiError(error) || error.code !== 'BAD_USER_INPUT') throw error;
+    const wantsTarget = !requested && /\.target:/.test(error.message);
+    if (!wantsTarget && !/\.dataset:/.test(error.message)) throw error;
+    const target = wantsTarget ? (await targetChoice).target : requested;
+    return getSweepGrid(sweepId, selectorFor(metric, target), block, at).catch(async (again: unknown) => {
+      if (!isApiError(again) || again.code !== 'BAD_USER_INPUT' || !/\.dataset:/.test(again.message)) throw again;
+      return getSweepGrid(sweepId, selectorFor(metric, target, preferredDataset(await getSweepEvaluationKeys(sweepId), metric, target)), block, at);
+    });
   });
   return (
     <Resolve data={sweep} notFoundOnMissing>
@@ -100,7 +106,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
         const live = s.statusCounts.running + s.statusCounts.queued > 0;
         const format = (v: number | null) => (GRID_METRICS[metric].percent ? fmtPercent(v) : fmt(v, metric === 'loss' ? 4 : 3));
         // The small multiples read the grid once per depth, in parallel, after the main grid.
-        const perDepth = main.then((grid) => Promise.all(depths.map((d) => getSweepGrid(sweepId, selectorFor(metric, grid.metric.target ?? undefined), d, at)))).then(profilesOf);
+        const perDepth = main.then((grid) => Promise.all(depths.map((d) => getSweepGrid(sweepId, selectorFor(metric, grid.metric.target ?? undefined, grid.metric.dataset ?? undefined), d, at)))).then(profilesOf);
         perDepth.catch(() => undefined); // rendered (with its error) by the profiles panel
         const blockOptions = [{ value: 'final', label: metric === 'cka' ? 'last pair (K−1, K)' : 'final block (K)' }, ...depths.map((d) => ({ value: String(d), label: metric === 'cka' ? `pair ${d}→${d + 1}` : `block ${d}` }))];
         return (
