@@ -158,7 +158,7 @@ export class Agent {
     this.slots = planSlots(this.config.devices, this.inventory, this.config.maxJobs);
     if (this.inventory.gpuNote) this.log.info({ note: this.inventory.gpuNote }, 'no GPU inventory');
     this.plan = await planBackends(this.config.backend, this.workerPath, this.env, this.log);
-    const devices = describeDevices(this.inventory, this.slots);
+    const devices = describeDevices(this.inventory, this.slots, this.plan.adapter);
     const registered = await this.protocol.registerAgent(
       { name: this.config.name, host: this.inventory.host, devices, backends: this.plan.available, labels: this.config.labels, version: AGENT_VERSION },
       { signal },
@@ -210,7 +210,7 @@ export class Agent {
     const inventory = this.inventory!;
     return {
       backends: this.plan!.available,
-      devices: describeDevices(inventory, free),
+      devices: describeDevices(inventory, free, this.plan!.adapter),
       labels: this.config.labels,
       gpu: free.some((s) => s.kind === 'gpu'),
     };

@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
+import { BACKEND_CHOICES, type BackendChoice as TrainerBackendChoice } from '@stratum/trainer/config';
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+export const BACKENDS = BACKEND_CHOICES;
+export type BackendChoice = TrainerBackendChoice;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** `0,1` → GPU ordinals; `cpu` → one CPU slot; unset → whatever the host has (nvidia-smi). */

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import type { DeviceSelection } from './env.js';
+import type { WebgpuAdapter } from './worker/messages.js';
 
 export interface GpuInfo {
   index: number;
@@ -128,14 +129,21 @@ export function planSlots(selection: DeviceSelection, inventory: HostInventory, 
   return slots.slice(0, maxJobs ?? slots.length);
 }
 
-/** The devices as reported at registration. */
-export function describeDevices(inventory: HostInventory, slots: Slot[]): Array<Record<string, unknown>> {
+/**
+ * The devices as reported at registration; with `adapter`, also the WebGPU adapter the trainer
+ * opens (vendor, device, driver description, the limits it runs with).
+ */
+export function describeDevices(inventory: HostInventory, slots: Slot[], adapter?: WebgpuAdapter): Array<Record<string, unknown>> {
+  const webgpu = adapter ? [{ kind: 'webgpu', vendor: adapter.vendor, device: adapter.device, driver: adapter.description, software: adapter.software, limits: adapter.limits }] : [];
   const gpuSlots = slots.filter((s) => s.kind === 'gpu');
   if (gpuSlots.length === 0) {
-    return [{ kind: 'cpu', model: inventory.cpuModel, cores: inventory.cpuCores, memoryBytes: inventory.memoryBytes, slots: slots.length }];
+    return [{ kind: 'cpu', model: inventory.cpuModel, cores: inventory.cpuCores, memoryBytes: inventory.memoryBytes, slots: slots.length }, ...webgpu];
   }
-  return gpuSlots.map((s) => {
-    const gpu = inventory.gpus.find((g) => g.index === s.index)!;
-    return { kind: 'gpu', index: gpu.index, name: gpu.name, uuid: gpu.uuid, memoryMb: gpu.memoryTotalMb, driver: gpu.driverVersion };
-  });
+  return [
+    ...gpuSlots.map((s) => {
+      const gpu = inventory.gpus.find((g) => g.index === s.index)!;
+      return { kind: 'gpu', index: gpu.index, name: gpu.name, uuid: gpu.uuid, memoryMb: gpu.memoryTotalMb, driver: gpu.driverVersion };
+    }),
+    ...webgpu,
+  ];
 }

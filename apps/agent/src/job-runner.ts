@@ -109,6 +109,8 @@ export class JobRunner {
   private finalMessage: FromWorker['type'] | null = null;
   private stderrTail = '';
   private progress: { step: number; totalSteps: number | null; phase: string } | null = null;
+  /** The worker's GPU memory (webgpu), from its latest progress message. */
+  private gpuMemoryMb: { inUse: number; allocated: number } | null = null;
   private backend: string | null = null;
   private readonly stopped = new AbortController();
   private resolveDone!: (outcome: JobOutcome) => void;
@@ -273,6 +275,7 @@ export class JobRunner {
         return;
       case 'progress':
         this.progress = { step: message.step, totalSteps: message.totalSteps, phase: message.phase };
+        if (message.gpuMemoryMb) this.gpuMemoryMb = message.gpuMemoryMb;
         return;
       case 'started':
         this.backend = message.backend.name;
@@ -517,6 +520,9 @@ export class JobRunner {
       await sleep(period, signal);
       if (signal.aborted || this.stopReason || !this.progress) continue;
       const samples = await sampleSystem(cpu, this.child?.pid, this.deps.slot);
+      if (this.gpuMemoryMb) {
+        samples.push({ key: 'sys/gpu_memory_in_use_mb', value: this.gpuMemoryMb.inUse }, { key: 'sys/gpu_memory_allocated_mb', value: this.gpuMemoryMb.allocated });
+      }
       const step = this.progress.step;
       const wallTime = Date.now();
       this.pipeline.push(samples.map((s) => ({ key: s.key, block: null, step, value: s.value, wallTime })));

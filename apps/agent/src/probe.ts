@@ -1,12 +1,13 @@
 // Which tfjs backends load on this host, found in a throw-away worker process (loading
 // TensorFlow in the daemon itself would cost memory for weeks and could crash it).
 import { fork } from 'node:child_process';
+import { AUTO_BACKEND_ORDER } from '@stratum/trainer/config';
 import type { BackendChoice } from './env.js';
 import type { Logger } from './logger.js';
-import type { FromWorker, ProbeResult } from './worker/messages.js';
+import type { FromWorker, ProbeResult, WebgpuAdapter } from './worker/messages.js';
 
-/** tensorflow-gpu → tensorflow → wasm → cpu: the order `auto` prefers. */
-export const AUTO_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** The trainer's `auto` order: tensorflow-gpu → webgpu → tensorflow → wasm → cpu. */
+export const AUTO_ORDER = AUTO_BACKEND_ORDER;
 
 export class BackendUnavailableError extends Error {
   constructor(
@@ -45,6 +46,8 @@ export async function probeBackends(workerPath: string, backends: readonly strin
 export interface BackendPlan {
   /** Loadable backends in preference order (what the agent registers and offers). */
   available: string[];
+  /** The GPU adapter WebGPU runs on, when webgpu is available. */
+  adapter?: WebgpuAdapter;
   /** The one jobs run on unless a job asks for another available one. */
   preferred: string;
   results: ProbeResult[];
@@ -58,17 +61,28 @@ export interface BackendPlan {
 export async function planBackends(choice: BackendChoice, workerPath: string, env: NodeJS.ProcessEnv, log: Logger): Promise<BackendPlan> {
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const results = await probeBackends(workerPath, candidates, env);
+  if (choice === 'auto') {
+    // as the trainer's own auto: a software WebGPU adapter (lavapipe) is slower than wasm
+    for (const r of results) {
+      if (r.ok && r.adapter?.software) Object.assign(r, { ok: false, error: `the WebGPU adapter is a software driver (${r.adapter.description}), slower than wasm; request --backend webgpu to use it anyway` });
+    }
+  }
   const available = results.filter((r) => r.ok).map((r) => r.name);
   if (choice !== 'auto') {
     const result = results[0];
     if (!result?.ok) throw new BackendUnavailableError(choice, result?.error ?? 'no answer from the probe');
     log.info({ backend: choice }, 'backend loaded (explicitly requested)');
-    return { available, preferred: choice, results };
+    return { available, preferred: choice, results, ...adapterOf(results) };
   }
   const preferred = available[0];
   if (!preferred) throw new BackendUnavailableError('auto', results.map((r) => `${r.name}: ${r.error}`).join('; '));
   const skipped = results.filter((r) => !r.ok).map((r) => ({ backend: r.name, reason: r.error }));
   for (const s of skipped) log.warn(s, `backend ${s.backend} not used: ${s.reason}`);
   log.info({ backend: preferred, available, notAvailable: skipped.map((s) => s.backend) }, `backend auto-selected: ${preferred}`);
-  return { available, preferred, results };
+  return { available, preferred, results, ...adapterOf(results) };
+}
+
+function adapterOf(results: ProbeResult[]): { adapter?: WebgpuAdapter } {
+  const webgpu = results.find((r) => r.name === 'webgpu' && r.ok && r.adapter);
+  return webgpu ? { adapter: webgpu.adapter } : {};
 }

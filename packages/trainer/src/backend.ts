@@ -18,14 +18,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendChoice } from './config.js';
+import { AUTO_BACKEND_ORDER, type BackendChoice } from './config.js';
 import { installWasmKernels, wasmKernelsActive } from './kernels/wasm-kernels.js';
 import type { Logger } from './log.js';
 import { createWebgpuBackend, webgpuAdapter, type AdapterInfo } from './webgpu/device.js';
 import { installWebgpuKernels, webgpuKernelsActive } from './webgpu/kernels.js';
 
 export type BackendName = Exclude<BackendChoice, 'auto'>;
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly BackendName[] = AUTO_BACKEND_ORDER;
 
 export interface BackendInfo {
   /** The backend in use (part of every run record). */
@@ -135,6 +135,16 @@ async function load(name: BackendName, auto: boolean): Promise<void> {
 }
 
 let current: BackendInfo | null = null;
+
+/**
+ * GPU memory of the active backend in MiB: `inUse` by live tensors, `allocated` by the
+ * backend's buffer pool (its high-water mark); null on CPU backends.
+ */
+export function gpuMemoryMb(): { inUse: number; allocated: number } | null {
+  const m = tf.memory() as { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
+  if (m.numBytesInGPU === undefined) return null;
+  return { inUse: m.numBytesInGPU / 2 ** 20, allocated: (m.numBytesAllocatedInGPU ?? m.numBytesInGPU) / 2 ** 20 };
+}
 
 /** The backend chosen by the last selectBackend call, selecting `auto` if there was none. */
 export async function ensureBackend(log?: Logger): Promise<BackendInfo> {

@@ -15,6 +15,8 @@ export type Regime = (typeof REGIMES)[number];
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+/** The order `auto` tries backends in (webgpu only on a hardware adapter). */
+export const AUTO_BACKEND_ORDER = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly Exclude<BackendChoice, 'auto'>[];
 
 export interface OptimizerConfig {
   lr: number;

@@ -5,7 +5,9 @@
  * `@stratum/trainer/config` exposes the run configuration without loading tfjs.
  */
 export * from './config.js';
-export { selectBackend, ensureBackend, BackendError, AUTO_ORDER, type BackendInfo, type BackendName } from './backend.js';
+export { selectBackend, ensureBackend, gpuMemoryMb, BackendError, AUTO_ORDER, type BackendInfo, type BackendName } from './backend.js';
+export { GpuError, type AdapterInfo } from './webgpu/device.js';
+export { setWebgpuKernelsEnabled, webgpuKernelsActive } from './webgpu/kernels.js';
 export { setWasmKernelsEnabled, wasmKernelsActive } from './kernels/wasm-kernels.js';
 export { train, type TrainOptions, type TrainSummary, type CheckpointEvent, type StepInfo } from './train/loop.js';
 export { METRIC_KEYS, type MetricKey, type MetricPoint } from './train/metrics.js';

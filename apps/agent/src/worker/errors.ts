@@ -39,5 +39,8 @@ export function classifyError(error: unknown): Classified {
   if (name === 'TrainingDivergedError') return { retryable: false, code: 'DIVERGED' };
   if (name === 'CheckpointError') return { retryable: false, code: 'CHECKPOINT' };
   if (name === 'BackendError') return { retryable: true, code: 'BACKEND' };
+  // The GPU rejected work (a validation error: the same code fails the same way) or the device
+  // was lost (a driver reset: another attempt may pass).
+  if (name === 'GpuError') return { retryable: /device lost/i.test((error as Error).message), code: 'GPU' };
   return { retryable: true, code: 'INTERNAL' };
 }

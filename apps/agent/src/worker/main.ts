@@ -31,8 +31,8 @@ async function probe(backends: string[]): Promise<void> {
   const results: ProbeResult[] = [];
   for (const name of backends) {
     try {
-      await selectBackend(name as Parameters<typeof selectBackend>[0]);
-      results.push({ name, ok: true });
+      const info = await selectBackend(name as Parameters<typeof selectBackend>[0]);
+      results.push({ name, ok: true, ...(info.adapter ? { adapter: info.adapter } : {}) });
     } catch (error) {
       results.push({ name, ok: false, error: errorMessage(error).replace(/^backend "[^"]+" is unavailable: /, '') });
     }

@@ -38,15 +38,28 @@ export type ToWorker =
   /** Try these backends one by one and say which load. */
   | { type: 'probe'; backends: string[] };
 
+/** A WebGPU adapter as the trainer describes it (vendor, device, driver, limits). */
+export interface WebgpuAdapter {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  software: boolean;
+  limits: Record<string, number>;
+  features: string[];
+}
+
 export interface BackendReport {
   name: string;
   tried: Array<{ name: string; error: string }>;
+  adapter?: WebgpuAdapter;
 }
 
 export interface ProbeResult {
   name: string;
   ok: boolean;
   error?: string;
+  adapter?: WebgpuAdapter;
 }
 
 /** One evaluation value, shaped for reportEvaluation. */
@@ -83,7 +96,8 @@ export type PatchDiagnosticValue = { dataset: string; block: number } & Record<s
 export type FromWorker =
   | { type: 'started'; backend: BackendReport; totalSteps: number | null }
   | { type: 'metrics'; points: MetricPoint[] }
-  | { type: 'progress'; step: number; totalSteps: number | null; phase: string }
+  /** gpuMemoryMb: the worker's GPU memory (webgpu), in use by tensors and allocated by its pool. */
+  | { type: 'progress'; step: number; totalSteps: number | null; phase: string; gpuMemoryMb?: { inUse: number; allocated: number } | null }
   | { type: 'checkpoint'; step: number; file: string; sha256: string; bytes: number }
   | { type: 'evaluation'; step: number; evaluations: EvaluationValue[]; similarities: SimilarityValue[]; patchDiagnostics: PatchDiagnosticValue[] }
   | { type: 'done'; summary: Record<string, unknown> }

@@ -70,7 +70,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
   const trainer = await import('@stratum/trainer');
   const backend = await trainer.selectBackend(config.backend, log);
   const totalSteps = config.regime === 'sequential' ? config.blocks * config.steps : config.steps;
-  await send({ type: 'started', backend: { name: backend.name, tried: backend.tried }, totalSteps });
+  await send({ type: 'started', backend: { name: backend.name, tried: backend.tried, ...(backend.adapter ? { adapter: backend.adapter } : {}) }, totalSteps });
   const data = 'report' in dataset ? (dataset.report as FolderReport) : null;
   if (data) await send({ type: 'metrics', points: dataPoints(data, Date.now()) });
   const resumeFrom = job.resumeFrom ? new Uint8Array(fs.readFileSync(job.resumeFrom)) : undefined;
@@ -105,7 +105,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
         return { key: p.key, block: p.block, step: p.step, value: p.value, wallTime: Math.round(p.wallTime * 1000) };
       });
       await send({ type: 'metrics', points: converted });
-      await send({ type: 'progress', step, totalSteps, phase: 'train' });
+      await send({ type: 'progress', step, totalSteps, phase: 'train', gpuMemoryMb: trainer.gpuMemoryMb() });
     },
     onCheckpoint: async (checkpoint) => {
       const file = path.join(job.checkpointDir, `step-${checkpoint.step}-${checkpoint.sha256.slice(0, 12)}.ckpt`);
@@ -134,6 +134,7 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
       stepsPerS: summary.stepsPerS,
       parameters: summary.parameters,
       backend: summary.backend.name,
+      ...(summary.backend.adapter ? { adapter: summary.backend.adapter } : {}),
       lastCheckpoint: summary.lastCheckpoint,
       evaluatedStep,
       ...(summary.data ? { data: summary.data } : {}),
