@@ -45,8 +45,8 @@ function workspaceNames(): Set<string> {
 }
 
 describe('Dockerfiles', () => {
-  it('exist for the api, the web dashboard and both agents', () => {
-    expect(dockerfiles.sort()).toEqual(['agent-cpu.Dockerfile', 'agent.Dockerfile', 'api.Dockerfile', 'web.Dockerfile']);
+  it('exist for the api, the web dashboard and the three agents (CUDA, WebGPU, CPU)', () => {
+    expect(dockerfiles.sort()).toEqual(['agent-cpu.Dockerfile', 'agent-webgpu.Dockerfile', 'agent.Dockerfile', 'api.Dockerfile', 'web.Dockerfile']);
   });
 
   for (const name of dockerfiles) {
