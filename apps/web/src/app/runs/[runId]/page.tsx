@@ -18,6 +18,7 @@ import { canWrite } from '@/lib/data/viewer';
 import { evaluationSteps, type EvaluationRow } from '@/lib/evaluations';
 import { modeLabel } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, withParams, type SearchParams } from '@/lib/params';
 
 type Props = { params: Promise<{ runId: string }>; searchParams: Promise<SearchParams> };
@@ -35,9 +36,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RunPage({ params, searchParams }: Props) {
   const { runId } = await params;
   if (!isUuid(runId)) notFound();
-  const query = await searchParams;
   const run = getRun(runId);
   const writable = canWrite();
+  await notFoundUnlessFound(run); // before anything streams: a missing run is a 404
+  const query = await searchParams;
   return (
     <Resolve data={Promise.all([run, writable])} notFoundOnMissing>
       {([r, mayWrite]) => {

@@ -16,6 +16,7 @@ import { cellParam } from '@/lib/compare-items';
 import { getSweep, getSweepGrid, getSweepTargets, type SweepGridResult } from '@/lib/data/sweep';
 import { fmt, fmtPercent, fmtTime, MODE_ORDER, modeLabel } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
 import { depthName, GRID_METRICS, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
 
@@ -91,6 +92,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
     const { target } = await targetChoice;
     return getSweepGrid(sweepId, selectorFor(metric, target), block, at);
   });
+  await notFoundUnlessFound(sweep); // before anything streams: a missing sweep is a 404
   return (
     <Resolve data={sweep} notFoundOnMissing>
       {(s) => {
