@@ -10,7 +10,7 @@ import { RunCurves } from '@/components/run/RunCurves';
 import { RunFacts } from '@/components/run/RunFacts';
 import { RunSimilarity } from '@/components/run/RunSimilarity';
 import { RunPatchDiagnostics } from '@/components/run/RunPatchDiagnostics';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton, StatusBadge } from '@/components/ui/States';
 import { getRun } from '@/lib/data/run';
@@ -66,7 +66,7 @@ export default async function RunPage({ params, searchParams }: Props) {
               <div className="row">
                 {mayWrite ? <RunActions runId={r.id} status={r.status} name={r.name} /> : null}
                 <Link className="btn" href={`/compare?run=${r.id}`}>Compare with…</Link>
-                {live ? <LiveRefresh ms={5000} /> : null}
+                {live ? <LiveUpdates query={`run=${r.id}`} events={['status']} /> : null}
               </div>
             </div>
 

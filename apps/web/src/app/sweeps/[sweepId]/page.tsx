@@ -7,7 +7,7 @@ import { ProfileChart, type ProfileSeries } from '@/components/charts/ProfileCha
 import { SweepGrid, sortSizes, type GridCell } from '@/components/SweepGrid';
 import { SweepProgress } from '@/components/SweepProgress';
 import { Sparkline } from '@/components/svg/Sparkline';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
@@ -117,7 +117,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
               </div>
               <div className="row">
                 <Link className="btn" href={`/runs?sweep=${s.id}`}>All {s.statusCounts.total} runs</Link>
-                {live ? <LiveRefresh ms={8000} /> : null}
+                {live ? <LiveUpdates query={`sweep=${sweepId}`} events={['status']} /> : null}
               </div>
             </div>
             <section className="panel" aria-label="Progress"><SweepProgress counts={s.statusCounts} /></section>
