@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // The live dashboard is pushed to, not polling: the API's subscriptions reach the browser through
 // the web server's /api/live Server-Sent Events relay (the browser holds no API token). A point
-// logged with logMetrics reaches the run's chart within 1 s; a heartbeat's progress appears; and
-// while nothing happens the page sends no requests at all. The built standalone dashboard against
+// logged with logMetrics reaches the run's chart within 1 s; a heartbeat's progress appears; queue
+// changes re-render the agents view; and while nothing happens a page sends no requests at all. The built standalone dashboard against
 // the real API, in Debian's Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 const lastStep = () => page.locator('[data-testid="run-curves-last-step"]').innerText();
 
-describe('live run view', () => {
+describe('live dashboard', () => {
   it('stays silent while idle, then shows a logged point within 1 s and a heartbeat’s progress', async () => {
     await page.goto(`${web.url}/runs/${lease.runId}`, { waitUntil: 'load' });
     expect(await lastStep()).toBe('99');
@@ -58,7 +58,7 @@ describe('live run view', () => {
     await page.waitForTimeout(1_500); // let one-off work (link prefetches) settle
 
     const idleFrom = Date.now();
-    await page.waitForTimeout(8_000);
+    await page.waitForTimeout(6_000); // longer than any former polling period (3–5 s)
     const idle = requests.filter((r) => r.at >= idleFrom).map((r) => r.url);
     expect(idle, 'requests sent while nothing happened').toEqual([]);
 
@@ -73,6 +73,27 @@ describe('live run view', () => {
     await agentCall('mutation($j: ID!, $f: String!, $p: JSON) { heartbeat(jobId: $j, fencingToken: $f, progress: $p) { cancelRequested } }',
       { j: lease.jobId, f: lease.fencingToken, p: { step: 100, totalSteps: 1000 } });
     await expect.poll(() => page.locator('[data-testid="run-progress"]').innerText(), { timeout: 5_000 }).toContain('step 100 / 1,000');
+  });
+
+  it('pushes queue changes to the agents view, which sends nothing while idle', async () => {
+    const agents = await browser.newPage();
+    const seen: Array<{ at: number; url: string }> = [];
+    agents.on('request', (request: Request) => seen.push({ at: Date.now(), url: request.url() }));
+    await agents.goto(`${web.url}/agents`, { waitUntil: 'load' });
+    await agents.waitForSelector('[data-testid="queue-table"]');
+    await expect.poll(() => seen.filter((r) => r.url.includes('/api/live?queue=1')).length, { timeout: 10_000 }).toBe(1);
+    await agents.waitForTimeout(1_500);
+    const idleFrom = Date.now();
+    await agents.waitForTimeout(5_000);
+    expect(seen.filter((r) => r.at >= idleFrom).map((r) => r.url), 'requests sent while nothing happened').toEqual([]);
+    // A job inserted behind the API's back is not shown (nothing polls); the next queue event
+    // (the first run's job released) re-renders the view, and then it is.
+    await seedRuns(api.api.services.pool, 1, { prefix: 'live-queue' });
+    await agents.waitForTimeout(1_500);
+    expect(await agents.locator('[data-testid="queue-table"]').innerText()).not.toContain('live-queue');
+    await agentCall('mutation($j: ID!, $f: String!) { releaseJob(jobId: $j, fencingToken: $f) { status } }', { j: lease.jobId, f: lease.fencingToken });
+    await expect.poll(() => agents.locator('[data-testid="queue-table"]').innerText(), { timeout: 5_000 }).toContain('live-queue');
+    await agents.close();
   });
 
   it('refuses topics it does not relay, and never needs the token in the browser', async () => {
