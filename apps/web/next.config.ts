@@ -11,6 +11,9 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: path.join(here, '../..'),
   turbopack: { root: path.join(here, '../..') },
   poweredByHeader: false,
+  // The live relay's WebSocket client runs as plain Node code (bundling ws breaks its optional
+  // native helpers).
+  serverExternalPackages: ['ws'],
   reactStrictMode: true,
 };
 

@@ -63,6 +63,8 @@ export interface LoadResult {
   duplicated: number;
   /** Stored points whose value differs from the one sent. */
   wrongValues: number;
+  /** Series rollup rows that differ from the rollups of the stored points (missing, extra or wrong). */
+  rollupMismatches: number;
   storedPoints: number;
   /** What each agent sent: its run, K, and steps 0 … steps − 1. */
   runs: AgentRun[];
@@ -232,7 +234,7 @@ async function runReader(url: string, token: string, index: number, sweepId: str
 }
 
 /** Compares every stored point of the agents' runs with what they sent. */
-export async function verify(databaseUrl: string, runs: AgentRun[]): Promise<{ lost: number; duplicated: number; wrongValues: number; stored: number; expected: number }> {
+export async function verify(databaseUrl: string, runs: AgentRun[]): Promise<{ lost: number; duplicated: number; wrongValues: number; rollupMismatches: number; stored: number; expected: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -267,7 +269,17 @@ export async function verify(databaseUrl: string, runs: AgentRun[]): Promise<{ l
       expected += perStep * run.steps;
       lost += perStep * run.steps - seen.size;
     }
-    return { lost, duplicated, wrongValues, stored, expected };
+    // The series rollups logMetrics kept, against rollups computed here from the stored points.
+    const { rows: [mismatch] } = await client.query<{ n: number }>(
+      `WITH want AS (
+         SELECT p.run_id, p.key_id, p.block, l::int2 AS level, p.step >> l AS bucket, count(*)::int AS count, min(p.value) AS min, max(p.value) AS max,
+                max(p.step) AS last_step, (array_agg(p.value ORDER BY p.step DESC))[1] AS last_value
+         FROM metric_points p CROSS JOIN generate_series(4, 16) AS l WHERE p.run_id = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4, 5),
+       have AS (SELECT run_id, key_id, block, level, bucket, count, min, max, last_step, last_value FROM metric_rollups WHERE run_id = ANY($1::uuid[]))
+       SELECT count(*)::int AS n FROM want w FULL JOIN have h USING (run_id, key_id, block, level, bucket)
+       WHERE (w.count, w.min, w.max, w.last_step, w.last_value) IS DISTINCT FROM (h.count, h.min, h.max, h.last_step, h.last_value)`,
+      [runs.map((run) => run.runId)]);
+    return { lost, duplicated, wrongValues, rollupMismatches: mismatch!.n, stored, expected };
   } finally {
     await client.end();
   }
@@ -331,6 +343,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       lost: checked.lost,
       duplicated,
       wrongValues: checked.wrongValues,
+      rollupMismatches: checked.rollupMismatches,
       storedPoints: checked.stored,
       runs: agentRuns,
     };
@@ -356,7 +369,7 @@ export function formatResult(result: LoadResult): string[] {
   const scheduled = result.agents * Math.floor((result.seconds * 1_000) / result.intervalMs);
   lines.push(`ingest: ${result.pointsSent} points sent in ${sends} batches (${Math.round((100 * sends) / Math.max(1, scheduled))}% of the ${result.intervalMs} ms schedule), ${Math.round(result.pointsPerSecond)} points/s; ${result.replays} batches replayed; readers ${result.readerRequestsPerSecond.toFixed(1)} requests/s`);
   lines.push(`errors: ${result.errors}${result.errorSamples.length ? ` (${result.errorSamples.join(' | ')})` : ''}`);
-  lines.push(`check: ${result.storedPoints} points stored; lost ${result.lost}, duplicated ${result.duplicated}, wrong values ${result.wrongValues}`);
+  lines.push(`check: ${result.storedPoints} points stored; lost ${result.lost}, duplicated ${result.duplicated}, wrong values ${result.wrongValues}, rollup mismatches ${result.rollupMismatches}`);
   lines.push(`RESULT load points_per_s=${Math.round(result.pointsPerSecond)} p99_ms=${ms(result.all.p99)} errors=${result.errors} lost=${result.lost} duplicated=${result.duplicated}`);
   return lines;
 }
@@ -387,7 +400,7 @@ async function main(): Promise<void> {
       progress: (line) => process.stderr.write(line + '\n'),
     });
     for (const line of formatResult(result)) process.stdout.write(line + '\n');
-    process.exitCode = result.errors === 0 && result.lost === 0 && result.duplicated === 0 && result.wrongValues === 0 ? 0 : 1;
+    process.exitCode = result.errors === 0 && result.lost === 0 && result.duplicated === 0 && result.wrongValues === 0 && result.rollupMismatches === 0 ? 0 : 1;
   } finally {
     await db.drop();
     await server?.stop();

@@ -392,8 +392,9 @@ describe('errors and secrets', () => {
     await page.goto(`${web.url}/runs?seed=99999999999`);
     expect(await page.locator('[role="alert"]').first().innerText()).toContain('seed: "99999999999" is not a (32-bit) integer');
 
-    // (Streamed pages have sent their status line before the lookup fails: the page says it.)
-    await page.goto(`${web.url}/sweeps/00000000-0000-4000-8000-000000000000`);
+    // A missing item is looked up before the page streams: a 404 with the not-found page.
+    const missing = await page.goto(`${web.url}/sweeps/00000000-0000-4000-8000-000000000000`);
+    expect(missing?.status()).toBe(404);
     await page.getByRole('heading', { name: 'Sweep not found' }).waitFor();
 
     // The server-side token appears in no page and no route-handler response.

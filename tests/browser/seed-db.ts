@@ -1,6 +1,7 @@
 // Writes the seed data to the test database in bulk (SQL; metrics through unnest) and returns
 // the ids the tests navigate to.
 import pg from 'pg';
+import { rebuildMetricRollups } from '@stratum/db';
 import { cellKey, EVAL_STEPS, FINAL_STEP, LOG_EVERY, lossAt, type SeedData, type SeedRun } from './seed-data.js';
 
 /** POSTs one GraphQL operation as an admin and returns data (throws on errors). */
@@ -143,6 +144,7 @@ async function insertMetrics(pool: pg.Pool, data: SeedData, ids: SeededIds) {
     `INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT * FROM unnest($1::uuid[], $2::int[], $3::smallint[], $4::int[], $5::float8[])`,
     [run, key, block, step, value],
   );
+  await rebuildMetricRollups(pool, [...new Set(run)]); // written around logMetrics, as a bulk load would be
 }
 
 async function insertEvaluations(pool: pg.Pool, data: SeedData, ids: SeededIds) {

@@ -85,6 +85,7 @@ export const AUTH_MATRIX: Record<string, readonly Role[]> = {
   // Live reads for the dashboard.
   'Subscription.metricPoints': READ,
   'Subscription.queueChanged': READ,
+  'Subscription.agentHeartbeat': READ,
   'Subscription.runStatusChanged': READ,
 };
 
@@ -208,13 +209,14 @@ describe('auth matrix', () => {
     try {
       await Promise.all(subscriptions.map((s) => s.sub.connected));
       const waiting = () => subscriptions.filter((s) => s.caller !== 'none' && AUTH_MATRIX[s.key]!.includes(s.caller) && !s.sub.outcomes.some((o) => o.kind === 'next' && !o.errors));
-      // Events: a claim (queue + run status) and a metrics batch, repeated (release, claim again)
+      // Events: a claim (queue + run status), a metrics batch and a heartbeat, repeated (release, claim again)
       // until every allowed subscriber has one — a subscription is live a moment after it is sent.
       for (let round = 0, step = 0; round < 40 && waiting().length > 0; round++) {
         const claim = await ok<{ claimJob: { jobId: string; fencingToken: string } | null }>('mutation($a: ID!) { claimJob(agentId: $a) { jobId fencingToken } }', { a: agentId }, agentToken);
         const lease = claim.claimJob!;
         await ok('mutation($j: ID!, $f: String!, $b: String!, $c: MetricColumnsInput) { logMetrics(jobId: $j, fencingToken: $f, batchId: $b, columns: $c) { accepted } }',
           { j: lease.jobId, f: lease.fencingToken, b: `b${round}`, c: { keys: ['loss'], steps: [step++], values: [1] } }, agentToken);
+        await ok('mutation($j: ID!, $f: String!) { heartbeat(jobId: $j, fencingToken: $f) { cancelRequested } }', { j: lease.jobId, f: lease.fencingToken }, agentToken);
         await ok('mutation($j: ID!, $f: String!) { releaseJob(jobId: $j, fencingToken: $f) { status } }', { j: lease.jobId, f: lease.fencingToken }, agentToken);
         await new Promise((resolve) => setTimeout(resolve, 150));
       }

@@ -64,6 +64,7 @@ const SUBSCRIPTIONS: Record<string, () => string> = {
   runStatusChanged: () => 'subscription { runStatusChanged { runId } }',
   metricPoints: () => `subscription { metricPoints(runId: "${runId}") { runId } }`,
   queueChanged: () => 'subscription { queueChanged { jobId } }',
+  agentHeartbeat: () => 'subscription { agentHeartbeat { jobId } }',
 };
 
 const ROLES: Array<Role | 'anonymous'> = ['admin', 'writer', 'reader', 'agent', 'anonymous'];

@@ -1,6 +1,7 @@
 // Fixtures for the researcher-facing API tests: GraphQL documents, SQL seeding of runs, metric
 // points, evaluations and similarity matrices (the agent protocol is tested on its own).
 import crypto from 'node:crypto';
+import { rebuildMetricRollups } from '@stratum/db';
 import type { GraphQLResponse, TestApi } from './harness.js';
 
 export function errorCode(response: GraphQLResponse<unknown>): string | undefined {
@@ -85,6 +86,8 @@ export async function seedPoints(t: TestApi, runId: string, key: string, points:
   await t.api.services.pool.query(
     `INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, $3, s, v FROM unnest($4::int[], $5::float8[]) AS x(s, v)`,
     [runId, id, block, points.map((p) => p[0]), points.map((p) => p[1])]);
+  // Written around logMetrics, so the series rollups are rebuilt as a bulk load would.
+  await rebuildMetricRollups(t.api.services.pool, [runId]);
 }
 
 export async function seedEvaluation(t: TestApi, runId: string, e: { kind?: string; metric?: string; target?: string; dataset?: string; depthUnit?: string; depth: number; value: number; step?: number }): Promise<void> {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { errorCode, errorField, seedPoints, seedRun } from './research-fixtures.js';
+import { expectedSeries } from './series-rule.js';
 
 let t: TestApi;
 beforeAll(async () => { t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' }); });
@@ -16,30 +17,6 @@ interface Series { runId: string; key: string; block: number | null; downsampled
 
 async function series(vars: Record<string, unknown>): Promise<Series[]> {
   return (await t.ok<{ metricSeries: Series[] }>(SERIES, { maxPoints: 1000, ...vars }, 'reader')).metricSeries;
-}
-
-/** The documented rule, by brute force: raw up to M points; else the first point alone and
- * M − 1 equal-width step buckets over the rest, each with its last point, min, max, count. */
-function expectedSeries(points: Array<[number, number]>, M: number) {
-  const sorted = [...points].sort((a, b) => a[0] - b[0]);
-  if (sorted.length <= M) return { downsampled: false, steps: sorted.map((p) => p[0]), values: sorted.map((p) => p[1]), mins: null, maxs: null, counts: null };
-  const [lo, first] = sorted[0]!;
-  const hi = sorted.at(-1)![0];
-  const buckets = new Map<number, Array<[number, number]>>();
-  for (const p of sorted.slice(1)) {
-    const b = Math.floor((p[0] - lo - 1) * (M - 1) / (hi - lo));
-    if (!buckets.has(b)) buckets.set(b, []);
-    buckets.get(b)!.push(p);
-  }
-  const ordered = [...buckets.keys()].sort((a, b) => a - b).map((b) => buckets.get(b)!);
-  return {
-    downsampled: true,
-    steps: [lo, ...ordered.map((g) => g.at(-1)![0])],
-    values: [first, ...ordered.map((g) => g.at(-1)![1])],
-    mins: [first, ...ordered.map((g) => Math.min(...g.map((p) => p[1])))],
-    maxs: [first, ...ordered.map((g) => Math.max(...g.map((p) => p[1])))],
-    counts: [1, ...ordered.map((g) => g.length)],
-  };
 }
 
 let dense: string;
@@ -68,19 +45,32 @@ describe('metricSeries downsampling', () => {
     }
   });
 
-  it('puts bucket boundaries where the integer division says (hand-computed)', async () => {
+  it('puts bucket boundaries on multiples of the power-of-two width (hand-computed)', async () => {
     const run = await seedRun(t, { name: 'boundaries' });
-    // Steps 0..10, value s²; maxPoints 6 → first point + 5 buckets of width 2 over steps 1..10.
+    // Steps 0..10, value s²; maxPoints 6 → at most 5 buckets over steps 1..10: width 2 gives 6
+    // (0|1, 2–3, …, 10), width 4 gives 3: steps 1–3 | 4–7 | 8–10.
     await seedPoints(t, run, 'loss', Array.from({ length: 11 }, (_, s) => [s, s * s]));
     const [s] = await series({ runIds: [run], keys: ['loss'], maxPoints: 6 });
     expect(s).toMatchObject({
       downsampled: true, pointCount: 11,
-      steps: [0, 2, 4, 6, 8, 10], values: [0, 4, 16, 36, 64, 100],
-      mins: [0, 1, 9, 25, 49, 81], maxs: [0, 4, 16, 36, 64, 100], counts: [1, 2, 2, 2, 2, 2],
+      steps: [0, 3, 7, 10], values: [0, 9, 49, 100],
+      mins: [0, 1, 16, 64], maxs: [0, 9, 49, 100], counts: [1, 3, 4, 3],
     });
-    // maxPoints 4 → 3 buckets over span 10: (s − 1)·3 div 10 → steps 1–4 | 5–7 | 8–10.
-    const [t4] = await series({ runIds: [run], keys: ['loss'], maxPoints: 4 });
-    expect(t4).toMatchObject({ steps: [0, 4, 7, 10], values: [0, 16, 49, 100], mins: [0, 1, 25, 64], maxs: [0, 16, 49, 100], counts: [1, 4, 3, 3] });
+    // maxPoints 3 → at most 2 buckets: width 8, steps 1–7 | 8–10.
+    const [t3] = await series({ runIds: [run], keys: ['loss'], maxPoints: 3 });
+    expect(t3).toMatchObject({ steps: [0, 7, 10], values: [0, 49, 100], mins: [0, 1, 64], maxs: [0, 49, 100], counts: [1, 7, 3] });
+  });
+
+  it('builds buckets from rollup rows and raw edge points (hand-computed)', async () => {
+    const run = await seedRun(t, { name: 'rollup-boundaries' });
+    // Steps 0..99, value s²; maxPoints 4 → width 64: steps 1–63 (raw 1–15, rollup rows 16–31 and
+    // 32–63) | 64–99 (rollup row 64–95, raw 96–99).
+    await seedPoints(t, run, 'loss', Array.from({ length: 100 }, (_, s) => [s, s * s]));
+    const [s] = await series({ runIds: [run], keys: ['loss'], maxPoints: 4 });
+    expect(s).toMatchObject({
+      downsampled: true, pointCount: 100,
+      steps: [0, 63, 99], values: [0, 3969, 9801], mins: [0, 1, 4096], maxs: [0, 3969, 9801], counts: [1, 63, 36],
+    });
   });
 
   it('returns raw points up to maxPoints, and downsamples from maxPoints + 1', async () => {

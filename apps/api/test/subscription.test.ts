@@ -1,11 +1,12 @@
 // Subscriptions over graphql-ws on the API's port: run status changes caused by a mutation,
-// metric points filtered by key, queue changes, and the role checks on subscribe.
+// metric points filtered by key, queue changes, agent heartbeats, and the role checks on subscribe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Topics } from '../src/events/pubsub.js';
 import { startTestApi, type TestApi } from './harness.js';
 import { seedRun, seedSweep } from './research-fixtures.js';
+import { claim, HEARTBEAT, registerTestAgent, seedJobs } from './agent-fixtures.js';
 
 let t: TestApi;
 const clients: Client[] = [];
@@ -103,6 +104,20 @@ describe('subscriptions', () => {
     const event = await nextMatching(iterator, (r) => r.data?.queueChanged.runId === run && r.data.queueChanged.status === 'QUEUED');
     const { rows } = await t.api.services.pool.query<{ id: string }>(`SELECT id FROM jobs WHERE run_id = $1`, [run]);
     expect(event.data!.queueChanged).toEqual({ jobId: rows[0]!.id, runId: run, status: 'QUEUED' });
+    await iterator.return?.();
+  });
+
+  it('delivers agent heartbeats with the progress reported', async () => {
+    const agent = await registerTestAgent(t);
+    await seedJobs(t);
+    const job = (await claim(t, agent))!;
+    type Event = { agentHeartbeat: { agentId: string | null; jobId: string; runId: string; progress: unknown; at: string } };
+    const client = connect(t.tokens.reader);
+    const warm = () => t.api.services.pubsub.publish(Topics.agentHeartbeat, { agentId: null, jobId: job.jobId, runId: job.runId, progress: null, at: new Date(0).toISOString() });
+    const { iterator } = await liveSubscription<Event>(client, 'subscription { agentHeartbeat { agentId jobId runId progress at } }', {}, warm, () => true);
+    await t.ok(HEARTBEAT, { jobId: job.jobId, token: job.fencingToken, progress: { step: 40, of: 100 } }, { token: agent.token });
+    const event = await nextMatching(iterator, (r) => (r.data?.agentHeartbeat.progress as { step?: number } | null)?.step === 40);
+    expect(event.data!.agentHeartbeat).toMatchObject({ agentId: agent.agentId, jobId: job.jobId, runId: job.runId, progress: { step: 40, of: 100 } });
     await iterator.return?.();
   });
 

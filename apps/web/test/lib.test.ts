@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { differingKeys, flatten } from '../src/lib/config-diff';
 import { consecutive, difference, meanMatrix } from '../src/lib/matrix';
 import { summarize, welchDelta } from '../src/lib/stats';
-import { parseSeriesQuery, seriesQuery } from '../src/lib/series';
+import { appendLivePoints, parseSeriesQuery, seriesQuery } from '../src/lib/series';
 import { fmt, fmtDelta, fmtDuration } from '../src/lib/format';
 import { gridTargets, preferredDataset, selectorFor } from '../src/lib/sweep-metrics';
 import { byDataset, datasetFamily, describeSeries } from '../src/lib/evaluations';
@@ -152,5 +152,27 @@ describe('grid metric selectors over several evaluation sets', () => {
   it('passes the chosen set to the API', () => {
     expect(selectorFor('cka', undefined, 'folder/test')).toEqual({ source: 'SIMILARITY', similarity: 'LINEAR_CKA', dataset: 'folder/test' });
     expect(selectorFor('probe', 'action')).toEqual({ source: 'EVALUATION', kind: 'LINEAR_PROBE', key: 'accuracy', target: 'action' });
+  });
+});
+
+describe('appendLivePoints', () => {
+  const run = '11111111-1111-4111-8111-111111111111';
+  const base = [{ runId: run, key: 'loss', block: null, points: [[0, 2, 1.5, 2.5], [10, 1, 1, 1]] as Array<[number, number, number, number]>, raw: false }];
+  const request = { runIds: [run], keys: ['loss'], blocks: [] };
+
+  it('appends newer points of the asked keys as raw points, and opens series for new blocks', () => {
+    const next = appendLivePoints(base, request, run, [
+      { key: 'loss', block: null, step: 12, value: 0.9 }, { key: 'lr', block: null, step: 12, value: 1e-4 },
+      { key: 'loss', block: 2, step: 12, value: 0.8 }, { key: 'loss', block: null, step: 11, value: 0.95 },
+    ]);
+    expect(next[0]!.points).toEqual([[0, 2, 1.5, 2.5], [10, 1, 1, 1], [11, 0.95, 0.95, 0.95], [12, 0.9, 0.9, 0.9]]);
+    expect(next[1]).toEqual({ runId: run, key: 'loss', block: 2, points: [[12, 0.8, 0.8, 0.8]], raw: true });
+    expect(base[0]!.points).toHaveLength(2); // the previous state is not mutated
+  });
+
+  it('ignores other runs, other blocks, and steps already shown', () => {
+    expect(appendLivePoints(base, request, '22222222-2222-4222-8222-222222222222', [{ key: 'loss', block: null, step: 99, value: 1 }])).toBe(base);
+    expect(appendLivePoints(base, { ...request, blocks: [null] }, run, [{ key: 'loss', block: 3, step: 99, value: 1 }])).toBe(base);
+    expect(appendLivePoints(base, request, run, [{ key: 'loss', block: null, step: 10, value: 7 }])).toBe(base);
   });
 });

@@ -1,6 +1,7 @@
 // Test data: sweeps declared through the API (as users do), then statuses, metric points and
 // evaluations written straight into the test database, in bulk, with SQL.
 import type pg from 'pg';
+import { rebuildMetricRollups } from '@stratum/db';
 
 export interface SweepFileOptions {
   project?: string;
@@ -72,6 +73,7 @@ export async function insertSeries(pool: pg.Pool, runId: string, key: string, bl
      SELECT $1::uuid, $2::int, $3::int, $4::int + i * $5::int, (($4::int + i * $5::int) % 1000) * $6::float8 + $3::int
        FROM generate_series(0, $7::int - 1) AS i`,
     [runId, keyId, block, options.first ?? 0, options.stride ?? 1, options.scale ?? 0.001, count]);
+  await rebuildMetricRollups(pool, [runId]); // written around logMetrics, as a bulk load would be
 }
 
 /** The value insertSeries stored at a step (JS twin of its SQL formula). */

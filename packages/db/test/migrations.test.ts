@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, migrate, migrationStatus, readMigrations, MigrationError } from '../src/index.js';
+import { defaultMigrationsDir, migrate, migrationStatus, readMigrations, MigrationError, rebuildMetricRollups } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 const databases: TestDatabase[] = [];
@@ -125,5 +125,32 @@ describe('migration runner', () => {
     expect(appliedBy.filter((n) => n === 2)).toHaveLength(1);
     const rows = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM "_prisma_migrations" ORDER BY 1');
     expect(rows.map((r) => r.migration_name)).toEqual(['001_slow', '002_next']);
+  });
+
+  it('backfills series rollups for points stored before the rollup migration', async () => {
+    const db = await emptyDatabase();
+    const all = readMigrations();
+    const at = all.findIndex((m) => m.name.endsWith('_metric_rollups'));
+    const before = migrationsDir(Object.fromEntries(all.slice(0, at).map((m) => [m.name, m.sql])));
+    await migrate(db.url, { migrationsDir: before });
+    const [run] = await query<{ id: string }>(db.url,
+      `WITH p AS (INSERT INTO projects (name) VALUES ('p') RETURNING id)
+       INSERT INTO runs (project_id, name, mode, model_size, blocks, seed, dataset, config) SELECT id, 'r', 'E2E', 'nano', 2, 0, 'd', '{}' FROM p RETURNING id`);
+    await query(db.url, `INSERT INTO metric_keys (name) VALUES ('loss')`);
+    await query(db.url, `INSERT INTO metric_points (run_id, key_id, block, step, value)
+      SELECT $1, k.id, b, s, sin(s * 0.1) + b FROM metric_keys k, generate_series(0, 1) b, generate_series(0, 70000, 7) s`, [run!.id]);
+    await migrate(db.url);
+    const rollups = () => query<{ level: number; bucket: number; count: number; min: number; max: number; last_step: number; last_value: number }>(
+      db.url, 'SELECT block, level, bucket, count, min, max, last_step, last_value FROM metric_rollups ORDER BY block, level, bucket');
+    const backfilled = await rollups();
+    expect(backfilled.filter((r) => r.level === 16).map((r) => r.count)).toEqual([9363, 638, 9363, 638]);
+    // The same rows as a rebuild from the points.
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      await rebuildMetricRollups(pool, [run!.id]);
+    } finally {
+      await pool.end();
+    }
+    expect(await rollups()).toEqual(backfilled);
   });
 });

@@ -1,16 +1,19 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionMetricPoints, migrate } from '../src/index.js';
+import { partitionMetricPoints, migrate, rebuildMetricRollups } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let client: pg.Client;
+let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase('partition');
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
+  pool = new pg.Pool({ connectionString: db.url, max: 1 });
 });
 afterAll(async () => {
+  await pool.end();
   await client.end();
   await db.drop();
 });
@@ -28,10 +31,21 @@ describe('partitioning metric_points by run', () => {
     for (const run of runs) {
       await client.query('INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, b, s, s * 0.5 FROM generate_series(0, 2) b, generate_series(1, 500) s', [run, key]);
     }
+    await rebuildMetricRollups(pool, runs);
     const before = (await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(value)::float8 AS total FROM metric_points')).rows[0]!;
+    const rollupsBefore = (await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(count)::int AS total FROM metric_rollups')).rows[0]!;
+    expect(rollupsBefore.total).toBe(before.n * 13); // every point once per level 4..16
 
     const result = await partitionMetricPoints(db.url, 4);
-    expect(result).toEqual({ partitions: 4, rowsMoved: before.n, alreadyPartitioned: false });
+    expect(result).toEqual({ partitions: 4, rowsMoved: before.n, rollupRowsMoved: rollupsBefore.n, alreadyPartitioned: false });
+    expect((await client.query("SELECT relkind FROM pg_class WHERE relname = 'metric_rollups'")).rows[0]?.relkind).toBe('p');
+    expect((await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(count)::int AS total FROM metric_rollups')).rows[0]).toEqual(rollupsBefore);
+    // A run's rollups live in the partition of the same number as its points.
+    const colocated = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT DISTINCT run_id, replace(tableoid::regclass::text, 'metric_points', '') AS part FROM metric_points) p
+       JOIN (SELECT DISTINCT run_id, replace(tableoid::regclass::text, 'metric_rollups', '') AS part FROM metric_rollups) r USING (run_id) WHERE p.part <> r.part`);
+    expect(colocated.rows[0]!.n).toBe(0);
+    await expect(client.query("INSERT INTO metric_rollups (run_id, key_id, block, level, bucket, count, min, max, last_step, last_value) VALUES ($1, $2, 0, 3, 0, 1, 0, 0, 0, 0)", [runs[0], key])).rejects.toThrow(/check constraint/);
     expect((await client.query("SELECT relkind FROM pg_class WHERE relname = 'metric_points'")).rows[0]?.relkind).toBe('p');
     expect((await client.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(value)::float8 AS total FROM metric_points')).rows[0]).toEqual(before);
     // Rows are spread over partitions, and each run lives in exactly one of them.
@@ -49,9 +63,10 @@ describe('partitioning metric_points by run', () => {
     await expect(client.query("INSERT INTO metric_points (run_id, key_id, step, value) VALUES (gen_random_uuid(), $1, 1, 1)", [key])).rejects.toThrow(/foreign key/);
     await client.query('DELETE FROM runs WHERE id = $1', [runs[1]]);
     expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_points WHERE run_id = $1', [runs[1]])).rows[0]!.n).toBe(0);
+    expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_rollups WHERE run_id = $1', [runs[1]])).rows[0]!.n).toBe(0);
 
     // Re-running is a no-op; migrations still see an up-to-date database.
-    expect(await partitionMetricPoints(db.url, 4)).toEqual({ partitions: 4, rowsMoved: 0, alreadyPartitioned: true });
+    expect(await partitionMetricPoints(db.url, 4)).toEqual({ partitions: 4, rowsMoved: 0, rollupRowsMoved: 0, alreadyPartitioned: true });
     expect((await migrate(db.url)).applied).toEqual([]);
   });
 

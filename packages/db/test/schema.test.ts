@@ -89,6 +89,7 @@ describe('schema.prisma and the migrations agree', () => {
       key: await prisma.metricKey.create({ data: { name: 'loss' } }),
     };
     const point = await prisma.metricPoint.create({ data: { runId: run.id, keyId: created.key.id, block: 2, step: 10, value: 0.125, wallTime: t('7') } });
+    const rollup = await prisma.metricRollup.create({ data: { runId: run.id, keyId: created.key.id, block: 2, level: 4, bucket: 0, count: 1, min: 0.125, max: 0.125, lastStep: 10, lastValue: 0.125 } });
     const evaluation = await prisma.evaluation.create({ data: { runId: run.id, step: 10, kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'moving-mnist', split: 'test', depthUnit: 'LAYER', depth: 4, value: 0.5, std: 0.01, ciLow: 0.48, ciHigh: 0.52, folds: [0.49, 0.5, 0.51], n: 3 } });
     const similarity = await prisma.similarityMatrix.create({ data: { runId: run.id, otherRunId: other.id, kind: 'RBF_CKA', step: 10, dataset: 'd', rowLabels: ['b1', 'b2'], colLabels: ['b1', 'b2'], values: [1, 0.5, 0.5, 1] } });
     const diag = await prisma.patchDiagnostic.create({ data: { runId: run.id, step: 10, dataset: 'd', block: 1, tokenCosine: 0.2, occDrop: 0.1, effectiveRank: 5.5, participationRatio: 3.3, isotropy: 0.4, uniformity: -2, tokenNormMean: 1, tokenNormStd: 0.1, tokenNormMax: 2, attentionDistance: 10, attentionDistanceSpatial: 8, attentionDistanceTemporal: 2, reconstructionError: [0.1, 0.2], reconstructionGrid: [1, 1, 2] } });
@@ -105,6 +106,7 @@ describe('schema.prisma and the migrations agree', () => {
       [created.job, await prisma.job.findUnique({ where: { id: created.job.id } })],
       [created.key, await prisma.metricKey.findUnique({ where: { id: created.key.id } })],
       [point, await prisma.metricPoint.findUnique({ where: { runId_keyId_block_step: { runId: run.id, keyId: created.key.id, block: 2, step: 10 } } })],
+      [rollup, await prisma.metricRollup.findUnique({ where: { runId_keyId_block_level_bucket: { runId: run.id, keyId: created.key.id, block: 2, level: 4, bucket: 0 } } })],
       [evaluation, await prisma.evaluation.findUnique({ where: { id: evaluation.id } })],
       [similarity, await prisma.similarityMatrix.findUnique({ where: { id: similarity.id } })],
       [diag, await prisma.patchDiagnostic.findUnique({ where: { id: diag.id } })],

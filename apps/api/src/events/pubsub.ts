@@ -100,4 +100,5 @@ export const Topics = {
   runStatus: 'RUN_STATUS',
   runMetrics: (runId: string) => `RUN_METRICS:${runId}`,
   queue: 'QUEUE',
+  agentHeartbeat: 'AGENT_HEARTBEAT',
 } as const;

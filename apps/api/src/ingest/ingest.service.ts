@@ -1,8 +1,9 @@
 // logMetrics, the hot path: validate a batch in one pass, then write it with ONE statement that
 // checks the lease (share-locking the job row) and inserts every point with unnest(…) ON
-// CONFLICT DO NOTHING. One statement is one transaction: the batch lands whole or not at all,
-// and only while the caller holds the lease. Replays hit the primary key (run, key, block, step)
-// and are counted as duplicates.
+// CONFLICT DO NOTHING, then merges the inserted points into the series rollups. One statement is
+// one transaction: the batch lands whole or not at all, and only while the caller holds the
+// lease. Replays hit the primary key (run, key, block, step) and are counted as duplicates.
+import { rollupMergeCtes } from '@stratum/db';
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from '../job/fence.js';
@@ -122,6 +123,9 @@ export function encodeBatch(batch: MetricBatch, batchId: string): EncodedBatch {
   };
 }
 
+// The points it actually inserted (RETURNING: replayed points are not returned) are rolled up
+// into metric_rollups by the same statement, so points and rollups commit together and a replay
+// changes neither.
 const INSERT_SQL = `
 WITH job AS (
   SELECT j.run_id FROM jobs j WHERE ${FENCE} FOR SHARE
@@ -130,8 +134,8 @@ WITH job AS (
   SELECT job.run_id, u.k, u.b, u.s, u.v, to_timestamp(u.w / 1000.0)
   FROM job, unnest($4::int[], $5::int2[], $6::int[], $7::float8[], $8::float8[]) AS u(k, b, s, v, w)
   ON CONFLICT DO NOTHING
-  RETURNING 1
-)
+  RETURNING run_id, key_id, block, step, value
+)${rollupMergeCtes('ins')}
 SELECT job.run_id, (SELECT count(*) FROM ins)::int AS inserted FROM job`;
 
 export interface IngestResult {

@@ -1,7 +1,8 @@
 // heartbeat: extend the lease of a job the caller holds, record progress (and the backend the
 // trainer actually loaded), and tell the agent whether the run was cancelled. One statement;
-// the agent's own liveness is refreshed in the same statement.
+// the agent's own liveness is refreshed in the same statement, and subscribers hear of it.
 import type { AppServices } from '../context.js';
+import { Topics } from '../events/pubsub.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from './fence.js';
 
 const HEARTBEAT_SQL = `
@@ -22,7 +23,7 @@ WITH j AS (
   WHERE a.id = j.lease_owner
   RETURNING a.id
 )
-SELECT lease_expires_at, cancel_requested FROM j`;
+SELECT id, run_id, lease_owner, lease_expires_at, cancel_requested FROM j`;
 
 export interface HeartbeatResult {
   leaseExpiresAt: Date;
@@ -30,12 +31,14 @@ export interface HeartbeatResult {
 }
 
 export async function heartbeat(app: AppServices, fence: Fence, progress: unknown, backend: string | null): Promise<HeartbeatResult> {
-  const { rows } = await app.pool.query<{ lease_expires_at: Date; cancel_requested: boolean }>({
+  const { rows } = await app.pool.query<{ id: string; run_id: string; lease_owner: string | null; lease_expires_at: Date; cancel_requested: boolean }>({
     name: 'stratum_heartbeat',
     text: HEARTBEAT_SQL,
     values: [...fenceParams(fence), app.config.LEASE_SECONDS, progress === null || progress === undefined ? null : JSON.stringify(progress), backend],
   });
   const row = rows[0];
   if (!row) return explainLeaseLoss(app, fence);
+  // For the dashboard's live agents view: who is alive and how far its job has come.
+  app.pubsub.publish(Topics.agentHeartbeat, { agentId: row.lease_owner, jobId: row.id, runId: row.run_id, progress: progress ?? null, at: new Date().toISOString() });
   return { leaseExpiresAt: row.lease_expires_at, cancelRequested: row.cancel_requested };
 }

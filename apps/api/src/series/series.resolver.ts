@@ -8,7 +8,7 @@ import { metricKeys, metricSeries, seriesRequest } from './series.service.js';
 export class SeriesResolver {
   @Authorized('READER')
   @Query(() => [MetricSeries], {
-    description: 'Metric series of runs, downsampled on the server to at most maxPoints points each (min, max and last per bucket; first and last step always kept; raw when the range holds at most maxPoints points). Ordered by run, key, block.',
+    description: 'Metric series of runs, downsampled on the server to at most maxPoints points each (min, max and last per power-of-two step bucket, read from rollups kept at ingestion; first and last step always kept; raw when the range holds at most maxPoints points). Ordered by run, key, block.',
   })
   metricSeries(@Args(() => MetricSeriesArgs) args: MetricSeriesArgs, @Ctx() ctx: Context): Promise<MetricSeries[]> {
     return metricSeries(ctx.app, seriesRequest(args));

@@ -1,37 +1,26 @@
-// metricSeries: server-side downsampling of metric points on the read pool.
+// metricSeries: server-side downsampling on the read pool, from the series rollups.
 //
 // Per request:
 //   1. (only when no blocks are asked for) the blocks each (run, key) has, by a loose index scan;
-//   2. one statement over the series — a LATERAL over (run, key, block) triples passed as arrays —
-//      that probes both ends of each series' range in the primary key, then either reads a
-//      series raw (its step span fits in maxPoints) or buckets it: the steps after the first point
-//      are cut into maxPoints − 1 equal-width buckets by integer division on the step, each
-//      giving count, min, max and the (step, value) of its last point. Arrays come back as
-//      array_send bytea (no per-number text formatting or parsing). Big requests are cut into a
-//      couple of slices run concurrently on separate connections, so the scan uses more than one
-//      core (a UNION ALL per series would let PostgreSQL do that itself, but planning 60 branches
-//      costs more than it saves);
-//   3. (rare) sparse series whose points fit in maxPoints although their step span does not are
+//   2. the bounds of each series in the window: its first and last point (two index probes);
+//   3. a plan per series (rollup-plan.ts): raw when its step span fits in maxPoints, else aligned
+//      power-of-two buckets made of rollup rows, the edge buckets covered by finer rollup rows
+//      and a few raw points; then one statement reads every planned piece of every series, each
+//      as arrays sent in binary (array_send);
+//   4. (rare) sparse series whose points fit in maxPoints although their step span does not are
 //      read again raw.
+// The rows read are O(maxPoints) per series, however many points it stores.
 import type pg from 'pg';
 import type { AppServices } from '../context.js';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
 import { parseIds } from '../run/ids.js';
 import { MAX_SERIES, MAX_TOTAL_POINTS, type MetricSeriesArgs } from './series.input.js';
 import type { MetricKeyInfo, MetricSeries } from './series.type.js';
+import { BucketFolder, planSeries } from './rollup-plan.js';
+import { pointColumns, POINT_RECORD, readBounds, readPieces, ROLLUP_RECORD, type PieceRows, type SeriesRef } from './series.read.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-/** Concurrent slices for a big request, and the least series worth a slice of their own. */
-const SLICES = 2;
-const MIN_SERIES_PER_SLICE = 8;
-
-interface SeriesRef {
-  runId: string;
-  keyId: number;
-  key: string;
-  block: number;
-}
 
 export interface SeriesRequest {
   runIds: string[];
@@ -96,113 +85,71 @@ export async function metricSeries(app: AppServices, request: SeriesRequest): Pr
   }));
   // Keys nothing has logged yet have no id and no points.
   const readable = refs.map((ref, i) => ({ ref, i })).filter(({ ref }) => ref.keyId >= 0);
-  const slices = Math.max(1, Math.min(SLICES, Math.floor(readable.length / MIN_SERIES_PER_SLICE)));
-  const size = Math.ceil(readable.length / slices);
-  const chunks = Array.from({ length: slices }, (_, k) => readable.slice(k * size, (k + 1) * size)).filter((c) => c.length > 0);
-  const versionNum = await serverVersion(app.readPool);
-  const sparse = (await Promise.all(chunks.map((chunk) => withReader(app, (client) => readSlice(client, request, chunk, out, versionNum))))).flat();
-  if (sparse.length > 0) {
-    await withReader(app, async (client) => {
-      const rows = await seriesQuery(client, request, sparse.map((i) => ({ ref: refs[i]!, i })), INT_MAX, versionNum);
-      for (const row of rows) Object.assign(out[row.i]!, rawSeries(row));
-    });
-  }
+  if (readable.length === 0) return out;
+  await withReader(app, async (client) => {
+    const bounds = await readBounds(client, request.fromStep, request.toStep, readable);
+    const planned = bounds.map((b) => ({ ...b, plan: planSeries(b.lo, b.hi, request.maxPoints) }));
+    const pieces = planned.flatMap(({ ref, plan }) => plan.kind === 'raw' ? [{ ref, piece: { kind: 'raw' as const, from: plan.from, to: plan.to } }] : plan.pieces.map((piece) => ({ ref, piece })));
+    const rows = await readPieces(client, pieces);
+    let next = 0;
+    const sparse: Array<{ ref: SeriesRef; i: number; lo: number; hi: number }> = [];
+    for (const series of planned) {
+      const count = series.plan.kind === 'raw' ? 1 : series.plan.pieces.length;
+      const mine = rows.slice(next, next + count);
+      next += count;
+      const target = out[series.i]!;
+      if (series.plan.kind === 'raw') {
+        Object.assign(target, rawSeries(mine[0]!));
+        continue;
+      }
+      const folder = new BucketFolder(series.plan.level);
+      for (const piece of mine) foldPiece(folder, piece);
+      const total = 1 + folder.total();
+      if (total <= request.maxPoints) {
+        sparse.push(series);
+        continue;
+      }
+      // The range's first point stands alone, so the first step is always kept.
+      Object.assign(target, {
+        downsampled: true,
+        pointCount: total,
+        steps: [series.lo, ...folder.steps],
+        values: [series.first, ...folder.values],
+        mins: [series.first, ...folder.mins],
+        maxs: [series.first, ...folder.maxs],
+        counts: [1, ...folder.counts],
+      });
+    }
+    if (sparse.length > 0) {
+      const raw = await readPieces(client, sparse.map(({ ref, lo, hi }) => ({ ref, piece: { kind: 'raw' as const, from: lo, to: hi } })));
+      sparse.forEach((series, k) => Object.assign(out[series.i]!, rawSeries(raw[k]!)));
+    }
+  });
   return out;
 }
 
-interface SeriesRow { i: number; lo: number | null; first: number | null; n: Buffer | null; mn: Buffer | null; mx: Buffer | null; st: Buffer | null; v: Buffer | null }
-
-/**
- * Bounds and points of each series in one statement. A series whose step span fits in
- * `rawSpan` steps is read raw (n, mn, mx null); the others are bucketed after their first point.
- */
-async function seriesQuery(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, rawSpan: number, versionNum: number): Promise<SeriesRow[]> {
-  const M = request.maxPoints;
-  const { rows } = await client.query<SeriesRow>(
-    `SELECT s.i::int AS i, f.lo, f.first, b.n, b.mn, b.mx, COALESCE(r.st, b.st) AS st, COALESCE(r.v, b.v) AS v
-     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[]) AS s(run_id, key_id, block, i)
-     CROSS JOIN LATERAL (SELECT p.step AS lo, p.value AS first FROM metric_points p
-       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $5 AND p.step <= $6
-       ORDER BY p.step LIMIT 1) f
-     CROSS JOIN LATERAL (SELECT p.step AS hi FROM metric_points p
-       WHERE p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= $5 AND p.step <= $6
-       ORDER BY p.step DESC LIMIT 1) l
-     -- Distinct integer steps: a span of at most rawSpan steps holds at most rawSpan points.
-     LEFT JOIN LATERAL (SELECT array_send(array_agg(x.step)) AS st, array_send(array_agg(x.value)) AS v
-       FROM (SELECT p.step, p.value FROM metric_points p
-             WHERE l.hi - f.lo < $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step >= f.lo AND p.step <= l.hi
-             ORDER BY p.step) x) r ON l.hi - f.lo < $8
-     LEFT JOIN LATERAL (SELECT array_send(array_agg(g.n)) AS n, array_send(array_agg(g.mn)) AS mn, array_send(array_agg(g.mx)) AS mx,
-                               array_send(array_agg(g.ls)) AS st, array_send(array_agg(g.lv)) AS v
-       FROM (SELECT ((p.step - f.lo - 1)::int8 * ($7::int - 1) / (l.hi - f.lo))::int AS bucket, count(*)::int AS n,
-                    min(p.value) AS mn, max(p.value) AS mx, ${lastOfBucket(versionNum)}
-             FROM metric_points p
-             WHERE l.hi - f.lo >= $8 AND p.run_id = s.run_id AND p.key_id = s.key_id AND p.block = s.block AND p.step > f.lo AND p.step <= l.hi
-             GROUP BY 1 ORDER BY 1) g) b ON l.hi - f.lo >= $8`,
-    [series.map((x) => x.ref.runId), series.map((x) => x.ref.keyId), series.map((x) => x.ref.block), series.map((x) => x.i),
-      request.fromStep, request.toStep, M, rawSpan]);
-  return rows;
-}
-
-/**
- * The (step, value) of a bucket's last point. PostgreSQL 16+ feeds an ordered aggregate from the
- * GROUP BY's own sort (the index already yields steps in order, so that sort is a presorted
- * check) and appending to an array is cheap; older servers sort every group for it, so there the
- * lexicographic max of [step, value] pairs is faster.
- */
-function lastOfBucket(versionNum: number): string {
-  return versionNum >= 160000
-    ? 'max(p.step) AS ls, (array_agg(p.value ORDER BY p.step))[count(*)] AS lv'
-    : '(max(ARRAY[p.step::float8, p.value]))[1]::int AS ls, (max(ARRAY[p.step::float8, p.value]))[2] AS lv';
-}
-
-const versions = new WeakMap<pg.Pool, number>();
-
-/** server_version_num of the pool's server (asked once per pool). */
-async function serverVersion(pool: pg.Pool): Promise<number> {
-  let version = versions.get(pool);
-  if (version === undefined) {
-    version = Number((await pool.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v);
-    versions.set(pool, version);
-  }
-  return version;
-}
-
-function rawSeries(row: SeriesRow): Partial<MetricSeries> {
-  const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v) });
-  return { ...sorted, downsampled: false, pointCount: sorted.steps.length, mins: null, maxs: null, counts: null };
-}
-
-/** Reads one slice into `out`; returns the sparse series to read again raw. */
-async function readSlice(client: pg.PoolClient, request: SeriesRequest, series: Array<{ ref: SeriesRef; i: number }>, out: MetricSeries[], versionNum: number): Promise<number[]> {
-  const M = request.maxPoints;
-  const sparse: number[] = [];
-  for (const row of await seriesQuery(client, request, series, M, versionNum)) {
-    const target = out[row.i]!;
-    if (row.n === null) {
-      Object.assign(target, rawSeries(row));
-      continue;
+/** Folds a piece's records (in step order) into the buckets. */
+function foldPiece(folder: BucketFolder, piece: PieceRows): void {
+  const data = piece.data;
+  if (!data) return;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (piece.level === null) {
+    for (let o = 0; o < data.length; o += POINT_RECORD) {
+      const step = view.getInt32(o);
+      const value = view.getFloat64(o + 4);
+      folder.add(step, 1, value, value, step, value);
     }
-    const counts = int4Array(row.n);
-    const total = 1 + counts.reduce((a, b) => a + b, 0);
-    if (total <= M) {
-      sparse.push(row.i);
-      continue;
-    }
-    const sorted = inStepOrder({ steps: int4Array(row.st), values: float8Array(row.v), mins: float8Array(row.mn), maxs: float8Array(row.mx), counts });
-    // The range's first point stands alone, so the first step is always kept.
-    const first = row.first!;
-    Object.assign(target, {
-      downsampled: true,
-      pointCount: total,
-      steps: [row.lo!, ...sorted.steps],
-      values: [first, ...sorted.values],
-      mins: [first, ...sorted.mins!],
-      maxs: [first, ...sorted.maxs!],
-      counts: [1, ...sorted.counts!],
-    });
+    return;
   }
-  return sparse;
+  const width = 2 ** piece.level;
+  for (let o = 0; o < data.length; o += ROLLUP_RECORD) {
+    folder.add(view.getInt32(o) * width, view.getInt32(o + 4), view.getFloat64(o + 12), view.getFloat64(o + 20), view.getInt32(o + 8), view.getFloat64(o + 28));
+  }
+}
+
+function rawSeries(piece: PieceRows): Partial<MetricSeries> {
+  const { steps, values } = pointColumns(piece.data);
+  return { steps, values, downsampled: false, pointCount: steps.length, mins: null, maxs: null, counts: null };
 }
 
 /** Series in request order (runs, then keys, then blocks ascending). */
@@ -226,42 +173,6 @@ async function seriesRefs(app: AppServices, request: SeriesRequest, keyIds: Map<
      SELECT i::int - 1 AS i, block::int FROM b WHERE block IS NOT NULL ORDER BY i, block`,
     [pairs.map((p) => p.runId), pairs.map((p) => p.keyId)]);
   return rows.map((r) => ({ ...pairs[r.i]!, block: r.block }));
-}
-
-// ---- array_send decoding -------------------------------------------------------------------
-
-/** Elements of a one-dimensional array in PostgreSQL's binary format (no NULL elements). */
-function decodeArray(buffer: Buffer | null, width: 4 | 8): number[] {
-  if (!buffer || buffer.length < 12) return [];
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const ndim = view.getInt32(0);
-  if (ndim === 0) return [];
-  if (ndim !== 1 || view.getInt32(4) !== 0) throw new Error('unexpected array shape from the database');
-  const n = view.getInt32(12);
-  const out = new Array<number>(n);
-  let offset = 20;
-  for (let k = 0; k < n; k++) {
-    offset += 4; // element length
-    out[k] = width === 4 ? view.getInt32(offset) : view.getFloat64(offset);
-    offset += width;
-  }
-  return out;
-}
-
-const int4Array = (b: Buffer | null) => decodeArray(b, 4);
-const float8Array = (b: Buffer | null) => decodeArray(b, 8);
-
-interface Columns { steps: number[]; values: number[]; mins?: number[]; maxs?: number[]; counts?: number[] }
-
-/** The arrays come in step order from the ordered subqueries; re-sort defensively if not. */
-function inStepOrder<T extends Columns>(columns: T): T {
-  const { steps } = columns;
-  let ordered = true;
-  for (let k = 1; k < steps.length && ordered; k++) ordered = steps[k - 1]! < steps[k]!;
-  if (ordered) return columns;
-  const order = steps.map((_, k) => k).sort((a, b) => steps[a]! - steps[b]!);
-  const pick = (a: number[] | undefined) => a && order.map((k) => a[k]!);
-  return { ...columns, steps: pick(steps)!, values: pick(columns.values)!, mins: pick(columns.mins), maxs: pick(columns.maxs), counts: pick(columns.counts) };
 }
 
 // ---- key listing ---------------------------------------------------------------------------

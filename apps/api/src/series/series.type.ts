@@ -4,8 +4,9 @@ import { Field, ID, Int, Float, ObjectType } from 'type-graphql';
   description: `One metric series of one run, as parallel arrays (one entry per point).
 Raw when the range holds at most maxPoints points (mins, maxs and counts are then null).
 Otherwise downsampled: the first point of the range on its own, then the rest split into
-maxPoints − 1 equal step-width buckets; each non-empty bucket gives its last step and the value
-there, with the bucket's min, max and point count. The first and last step are always present.`,
+step buckets of 2^L steps starting at multiples of 2^L (the smallest L giving at most
+maxPoints − 1 buckets); each non-empty bucket gives its last step and the value there, with the
+bucket's min, max and point count. The first and last step are always present.`,
 })
 export class MetricSeries {
   @Field(() => ID) runId!: string;

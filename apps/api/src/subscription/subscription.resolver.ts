@@ -1,5 +1,5 @@
 // Live updates for the dashboard over graphql-ws: run status changes (optionally of one sweep or
-// run), new metric points of a run, and queue changes. Events come from Postgres NOTIFY, so every
+// run), new metric points of a run, queue changes and agent heartbeats. Events come from Postgres NOTIFY, so every
 // API replica delivers every event.
 import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context.js';
@@ -7,7 +7,7 @@ import { Topics } from '../events/pubsub.js';
 import { parseId } from '../run/ids.js';
 import { Run } from '../run/run.type.js';
 import { runLoader } from '../run/run.service.js';
-import { MetricPointsEvent, QueueEvent, RunStatusEvent } from './subscription.type.js';
+import { AgentHeartbeatEvent, MetricPointsEvent, QueueEvent, RunStatusEvent } from './subscription.type.js';
 
 interface StatusArgs { sweepId?: string | null; runId?: string | null }
 interface MetricArgs { runId: string; keys?: string[] | null }
@@ -46,6 +46,12 @@ export class SubscriptionResolver {
   @Authorized('READER')
   @Subscription(() => QueueEvent, { description: 'Job status changes across the queue.', topics: Topics.queue })
   queueChanged(@Root() event: QueueEvent): QueueEvent {
+    return event;
+  }
+
+  @Authorized('READER')
+  @Subscription(() => AgentHeartbeatEvent, { description: 'Agent heartbeats (one per heartbeat of a held job), with the progress reported.', topics: Topics.agentHeartbeat })
+  agentHeartbeat(@Root() event: AgentHeartbeatEvent): AgentHeartbeatEvent {
     return event;
   }
 

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { JSONScalar } from '../common/scalars.js';
 import { JobStatus } from '../job/job.enums.js';
 import { RunStatus } from '../run/run.enums.js';
 
@@ -29,4 +30,13 @@ export class QueueEvent {
   @Field(() => ID) jobId!: string;
   @Field(() => ID) runId!: string;
   @Field(() => JobStatus) status!: JobStatus;
+}
+
+@ObjectType({ description: 'An agent heartbeat for the job it holds: it is alive, and how far the job has come.' })
+export class AgentHeartbeatEvent {
+  @Field(() => ID, { nullable: true }) agentId!: string | null;
+  @Field(() => ID) jobId!: string;
+  @Field(() => ID) runId!: string;
+  @Field(() => JSONScalar, { nullable: true, description: 'The progress the agent reported (as on Job.progress).' }) progress!: unknown;
+  @Field(() => String, { description: 'When the API received it (ISO 8601).' }) at!: string;
 }

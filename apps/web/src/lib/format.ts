@@ -85,3 +85,15 @@ export function fmtAgo(iso: string | null | undefined, now = Date.now()): string
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** "step 1,200 / 5,000" (or the raw JSON) from a job's reported progress. */
+export function describeProgress(progress: unknown): string | null {
+  if (!progress || typeof progress !== 'object') return null;
+  const p = progress as Record<string, unknown>;
+  const step = typeof p.step === 'number' ? p.step : undefined;
+  const total = typeof p.totalSteps === 'number' ? p.totalSteps : typeof p.steps === 'number' ? p.steps : undefined;
+  const phase = typeof p.phase === 'string' ? ` (${p.phase})` : '';
+  if (step !== undefined && total !== undefined) return `step ${step.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}${phase}`;
+  if (step !== undefined) return `step ${step.toLocaleString('en-US')}${phase}`;
+  return JSON.stringify(progress).slice(0, 80);
+}

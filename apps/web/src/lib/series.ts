@@ -62,3 +62,35 @@ export function parseSeriesQuery(params: URLSearchParams): SeriesRequest | { err
   if (maxPoints === null || maxPoints < 2 || maxPoints > 5000) return { error: 'maxPoints: 2..5000' };
   return { runIds, keys, blocks, maxPoints, ...(fromStep !== undefined ? { fromStep } : {}), ...(toStep !== undefined ? { toStep } : {}) };
 }
+
+/** A point pushed by the live relay (block null = whole model). */
+export interface LivePoint { key: string; block: number | null; step: number; value: number }
+
+/**
+ * The series with pushed points appended (as raw points after each series' last step; earlier
+ * steps are already in the downsampled view). Only the request's run, keys and blocks are kept;
+ * a block seen for the first time becomes a new series. Returns `series` itself when nothing is new.
+ */
+export function appendLivePoints(series: SeriesPayload[], request: Pick<SeriesRequest, 'runIds' | 'keys' | 'blocks'>, runId: string, points: LivePoint[]): SeriesPayload[] {
+  if (!request.runIds.includes(runId)) return series;
+  const wanted = points.filter((p) => request.keys.includes(p.key) && (request.blocks.length === 0 || request.blocks.includes(p.block)));
+  if (wanted.length === 0) return series;
+  const next = [...series];
+  const index = new Map(next.map((s, i) => [seriesId(s), i]));
+  let changed = false;
+  for (const p of [...wanted].sort((a, b) => a.step - b.step)) {
+    const id = seriesId({ runId, key: p.key, block: p.block });
+    let i = index.get(id);
+    if (i === undefined) {
+      i = next.push({ runId, key: p.key, block: p.block, points: [], raw: true }) - 1;
+      index.set(id, i);
+    }
+    const target = next[i]!;
+    const last = target.points[target.points.length - 1];
+    if (last && last[0] >= p.step) continue;
+    if (target === series[i]) next[i] = { ...target, points: [...target.points] };
+    next[i]!.points.push([p.step, p.value, p.value, p.value]);
+    changed = true;
+  }
+  return changed ? next : series;
+}

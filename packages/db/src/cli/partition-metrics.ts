@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run db:partition-metrics -- [partitions]`: hash-partition metric_points by run_id.
+// `npm run db:partition-metrics -- [partitions]`: hash-partition metric_points and metric_rollups by run_id.
 import { pino } from 'pino';
 import { openDatabase } from '../database.js';
 import { migrate } from '../migrations.js';
@@ -11,7 +11,7 @@ const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || u
 try {
   await migrate(database.url, { log });
   const result = await partitionMetricPoints(database.url, partitions);
-  log.info(result, result.alreadyPartitioned ? 'metric_points is already partitioned' : 'metric_points partitioned by run_id');
+  log.info(result, result.alreadyPartitioned ? 'metric_points and metric_rollups are already partitioned' : 'metric_points and metric_rollups partitioned by run_id');
 } catch (error) {
   log.error({ err: error }, 'partitioning failed; nothing was changed');
   process.exitCode = 1;

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { AgentsTable, QueueTable } from '@/components/agents';
 import { RunActions } from '@/components/RunActions';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { PanelSkeleton } from '@/components/ui/States';
 import { getAgents, getQueue, type JobStatusName } from '@/lib/data/agents';
@@ -35,7 +35,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           <h1>Agents &amp; queue</h1>
           <p className="muted" style={{ margin: 0 }}>Daemons on GPU hosts claim jobs in the order listed below.</p>
         </div>
-        <LiveRefresh ms={5000} />
+        <LiveUpdates query="queue=1" events={['queue', 'status', 'heartbeat']} />
       </div>
       <section className="panel" aria-labelledby="agents-h">
         <div className="panel-head"><h2 id="agents-h">Agents</h2></div>

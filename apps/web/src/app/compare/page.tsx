@@ -15,6 +15,7 @@ import { getCrossCka, getDepthProfile, getItemMatrices, itemMatrix, resolveItem,
 import { depthAxis, layersOf } from '@/lib/depth-axis';
 import { modeLabel } from '@/lib/format';
 import { consecutive, difference, type LabeledMatrix } from '@/lib/matrix';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
 import { summarize, summarizeFromStats, type Summary } from '@/lib/stats';
 import { GRID_METRICS, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
@@ -107,6 +108,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
   const A = int(params, 'a') ?? 0;
   const B = int(params, 'b') ?? 1;
+  await notFoundUnlessFound(resolved); // before anything streams: a missing run or sweep is a 404
   return (
     <div className="stack">
       <div className="page-head">

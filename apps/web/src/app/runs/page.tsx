@@ -5,8 +5,12 @@ import { Suspense } from 'react';
 import { RunsTable } from '@/components/RunsTable';
 import { Resolve } from '@/components/ui/Resolve';
 import { PanelSkeleton } from '@/components/ui/States';
+import { getProjectId } from '@/lib/data/projects';
 import { FIRST_PAGE_SIZE, getRunsPage } from '@/lib/data/runs';
+import { getSweep } from '@/lib/data/sweep';
 import { MODE_LABEL } from '@/lib/format';
+import { isUuid } from '@/lib/ids';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { one, type SearchParams } from '@/lib/params';
 import { runsQueryState } from '@/lib/runs-filter';
 
@@ -22,6 +26,11 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     for (const v of Array.isArray(value) ? value : [value]) pageQuery.append(key, v);
   }
   const first = state.problems.length ? null : getRunsPage(state, null, true, FIRST_PAGE_SIZE);
+  // Before anything streams: filtering by a project or sweep that does not exist is a 404.
+  await Promise.all([
+    state.filter.project ? notFoundUnlessFound(getProjectId(state.filter.project)) : null,
+    state.filter.sweepId && isUuid(state.filter.sweepId) ? notFoundUnlessFound(getSweep(state.filter.sweepId)) : null,
+  ]);
   const text = (name: string) => one(params, name) ?? '';
   const multi = (name: string) => {
     const v = params[name];

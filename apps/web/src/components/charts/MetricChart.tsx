@@ -1,13 +1,15 @@
 'use client';
 // Training curves (e.g. per-block loss). The server renders the first, downsampled view; zooming
 // re-queries the visible step range at full detail through /api/series (the route handler holds
-// the API token), and while `live` the overview is re-polled so new points appear. Each series
+// the API token), and while `live` the points the agent logs are pushed through /api/live and
+// appended (no polling, no re-reading of the series). Each series
 // shows the bucket's last value as a line and the bucket's min–max as a faint band, so spikes
 // survive downsampling.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EChart } from './EChart';
 import { axisStyle, legendStyle, tooltipStyle, useChartTheme } from './useChartTheme';
-import { seriesId, seriesQuery, type SeriesPayload, type SeriesRequest } from '@/lib/series';
+import { appendLivePoints, seriesId, seriesQuery, type LivePoint, type SeriesPayload, type SeriesRequest } from '@/lib/series';
+import { useLiveEvents } from '../live/useLiveEvents';
 import type { ApiErrorShape } from '@/lib/api-error';
 
 export interface MetricChartProps {
@@ -18,7 +20,6 @@ export interface MetricChartProps {
   label: string;
   yName: string;
   live?: boolean;
-  pollMs?: number;
   height?: number;
   testId?: string;
 }
@@ -44,7 +45,7 @@ function extent(series: SeriesPayload[]): Range | null {
   return Number.isFinite(from) ? { from, to } : null;
 }
 
-export function MetricChart({ request, initial, names, label, yName, live = false, pollMs = 3000, height, testId }: MetricChartProps) {
+export function MetricChart({ request, initial, names, label, yName, live = false, height, testId }: MetricChartProps) {
   const theme = useChartTheme();
   const [overview, setOverview] = useState(initial);
   const [detail, setDetail] = useState<{ range: Range; series: SeriesPayload[] } | null>(null);
@@ -58,28 +59,14 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
   // A new server render (navigation, refresh) replaces the overview.
   useEffect(() => setOverview(initial), [initial]);
 
-  // Live: re-poll the downsampled overview while the run is running.
-  useEffect(() => {
-    if (!live) return;
-    let stopped = false;
-    const base = JSON.parse(requestKey) as SeriesRequest;
-    const tick = async () => {
-      try {
-        const next = await fetchSeries(base);
-        if (!stopped) {
-          setOverview(next);
-          setStatus(null);
-        }
-      } catch (error) {
-        if (!stopped) setStatus(`live update failed: ${(error as Error).message}`);
-      }
-    };
-    const timer = setInterval(tick, pollMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [live, pollMs, requestKey]);
+  // Live: points the agent logs are pushed (through /api/live) and appended to the overview.
+  const liveRun = live && request.runIds.length === 1 ? request.runIds[0]! : null;
+  useLiveEvents(liveRun ? `run=${liveRun}` : null, {
+    metrics: (event) => {
+      const { runId, points } = event as { runId: string; points: LivePoint[] };
+      setOverview((current) => appendLivePoints(current, JSON.parse(requestKey) as SeriesRequest, runId, points));
+    },
+  });
 
   const full = extent(overview);
 

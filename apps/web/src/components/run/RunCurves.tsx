@@ -1,5 +1,5 @@
 // Training curves of one run: the chosen metric key, one series per block (plus the whole
-// model), downsampled by the server; live polling while the run is running.
+// model), downsampled by the server; while the run is running, new points are pushed and appended.
 import { MetricChart } from '../charts/MetricChart';
 import { UrlSelect } from '../ui/UrlSelect';
 import { Empty } from '../ui/States';

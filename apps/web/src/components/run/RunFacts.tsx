@@ -3,14 +3,15 @@ import Link from 'next/link';
 import type { RunDetail } from '@/lib/data/run';
 import { fmtDuration, fmtTime, modeLabel } from '@/lib/format';
 import { StatusBadge } from '../ui/States';
-import { describeProgress } from '@/lib/data/agents';
+import { describeProgress } from '@/lib/format';
+import { LiveProgress } from '../live/LiveProgress';
 
 export function RunFacts({ run }: { run: RunDetail }) {
   const job = run.jobs[0];
   return (
     <div className="stack" style={{ gap: 12 }}>
       <dl className="kv" data-testid="run-facts">
-        <dt>Status</dt><dd><StatusBadge status={run.status} />{job && run.status === 'RUNNING' && describeProgress(job.progress) ? <span className="muted small"> {describeProgress(job.progress)}</span> : null}</dd>
+        <dt>Status</dt><dd><StatusBadge status={run.status} />{job && run.status === 'RUNNING' ? <LiveProgress runId={run.id} initial={describeProgress(job.progress)} /> : null}</dd>
         <dt>Regime</dt><dd className={`mode-${run.mode}`}>{modeLabel(run.mode)}</dd>
         <dt>Model size</dt><dd>{run.modelSize}</dd>
         <dt>Blocks (K)</dt><dd className="num">{run.blocks}</dd>

@@ -200,6 +200,13 @@ export type RecentSweepsQueryVariables = Exact<{
 
 export type RecentSweepsQuery = { sweeps: Array<{ id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } }> };
 
+export type ProjectByNameQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ProjectByNameQuery = { project: { id: string } | null };
+
 export type BaselinesQueryVariables = Exact<{
   project: string;
 }>;
@@ -469,6 +476,13 @@ export const RecentSweepsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecentSweepsQuery, RecentSweepsQueryVariables>;
+export const ProjectByNameDocument = new TypedDocumentString(`
+    query ProjectByName($name: String!) {
+  project(name: $name) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectByNameQuery, ProjectByNameQueryVariables>;
 export const BaselinesDocument = new TypedDocumentString(`
     query Baselines($project: String!) {
   baselines(project: $project) {

@@ -2,6 +2,8 @@ import 'server-only';
 import { graphql } from '@/generated/gql';
 import { gql } from '../graphql';
 
+export { describeProgress } from '../format';
+
 
 const AgentsQuery = graphql(`
   query AgentsOverview {
@@ -73,14 +75,3 @@ export function describeDevices(devices: unknown): string {
   return [...counts].map(([name, n]) => `${n} × ${name}`).join(', ');
 }
 
-/** "step 1,200 / 5,000" (or the raw JSON) from a job's reported progress. */
-export function describeProgress(progress: unknown): string | null {
-  if (!progress || typeof progress !== 'object') return null;
-  const p = progress as Record<string, unknown>;
-  const step = typeof p.step === 'number' ? p.step : undefined;
-  const total = typeof p.totalSteps === 'number' ? p.totalSteps : typeof p.steps === 'number' ? p.steps : undefined;
-  const phase = typeof p.phase === 'string' ? ` (${p.phase})` : '';
-  if (step !== undefined && total !== undefined) return `step ${step.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}${phase}`;
-  if (step !== undefined) return `step ${step.toLocaleString('en-US')}${phase}`;
-  return JSON.stringify(progress).slice(0, 80);
-}

@@ -1,5 +1,6 @@
 import 'server-only';
 import { graphql } from '@/generated/gql';
+import { ApiError } from '../api-error';
 import { gql } from '../graphql';
 
 const ProjectsQuery = graphql(`
@@ -51,4 +52,19 @@ export async function getProjects() {
 
 export async function getSweeps(first = 10, project?: string) {
   return (await gql(SweepsQuery, { first, project: project ?? null })).sweeps;
+}
+
+const ProjectByNameQuery = graphql(`
+  query ProjectByName($name: String!) {
+    project(name: $name) {
+      id
+    }
+  }
+`);
+
+/** The project's id, or ApiError NOT_FOUND. */
+export async function getProjectId(name: string): Promise<string> {
+  const { project } = await gql(ProjectByNameQuery, { name });
+  if (!project) throw new ApiError(`project ${JSON.stringify(name)} not found`, 'NOT_FOUND');
+  return project.id;
 }

@@ -1,4 +1,4 @@
-// Metric series for the chart islands (zoom at full detail, live polling), fetched with the
+// Metric series for the chart islands (zoom at full detail), fetched with the
 // server's token. Only this fixed, validated query is proxied — not arbitrary GraphQL.
 import { NextResponse, type NextRequest } from 'next/server';
 import { describeError } from '@/lib/api-error';

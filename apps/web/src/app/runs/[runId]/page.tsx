@@ -10,7 +10,7 @@ import { RunCurves } from '@/components/run/RunCurves';
 import { RunFacts } from '@/components/run/RunFacts';
 import { RunSimilarity } from '@/components/run/RunSimilarity';
 import { RunPatchDiagnostics } from '@/components/run/RunPatchDiagnostics';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton, StatusBadge } from '@/components/ui/States';
 import { getRun } from '@/lib/data/run';
@@ -18,6 +18,7 @@ import { canWrite } from '@/lib/data/viewer';
 import { evaluationSteps, type EvaluationRow } from '@/lib/evaluations';
 import { modeLabel } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, withParams, type SearchParams } from '@/lib/params';
 
 type Props = { params: Promise<{ runId: string }>; searchParams: Promise<SearchParams> };
@@ -35,9 +36,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RunPage({ params, searchParams }: Props) {
   const { runId } = await params;
   if (!isUuid(runId)) notFound();
-  const query = await searchParams;
   const run = getRun(runId);
   const writable = canWrite();
+  await notFoundUnlessFound(run); // before anything streams: a missing run is a 404
+  const query = await searchParams;
   return (
     <Resolve data={Promise.all([run, writable])} notFoundOnMissing>
       {([r, mayWrite]) => {
@@ -64,7 +66,7 @@ export default async function RunPage({ params, searchParams }: Props) {
               <div className="row">
                 {mayWrite ? <RunActions runId={r.id} status={r.status} name={r.name} /> : null}
                 <Link className="btn" href={`/compare?run=${r.id}`}>Compare with…</Link>
-                {live ? <LiveRefresh ms={5000} /> : null}
+                {live ? <LiveUpdates query={`run=${r.id}`} events={['status']} /> : null}
               </div>
             </div>
 

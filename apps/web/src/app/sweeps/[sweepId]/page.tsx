@@ -7,7 +7,7 @@ import { ProfileChart, type ProfileSeries } from '@/components/charts/ProfileCha
 import { SweepGrid, sortSizes, type GridCell } from '@/components/SweepGrid';
 import { SweepProgress } from '@/components/SweepProgress';
 import { Sparkline } from '@/components/svg/Sparkline';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
@@ -16,6 +16,7 @@ import { cellParam } from '@/lib/compare-items';
 import { getSweep, getSweepEvaluationKeys, getSweepGrid, getSweepTargets, type SweepGridResult } from '@/lib/data/sweep';
 import { fmt, fmtPercent, fmtTime, MODE_ORDER, modeLabel } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
+import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
 import { depthName, GRID_METRICS, preferredDataset, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
 
@@ -97,6 +98,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
       return getSweepGrid(sweepId, selectorFor(metric, target, preferredDataset(await getSweepEvaluationKeys(sweepId), metric, target)), block, at);
     });
   });
+  await notFoundUnlessFound(sweep); // before anything streams: a missing sweep is a 404
   return (
     <Resolve data={sweep} notFoundOnMissing>
       {(s) => {
@@ -121,7 +123,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
               </div>
               <div className="row">
                 <Link className="btn" href={`/runs?sweep=${s.id}`}>All {s.statusCounts.total} runs</Link>
-                {live ? <LiveRefresh ms={8000} /> : null}
+                {live ? <LiveUpdates query={`sweep=${sweepId}`} events={['status']} /> : null}
               </div>
             </div>
             <section className="panel" aria-label="Progress"><SweepProgress counts={s.statusCounts} /></section>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { AgentsTable, QueueTable } from '@/components/agents';
 import { SweepProgress } from '@/components/SweepProgress';
-import { LiveRefresh } from '@/components/ui/LiveRefresh';
+import { LiveUpdates } from '@/components/ui/LiveUpdates';
 import { Resolve } from '@/components/ui/Resolve';
 import { Empty, PanelSkeleton } from '@/components/ui/States';
 import { getAgents, getQueue } from '@/lib/data/agents';
@@ -22,7 +22,7 @@ export default function HomePage() {
           <h1>Overview</h1>
           <p className="muted" style={{ margin: 0 }}>Projects, the latest sweeps and what the agents are doing now.</p>
         </div>
-        <LiveRefresh ms={5000} />
+        <LiveUpdates query="queue=1" events={['queue', 'status', 'heartbeat']} />
       </div>
 
       <section className="panel" aria-labelledby="sweeps-h">

@@ -1,5 +1,0 @@
-import { PageSkeleton } from '@/components/ui/SegmentStates';
-
-export default function Loading() {
-  return <PageSkeleton title="Run" />;
-}

@@ -1,0 +1,95 @@
+// The live relay's server side: one graphql-ws connection from this web server to the API (with
+// the server's token — the browser never holds it), shared by every browser stream. A browser
+// stream asks for a fixed set of topics; each becomes a subscription on the shared connection,
+// and its events are written to the browser as Server-Sent Events.
+import 'server-only';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { webConfig } from './env';
+
+let shared: Client | null = null;
+
+function apiClient(): Client {
+  if (shared) return shared;
+  const { STRATUM_API_URL, STRATUM_API_TOKEN } = webConfig();
+  shared = createClient({
+    url: new URL('/graphql', STRATUM_API_URL.replace(/^http/, 'ws')).toString(),
+    webSocketImpl: WebSocket,
+    connectionParams: STRATUM_API_TOKEN ? { authorization: `Bearer ${STRATUM_API_TOKEN}` } : {},
+    // Connects on the first subscription, closes shortly after the last one ends, and reconnects
+    // (with backoff) when the API restarts; subscriptions are re-sent on reconnect.
+    lazy: true,
+    lazyCloseTimeout: 5_000,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    keepAlive: 20_000,
+  });
+  return shared;
+}
+
+/** One relayed topic: an SSE event name, the subscription, and what of its payload to send. */
+export interface LiveTopic {
+  event: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Picks the payload to send from a result's data (null: skip this result). */
+  pick(data: Record<string, unknown>): unknown;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A Server-Sent Events stream of the topics' events until the browser goes away (`signal`).
+ * A comment line every 25 s keeps proxies from closing an idle stream; it is not a request.
+ */
+export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableStream<Uint8Array> {
+  const stops: Array<() => void> = [];
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    for (const unsubscribe of stops.splice(0)) unsubscribe();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const send = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          open = false;
+          stop();
+        }
+      };
+      send('retry: 3000\n: connected\n\n');
+      timer = setInterval(() => send(': keep-alive\n\n'), 25_000);
+      const client = apiClient();
+      for (const topic of topics) {
+        stops.push(client.subscribe(
+          { query: topic.query, variables: topic.variables ?? {} },
+          {
+            next: (result) => {
+              const payload = result.data ? topic.pick(result.data as Record<string, unknown>) : null;
+              if (payload !== null && payload !== undefined) send(`event: ${topic.event}\ndata: ${JSON.stringify(payload)}\n\n`);
+              else if (result.errors?.length) send(`event: problem\ndata: ${JSON.stringify({ message: result.errors[0]!.message })}\n\n`);
+            },
+            error: (error) => send(`event: problem\ndata: ${JSON.stringify({ message: Array.isArray(error) ? String((error[0] as { message?: string })?.message) : (error as Error)?.message ?? 'the live connection to the API failed' })}\n\n`),
+            complete: () => undefined,
+          },
+        ));
+      }
+      signal.addEventListener('abort', () => {
+        open = false;
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      }, { once: true });
+    },
+    cancel() {
+      stop();
+    },
+  });
+}
