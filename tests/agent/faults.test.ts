@@ -280,11 +280,14 @@ describe('agent faults', () => {
     const auto = spawnAgent(api, { token: await api.agentToken('auto'), env: { STRATUM_BACKEND: 'auto' } });
     const chosen = await auto.waitForLog((l) => typeof l.msg === 'string' && (l.msg as string).startsWith('backend auto-selected'));
     expect(chosen.backend).toBe('wasm');
-    expect(chosen.notAvailable).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(chosen.notAvailable).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
     for (const backend of ['tensorflow-gpu', 'tensorflow']) {
       const why = auto.logs.find((l) => l.backend === backend && typeof l.reason === 'string');
       expect(why?.reason, backend).toMatch(/cannot load @tensorflow\/tfjs-node/);
     }
+    // no GPU here: at most lavapipe (setup:webgpu), which auto passes over as slower than wasm
+    const webgpu = auto.logs.find((l) => l.backend === 'webgpu' && typeof l.reason === 'string');
+    expect(webgpu?.reason).toMatch(/software driver|no WebGPU adapter|cannot load Dawn/);
     const registered = await auto.waitForLog((l) => l.msg === 'agent registered');
     expect(registered.backends).toEqual(['wasm', 'cpu']);
   });
