@@ -50,6 +50,15 @@ Exit codes:
   return { program, ctx };
 }
 
+/**
+ * Whether an error only says that whoever reads standard output has gone (`stratum export | head`):
+ * the reader has what it wanted, so the command ends quietly and successfully, as with SIGPIPE.
+ */
+export function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 /** Runs the CLI; resolves to the exit code (the process entry sets process.exitCode). */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { program, ctx } = buildProgram(io);
@@ -61,6 +70,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       // Commander has printed the message (or the help) already.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.OK : ExitCode.USAGE;
     }
+    if (isClosedOutput(error)) return ExitCode.OK;
     if (error instanceof FileValidationError) {
       io.stderr.write(`stratum: ${error.message}\n`);
     } else if (error instanceof StratumError) {
