@@ -34,6 +34,8 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     .addHelpText('after', `
 Configuration: flags, then STRATUM_URL / STRATUM_TOKEN, then the login stored by
 \`stratum login\` ($XDG_CONFIG_HOME/stratum/config.json or ~/.config/stratum/config.json).
+With none of them, a local API in local-dev mode at http://127.0.0.1:4000 (the demo's;
+$STRATUM_LOCAL_URL for another address) is used when it answers, and stderr says so.
 STRATUM_PROJECT is the default --project.
 
 Exit codes:

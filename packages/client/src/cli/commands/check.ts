@@ -66,7 +66,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     // Everything local is checked before anything is sent.
     const rules: RegressionRule[] = options.rule.map(parseRule);
     const candidate = parseCandidate(options.candidate);
-    const client = ctx.client();
+    const client = await ctx.client();
     const resolved = await resolveCandidate(client, candidate, projectOf(ctx, options));
     if (!resolved.project) throw new StratumError('USAGE', 'the candidate\'s runs belong to several projects; choose one with --project');
     const report = await client.checkRegression({
@@ -108,7 +108,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     [['stratum baseline set main --sweep nightly-2026-11-20', 'after a good nightly sweep']],
   ).action(async (name: string, options: { sweep?: string; runs?: string; project?: string; json?: boolean }) => {
     if (Boolean(options.sweep) === Boolean(options.runs)) throw new StratumError('USAGE', 'give --sweep or --runs (one of them)');
-    const client = ctx.client();
+    const client = await ctx.client();
     let project = projectOf(ctx, options);
     let target: { sweepId: string } | { runIds: string[] };
     if (options.sweep) {
@@ -138,7 +138,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
   ).action(async (options: { project?: string; json?: boolean }) => {
     const project = projectOf(ctx, options);
     if (!project) throw new StratumError('USAGE', 'baseline ls needs --project (or $STRATUM_PROJECT)');
-    const baselines = await ctx.client().baselines(project);
+    const baselines = await (await ctx.client()).baselines(project);
     if (options.json) ctx.out(toJson(baselines));
     else ctx.out(renderTable(['BASELINE', 'TARGET', 'UPDATED'], baselines.map((b) => [b.name, b.sweep ? `sweep ${b.sweep.name}` : `${b.runIds.length} runs`, b.updatedAt.slice(0, 19).replace('T', ' ')])));
   });

@@ -60,7 +60,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
       return Number(b);
     });
 
-    const client = ctx.client();
+    const client = await ctx.client();
     type RunInfo = { id: string; name: string; modelSize: string; blocks: number; mode: string; seed: number };
     let runs: RunInfo[];
     if (options.sweep) {
