@@ -66,6 +66,10 @@ export function formatError(app: AppServices) {
     }
     if (code && KNOWN_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      // Apollo files every validation rule's error under GRAPHQL_VALIDATION_FAILED, overwriting
+      // the rule's own code; our rules' codes (QUERY_TOO_DEEP) say more, so they are kept.
+      const ruleCode = (original as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+      if (code === 'GRAPHQL_VALIDATION_FAILED' && typeof ruleCode === 'string' && KNOWN_CODES.has(ruleCode)) extensions.code = ruleCode;
       return { ...formatted, extensions };
     }
     app.log.error({ err: (original ?? error) as Error, path: formatted.path }, 'unexpected error');

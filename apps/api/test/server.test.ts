@@ -39,8 +39,14 @@ describe('server basics', () => {
     expect((await t.gql(deep)).errors).toBeUndefined();
     const nested = (depth: number): string => (depth === 0 ? 'name' : `ofType { ${nested(depth - 1)} }`);
     const tooDeep = await t.gql(`{ __schema { types { fields { type { ${nested(14)} } } } } }`);
-    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
     expect(tooDeep.errors?.[0]?.message).toMatch(/levels deep; the limit is 15/);
+    // Each alias asks for 500 runs: the cost crosses the default limit of 20,000.
+    const costly = await t.gql(`{ ${Array.from({ length: 300 }, (_, i) => `r${i}: runs(first: 500) { nodes { id } }`).join(' ')} }`);
+    expect(costly.status).toBe(400);
+    expect(costly.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(costly.errors?.[0]?.message).toMatch(/exceeds the limit of 20000/);
     // Tools' standard introspection query stays within the default limit.
     const { getIntrospectionQuery } = await import('graphql');
     expect((await t.gql(getIntrospectionQuery())).errors).toBeUndefined();

@@ -156,6 +156,33 @@ describe('sweeps and cancelSweep', () => {
     expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
   });
 
+  it('finds a sweep by name (within a project, or the only one of that name) and runs by id prefix', async () => {
+    const other = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: { ...base, project: 'sweeps-other', name: 'grid-a' } }, 'writer')).createSweep.sweep;
+    const byName = `query($id: ID, $name: String, $project: String) { sweep(id: $id, name: $name, project: $project) { id name project { name } } }`;
+    const found = await t.ok<{ sweep: { id: string; project: { name: string } } }>(byName, { name: 'grid-a', project: 'sweeps-other' }, 'reader');
+    expect(found.sweep).toMatchObject({ id: other.id, project: { name: 'sweeps-other' } });
+    expect((await t.ok<{ sweep: { name: string } }>(byName, { name: 'paper-shape' }, 'reader')).sweep.name).toBe('paper-shape');
+    expect((await t.ok<{ sweep: null }>(byName, { name: 'no-such-sweep' }, 'reader')).sweep).toBeNull();
+    expect((await t.ok<{ sweep: null }>(byName, { name: 'grid-a', project: 'no-such-project' }, 'reader')).sweep).toBeNull();
+    const ambiguous = await t.gql(byName, { name: 'grid-a' }, 'reader');
+    expect(errorCode(ambiguous)).toBe('BAD_USER_INPUT');
+    expect(ambiguous.errors?.[0]?.message).toMatch(/several projects have a sweep named "grid-a" \(sweeps-other, sweeps-test\); give project/);
+    const both = await t.gql(byName, { id: other.id, name: 'grid-a' }, 'reader');
+    expect(errorCode(both)).toBe('BAD_USER_INPUT');
+    expect(both.errors?.[0]?.message).toMatch(/either id or name/);
+    expect(errorCode(await t.gql('{ sweep { id } }', {}, 'reader'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(byName, { id: other.id, project: 'sweeps-other' }, 'reader'))).toBe('BAD_USER_INPUT');
+
+    const runs = `query($p: String) { runs(filter: { idPrefix: $p }, first: 50) { totalCount nodes { id } } }`;
+    const run = other.runs[0]!;
+    const prefixed = await t.ok<{ runs: { totalCount: number; nodes: Array<{ id: string }> } }>(runs, { p: run.id.slice(0, 13).toUpperCase() }, 'reader');
+    expect(prefixed.runs.nodes.map((r) => r.id)).toContain(run.id);
+    expect(prefixed.runs.nodes.every((r) => r.id.startsWith(run.id.slice(0, 13)))).toBe(true);
+    expect(errorCode(await t.gql(runs, { p: 'zz%' }, 'reader'))).toBe('BAD_USER_INPUT');
+    const sweeps = `query($p: String) { sweeps(idPrefix: $p) { id } }`;
+    expect((await t.ok<{ sweeps: Array<{ id: string }> }>(sweeps, { p: other.id.slice(0, 8) }, 'reader')).sweeps.map((x) => x.id)).toContain(other.id);
+  });
+
   it('cancels queued runs and asks running jobs to stop, once', async () => {
     const sweepId = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: { ...base, name: 'to-cancel' } }, 'writer')).createSweep.sweep.id;
     const pool = t.api.services.pool;

@@ -62,8 +62,8 @@ export function parseCandidate(text: string): CandidateRef {
   if (kind === 'tag') return { kind: 'tag', tag: rest };
   const ids = rest.split(',').map((id) => id.trim()).filter(Boolean);
   if (kind === 'run' || kind === 'runs') {
-    const bad = ids.find((id) => !isUuid(id));
-    if (bad) throw new StratumError('USAGE', `--candidate: "${bad}" is not a run id (a UUID)`);
+    // Ids, id prefixes and run names alike: resolveCandidate looks them up.
+    if (ids.length === 0) throw new StratumError('USAGE', `--candidate "${text}": nothing after the prefix`);
     return { kind: 'runs', ids };
   }
   if (ids.length > 0 && ids.every(isUuid)) return { kind: 'runs', ids };
@@ -93,9 +93,11 @@ export async function resolveCandidate(client: StratumClient, ref: CandidateRef,
     if (ids.length === 0) throw new StratumError('NOT_FOUND', `no runs tagged "${ref.tag}"${project ? ` in project "${project}"` : ''}`);
     return { set: { runIds: ids }, project: project ?? (projects.size === 1 ? (await client.run(ids[0] as string)).project.name : undefined) };
   }
-  if (project) return { set: { runIds: ref.ids }, project };
-  const first = await client.run(ref.ids[0] as string);
-  return { set: { runIds: ref.ids }, project: first.project.name };
+  const ids: string[] = [];
+  for (const id of ref.ids) ids.push(await client.findRunId(id, project));
+  if (project) return { set: { runIds: ids }, project };
+  const first = await client.run(ids[0] as string);
+  return { set: { runIds: ids }, project: first.project.name };
 }
 
 /** One outcome per verdict, in rule order; per-cell verdicts name their cell. */

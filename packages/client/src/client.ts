@@ -7,12 +7,13 @@ import { print } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { StratumError } from './errors.js';
+import { isUuid, resolveRunId, resolveSweep } from './refs.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
 import {
   BaselineDocument, BaselinesDocument, CancelSweepDocument, CheckRegressionDocument, CompareRunsDocument, CreateSweepDocument,
   DepthProfileDocument, MetricKeysDocument, MetricSeriesDocument, RunDocument, RunsDocument, RunStatusChangedDocument,
   SeriesWindowDocument, SetBaselineDocument, SimilarityDocument, SweepDocument, SweepGridDocument, SweepRunsDocument,
-  SweepsDocument, SweepStatusDocument, ViewerDocument,
+  SweepsDocument, SweepStatusDocument, SweepByNameDocument, SweepsByIdPrefixDocument, ViewerDocument,
   type BaselineSummaryFragment, type CancelSweepMutation, type CheckRegressionMutation, type CheckRegressionMutationVariables,
   type CompareRunsQuery, type CreateSweepInput, type CreateSweepMutation, type DepthProfileQuery, type DepthProfileQueryVariables,
   type MetricKeysQuery, type MetricSeriesQuery, type MetricSeriesQueryVariables, type RunFilter, type RunOrder, type RunQuery,
@@ -90,11 +91,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 /** Whether every run of the sweep has finished (succeeded, failed or cancelled). */
 export function sweepFinished(counts: SweepSummary['statusCounts']): boolean {
@@ -146,22 +143,27 @@ export class StratumClient {
     return (await this.request(SweepsDocument, { ...(args.project !== undefined ? { project: args.project } : {}), first: args.first ?? 1000 }, options)).sweeps;
   }
 
+  /** A sweep by name (within `project`, or the only one of that name), or null. */
+  async sweepByName(name: string, project?: string, options?: RequestOptions): Promise<SweepSummary | null> {
+    return (await this.request(SweepByNameDocument, { name, ...(project !== undefined ? { project } : {}) }, options)).sweep;
+  }
+
+  /** Sweeps whose id starts with `idPrefix` (hex digits and dashes). */
+  async sweepsByIdPrefix(idPrefix: string, first = 20, options?: RequestOptions): Promise<SweepSummary[]> {
+    return (await this.request(SweepsByIdPrefixDocument, { idPrefix, first }, options)).sweeps;
+  }
+
   /**
-   * A sweep by id or by name. Names are unique within a project; without `project`, a name that
-   * several projects use is a USAGE error listing them. Missing → NOT_FOUND.
+   * A sweep by id, unique id prefix or name. Names are unique within a project; without
+   * `project`, a name that several projects use is a USAGE error listing them. Missing → NOT_FOUND.
    */
-  async findSweep(ref: string, project?: string, options?: RequestOptions): Promise<SweepSummary> {
-    if (isUuid(ref)) {
-      const sweep = await this.sweep(ref, options);
-      if (!sweep) throw new StratumError('NOT_FOUND', `sweep ${ref} not found`);
-      return sweep;
-    }
-    const matches = (await this.sweeps(project ? { project } : {}, options)).filter((sweep) => sweep.name === ref);
-    if (matches.length === 0) throw new StratumError('NOT_FOUND', `sweep "${ref}" not found${project ? ` in project "${project}"` : ''}`);
-    if (matches.length > 1) {
-      throw new StratumError('USAGE', `several projects have a sweep named "${ref}" (${matches.map((s) => s.project.name).join(', ')}); choose one with --project`);
-    }
-    return matches[0] as SweepSummary;
+  findSweep(ref: string, project?: string, options?: RequestOptions): Promise<SweepSummary> {
+    return resolveSweep(this, ref, project, options);
+  }
+
+  /** A run's id from its id, unique id prefix, `sweep/run` name or unique run name. */
+  findRunId(ref: string, project?: string, options?: RequestOptions): Promise<string> {
+    return resolveRunId(this, ref, project, options);
   }
 
   /** The sweep with every run's status and its latest job's progress. */

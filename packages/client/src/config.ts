@@ -33,7 +33,7 @@ export interface Connection {
   /** Bearer token; null only for a server running in local-dev mode. */
   token: string | null;
   /** Where each value came from, for `stratum login --show` and error messages. */
-  source: { url: 'flag' | 'env' | 'file'; token: 'flag' | 'env' | 'file' | 'none' };
+  source: { url: 'flag' | 'env' | 'file' | 'local'; token: 'flag' | 'env' | 'file' | 'none' };
 }
 
 /** The directory `stratum login` writes to. */
@@ -101,6 +101,13 @@ export function validateLogin(input: { url: string; token?: string | undefined }
   return parsed.data;
 }
 
+/** Nothing says where the API is (no flag, no STRATUM_URL, no stored login). */
+export class NoApiUrlError extends StratumError {
+  constructor(message: string) {
+    super('CONFIG_ERROR', message);
+  }
+}
+
 export interface ResolveOptions {
   /** --url / --token given on the command line. */
   flags?: { url?: string | undefined; token?: string | undefined };
@@ -122,7 +129,7 @@ export function resolveConnection(options: ResolveOptions = {}): Connection {
 
   const rawUrl = flagUrl ?? envUrl ?? stored?.url;
   if (!rawUrl) {
-    throw new StratumError('CONFIG_ERROR', `no API URL: run \`stratum login --url <url> --token <token>\`, set STRATUM_URL, or pass --url (looked in ${file})`);
+    throw new NoApiUrlError(`no API URL: run \`stratum login --url <url> --token <token>\`, set STRATUM_URL, or pass --url (looked in ${file})`);
   }
   const urlSource = flagUrl ? 'flag' : envUrl ? 'env' : 'file';
   const checkedUrl = url.safeParse(rawUrl);

@@ -33,7 +33,9 @@ describe('parseCandidate', () => {
     expect(parseCandidate(`runs:${ID1},${ID2}`)).toEqual({ kind: 'runs', ids: [ID1, ID2] });
     expect(parseCandidate(`${ID1}, ${ID2}`)).toEqual({ kind: 'runs', ids: [ID1, ID2] });
     expect(parseCandidate('pr-12')).toEqual({ kind: 'sweep', ref: 'pr-12' });
-    expect(() => parseCandidate('runs:abc')).toThrow(/"abc" is not a run id/);
+    // Run names, `sweep/run` names and id prefixes are resolved against the API later.
+    expect(parseCandidate('runs:abc,grid/e2e-s0')).toEqual({ kind: 'runs', ids: ['abc', 'grid/e2e-s0'] });
+    expect(() => parseCandidate('runs:,')).toThrow(/nothing after the prefix/);
     expect(() => parseCandidate('tag:')).toThrow(/nothing after the prefix/);
     expect(describeCandidate({ kind: 'runs', ids: [ID1] })).toBe(`run ${ID1}`);
   });

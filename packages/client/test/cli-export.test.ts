@@ -106,6 +106,13 @@ describe('stratum export', () => {
     expect(lines.map((l) => l.block)).toEqual([...Array(10).fill(1), ...Array(10).fill(2)]);
   });
 
+  it('ends quietly with status 0 when standard output is closed early (`| head`)', async () => {
+    const cut = await s.cli(['export', '--sweep', 'big', '--format', 'csv'], { closeStdoutAfter: 1, timeoutMs: 90_000 });
+    expect(cut.stdout.startsWith('run_id,run_name')).toBe(true);
+    expect(cut.stderr).toBe('');
+    expect(cut.code).toBe(0);
+  });
+
   it('refuses bad options with exit 2', async () => {
     const both = await s.cli(['export', '--sweep', 'big', '--runs', a.id]);
     expect(both.code).toBe(2);

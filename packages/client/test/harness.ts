@@ -32,6 +32,8 @@ export interface CliOptions {
   nodeFlags?: string[];
   cwd?: string;
   timeoutMs?: number;
+  /** Close the read end of the child's stdout once this many characters have arrived (`| head`). */
+  closeStdoutAfter?: number;
 }
 
 export interface RunningCli {
@@ -92,7 +94,10 @@ export async function startStack(): Promise<Stack> {
     let stdout = '';
     let stderr = '';
     const watchers: Array<() => void> = [];
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (options.closeStdoutAfter !== undefined && stdout.length >= options.closeStdoutAfter) child.stdout.destroy();
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; for (const w of [...watchers]) w(); });
     const result = new Promise<CliResult>((resolve, reject) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);

@@ -13,6 +13,7 @@ import { loadConfig } from '../env.js';
 import { startApi, type RunningApi } from '../app.js';
 import { spawnLogged, waitForHttp, type Child } from './children.js';
 import { followSweep, submitSweep, summaryTable } from './progress.js';
+import { ApiRetry } from './retry.js';
 import { FULL_SWEEP, QUICK_SWEEP } from './sweeps.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -72,7 +73,9 @@ async function main(): Promise<number> {
   say(`API: ${api.url}/graphql (local-dev: no token needed on 127.0.0.1)`);
 
   const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
-  const submitted = await submitSweep(api.url, sweep);
+  const retry = new ApiRetry({ print: say, signal: stopping.signal });
+  const apiUrl = api.url;
+  const submitted = await retry.call('declaring the sweep', () => submitSweep(apiUrl, sweep));
   say(submitted.created ? `sweep "${sweep.name}" queued` : `sweep "${sweep.name}" already exists: following it (nothing duplicated)`);
 
   if (withWeb) {
@@ -102,7 +105,7 @@ async function main(): Promise<number> {
   agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
   say(`agent started (wasm/cpu here; ${args['max-jobs']} jobs at a time)`);
 
-  const runs = await followSweep(api.url, submitted.id, say, stopping.signal);
+  const runs = await followSweep(api.url, submitted.id, say, stopping.signal, 2000, retry);
   const seconds = Math.round((Date.now() - started) / 1000);
   process.stdout.write(`\n${summaryTable(runs)}\n\n`);
   const ok = runs.length > 0 && runs.every((r) => r.status === 'SUCCEEDED' && r.evaluations.length > 0);

@@ -1,5 +1,6 @@
 // Follows the demo sweep through the API: a line whenever a run changes status, a compact
 // progress line every few seconds, and the summary table at the end.
+import { ApiRetry } from './retry.js';
 import type { DemoSweep } from './sweeps.js';
 
 export interface RunView {
@@ -58,12 +59,22 @@ function trainJob(run: RunView) {
   return run.jobs.find((j) => j.kind === 'TRAIN');
 }
 
-/** Polls until every run (and every COMPARE job) is finished; `print` gets one line at a time. */
-export async function followSweep(apiUrl: string, sweepId: string, print: (line: string) => void, signal: AbortSignal, everyMs = 2000): Promise<RunView[]> {
+/**
+ * Polls until every run (and every COMPARE job) is finished; `print` gets one line at a time. A
+ * failed poll is retried with backoff and reported (see ApiRetry); only an API silent for the
+ * retry's give-up period, or the signal, ends the loop early.
+ */
+export async function followSweep(apiUrl: string, sweepId: string, print: (line: string) => void, signal: AbortSignal, everyMs = 2000, retry = new ApiRetry({ print, signal })): Promise<RunView[]> {
   const seen = new Map<string, string>();
   let lastSummary = 0;
   for (;;) {
-    const runs = await sweepRuns(apiUrl, sweepId);
+    let runs: RunView[];
+    try {
+      runs = await retry.call('polling the sweep', () => sweepRuns(apiUrl, sweepId));
+    } catch (error) {
+      if (signal.aborted) return [];
+      throw error;
+    }
     for (const run of runs) {
       if (seen.get(run.id) === run.status) continue;
       seen.set(run.id, run.status);

@@ -4,6 +4,15 @@ import { BadInputError } from '../errors/codes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The start of an id as people type it (from `stratum runs ls`, a log, a URL): hex digits and dashes. */
+export const ID_PREFIX_PATTERN = /^[0-9a-f][0-9a-f-]{0,35}$/i;
+export const ID_PREFIX_MESSAGE = 'idPrefix must be the start of an id: hex digits and dashes, at most 36 characters';
+
+/** SQL LIKE pattern matching the ids that start with a (validated) prefix. */
+export function idPrefixPattern(prefix: string): string {
+  return `${prefix.toLowerCase()}%`;
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Matches, MaxLeng
 import { JSONScalar } from '../common/scalars.js';
 import { DepthUnit, EvaluationKind } from '../report/report.enums.js';
 import { RunMode, RunStatus, SortDirection } from './run.enums.js';
+import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from './ids.js';
 
 /** Hard ceiling of a page; the configured MAX_PAGE_SIZE may be lower. */
 export const PAGE_SIZE_CEILING = 1000;
@@ -31,6 +32,8 @@ export class RunFilter {
   @Field(() => [Int], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) seed?: number[];
   @Field(() => [String], { nullable: true, description: 'Runs carrying all of these tags.' }) @IsOptional() @ArrayMaxSize(32) tags?: string[];
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the run name.' }) @IsOptional() @MaxLength(200) nameContains?: string;
+  @Field(() => String, { nullable: true, description: 'Runs whose id starts with these hex digits (case-insensitive), for short ids typed by people.' })
+  @IsOptional() @Matches(ID_PREFIX_PATTERN, { message: ID_PREFIX_MESSAGE }) idPrefix?: string;
   @Field(() => [ConfigFieldFilter], { nullable: true, description: 'Run config fields that must equal the given JSON values.' })
   @IsOptional() @ArrayMaxSize(20) @ValidateNested({ each: true })
   config?: ConfigFieldFilter[];

@@ -9,7 +9,7 @@ import { SortDirection } from './run.enums.js';
 import { PAGE_SIZE_CEILING, RunOrderField, type EvaluationFilter, type RunFilter, type RunOrder, type RunsArgs } from './run.input.js';
 import type { Checkpoint, Evaluation, JobAttempt, Run, RunConnection } from './run.type.js';
 import { SqlParams, likeEscape, withTransaction } from './sql.js';
-import { parseId } from './ids.js';
+import { idPrefixPattern, parseId } from './ids.js';
 
 /** Every run column, aliased to the GraphQL field names. */
 export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
@@ -48,6 +48,7 @@ export function runConditions(filter: RunFilter | undefined, params: SqlParams):
   if (filter.blocks) where.push(`r.blocks = ANY(${params.add(filter.blocks, 'int[]')})`);
   if (filter.seed) where.push(`r.seed = ANY(${params.add(filter.seed, 'int[]')})`);
   if (filter.tags && filter.tags.length > 0) where.push(`r.tags @> ${params.add(filter.tags, 'text[]')}`);
+  if (filter.idPrefix) where.push(`r.id::text LIKE ${params.add(idPrefixPattern(filter.idPrefix))}`);
   if (filter.nameContains) where.push(`r.name ILIKE ${params.add(`%${likeEscape(filter.nameContains)}%`)}`);
   for (const [i, c] of (filter.config ?? []).entries()) {
     if (c.equals === undefined || c.equals === null) {

@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../common/scalars.js';
 import { RunMode } from '../run/run.enums.js';
+import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from '../run/ids.js';
 import { NAME_MESSAGE, NAME_PATTERN } from '../project/project.input.js';
 
 @InputType({ description: 'The factors to cross. Each list needs at least one value and no repeats.' })
@@ -41,8 +42,18 @@ export class CreateSweepInput {
 }
 
 @ArgsType()
+export class SweepArgs {
+  @Field(() => ID, { nullable: true }) id?: string | null;
+  @Field(() => String, { nullable: true, description: 'Sweep name; unique within a project.' }) @IsOptional() @MaxLength(200) name?: string | null;
+  @Field(() => String, { nullable: true, description: 'Project name, with `name` (needed only when several projects have a sweep of that name).' })
+  @IsOptional() @MaxLength(200) project?: string | null;
+}
+
+@ArgsType()
 export class SweepsArgs {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all') projectId?: string;
   @Field(() => String, { nullable: true, description: 'Project name.' }) @IsOptional() @MaxLength(200) project?: string;
+  @Field(() => String, { nullable: true, description: 'Sweeps whose id starts with these hex digits (case-insensitive), for short ids typed by people.' })
+  @IsOptional() @Matches(ID_PREFIX_PATTERN, { message: ID_PREFIX_MESSAGE }) idPrefix?: string;
   @Field(() => Int, { defaultValue: 100 }) @IsInt() @Min(1) @Max(1000) first: number = 100;
 }

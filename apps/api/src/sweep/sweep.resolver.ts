@@ -5,9 +5,10 @@ import { projectsByIds } from '../project/project.service.js';
 import { parseId } from '../run/ids.js';
 import { Run } from '../run/run.type.js';
 import { cancelSweepRuns } from '../run/run.service.js';
-import { CreateSweepInput, SweepsArgs } from './sweep.input.js';
+import { BadInputError } from '../errors/codes.js';
+import { CreateSweepInput, SweepArgs, SweepsArgs } from './sweep.input.js';
 import { CancelSweepPayload, CreateSweepPayload, StatusCounts, Sweep, SweepFactors } from './sweep.type.js';
-import { createSweep, factorsOf, listSweeps, requireSweep, statusCounts, sweepsByIds } from './sweep.service.js';
+import { createSweep, factorsOf, listSweeps, requireSweep, statusCounts, sweepByName, sweepsByIds } from './sweep.service.js';
 import { runsBySweep } from './sweep.runs.js';
 
 @Resolver(() => Sweep)
@@ -29,9 +30,16 @@ export class SweepResolver {
   }
 
   @Authorized('READER')
-  @Query(() => Sweep, { nullable: true })
-  async sweep(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Sweep | null> {
-    return (await sweepsByIds(ctx.app, [parseId(id, 'id')]))[0] ?? null;
+  @Query(() => Sweep, { nullable: true, description: 'A sweep by id, or by name (with project when several projects use the name); null when there is none.' })
+  async sweep(@Args(() => SweepArgs) args: SweepArgs, @Ctx() ctx: Context): Promise<Sweep | null> {
+    const hasId = args.id !== undefined && args.id !== null;
+    const hasName = args.name !== undefined && args.name !== null;
+    if (hasId === hasName) throw new BadInputError('give either id or name (with an optional project) to find a sweep', hasId ? 'name' : 'id');
+    if (hasId) {
+      if (args.project !== undefined && args.project !== null) throw new BadInputError('project goes with name, not with id', 'project');
+      return (await sweepsByIds(ctx.app, [parseId(args.id as string, 'id')]))[0] ?? null;
+    }
+    return sweepByName(ctx.app, args.name as string, args.project);
   }
 
   @Authorized('READER')

@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, PRESET_NAMES, resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
 import type { AppServices } from '../context.js';
-import { coded, ConflictError, NotFoundError } from '../errors/codes.js';
+import { BadInputError, coded, ConflictError, NotFoundError } from '../errors/codes.js';
+import { idPrefixPattern } from '../run/ids.js';
 import { Topics } from '../events/pubsub.js';
 import { REGIME_OF_MODE, RunMode } from '../run/run.enums.js';
 import { withTransaction } from '../run/sql.js';
@@ -264,9 +265,29 @@ export async function requireSweep(app: AppServices, id: string): Promise<Sweep>
   return sweep;
 }
 
-export async function listSweeps(app: AppServices, filter: { projectId?: string | null; project?: string | null; first: number }): Promise<Sweep[]> {
+/**
+ * A sweep by name: within `project` when given, else the only sweep of that name in any project
+ * (several → BAD_USER_INPUT naming their projects). Null when there is none.
+ */
+export async function sweepByName(app: AppServices, name: string, project?: string | null): Promise<Sweep | null> {
+  const values: unknown[] = [name];
+  const inProject = project === undefined || project === null ? '' : `AND p.name = $${values.push(project)}`;
+  const { rows } = await app.readPool.query<Sweep & { projectName: string }>(
+    `SELECT ${SWEEP_COLUMNS}, p.name AS "projectName" FROM sweeps s JOIN projects p ON p.id = s.project_id
+     WHERE s.name = $1 ${inProject} ORDER BY p.name LIMIT 20`, values);
+  if (rows.length > 1) {
+    throw new BadInputError(`several projects have a sweep named ${JSON.stringify(name)} (${rows.map((r) => r.projectName).join(', ')}); give project`, 'project');
+  }
+  const row = rows[0];
+  if (!row) return null;
+  const { projectName: _projectName, ...sweep } = row;
+  return sweep;
+}
+
+export async function listSweeps(app: AppServices, filter: { projectId?: string | null; project?: string | null; idPrefix?: string | null; first: number }): Promise<Sweep[]> {
   const where: string[] = [];
   const values: unknown[] = [];
+  if (filter.idPrefix) where.push(`s.id::text LIKE $${values.push(idPrefixPattern(filter.idPrefix))}`);
   if (filter.projectId) where.push(`s.project_id = $${values.push(filter.projectId)}::uuid`);
   // An explicit null (GraphQL clients often send one) means "no filter", like an absent argument.
   if (filter.project !== undefined && filter.project !== null) where.push(`s.project_id = (SELECT id FROM projects WHERE name = $${values.push(filter.project)})`);

@@ -2,9 +2,15 @@
 // Entry point of the `stratum` CLI (node dist/cli/index.js …, or the bin shim).
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { run } from './program.js';
+import { isClosedOutput, run } from './program.js';
 
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  // A reader that closes the pipe early (`stratum runs ls | head -1`) makes later writes fail
+  // with EPIPE, reported as an 'error' event: end at once and quietly, as SIGPIPE would.
+  process.stdout.on('error', (error) => {
+    if (isClosedOutput(error)) process.exit(0);
+    throw error;
+  });
   return run(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
 }
 

@@ -34,6 +34,8 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     .addHelpText('after', `
 Configuration: flags, then STRATUM_URL / STRATUM_TOKEN, then the login stored by
 \`stratum login\` ($XDG_CONFIG_HOME/stratum/config.json or ~/.config/stratum/config.json).
+With none of them, a local API in local-dev mode at http://127.0.0.1:4000 (the demo's;
+$STRATUM_LOCAL_URL for another address) is used when it answers, and stderr says so.
 STRATUM_PROJECT is the default --project.
 
 Exit codes:
@@ -50,6 +52,15 @@ Exit codes:
   return { program, ctx };
 }
 
+/**
+ * Whether an error only says that whoever reads standard output has gone (`stratum export | head`):
+ * the reader has what it wanted, so the command ends quietly and successfully, as with SIGPIPE.
+ */
+export function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 /** Runs the CLI; resolves to the exit code (the process entry sets process.exitCode). */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { program, ctx } = buildProgram(io);
@@ -61,6 +72,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       // Commander has printed the message (or the help) already.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.OK : ExitCode.USAGE;
     }
+    if (isClosedOutput(error)) return ExitCode.OK;
     if (error instanceof FileValidationError) {
       io.stderr.write(`stratum: ${error.message}\n`);
     } else if (error instanceof StratumError) {

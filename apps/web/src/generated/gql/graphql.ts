@@ -84,6 +84,8 @@ export type RunFilter = {
   blocks?: Array<number> | null | undefined;
   /** Run config fields that must equal the given JSON values. */
   config?: Array<ConfigFieldFilter> | null | undefined;
+  /** Runs whose id starts with these hex digits (case-insensitive), for short ids typed by people. */
+  idPrefix?: string | null | undefined;
   ids?: Array<string | number> | null | undefined;
   mode?: Array<RunMode> | null | undefined;
   modelSize?: Array<string> | null | undefined;

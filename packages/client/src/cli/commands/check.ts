@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { describeCandidate, outcomesFromReport, parseCandidate, resolveCandidate, ruleToInput } from '../../check.js';
-import { isUuid } from '../../client.js';
 import { StratumError } from '../../errors.js';
 import { exitCodeForCheck } from '../../exit-codes.js';
 import { formatDelta, formatInterval, formatValue } from '../../report/format.js';
@@ -26,8 +25,8 @@ Rules (repeat --rule; each becomes a row of the report and a JUnit test case):
   A rule FAILs when the candidate is worse by more than allowed and the 95% Welch interval of the
   difference excludes zero; fewer than two seeds on a side is INSUFFICIENT_DATA.
 
-Candidates: sweep:<name|id>, tag:<tag>, runs:<id,id,…>; a bare value is run ids if it is UUIDs,
-else a sweep name.
+Candidates: sweep:<name|id>, tag:<tag>, runs:<run,run,…> (ids, unique id prefixes, or names such as
+sweep/run); a bare value is run ids if it is UUIDs, else a sweep name.
 
 Exit codes: 0 every rule passed, 1 a regression, 2 insufficient data or a usage error, 3 API trouble.`;
 
@@ -67,7 +66,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     // Everything local is checked before anything is sent.
     const rules: RegressionRule[] = options.rule.map(parseRule);
     const candidate = parseCandidate(options.candidate);
-    const client = ctx.client();
+    const client = await ctx.client();
     const resolved = await resolveCandidate(client, candidate, projectOf(ctx, options));
     if (!resolved.project) throw new StratumError('USAGE', 'the candidate\'s runs belong to several projects; choose one with --project');
     const report = await client.checkRegression({
@@ -103,13 +102,13 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       .description('create or move a baseline to a sweep or to explicit runs')
       .argument('<name>', 'baseline name, e.g. main')
       .option('-s, --sweep <sweep>', 'sweep name or id')
-      .option('--runs <ids>', 'comma-separated run ids')
+      .option('--runs <runs>', 'comma-separated runs: ids, unique id prefixes, or names (sweep/run)')
       .option('-p, --project <name>', 'project (default $STRATUM_PROJECT, else the sweep\'s)')
       .option('--json', 'print JSON'),
     [['stratum baseline set main --sweep nightly-2026-11-20', 'after a good nightly sweep']],
   ).action(async (name: string, options: { sweep?: string; runs?: string; project?: string; json?: boolean }) => {
     if (Boolean(options.sweep) === Boolean(options.runs)) throw new StratumError('USAGE', 'give --sweep or --runs (one of them)');
-    const client = ctx.client();
+    const client = await ctx.client();
     let project = projectOf(ctx, options);
     let target: { sweepId: string } | { runIds: string[] };
     if (options.sweep) {
@@ -117,9 +116,10 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       project ??= sweep.project.name;
       target = { sweepId: sweep.id };
     } else {
-      const ids = (options.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-      const bad = ids.find((id) => !isUuid(id));
-      if (bad || ids.length === 0) throw new StratumError('USAGE', `--runs takes run ids, not "${bad ?? ''}"`);
+      const refs = (options.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      if (refs.length === 0) throw new StratumError('USAGE', '--runs takes run ids or names, comma-separated');
+      const ids: string[] = [];
+      for (const ref of refs) ids.push(await client.findRunId(ref, project));
       project ??= (await client.run(ids[0] as string)).project.name;
       target = { runIds: ids };
     }
@@ -138,7 +138,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
   ).action(async (options: { project?: string; json?: boolean }) => {
     const project = projectOf(ctx, options);
     if (!project) throw new StratumError('USAGE', 'baseline ls needs --project (or $STRATUM_PROJECT)');
-    const baselines = await ctx.client().baselines(project);
+    const baselines = await (await ctx.client()).baselines(project);
     if (options.json) ctx.out(toJson(baselines));
     else ctx.out(renderTable(['BASELINE', 'TARGET', 'UPDATED'], baselines.map((b) => [b.name, b.sweep ? `sweep ${b.sweep.name}` : `${b.runIds.length} runs`, b.updatedAt.slice(0, 19).replace('T', ' ')])));
   });

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { isUuid } from '../../client.js';
 import { StratumError } from '../../errors.js';
 import { createRecordWriter, EXPORT_FORMATS, type ExportFormat } from '../../writer.js';
 import type { CliContext } from '../context.js';
@@ -33,7 +32,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
       .command('export')
       .description('stream every metric point of a sweep (or of runs) as CSV, JSON or NDJSON; columns: ' + COLUMNS.join(', ') + ' (block empty = whole model)')
       .option('-s, --sweep <sweep>', 'sweep name or id')
-      .option('--runs <ids>', 'comma-separated run ids (instead of --sweep)')
+      .option('--runs <runs>', 'comma-separated runs: ids, unique id prefixes or names (sweep/run), instead of --sweep')
       .option('-p, --project <name>', 'project of the sweep (default $STRATUM_PROJECT)')
       .option('-f, --format <format>', EXPORT_FORMATS.join(' | '), 'csv')
       .option('-m, --metrics <keys>', 'comma-separated metric keys (default: every key logged)')
@@ -61,16 +60,16 @@ export function registerExport(program: Command, ctx: CliContext): void {
       return Number(b);
     });
 
-    const client = ctx.client();
+    const client = await ctx.client();
     type RunInfo = { id: string; name: string; modelSize: string; blocks: number; mode: string; seed: number };
     let runs: RunInfo[];
     if (options.sweep) {
       const sweep = await client.findSweep(options.sweep, projectOf(ctx, options));
       runs = (await client.sweepRuns(sweep.id)).runs;
     } else {
-      const ids = (options.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-      const bad = ids.find((id) => !isUuid(id));
-      if (bad) throw new StratumError('USAGE', `--runs: "${bad}" is not a run id`);
+      const refs = (options.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      const ids: string[] = [];
+      for (const ref of refs) ids.push(await client.findRunId(ref, projectOf(ctx, options)));
       runs = [];
       for await (const run of client.runs({ ids }, { pageSize: 500 })) runs.push(run);
       const missing = ids.filter((id) => !runs.some((r) => r.id === id));

@@ -53,9 +53,9 @@ export function registerLogin(program: Command, ctx: CliContext): void {
       ['STRATUM_URL=http://ci-api:4000 STRATUM_TOKEN=stm_… stratum whoami --json', 'check CI settings'],
     ],
   ).action(async (options: { json?: boolean }) => {
-    const client = ctx.client();
+    const client = await ctx.client();
     const viewer = await client.viewer();
-    const { source } = ctx.connection();
+    const { source } = await ctx.connection();
     if (options.json) {
       ctx.out(toJson({ url: client.url, role: viewer.role, label: viewer.label, source }));
     } else {

@@ -84,7 +84,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       ['stratum runs ls --config optimizer.lr=0.001 --all --json', 'every run with that learning rate'],
     ],
   ).action(async (options: LsOptions) => {
-    const client = ctx.client();
+    const client = await ctx.client();
     const project = projectOf(ctx, options);
     const filter: RunFilter = {};
     if (project) filter.project = project;
@@ -139,11 +139,13 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     runs
       .command('show')
       .description('a run in detail: config, status, timings, agent, checkpoints, latest evaluations')
-      .argument('<id>', 'run id')
+      .argument('<run>', 'run id, unique id prefix, or name (sweep/run, or the run name when unique)')
+      .option('-p, --project <name>', 'look names up in this project (default $STRATUM_PROJECT)')
       .option('--json', 'print JSON'),
-    [['stratum runs show 3f1c…', 'one run']],
-  ).action(async (id: string, options: { json?: boolean }) => {
-    const run = await ctx.client().run(id);
+    [['stratum runs show 3f1c', 'one run, by the start of its id'], ['stratum runs show paper-mini/e2e-s0', 'by sweep/run name']],
+  ).action(async (ref: string, options: { json?: boolean; project?: string }) => {
+    const client = await ctx.client();
+    const run = await client.run(await client.findRunId(ref, projectOf(ctx, options)));
     ctx.out(options.json ? toJson(run) : renderRun(run));
   });
 
@@ -151,12 +153,15 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     program
       .command('compare')
       .description('two runs side by side: config fields that differ, final training metrics and latest evaluations, deltas b − a')
-      .argument('<a>', 'run id')
-      .argument('<b>', 'run id')
+      .argument('<a>', 'run id, unique id prefix, or name (sweep/run)')
+      .argument('<b>', 'run id, unique id prefix, or name (sweep/run)')
+      .option('-p, --project <name>', 'look names up in this project (default $STRATUM_PROJECT)')
       .option('--json', 'print JSON'),
-    [['stratum compare 3f1c… 9a2e…', 'what differs between two runs']],
-  ).action(async (a: string, b: string, options: { json?: boolean }) => {
-    const comparison = await ctx.client().compareRuns(a, b);
+    [['stratum compare 3f1c 9a2e', 'what differs between two runs, by the start of their ids'], ['stratum compare paper-mini/e2e-k2-s0 paper-mini/sim-k2-s0', 'by name']],
+  ).action(async (a: string, b: string, options: { json?: boolean; project?: string }) => {
+    const client = await ctx.client();
+    const project = projectOf(ctx, options);
+    const comparison = await client.compareRuns(await client.findRunId(a, project), await client.findRunId(b, project));
     if (options.json) {
       ctx.out(toJson(comparison));
       return;

@@ -71,7 +71,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
       else ctx.out(`${options.file} is valid: sweep ${spec.name} in project ${spec.project}, ${cellCount(spec)} runs.\n${toJson(spec)}`);
       return;
     }
-    const result = await ctx.client().createSweep(spec);
+    const result = await (await ctx.client()).createSweep(spec);
     if (options.json) {
       ctx.out(toJson(result));
     } else if (result.created) {
@@ -97,7 +97,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
       ['stratum sweep status nano-k-vs-e2e --watch --timeout 1800 --json | tail -1', 'CI: wait, then the final state'],
     ],
   ).action(async (ref: string, options: ProjectOption & { watch?: boolean; interval: string; timeout?: string; json?: boolean }) => {
-    const client = ctx.client();
+    const client = await ctx.client();
     const found = await client.findSweep(ref, projectOf(ctx, options));
     if (!options.watch) {
       const status = await client.sweepStatus(found.id);
@@ -151,7 +151,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
       .option('--json', 'print the result as JSON'),
     [['stratum sweep cancel nano-k-vs-e2e', 'stop it']],
   ).action(async (ref: string, options: ProjectOption & { json?: boolean }) => {
-    const client = ctx.client();
+    const client = await ctx.client();
     const found = await client.findSweep(ref, projectOf(ctx, options));
     const result = await client.cancelSweep(found.id);
     if (options.json) ctx.out(toJson(result));
@@ -167,7 +167,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
     [['stratum sweep ls --project paper-mini', 'sweeps of a project']],
   ).action(async (options: ProjectOption & { json?: boolean }) => {
     const project = projectOf(ctx, options);
-    const sweeps = await ctx.client().sweeps(project ? { project } : {});
+    const sweeps = await (await ctx.client()).sweeps(project ? { project } : {});
     if (options.json) {
       ctx.out(toJson(sweeps));
       return;

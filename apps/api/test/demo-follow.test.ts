@@ -1,0 +1,90 @@
+// The demo's polling loop against a real API that goes away for ten seconds mid-sweep: the loop
+// reports the failures, retries with backoff, carries on when the API is back, and follows the
+// sweep to its end. Only an API silent for the whole give-up period ends it.
+import fs from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loadConfig } from '../src/env.js';
+import { startApi, type RunningApi } from '../src/app.js';
+import { followSweep, submitSweep } from '../src/demo/progress.js';
+import { ApiRetry } from '../src/demo/retry.js';
+import { QUICK_SWEEP } from '../src/demo/sweeps.js';
+import { startTestApi, type TestApi } from './harness.js';
+
+let t: TestApi;
+let port: number;
+let firstClosed = false;
+let restarted: RunningApi | undefined;
+
+beforeAll(async () => {
+  t = await startTestApi({ STRATUM_LOCAL_DEV: 'true', REAPER_INTERVAL_MS: '3600000' });
+  port = Number(new URL(t.url).port);
+});
+afterAll(async () => {
+  if (!firstClosed) return t.close();
+  // The first API is closed already; the test database and data directory go with the second.
+  await restarted?.close();
+  await t.db.drop();
+  fs.rmSync(t.dataDir, { recursive: true, force: true });
+});
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const free = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return free;
+}
+
+function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => (predicate() ? resolve() : Date.now() > until ? reject(new Error('timed out')) : setTimeout(check, 50));
+    check();
+  });
+}
+
+describe('the demo when its API goes away', () => {
+  it('survives the API being stopped for 10 s mid-sweep, reporting and retrying, and follows the sweep to its end', async () => {
+    const submitted = await submitSweep(t.url, QUICK_SWEEP);
+    const lines: string[] = [];
+    const print = (line: string) => void lines.push(line);
+    const stop = new AbortController();
+    const retry = new ApiRetry({ print, signal: stop.signal, baseDelayMs: 250, maxDelayMs: 2000 });
+    const following = followSweep(t.url, submitted.id, print, stop.signal, 100, retry);
+    await waitFor(() => lines.some((l) => /QUEUED/.test(l)), 10_000);
+
+    await t.api.close(); // the API is gone: connections refused
+    firstClosed = true;
+    const stoppedAt = Date.now();
+    await waitFor(() => lines.some((l) => /polling the sweep failed: fetch failed/.test(l)), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 10_000 - (Date.now() - stoppedAt)));
+    restarted = await startApi(loadConfig({
+      DATABASE_URL: t.db.url, PORT: String(port), HOST: '127.0.0.1', STRATUM_DATA_DIR: t.dataDir, STRATUM_LOCAL_DEV: 'true',
+      TOKEN_PEPPER: 'test-pepper-0123456789abcdef', LOG_LEVEL: 'silent', REAPER_INTERVAL_MS: '3600000',
+    }), { log: pino({ level: 'silent' }), bootstrapAdmin: false });
+
+    // Meanwhile the agent finished every run.
+    await restarted.services.pool.query(`UPDATE jobs SET status = 'SUCCEEDED' WHERE run_id IN (SELECT id FROM runs WHERE sweep_id = $1)`, [submitted.id]);
+    await restarted.services.pool.query(`UPDATE runs SET status = 'SUCCEEDED', started_at = now() - interval '1 minute', finished_at = now() WHERE sweep_id = $1`, [submitted.id]);
+    const runs = await following;
+    expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const failures = lines.filter((l) => /polling the sweep failed/.test(l));
+    expect(failures.length).toBeGreaterThanOrEqual(4); // 0.25 + 0.5 + 1 + 2 + 2 … s of backoff in 10 s
+    expect(failures[0]).toMatch(/fetch failed \(ECONNREFUSED\); retrying in 0\.3 s \(the demo stops if the API stays silent for 60 s\)/);
+    expect(lines.find((l) => /API answering again/.test(l))).toMatch(/^API answering again after (9\.\d|1\d) s \(\d+ failed requests\)$/);
+    expect(lines.filter((l) => /SUCCEEDED/.test(l))).toHaveLength(3);
+  }, 40_000);
+
+  it('gives up only once the API has been silent for the whole give-up period', async () => {
+    const lines: string[] = [];
+    const retry = new ApiRetry({ print: (line) => void lines.push(line), giveUpAfterMs: 1500, baseDelayMs: 100, maxDelayMs: 400 });
+    const started = Date.now();
+    await expect(followSweep(`http://127.0.0.1:${await closedPort()}`, '00000000-0000-0000-0000-000000000000', () => undefined, new AbortController().signal, 100, retry))
+      .rejects.toThrow(/^the API has not answered for 1\.\d s \(polling the sweep: fetch failed \(ECONNREFUSED\)\); giving up$/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+});
