@@ -113,7 +113,9 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
       if (!status.upToDate) return void res.status(503).json({ status: 'migrations pending', pending: status.pending });
       res.json({ status: 'ready' });
     } catch (error) {
-      res.status(503).json({ status: 'database unreachable', error: (error as Error).message });
+      // The raw error (host, user, database names) goes to the log, not to anonymous callers.
+      app.log.warn({ err: error as Error }, 'readiness probe: database unreachable');
+      res.status(503).json({ status: 'database unreachable' });
     }
   });
   for (const route of routes) server.use(route.path, route.router(app));
