@@ -3,7 +3,8 @@
 // connection_init; in local-dev mode only loopback Host and Origin.
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { createRequire } from 'node:module';
+import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createContext, type AppServices } from './context.js';
@@ -12,6 +13,11 @@ import { depthLimit } from './common/limits.js';
 import { assertCostWithin } from './common/cost.js';
 import { isLoopback } from './env.js';
 import { localDevRefusal } from './origin-guard.js';
+
+// graphql as Node's require resolves it: the copy type-graphql built the schema with and graphql-ws
+// checks errors against (instanceof). A bundler or test runner may hand an ESM import another copy.
+const { GraphQLError, parse, specifiedRules, validate } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+type GraphQLError = import('graphql').GraphQLError;
 
 /** How often an open subscription's socket re-checks its token (revocation takes effect within this). */
 const WS_TOKEN_RECHECK_MS = 1_000;
@@ -84,8 +90,10 @@ export function attachGraphqlWs(app: AppServices, schema: GraphQLSchema, httpSer
         try {
           assertCostWithin(schema, document, payload.variables ?? {}, payload.operationName, config.QUERY_COMPLEXITY_LIMIT);
         } catch (error) {
-          if ((error as { name?: string }).name === 'GraphQLError') return [error as GraphQLError];
-          throw error;
+          const coded = error as { name?: string; message: string; extensions?: Record<string, unknown> };
+          if (coded.name !== 'GraphQLError') throw error;
+          const { http: _status, ...extensions } = coded.extensions ?? {};
+          return [new GraphQLError(coded.message, { extensions })];
         }
         const args: Partial<ExecutionArgs> = { schema, document, variableValues: payload.variables ?? null, operationName: payload.operationName ?? null };
         return args as ExecutionArgs;
