@@ -40,6 +40,12 @@ export async function resolveMetricKeys(pool: pg.Pool, names: readonly string[])
   return names.map((name) => cache.get(name) as number);
 }
 
+/** Whether every name already has a cached id (then resolving touches no table). */
+export function allMetricKeysCached(pool: pg.Pool, names: readonly string[]): boolean {
+  const cache = cacheFor(pool);
+  return names.every((name) => cache.has(name));
+}
+
 /** Forget cached ids (after a foreign-key failure: the dictionary was reset underneath us). */
 export function forgetMetricKeys(pool: pg.Pool): void {
   caches.delete(pool);
