@@ -21,3 +21,14 @@ it('refuses 500 new keys from a registered agent holding no job, and metric_keys
   const keysAfter = await t.api.services.pool.query<{ id: number; name: string }>('SELECT id, name FROM metric_keys ORDER BY id');
   expect(keysAfter.rows).toEqual(keysBefore.rows);
 });
+
+it('bounds the in-memory key cache (an LRU) while every batch still resolves all its keys', async () => {
+  const { resolveMetricKeys, cachedMetricKeyCount, METRIC_KEY_CACHE_SIZE } = await import('../src/ingest/metric-keys.js');
+  const pool = t.api.services.pool;
+  const names = Array.from({ length: METRIC_KEY_CACHE_SIZE + 10 }, (_, i) => `lru/key-${i}`);
+  const ids = await resolveMetricKeys(pool, names);
+  expect(new Set(ids).size).toBe(names.length);
+  expect(cachedMetricKeyCount(pool)).toBe(METRIC_KEY_CACHE_SIZE);
+  // An evicted name resolves to the same id again.
+  expect(await resolveMetricKeys(pool, [names[0]!])).toEqual([ids[0]]);
+});
