@@ -123,3 +123,15 @@ describe('ws resource bounds', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('unpaginated lists in the cost estimate', () => {
+  it('counts Project.sweeps, Sweep.runs and Run.evaluations at a realistic size, on both transports', async () => {
+    // Cost 1 per list before: this walked every project, sweep, run and evaluation.
+    const whole = '{ projects(first: 5) { sweeps { runs { evaluations { kind } } } } }';
+    const http = (await t.gql(whole)).errors?.[0];
+    expect(http?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await overWs(whole)).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    // One project's sweep ids stay cheap.
+    expect((await t.gql('{ projects(first: 5) { sweeps { id } } }')).errors).toBeUndefined();
+  });
+});

@@ -18,6 +18,13 @@ function withBadVariablesAsInput<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Lists without pagination arguments, counted at a realistic size (a sweep's runs, a run's
+ * evaluations): otherwise nesting them costs 1 each and one query could return the database.
+ */
+const UNPAGINATED_LISTS = new Set(['Project.sweeps', 'Sweep.runs', 'Run.evaluations', 'Baseline.runs']);
+export const UNPAGINATED_LIST_SIZE = 100;
+
 /** Throws QUERY_TOO_COMPLEX when the operation's estimated cost exceeds the limit. */
 export function assertCostWithin(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined | null, limit: number): void {
   const complexity = withBadVariablesAsInput(() => getComplexity({
@@ -27,6 +34,9 @@ export function assertCostWithin(schema: GraphQLSchema, document: DocumentNode, 
     ...(operationName ? { operationName } : {}),
     estimators: [
       fieldExtensionsEstimator(),
+      ({ type, field, childComplexity }) => UNPAGINATED_LISTS.has(`${type.name}.${field.name}`)
+        ? 1 + UNPAGINATED_LIST_SIZE * Math.max(childComplexity, 1) / 10
+        : undefined,
       // Lists multiply what is selected under them by the page size asked for.
       ({ args, childComplexity }) => {
         const n = [args.first, args.last, args.limit, args.maxPoints].find((v) => typeof v === 'number') as number | undefined;
