@@ -134,8 +134,18 @@ describe('compose', () => {
     }
   });
 
+  it('ships no default TOKEN_PEPPER: the variable is required, with a message saying how to make one', () => {
+    const pepper = compose.services.api?.environment?.TOKEN_PEPPER ?? '';
+    expect(pepper).toMatch(/^\$\{TOKEN_PEPPER:\?.*\S.*\}$/);
+    expect(pepper).not.toMatch(/:-/);
+  });
+
   const hasTool = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!hasTool)('passes docker-compose config (schema validation, no engine needed)', () => {
-    execFileSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...process.env, STRATUM_ADMIN_TOKEN: 'x', STRATUM_AGENT_TOKEN: 'y' } });
+    execFileSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...process.env, STRATUM_ADMIN_TOKEN: 'x', STRATUM_AGENT_TOKEN: 'y', TOKEN_PEPPER: 'a-long-random-secret-for-the-test' } });
+    const { TOKEN_PEPPER: _unset, ...withoutPepper } = process.env;
+    const missing = spawnSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...withoutPepper, STRATUM_ADMIN_TOKEN: 'x', STRATUM_AGENT_TOKEN: 'y' }, encoding: 'utf8' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/TOKEN_PEPPER/);
   });
 });

@@ -2,6 +2,7 @@
 // once at start-up (flag > environment > default). Nothing else in the agent reads process.env
 // (worker processes inherit the environment the CLI hands to the daemon).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -40,6 +41,26 @@ export interface AgentConfig {
   drainTimeoutMs: number;
   /** Cancel / lost lease: SIGTERM to the worker, SIGKILL after this long. */
   killGraceMs: number;
+}
+
+/** The file holding the token (argv is visible to every user in `ps`; a file can be mode 0600). */
+const TOKEN_FILE_ENV = 'STRATUM_TOKEN_FILE';
+
+/** The token from --token-file / STRATUM_TOKEN_FILE, read and trimmed; undefined when neither is set. */
+function tokenFromFile(flag: unknown, env: Record<string, string | undefined>, tokenGiven: boolean): string | undefined {
+  const file = (typeof flag === 'string' && flag) || env[TOKEN_FILE_ENV] || undefined;
+  if (file === undefined) return undefined;
+  const where = `--token-file (${TOKEN_FILE_ENV})`;
+  if (tokenGiven) throw new AgentConfigError(`invalid agent configuration:\n  - ${where}: give the token once: --token / STRATUM_TOKEN or --token-file / STRATUM_TOKEN_FILE`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AgentConfigError(`invalid agent configuration:\n  - ${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const token = text.trim();
+  if (!token) throw new AgentConfigError(`invalid agent configuration:\n  - ${where}: ${file} is empty`);
+  return token;
 }
 
 /** Flag name → environment variable. */
@@ -113,7 +134,7 @@ const schema = z
       .string({ error: (issue) => (issue.input === undefined ? 'required: --api URL or STRATUM_URL' : undefined) })
       .regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL such as http://stratum:4000')
       .transform((u) => u.replace(/\/+$/, '').replace(/\/graphql$/, '')),
-    token: z.string({ error: (issue) => (issue.input === undefined ? 'required: --token T or STRATUM_TOKEN (an AGENT token)' : undefined) }).min(1),
+    token: z.string({ error: (issue) => (issue.input === undefined ? 'required: STRATUM_TOKEN, --token-file PATH / STRATUM_TOKEN_FILE, or --token T (an AGENT token)' : undefined) }).min(1),
     name: z.string().regex(/^[A-Za-z0-9_.@:-]{1,100}$/, 'letters, digits and _ . @ : - only (at most 100)').optional(),
     devices: devices.default({ kind: 'auto' }),
     backend: z.enum(BACKENDS).default('auto'),
@@ -148,7 +169,8 @@ function program(): Command {
   return new Command('stratum-agent')
     .description('Stratum agent: claims training and comparison jobs from the API, runs them, reports results.')
     .option('--api <url>', `API base URL (${ENV_NAMES.api})`)
-    .option('--token <token>', `AGENT token (${ENV_NAMES.token})`)
+    .option('--token <token>', `AGENT token (${ENV_NAMES.token}); visible in ps, prefer --token-file`)
+    .option('--token-file <path>', `file holding the AGENT token (${TOKEN_FILE_ENV})`)
     .option('--name <name>', `agent name, unique per agent (${ENV_NAMES.name}; default <hostname>-<work dir hash>)`)
     .option('--devices <list>', `GPU ordinals "0,1", "cpu" or "auto" (${ENV_NAMES.devices}; default auto)`)
     .option('--backend <backend>', `${BACKENDS.join(' | ')} (${ENV_NAMES.backend}; default auto)`)
@@ -197,6 +219,8 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
     if (value === undefined) continue;
     raw[key] = key === 'labels' && typeof value === 'string' ? [value] : value;
   }
+  const fromFile = tokenFromFile(flags.tokenFile, env, raw.token !== undefined);
+  if (fromFile !== undefined) raw.token = fromFile;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommanderError } from 'commander';
@@ -109,5 +110,23 @@ describe('loadAgentConfig', () => {
     for (const variable of ['STRATUM_URL', 'STRATUM_TOKEN', 'STRATUM_AGENT_NAME', 'STRATUM_DEVICES', 'STRATUM_BACKEND', 'STRATUM_MAX_JOBS', 'STRATUM_WORK_DIR', 'STRATUM_LABELS']) {
       expect(text).toContain(variable);
     }
+  });
+});
+
+describe('the token from a file (argv is visible in ps)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-token-'));
+  const file = path.join(dir, 'token');
+  fs.writeFileSync(file, 'stm_from_file\n', { mode: 0o600 });
+
+  it('reads --token-file and STRATUM_TOKEN_FILE, trimming the trailing newline', () => {
+    expect(loadAgentConfig(['--token-file', file], { STRATUM_URL: base.STRATUM_URL }).token).toBe('stm_from_file');
+    expect(loadAgentConfig([], { STRATUM_URL: base.STRATUM_URL, STRATUM_TOKEN_FILE: file }).token).toBe('stm_from_file');
+  });
+
+  it('names a missing or empty file, and refuses a token given twice', () => {
+    expect(problem(() => loadAgentConfig(['--token-file', path.join(dir, 'absent')], { STRATUM_URL: base.STRATUM_URL }))).toMatch(/--token-file \(STRATUM_TOKEN_FILE\): cannot read .*absent/);
+    fs.writeFileSync(path.join(dir, 'empty'), '\n');
+    expect(problem(() => loadAgentConfig(['--token-file', path.join(dir, 'empty')], { STRATUM_URL: base.STRATUM_URL }))).toMatch(/--token-file \(STRATUM_TOKEN_FILE\): .*empty/);
+    expect(problem(() => loadAgentConfig(['--token-file', file], base))).toMatch(/give the token once: --token \/ STRATUM_TOKEN or --token-file \/ STRATUM_TOKEN_FILE/);
   });
 });

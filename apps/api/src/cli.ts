@@ -6,6 +6,7 @@ import { createLogger } from './logger.js';
 import { createServices, startApi } from './app.js';
 import { createSchema } from './schema.js';
 import { printSchemaFile } from './schema-file.js';
+import { deliverFirstAdminToken } from './auth/first-admin.js';
 
 const program = new Command('stratum-api').description('The Stratum GraphQL API server');
 
@@ -20,8 +21,8 @@ program
     const log = createLogger(config.LOG_LEVEL);
     const api = await startApi(config, { log });
     if (api.firstAdminToken) {
-      // Deliberately not a log line: the token must not land in log storage.
-      process.stdout.write(`\nFirst admin token (shown once, store it now):\n  ${api.firstAdminToken}\n\n`);
+      // Deliberately not a log line, and not on a non-terminal stdout (container logs): see first-admin.ts.
+      process.stdout.write(deliverFirstAdminToken(api.firstAdminToken, config.STRATUM_DATA_DIR, process.stdout.isTTY === true));
     }
     let stopping = false;
     const stop = async (signal: string) => {

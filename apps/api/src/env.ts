@@ -30,6 +30,13 @@ const schema = z.object({
   MAX_PAGE_SIZE: z.coerce.number().int().positive().default(500),
   QUERY_DEPTH_LIMIT: z.coerce.number().int().positive().default(15), // standard introspection needs 14
   QUERY_COMPLEXITY_LIMIT: z.coerce.number().int().positive().default(20_000),
+  /** Largest WebSocket frame accepted; a bigger one closes the socket (1009) unparsed. */
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
+  /** Open WebSocket connections in total, and per token (anonymous local-dev counts as one). */
+  WS_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1_000),
+  WS_MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().positive().default(50),
+  /** Time a socket has to send connection_init before it is closed (4408). */
+  WS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LEASE_SECONDS: z.coerce.number().int().positive().default(60),
   REAPER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),

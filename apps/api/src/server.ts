@@ -7,14 +7,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import { migrationStatus, readMigrations } from '@stratum/db';
 import { isLoopback } from './env.js';
 import { createContext, type AppServices, type Context } from './context.js';
 import type { Principal } from './auth/tokens.js';
 import { depthLimit } from './common/limits.js';
+import { assertCostWithin } from './common/cost.js';
+import { localDevGuard } from './origin-guard.js';
+import { attachGraphqlWs } from './ws.js';
 import { routes } from './modules.js';
 
 const KNOWN_CODES = new Set([
@@ -23,16 +23,13 @@ const KNOWN_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'TIMEOUT',
 ]);
 
-/** How often an open subscription's socket re-checks its token (revocation takes effect within this). */
-const WS_TOKEN_RECHECK_MS = 1_000;
-
 export interface ApiServer {
   httpServer: http.Server;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
 
-async function principalFor(app: AppServices, header: string | undefined): Promise<Principal | null> {
+export async function principalFor(app: AppServices, header: string | undefined): Promise<Principal | null> {
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (token) {
     const principal = await app.tokens.authenticate(token);
@@ -40,10 +37,15 @@ async function principalFor(app: AppServices, header: string | undefined): Promi
     return principal;
   }
   if (header) throw unauthenticated('malformed Authorization header; expected "Bearer stm_…"');
-  if (app.config.STRATUM_LOCAL_DEV && isLoopback(app.config.HOST)) {
+  if (localDevActive(app)) {
     return { tokenId: null, role: 'ADMIN', agentId: null, label: 'local-dev' };
   }
   throw unauthenticated('a valid API token is required (Authorization: Bearer stm_…)');
+}
+
+/** Local-dev mode: anonymous callers are ADMIN, so only loopback Host/Origin are served. */
+export function localDevActive(app: AppServices): boolean {
+  return app.config.STRATUM_LOCAL_DEV && isLoopback(app.config.HOST);
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -88,45 +90,12 @@ function flattenValidation(details: ValidationDetail[], prefix = ''): Array<{ pa
   });
 }
 
-/**
- * The cost is computed before execution coerces the variables, so a variable of the wrong type
- * (`first: "x"`) surfaces here first, as an uncoded GraphQLError: the client's mistake (400
- * BAD_USER_INPUT naming the variable), not an internal error.
- */
-function withBadVariablesAsInput<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    // By name, not instanceof: a second copy of graphql (CJS next to ESM) makes a different class.
-    const coded = error as { name?: string; message?: string; extensions?: { code?: unknown } } | null;
-    if (coded?.name === 'GraphQLError' && !coded.extensions?.code) throw new GraphQLError(coded.message ?? 'invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-    throw error;
-  }
-}
-
 function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const complexity = withBadVariablesAsInput(() => getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            ...(request.operationName ? { operationName: request.operationName } : {}),
-            estimators: [
-              fieldExtensionsEstimator(),
-              // Lists multiply what is selected under them by the page size asked for.
-              ({ args, childComplexity }) => {
-                const n = [args.first, args.last, args.limit, args.maxPoints].find((v) => typeof v === 'number') as number | undefined;
-                return n === undefined ? undefined : 1 + Math.min(n, 10_000) * Math.max(childComplexity, 1) / 10;
-              },
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
-          }));
-          if (complexity > limit) {
-            throw new GraphQLError(`query cost ${Math.round(complexity)} exceeds the limit of ${limit}; ask for fewer items or fields`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
-          }
+          assertCostWithin(schema, document, request.variables ?? {}, request.operationName, limit);
         },
       };
     },
@@ -138,6 +107,7 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   server.disable('x-powered-by');
   const httpServer = http.createServer(server);
 
+  if (localDevActive(app)) server.use(localDevGuard());
   server.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   // The migration files are read and hashed once; each probe is two small queries on the pool.
   const migrations = readMigrations();
@@ -147,36 +117,14 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
       if (!status.upToDate) return void res.status(503).json({ status: 'migrations pending', pending: status.pending });
       res.json({ status: 'ready' });
     } catch (error) {
-      res.status(503).json({ status: 'database unreachable', error: (error as Error).message });
+      // The raw error (host, user, database names) goes to the log, not to anonymous callers.
+      app.log.warn({ err: error as Error }, 'readiness probe: database unreachable');
+      res.status(503).json({ status: 'database unreachable' });
     }
   });
   for (const route of routes) server.use(route.path, route.router(app));
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsHeader = (params: Record<string, unknown> | undefined) => (params?.authorization ?? params?.Authorization) as string | undefined;
-  const wsCleanup = useServer<Record<string, unknown>>(
-    {
-      schema,
-      // A socket without a valid token is refused at connection_init (4403 Forbidden); a token
-      // revoked after that fails each new subscription with UNAUTHENTICATED (principal null),
-      // rather than as an internal error (4500) with a stack trace on stderr.
-      onConnect: async (ctx) => principalFor(app, wsHeader(ctx.connectionParams)).then(() => true, () => false),
-      context: async (ctx) => createContext(app, await principalFor(app, wsHeader(ctx.connectionParams)).catch(() => null), crypto.randomUUID()),
-      // Open subscriptions re-check their token before delivering an event (at most once a second
-      // per socket), so a revoked token stops receiving within a second: the socket closes (4403).
-      onNext: async (ctx) => {
-        const extra = ctx.extra as typeof ctx.extra & { tokenCheckedAt?: number };
-        if (Date.now() - (extra.tokenCheckedAt ?? 0) < WS_TOKEN_RECHECK_MS) return;
-        if (await principalFor(app, wsHeader(ctx.connectionParams)).then(() => true, () => false)) {
-          extra.tokenCheckedAt = Date.now();
-          return;
-        }
-        extra.socket.close(4403, 'Forbidden: the API token is unknown or revoked');
-        return { errors: [{ message: 'the API token is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }] };
-      },
-    },
-    wsServer,
-  );
+  const ws = attachGraphqlWs(app, schema, httpServer, { principalFor, formatError: formatError(app) });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -191,7 +139,7 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       complexityPlugin(schema, app.config.QUERY_COMPLEXITY_LIMIT),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     ],
   });
   await apollo.start();
@@ -221,7 +169,7 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
       }),
     close: async () => {
       await apollo.stop();
-      wsServer.close();
+      ws.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { rollupMergeCtes } from '@stratum/db';
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from '../job/fence.js';
-import { forgetMetricKeys, resolveMetricKeys } from './metric-keys.js';
+import { allMetricKeysCached, forgetMetricKeys, resolveMetricKeys } from './metric-keys.js';
 import { queueMetricEvent, type MetricEventPoint } from './metric-events.js';
 import type { MetricColumnsInput, MetricPointInput } from './ingest.input.js';
 
@@ -154,6 +154,12 @@ export async function logMetrics(app: AppServices, fence: Fence, batchId: string
   if (batchId.length === 0 || batchId.length > 200) throw new BadInputError('batchId must be 1–200 characters', 'batchId');
   const encoded = encodeBatch(batch, batchId);
   for (let attempt = 0; ; attempt++) {
+    // New keys are created only for a caller whose fence holds: a token holding no job must not
+    // grow metric_keys (the insert below re-checks the fence atomically).
+    if (!allMetricKeysCached(app.pool, encoded.names)) {
+      const { rowCount } = await app.pool.query({ text: `SELECT 1 FROM jobs j WHERE ${FENCE}`, values: fenceParams(fence) });
+      if (!rowCount) return explainLeaseLoss(app, fence);
+    }
     const ids = await resolveMetricKeys(app.pool, encoded.names);
     try {
       const { rows } = await app.pool.query<{ run_id: string; inserted: number }>({

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { failureWithoutSecrets, libpqTarget } from './libpq.js';
 
 const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'artifact-dir': { type: 'string' }, out: { type: 'string' } } });
 const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
@@ -19,7 +20,13 @@ if (!databaseUrl || !out) {
 }
 fs.mkdirSync(out, { recursive: true });
 const dump = path.join(out, 'stratum.dump');
-execFileSync('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--file', dump, databaseUrl], { stdio: ['ignore', 'inherit', 'inherit'] });
+const target = libpqTarget(databaseUrl);
+try {
+  execFileSync('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--file', dump, target.url], { stdio: ['ignore', 'inherit', 'inherit'], env: target.env });
+} catch (error) {
+  process.stderr.write(`backup: ${failureWithoutSecrets('pg_dump', error)}\n`);
+  process.exit(1);
+}
 const archive = path.join(out, 'artifacts.tar');
 if (fs.existsSync(artifactDir)) execFileSync('tar', ['-C', artifactDir, '-cf', archive, '.']);
 else execFileSync('tar', ['-cf', archive, '--files-from', '/dev/null']);

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { failureWithoutSecrets, libpqTarget } from './libpq.js';
 import pg from 'pg';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, 'database-url': { type: 'string' }, 'artifact-dir': { type: 'string' } } });
@@ -33,7 +34,13 @@ if (tables !== 0) {
   process.stderr.write(`restore: the target database already has ${tables} tables; restore into an empty database\n`);
   process.exit(1);
 }
-execFileSync('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', databaseUrl, path.join(from, 'stratum.dump')], { stdio: ['ignore', 'inherit', 'inherit'] });
+const target = libpqTarget(databaseUrl);
+try {
+  execFileSync('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', target.url, path.join(from, 'stratum.dump')], { stdio: ['ignore', 'inherit', 'inherit'], env: target.env });
+} catch (error) {
+  process.stderr.write(`restore: ${failureWithoutSecrets('pg_restore', error)}\n`);
+  process.exit(1);
+}
 fs.mkdirSync(artifactDir, { recursive: true });
 execFileSync('tar', ['-C', artifactDir, '-xf', path.join(from, 'artifacts.tar')]);
 process.stdout.write(`restored ${from} into the database and ${artifactDir}\n`);
