@@ -85,8 +85,10 @@ export function attachGraphqlWs(app: AppServices, schema: GraphQLSchema, httpSer
           return [new GraphQLError(`syntax error: ${message}`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const errors = validate(schema, document, rules);
-        // Coded as Apollo codes them on HTTP.
-        if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        // Coded as on HTTP: GRAPHQL_VALIDATION_FAILED, unless the rule gave its own (QUERY_TOO_DEEP).
+        if (errors.length) {
+          return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'GRAPHQL_VALIDATION_FAILED' } }));
+        }
         try {
           assertCostWithin(schema, document, payload.variables ?? {}, payload.operationName, config.QUERY_COMPLEXITY_LIMIT);
         } catch (error) {
