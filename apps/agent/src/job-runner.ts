@@ -349,7 +349,7 @@ export class JobRunner {
     }
     await this.pipeline.flush();
     const started = Date.now();
-    const stored = await this.deps.protocol.client.putArtifact(message.sha256, message.file, { attempts: Infinity, signal: this.stopped.signal });
+    const stored = await this.deps.protocol.client.putArtifact(message.sha256, message.file, this.lease, { attempts: Infinity, signal: this.stopped.signal });
     const uri = typeof stored?.uri === 'string' ? stored.uri : null;
     await this.deps.protocol.registerCheckpoint(this.lease, { step: message.step, sha256: message.sha256, bytes: message.bytes, uri }, { signal: this.stopped.signal });
     this.lastCheckpointStep = message.step;

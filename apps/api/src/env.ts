@@ -27,6 +27,12 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   BODY_LIMIT: z.string().default('16mb'),
   ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** Bytes of artifacts one project may have uploaded (507 beyond it). */
+  ARTIFACT_PROJECT_QUOTA_BYTES: z.coerce.number().int().positive().default(100 * 1024 ** 3),
+  /** Unreferenced blobs are collected once every upload of them is this old. */
+  ARTIFACT_GC_GRACE_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** How often each replica looks for unreferenced blobs. */
+  ARTIFACT_GC_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60_000),
   MAX_PAGE_SIZE: z.coerce.number().int().positive().default(500),
   QUERY_DEPTH_LIMIT: z.coerce.number().int().positive().default(15), // standard introspection needs 14
   QUERY_COMPLEXITY_LIMIT: z.coerce.number().int().positive().default(20_000),
