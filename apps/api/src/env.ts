@@ -43,6 +43,12 @@ const schema = z.object({
   WS_MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().positive().default(50),
   /** Time a socket has to send connection_init before it is closed (4408). */
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Requests per window per token (READER, WRITER, ADMIN) or per address (anonymous); 0 = off. Per replica. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1_000),
+  /** Requests per window per AGENT token (an agent makes ~1–12 a second); 0 = off. Per replica. */
+  RATE_LIMIT_AGENT_REQUESTS: z.coerce.number().int().min(0).default(2_000),
+  /** The rate limits' window: a burst may use a whole window's requests at once. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(10),
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LEASE_SECONDS: z.coerce.number().int().positive().default(60),
   REAPER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
