@@ -348,6 +348,7 @@ function injectFullDisk(t: StartedApi): { filler: string; free(): void } {
     location: inner.location,
     has: (sha256) => inner.has(sha256),
     get: (sha256) => inner.get(sha256),
+    remove: (sha256) => inner.remove(sha256),
     put: async (sha256, body, maxBytes) => {
       if (!full) return inner.put(sha256, body, maxBytes);
       body.resume();
