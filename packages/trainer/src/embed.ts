@@ -116,7 +116,6 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
     const sums = new Map(attentionLayers.map((l) => [l, new Float64Array(H * T * T)]));
     const bs = opts.batchSize ?? 32;
     const clipSize = input.clips.length / N;
-    let trivialSum = 0, trivialCount = 0;
     for (let start = 0; start < N; start += bs) {
       const B = Math.min(bs, N - start);
       // reads are asynchronous (GPU backends cannot read synchronously): keep, then read
