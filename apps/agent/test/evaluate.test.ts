@@ -101,7 +101,7 @@ describe('reportRows', () => {
   };
 
   it('maps every finite row onto the protocol, naming depth and target', () => {
-    const rows = reportRows(report, 'mm', [{ block: 1, meanError: 0.7, error: [0.5, 0.9], grid: [1, 1, 2] }]);
+    const rows = reportRows(report, 'mm', [{ block: 1, meanError: 0.7, trivialError: 0.8, error: [0.5, 0.9], grid: [1, 1, 2] }]);
     expect(rows.evaluations).toEqual([
       { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'mm', depthUnit: 'BLOCK', depth: 2, value: 0.5, std: 0.1, folds: [0.4, 0.5, 0.6], n: 90 },
       { kind: 'LINEAR_PROBE', metric: 'meanAccuracy', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 2, value: 0.4, std: null, folds: [], n: 90 },
@@ -109,6 +109,7 @@ describe('reportRows', () => {
       { kind: 'GEOMETRY', metric: 'cka_next_linear', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.9, std: null, folds: [], n: 90 },
       { kind: 'GEOMETRY', metric: 'isotropyRatio', target: 'all', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.2, std: null, folds: [], n: 90 },
       { kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.7, folds: [], n: 90 },
+      { kind: 'RECONSTRUCTION', metric: 'mse_trivial', target: 'masked', dataset: 'mm', depthUnit: 'BLOCK', depth: 1, value: 0.8, folds: [], n: 90 },
     ]);
     expect(rows.similarities).toEqual([{ kind: 'LINEAR_CKA', dataset: 'mm', rowLabels: ['B1', 'B2'], colLabels: ['B1', 'B2'], values: [1, 0.9, 0.9, 1] }]);
     expect(rows.patchDiagnostics).toEqual([

@@ -170,6 +170,8 @@ export interface ReconstructionMap {
   count: Int32Array;
   /** Mean over all masked tokens (the training loss on these clips). */
   meanError: number;
+  /** The trivial predictor's error on the same masks (masked patches predicted as their own mean). */
+  trivialError: number;
   grid: [number, number, number];
 }
 
@@ -187,12 +189,15 @@ export async function reconstructionError(
     const maps = model.decoders.map((_, d) => ({ sum: new Float64Array(T), count: new Int32Array(T), total: 0, n: 0, block: blockwise ? d + 1 : null }));
     const bs = opts.batchSize ?? 32;
     const clipSize = input.clips.length / N;
+    let trivialSum = 0, trivialCount = 0;
     for (let start = 0; start < N; start += bs) {
       const B = Math.min(bs, N - start);
       const mask = sampleTubeMask(rng, B, model.grid, model.config.maskRatio);
       const perDecoder: { d: number; t: tf.Tensor }[] = [];
+      let trivial: tf.Tensor | null = null;
       tf.tidy(() => {
         const inputs = model.maskedInputs(input.clips.subarray(start * clipSize, (start + B) * clipSize), mask);
+        trivial = tf.keep(tf.sum(tf.mean(tf.square(inputs.targets), 1))); // Σ over masked tokens
         let x = model.embedTokens(inputs.visiblePatches, inputs.encoderPos);
         for (let k = 0; k < model.blocks; k++) {
           x = model.encodeBlock(k, x, inputs.seq);
@@ -213,12 +218,16 @@ export async function reconstructionError(
         });
       }
       tf.dispose(perDecoder.map((p) => p.t));
+      trivialSum += (await trivial!.data())[0]!;
+      trivialCount += mask.masked.length;
+      trivial!.dispose();
     }
     return maps.map((m) => ({
       block: m.block,
       error: Float32Array.from(m.sum, (s, i) => (m.count[i]! > 0 ? s / m.count[i]! : Number.NaN)),
       count: m.count,
       meanError: m.total / m.n,
+      trivialError: trivialSum / trivialCount,
       grid: [gt, gh, gw] as [number, number, number],
     }));
   });

@@ -6,6 +6,10 @@ import { embed, reconstructionError } from '../src/embed.js';
 import { CheckpointError } from '../src/errors.js';
 import { train } from '../src/train/loop.js';
 import { maxAbsDiff, toyConfig, toyDataset } from './helpers.js';
+import { extractTubelets } from '../src/model/inputs.js';
+import { sampleTubeMask } from '../src/model/masking.js';
+import { gridOf } from '../src/model/patchify.js';
+import { Prng } from '../src/prng.js';
 
 const data = toyDataset(6);
 let e2eCheckpoint: Uint8Array;
@@ -98,6 +102,18 @@ describe('reconstructionError', () => {
       expect(weighted / total).toBeCloseTo(m.meanError, 4);
       m.count.forEach((c, i) => expect(Number.isNaN(m.error[i]!)).toBe(c === 0));
     }
+  });
+
+  it('gives the trivial reference on the same masks: the mean squared normalised target', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4, 5]);
+    const [map] = await reconstructionError(e2eCheckpoint, clips, { seed: 1 });
+    const config = toyConfig();
+    const grid = gridOf(config.model);
+    const mask = sampleTubeMask(Prng.fromSeed(1, 'eval-mask'), 6, grid, config.model.maskRatio);
+    const targets = extractTubelets(clips.clips, 6, config.model, grid, mask.masked, true);
+    let sq = 0;
+    for (const v of targets) sq += v * v;
+    expect(map!.trivialError).toBeCloseTo(sq / targets.length, 5);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InMemoryDataset } from '@stratum/datasets';
+import { batchStream, InMemoryDataset } from '@stratum/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { setWasmKernelsEnabled } from '../src/kernels/wasm-kernels.js';
@@ -8,6 +8,10 @@ import { resolveRunConfig, type RunConfig } from '../src/config.js';
 import { CheckpointError, TrainingDivergedError } from '../src/errors.js';
 import { train, type CheckpointEvent, type TrainOptions } from '../src/train/loop.js';
 import type { MetricPoint } from '../src/train/metrics.js';
+import { extractTubelets } from '../src/model/inputs.js';
+import { sampleTubeMask } from '../src/model/masking.js';
+import { gridOf } from '../src/model/patchify.js';
+import { Prng } from '../src/prng.js';
 import { TOY_MODEL, toyConfig, toyDataset } from './helpers.js';
 
 const data = toyDataset(16);
@@ -67,7 +71,7 @@ describe('metrics', () => {
   it('E2E reports one loss (block null), its grad norm and the lr every step', async () => {
     const r = await record(toyConfig({ steps: 3 }));
     expect(r.points.map((p) => `${p.step}:${p.key}:${p.block}`)).toEqual(
-      [1, 2, 3].flatMap((s) => [`${s}:loss:null`, `${s}:grad_norm:null`, `${s}:lr:null`]),
+      [1, 2, 3].flatMap((s) => [`${s}:loss:null`, `${s}:loss_trivial:null`, `${s}:grad_norm:null`, `${s}:lr:null`]),
     );
     expect(r.points.every((p) => Number.isFinite(p.value) && p.wallTime > 1.6e9)).toBe(true);
     expect(r.summary).toMatchObject({ steps: 3, totalSteps: 3, aborted: false });
@@ -75,8 +79,32 @@ describe('metrics', () => {
 
   it('blockwise reports per-block losses and grad norms with 1-based blocks', async () => {
     const r = await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 2, logEvery: 2 }));
-    expect(r.points.map((p) => `${p.step}:${p.key}:${p.block}`)).toEqual(['2:loss:1', '2:loss:2', '2:grad_norm:1', '2:grad_norm:2', '2:lr:null']);
+    expect(r.points.map((p) => `${p.step}:${p.key}:${p.block}`)).toEqual(['2:loss:1', '2:loss:2', '2:loss_trivial:1', '2:loss_trivial:2', '2:grad_norm:1', '2:grad_norm:2', '2:lr:null']);
     expect(r.summary.finalLosses.map((l) => l.block)).toEqual([1, 2]);
+  });
+});
+
+describe('the trivial reference', () => {
+  it('is the mean squared normalised target of the same step, logged beside each block loss', async () => {
+    const config = toyConfig({ regime: 'simultaneous', blocks: 2, steps: 3 });
+    const r = await record(config);
+    // Recompute each step's trivial loss by hand: the same batches and masks, targets normalised
+    // per patch (mean, unbiased std + 1e-6), then the mean of their squares.
+    const stream = batchStream(data, { batchSize: config.batchSize, seed: config.seed });
+    const rng = Prng.fromSeed(config.seed, 'mask');
+    const grid = gridOf(config.model);
+    for (let step = 1; step <= 3; step++) {
+      const batch = stream.next().value;
+      const mask = sampleTubeMask(rng, config.batchSize, grid, config.model.maskRatio);
+      const targets = extractTubelets(batch.clips, config.batchSize, config.model, grid, mask.masked, true);
+      let sq = 0;
+      for (const v of targets) sq += v * v;
+      const expected = sq / targets.length;
+      const logged = r.points.filter((p) => p.key === 'loss_trivial' && p.step === step);
+      expect(logged.map((p) => p.block)).toEqual([1, 2]);
+      for (const p of logged) expect(p.value).toBeCloseTo(expected, 5);
+    }
+    expect(r.summary.finalTrivial.map((t) => t.block)).toEqual([1, 2]);
   });
 });
 

@@ -73,7 +73,7 @@ async function evaluateFixedSet(checkpoint: Uint8Array, config: RunConfig, setti
   t = performance.now();
   const maps = await trainer.reconstructionError(checkpoint, clips, { seed: settings.seed });
   const K = config.blocks;
-  const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, error: m.error, grid: m.grid }));
+  const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, trivialError: m.trivialError, error: m.error, grid: m.grid }));
   timingsMs.reconstruction = performance.now() - t;
 
   const occlusion = settings.occlusion ?? (spec.name === 'gratings' || spec.name === 'double-gratings');

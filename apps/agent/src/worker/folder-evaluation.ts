@@ -34,7 +34,7 @@ interface Extracted {
   /** Attention probabilities summed over the clips, per layer (when asked for). */
   attention: Map<number, { block: number; layer: number; blockEnd: boolean; heads: number; tokens: number; data: Float64Array }>;
   /** Summed reconstruction errors per decoder (when asked for). */
-  reconstruction: Map<number | null, { sum: Float64Array; count: Int32Array; total: number; n: number }>;
+  reconstruction: Map<number | null, { sum: Float64Array; count: Int32Array; total: number; trivial: number; n: number }>;
 }
 
 /**
@@ -89,7 +89,7 @@ async function extract(
     });
     if (want.diagnostics) {
       for (const m of await trainer.reconstructionError(model, clips, { seed: want.seed + start })) {
-        const acc = out.reconstruction.get(m.block) ?? { sum: new Float64Array(m.error.length), count: new Int32Array(m.error.length), total: 0, n: 0 };
+        const acc = out.reconstruction.get(m.block) ?? { sum: new Float64Array(m.error.length), count: new Int32Array(m.error.length), total: 0, trivial: 0, n: 0 };
         m.count.forEach((c, p) => {
           if (c > 0) {
             acc.sum[p]! += m.error[p]! * c;
@@ -98,6 +98,7 @@ async function extract(
         });
         const masked = m.count.reduce((a, b) => a + b, 0);
         acc.total += m.meanError * masked;
+        acc.trivial += m.trivialError * masked;
         acc.n += masked;
         out.reconstruction.set(m.block, acc);
       }
@@ -165,6 +166,7 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
     const reconstruction = [...test.reconstruction.entries()].map(([block, acc]) => ({
       block: block ?? K,
       meanError: acc.total / acc.n,
+      trivialError: acc.trivial / acc.n,
       error: Float32Array.from(acc.sum, (s, p) => (acc.count[p]! > 0 ? s / acc.count[p]! : Number.NaN)),
       grid: test.grid,
     }));

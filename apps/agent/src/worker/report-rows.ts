@@ -26,7 +26,7 @@ function finite(value: number | null | undefined): number | null {
 }
 
 /** Maps the analysis report onto the protocol's inputs (pure; tested). */
-export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
+export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; trivialError?: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
   const evaluations: EvaluationValue[] = [];
   for (const row of report.metrics) {
     const value = finite(row.value);
@@ -54,6 +54,9 @@ export function reportRows(report: EvaluationReport, dataset: string, reconstruc
   for (const r of reconstruction) {
     const value = finite(r.meanError);
     if (value !== null) evaluations.push({ kind: 'RECONSTRUCTION', metric: 'mse', target: 'masked', dataset, depthUnit: 'BLOCK', depth: r.block, value, folds: [], n: report.samples });
+    // The held-out loss's trivial reference: the same masks, every masked patch predicted as its own mean.
+    const trivial = finite(r.trivialError ?? Number.NaN);
+    if (trivial !== null) evaluations.push({ kind: 'RECONSTRUCTION', metric: 'mse_trivial', target: 'masked', dataset, depthUnit: 'BLOCK', depth: r.block, value: trivial, folds: [], n: report.samples });
   }
   // Block-scope matrices only: the API keeps one matrix per (kind, step, dataset).
   const similarities: SimilarityValue[] = report.similarity

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run demo`: embedded PostgreSQL → migrations → API (local-dev auth on 127.0.0.1) →
 // dashboard → one local agent → the paper-in-miniature sweep, with a progress line per run.
-// `--quick` runs a two-run version on a fresh data directory and exits 0 when every run has
+// `--exit` runs the full sweep, prints the summary (per-run loss beside its trivial reference,
+// consecutive-block CKA, the paper's findings with 95% intervals over seeds) and a last
+// `RESULT demo …` line, then exits. `--quick` runs a two-run version on a fresh data directory and exits 0 when every run has
 // finished with its evaluations (non-zero otherwise). Ctrl-C stops everything cleanly; a second
 // `npm run demo` reuses the data and does not duplicate the sweep.
 import fs from 'node:fs';
@@ -12,9 +14,10 @@ import { pino } from 'pino';
 import { loadConfig } from '../env.js';
 import { startApi, type RunningApi } from '../app.js';
 import { spawnLogged, waitForHttp, type Child } from './children.js';
+import { factsTable, findings, findingsTable, resultLine, runFacts } from './findings.js';
 import { followSweep, submitSweep, summaryTable } from './progress.js';
 import { ApiRetry } from './retry.js';
-import { FULL_SWEEP, QUICK_SWEEP } from './sweeps.js';
+import { FULL_SWEEP, QUICK_SWEEP, probeTarget } from './sweeps.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const { values: args } = parseArgs({
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     web: { type: 'boolean', default: true },
     'no-web': { type: 'boolean', default: false },
     'max-jobs': { type: 'string', default: '2' },
+    exit: { type: 'boolean', default: false },
   },
 });
 
@@ -108,15 +112,20 @@ async function main(): Promise<number> {
   const runs = await followSweep(api.url, submitted.id, say, stopping.signal, 2000, retry);
   const seconds = Math.round((Date.now() - started) / 1000);
   process.stdout.write(`\n${summaryTable(runs)}\n\n`);
+  const facts = await retry.call('reading the final losses and CKA', () => runFacts(apiUrl, runs));
+  process.stdout.write(`${factsTable(facts)}\n\n`);
+  const list = findings(facts, probeTarget(sweep));
+  if (!quick) process.stdout.write(`${findingsTable(list)}\n\n`);
   const ok = runs.length > 0 && runs.every((r) => r.status === 'SUCCEEDED' && r.evaluations.length > 0);
   if (quick && ok) cleanupAfterStop = dataDir; // a passing quick run leaves nothing behind
   say(ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`);
+  if (!quick) process.stdout.write(`${resultLine((Date.now() - started) / 1000, facts, list)}\n`);
   return ok ? 0 : 1;
 }
 
 main().then(
   async (code) => {
-    if (quick || code !== 0) return shutdown(code);
+    if (quick || args.exit || code !== 0) return shutdown(code);
     say('the dashboard and API keep running; Ctrl-C to stop');
   },
   async (error: Error) => {

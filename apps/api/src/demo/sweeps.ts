@@ -16,11 +16,13 @@ export interface DemoSweep {
 export const FULL_SWEEP: DemoSweep = {
   project: 'demo',
   name: 'paper-in-miniature',
-  factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0] },
+  // Three seeds per cell so the grid's 95% intervals are real (Student t, 2 df); batch 16 halves
+  // each step so the 18 runs fit the same budget the 6 single-seed runs of batch 32 took.
+  factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0, 1, 2] },
   dataset: { name: 'moving-mnist', count: 4096 },
   steps: 300,
   evaluation: { clips: 320, tokenClips: 48 },
-  overrides: { batchSize: 32 },
+  overrides: { batchSize: 16 },
 };
 
 /** The three regimes at K=2, a few steps each: proves the whole loop (claim → train → evaluate →
@@ -34,3 +36,8 @@ export const QUICK_SWEEP: DemoSweep = {
   evaluation: { clips: 96, tokenClips: 16 },
   overrides: { batchSize: 16 },
 };
+
+/** The target the demo's findings compare probes on (the dataset's first, its content class). */
+export function probeTarget(sweep: DemoSweep): string {
+  return sweep.dataset.name === 'moving-mnist' ? 'digit' : 'orientation';
+}

@@ -34,6 +34,8 @@ export interface StepInfo {
   /** 0-based stage of that step (sequential; 0 otherwise). */
   stage: number;
   losses: BlockValue[];
+  /** The trivial predictor's loss on the same masks, beside each loss. */
+  trivial: BlockValue[];
   lr: number;
   /** Seconds since this call to train() started. */
   elapsedS: number;
@@ -72,6 +74,8 @@ export interface TrainSummary {
   aborted: boolean;
   /** Last loss of each block (null block: E2E). */
   finalLosses: BlockValue[];
+  /** The trivial predictor's loss on the same step as each final loss (same blocks). */
+  finalTrivial: BlockValue[];
   wallTimeS: number;
   /** Steps per second over the steps this call ran. */
   stepsPerS: number;
@@ -150,6 +154,7 @@ async function runLoop(state: TrainingState, dataset: Source, backend: BackendIn
   const totalSteps = sequential ? K * config.steps : config.steps;
   const metrics = new MetricBuffer(opts.onMetrics);
   const finalLosses = new Map<number | null, number>();
+  const finalTrivial = new Map<number | null, number>();
   let lastCheckpoint = null as TrainSummary['lastCheckpoint']; // assigned inside checkpoint()
   const startStep = state.step;
   const started = performance.now();
@@ -185,13 +190,15 @@ async function runLoop(state: TrainingState, dataset: Source, backend: BackendIn
       }
       state.step += 1;
       for (const l of result.losses) finalLosses.set(l.block, l.value);
-      opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, lr, elapsedS: (performance.now() - started) / 1000 });
+      for (const l of result.trivial) finalTrivial.set(l.block, l.value);
+      opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, trivial: result.trivial, lr, elapsedS: (performance.now() - started) / 1000 });
 
       if (state.step % config.logEvery === 0 || state.step === totalSteps) {
         const wallTime = Date.now() / 1000;
         const step = state.step;
         metrics.push(
           ...result.losses.map((l): MetricPoint => ({ key: 'loss', block: l.block, step, value: l.value, wallTime })),
+          ...result.trivial.map((l): MetricPoint => ({ key: 'loss_trivial', block: l.block, step, value: l.value, wallTime })),
           ...result.gradNorms.map((g): MetricPoint => ({ key: 'grad_norm', block: g.block, step, value: g.value, wallTime })),
           { key: 'lr', block: null, step, value: lr, wallTime },
         );
@@ -217,12 +224,17 @@ async function runLoop(state: TrainingState, dataset: Source, backend: BackendIn
     steps: state.step,
     totalSteps,
     aborted,
-    finalLosses: [...finalLosses.entries()].map(([block, value]) => ({ block, value })).sort((a, b) => (a.block ?? 0) - (b.block ?? 0)),
+    finalLosses: byBlock(finalLosses),
+    finalTrivial: byBlock(finalTrivial),
     wallTimeS,
     stepsPerS: (state.step - startStep) / Math.max(wallTimeS, 1e-9),
     parameters: parameterCount(config),
     lastCheckpoint,
   };
-  log.info({ steps: summary.steps, aborted, wallTimeS, finalLosses: summary.finalLosses }, 'training finished');
+  log.info({ steps: summary.steps, aborted, wallTimeS, finalLosses: summary.finalLosses, finalTrivial: summary.finalTrivial }, 'training finished');
   return summary;
+}
+
+function byBlock(values: Map<number | null, number>): BlockValue[] {
+  return [...values.entries()].map(([block, value]) => ({ block, value })).sort((a, b) => (a.block ?? 0) - (b.block ?? 0));
 }

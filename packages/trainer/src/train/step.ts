@@ -29,6 +29,12 @@ export interface BlockValue {
 
 export interface StepResult {
   losses: BlockValue[];
+  /**
+   * The trivial predictor's loss beside each loss (same blocks): every masked patch predicted
+   * as zero in normalised-target space (its own mean), i.e. the mean squared normalised target
+   * on this step's masks. A model that learned nothing beyond it sits on this line.
+   */
+  trivial: BlockValue[];
   gradNorms: BlockValue[];
 }
 
@@ -95,6 +101,11 @@ export function regimeGradients(model: VideoMae, regime: Regime, stage: number, 
   return out;
 }
 
+/** The trivial predictor's loss on these inputs: mean of the squared normalised targets → []. */
+export function trivialLoss(inputs: MaskedInputs): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.square(inputs.targets)) as tf.Scalar);
+}
+
 /** Throws TrainingDivergedError for the first non-finite loss (or gradient norm). */
 function checkFinite(step: number, losses: BlockValue[], gradNorms: BlockValue[]): void {
   for (const l of losses) if (!Number.isFinite(l.value)) throw new TrainingDivergedError(step, l.block, l.value);
@@ -106,7 +117,7 @@ function checkFinite(step: number, losses: BlockValue[], gradNorms: BlockValue[]
  * update kernels themselves skip a step whose losses are not finite), then the losses and the
  * gradient partial sums come back in one read.
  */
-async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolean): Promise<StepResult> {
+async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolean, trivial: tf.Scalar): Promise<StepResult> {
   const groups = passes.map((p) => {
     const optimizer = ctx.optimizers[blockwise ? p.group : 0]!;
     return { optimizer, grads: optimizer.params.map((param) => p.grads[param.name]!) };
@@ -114,10 +125,12 @@ async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolea
   for (const g of groups) g.optimizer.t += 1;
   const losses = tf.stack(passes.map((p) => p.loss)) as tf.Tensor1D;
   const { partials, ranges } = encodeGpuUpdates(groups, losses, ctx.lr, ctx.clipNorm);
-  const both = tf.concat([losses, partials]);
+  const trivialRow = tf.reshape(trivial, [1]);
+  const both = tf.concat([losses, partials, trivialRow]);
   const values = await both.data();
-  tf.dispose([losses, partials, both]);
+  tf.dispose([losses, partials, both, trivialRow]);
   const G = passes.length;
+  const trivialValue = values[values.length - 1]!;
   const lossValues = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
   const gradNorms = ranges.map((r, i) => {
     let sq = 0;
@@ -130,7 +143,7 @@ async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolea
     for (const g of groups) g.optimizer.t -= 1; // the kernels skipped the update
     throw e;
   }
-  return { losses: lossValues, gradNorms };
+  return { losses: lossValues, trivial: lossValues.map((l) => ({ block: l.block, value: trivialValue })), gradNorms };
 }
 
 /**
@@ -139,21 +152,24 @@ async function gpuStep(ctx: StepContext, passes: GroupGrads[], blockwise: boolea
  */
 export async function trainStep(ctx: StepContext, inputs: MaskedInputs): Promise<StepResult> {
   const blockwise = ctx.regime !== 'e2e';
+  const trivial = trivialLoss(inputs);
   const passes = regimeGradients(ctx.model, ctx.regime, ctx.stage, inputs);
   try {
-    if (webgpuKernelsActive()) return await gpuStep(ctx, passes, blockwise);
-    const stacked = tf.stack(passes.map((p) => p.loss));
-    const values = await stacked.data(); // one read for all blocks
+    if (webgpuKernelsActive()) return await gpuStep(ctx, passes, blockwise, trivial);
+    const stacked = tf.stack([...passes.map((p) => p.loss), trivial]);
+    const values = await stacked.data(); // one read for all blocks and the trivial reference
     stacked.dispose();
     const losses = passes.map((p, i) => ({ block: blockwise ? p.group + 1 : null, value: values[i]! }));
+    const trivialValue = values[passes.length]!;
     checkFinite(ctx.step, losses, []);
     const gradNorms: BlockValue[] = [];
     for (const p of passes) {
       const value = await ctx.optimizers[blockwise ? p.group : 0]!.step(p.grads, ctx.lr, ctx.clipNorm);
       gradNorms.push({ block: blockwise ? p.group + 1 : null, value });
     }
-    return { losses, gradNorms };
+    return { losses, trivial: losses.map((l) => ({ block: l.block, value: trivialValue })), gradNorms };
   } finally {
+    trivial.dispose();
     for (const p of passes) tf.dispose([p.loss, ...Object.values(p.grads)]);
   }
 }
