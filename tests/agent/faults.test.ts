@@ -180,6 +180,24 @@ describe('agent faults', () => {
     expect(agent.logs.filter((l) => l.msg === 'job claimed')).toHaveLength(2);
   });
 
+  it('a run whose loss becomes non-finite fails once as diverged, with the step and the block, and is not retried', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '3' });
+    // A learning rate of 1e38 overflows float32 weights within a few steps.
+    const run = await seedRun(api, tinyConfig({ regime: 'simultaneous', blocks: 2, steps: 40, checkpointEvery: 0, optimizer: { lr: 1e38, warmupSteps: 0 } }), { maxAttempts: 3 });
+    spawnAgent(api, { token: await api.agentToken('diverge') });
+    const job = await waitForStatus(api, run.jobId, ['FAILED', 'SUCCEEDED'], 60_000);
+    expect(job).toMatchObject({ status: 'FAILED', attempts: 1, run_status: 'FAILED' });
+    const { rows } = await api.pool().query<{ divergence: { step: number; block: number | null; quantity: string; value: string } }>(
+      'SELECT divergence FROM runs WHERE id = $1', [run.runId]);
+    const divergence = rows[0]!.divergence;
+    expect(divergence).toMatchObject({ quantity: expect.stringMatching(/^(loss|gradient norm)$/), value: expect.stringMatching(/^(NaN|-?Infinity)$/) });
+    expect([1, 2]).toContain(divergence.block);
+    expect(job.last_error).toContain(`at step ${divergence.step} (block ${divergence.block})`);
+    // Every stored training point is from before the diverged step.
+    const stored = (await points(api, run.runId)).filter((p) => TRAINING_KEYS.includes(p.key));
+    expect(Math.max(...stored.map((p) => p.step))).toBeLessThan(divergence.step);
+  });
+
   it('SIGTERM drains: the job returns to QUEUED with its checkpoint and attempts unchanged, and resumes there', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '30' });
     const total = 300;

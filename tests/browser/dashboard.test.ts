@@ -237,6 +237,21 @@ const paperRuns = () => data.sweeps[0]!.runs;
 const cellRuns = (size: string, k: number, mode: string) => paperRuns().filter((r) => r.modelSize === size && r.blocks === k && r.mode === mode);
 
 describe('sweep grid', () => {
+  it('shows where a diverged run\'s loss became non-finite', async () => {
+    const runId = ids.runs.get(data.failedRun.name)!;
+    const pool = new pg.Pool({ connectionString: api.db.url, max: 1 });
+    try {
+      // As failJob(divergence) records it (tested against the API in apps/api and with a real agent in tests/agent).
+      await pool.query(`UPDATE runs SET divergence = '{"step": 321, "block": 2, "quantity": "loss", "value": "NaN"}' WHERE id = $1`, [runId]);
+      const page = await open(`/runs/${runId}`, '[data-testid="run-divergence"]');
+      expect(await page.locator('[data-testid="run-divergence"]').innerText()).toMatch(/Diverged at step 321 in block 2: the loss became NaN\./);
+      await page.close();
+    } finally {
+      await pool.query('UPDATE runs SET divergence = NULL WHERE id = $1', [runId]);
+      await pool.end();
+    }
+  });
+
   it('shows mean ± 95% CI over seeds per cell, marks running/failed seeds and navigates on click', async () => {
     const sweepId = ids.sweeps.get('paper-grid')!;
     const page = await open(`/sweeps/${sweepId}`, '[data-testid="grid-cell"]');

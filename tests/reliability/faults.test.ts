@@ -245,16 +245,29 @@ describe('faults', () => {
     const disk = mounted ? fillDisk(store) : injectFullDisk(api);
     report.diskFull = mounted ? 'tmpfs (32 MiB, filled)' : 'injected ENOSPC store (mount not permitted)';
 
+    const pool = new pg.Pool({ connectionString: api.db.url, max: 2 });
+    cleanups.push(() => pool.end());
+    // Uploads are made under a held job: a second agent holds jobs of its own lane for the direct PUTs.
+    await seedRuns(pool, 2, { prefix: 'disk-direct', requirements: { labels: { lane: 'disk-direct' } } });
+    const directToken = (await api.api.services.tokens.create('AGENT', 'direct uploader')).token;
+    const direct = await api.gql('mutation { registerAgent(name: "direct-uploader", host: "h", labels: { lane: "disk-direct" }) { id } }', {}, directToken);
+    const directId = (direct.body.data as { registerAgent: { id: string } }).registerAgent.id;
+    const putUnderJob = async (body: Uint8Array<ArrayBuffer>, name: string) => {
+      const claimed = await api.gql('mutation($a: ID!) { claimJob(agentId: $a) { jobId fencingToken } }', { a: directId }, directToken);
+      const lease = (claimed.body.data as { claimJob: { jobId: string; fencingToken: string } }).claimJob;
+      return fetch(`${api.url}/artifacts/${name}`, {
+        method: 'PUT', headers: { authorization: `Bearer ${directToken}`, 'x-stratum-job': lease.jobId, 'x-stratum-fencing-token': lease.fencingToken }, body,
+      });
+    };
+
     const blob = crypto.randomBytes(200_000);
     const sha = crypto.createHash('sha256').update(blob).digest('hex');
     const agentToken = (await api.api.services.tokens.create('AGENT', 'disk agent')).token;
-    const put = await fetch(`${api.url}/artifacts/${sha}`, { method: 'PUT', headers: { authorization: `Bearer ${agentToken}` }, body: blob });
+    const put = await putUnderJob(blob, sha);
     expect(put.status).toBe(507);
     expect(await put.json()).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: expect.stringMatching(/out of disk space; retry later/) } });
     expect(listFiles(store).filter((f) => f !== disk.filler), 'nothing partial left in the store').toEqual([]);
 
-    const pool = new pg.Pool({ connectionString: api.db.url, max: 2 });
-    cleanups.push(() => pool.end());
     const [job] = await seedRuns(pool, 1, { prefix: 'disk', requirements: { labels: { lane: 'disk' } }, config: tinyTrainConfig({ steps: 40, checkpointEvery: 20, evaluation: { clips: 32 } }) });
     const daemon = spawnAgentDaemon(api.url, agentToken, scratchDir('stratum-faults-agent-'), { STRATUM_LABELS: 'lane=disk', STRATUM_SYSTEM_METRICS_MS: '0' }, ['--once']);
     cleanups.push(() => daemon.stop(2_000));
@@ -283,7 +296,7 @@ describe('faults', () => {
       const body = Buffer.from(await (await fetch(`${api.url}/artifacts/${checkpoint.sha256}`, { headers: { authorization: `Bearer ${api.tokens.reader}` } })).arrayBuffer());
       expect(crypto.createHash('sha256').update(body).digest('hex')).toBe(checkpoint.sha256);
     }
-    expect((await fetch(`${api.url}/artifacts/${sha}`, { method: 'PUT', headers: { authorization: `Bearer ${agentToken}` }, body: blob })).status).toBe(201);
+    expect((await putUnderJob(blob, sha)).status).toBe(201);
     report.diskFullOutcome = { refusalsLogged: refusals, checkpointsStored: checkpoints.length, secondsToCompleteAfterFreeing: (Date.now() - freedAt) / 1000, jobStatus: done.status, attempts: done.attempts };
   });
 });
@@ -335,6 +348,7 @@ function injectFullDisk(t: StartedApi): { filler: string; free(): void } {
     location: inner.location,
     has: (sha256) => inner.has(sha256),
     get: (sha256) => inner.get(sha256),
+    remove: (sha256) => inner.remove(sha256),
     put: async (sha256, body, maxBytes) => {
       if (!full) return inner.put(sha256, body, maxBytes);
       body.resume();

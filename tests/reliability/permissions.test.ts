@@ -354,7 +354,9 @@ describe('revoked tokens', () => {
     expect(lease.runId).toBe(seeded!.runId);
     const blob = Buffer.from('revocation artifact');
     const sha = crypto.createHash('sha256').update(blob).digest('hex');
-    expect((await fetch(`${t.url}/artifacts/${sha}`, { method: 'PUT', headers: { authorization: `Bearer ${agent.token}` }, body: blob })).status).toBe(201);
+    expect((await fetch(`${t.url}/artifacts/${sha}`, {
+      method: 'PUT', headers: { authorization: `Bearer ${agent.token}`, 'x-stratum-job': lease.jobId, 'x-stratum-fencing-token': lease.fencingToken }, body: blob,
+    })).status).toBe(201);
     expect((await fetch(`${t.url}/artifacts/${sha}`, { headers: { authorization: `Bearer ${reader.token}` } })).status).toBe(200);
     expect((await t.gql('{ viewer { role } }', {}, reader.token)).body.data).toEqual({ viewer: { role: 'READER' } });
 

@@ -20,7 +20,7 @@ import type { AgentProtocol, ClaimedJob, Lease } from './protocol/operations.js'
 import { Spool, fsyncDir, type MetricPoint } from './spool.js';
 import { CpuMeter, sampleSystem } from './sysmetrics.js';
 import { errorMessage, sleep } from './util.js';
-import type { FromWorker, ToWorker, WorkerJob } from './worker/messages.js';
+import type { Divergence, FromWorker, ToWorker, WorkerJob } from './worker/messages.js';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'cancelled' | 'lease-lost' | 'released' | 'abandoned';
 
@@ -298,8 +298,8 @@ export class JobRunner {
         return;
       case 'failed':
         this.finalMessage = 'failed';
-        this.log.error({ error: message.error, retryable: message.retryable, code: message.code }, 'job failed in the worker');
-        this.enqueue(() => this.fail(message.error, message.retryable));
+        this.log.error({ error: message.error, retryable: message.retryable, code: message.code, divergence: message.divergence }, 'job failed in the worker');
+        this.enqueue(() => this.fail(message.error, message.retryable, message.divergence));
         return;
       case 'probed':
         return;
@@ -349,7 +349,7 @@ export class JobRunner {
     }
     await this.pipeline.flush();
     const started = Date.now();
-    const stored = await this.deps.protocol.client.putArtifact(message.sha256, message.file, { attempts: Infinity, signal: this.stopped.signal });
+    const stored = await this.deps.protocol.client.putArtifact(message.sha256, message.file, this.lease, { attempts: Infinity, signal: this.stopped.signal });
     const uri = typeof stored?.uri === 'string' ? stored.uri : null;
     await this.deps.protocol.registerCheckpoint(this.lease, { step: message.step, sha256: message.sha256, bytes: message.bytes, uri }, { signal: this.stopped.signal });
     this.lastCheckpointStep = message.step;
@@ -383,9 +383,9 @@ export class JobRunner {
     this.finish(transition.status === 'CANCELLED' ? 'cancelled' : 'succeeded');
   }
 
-  private async fail(error: string, retryable: boolean): Promise<void> {
+  private async fail(error: string, retryable: boolean, divergence?: Divergence): Promise<void> {
     await this.pipeline.flush();
-    const transition = await this.deps.protocol.failJob(this.lease, error, retryable, { signal: this.stopped.signal });
+    const transition = await this.deps.protocol.failJob(this.lease, error, retryable, { signal: this.stopped.signal }, divergence);
     this.log.warn({ status: transition.status, attempts: transition.attempts, retryable }, 'job failure reported');
     this.finish(transition.status === 'CANCELLED' ? 'cancelled' : 'failed');
   }

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { train } from '@stratum/trainer';
+import { train, TrainingDivergedError } from '@stratum/trainer';
 import { resolveRunConfig } from '@stratum/trainer/config';
 import { createLogger } from '../src/logger.js';
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { EvaluationReport } from '@stratum/analysis';
 import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, occludeForOccDrop, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
-import { EvaluationError, JobConfigError, classifyError } from '../src/worker/errors.js';
+import { EvaluationError, JobConfigError, classifyError, divergenceOf } from '../src/worker/errors.js';
 
 describe('evaluation settings and sets', () => {
   it('defaults, and refuses unknown keys as a config error', () => {
@@ -129,6 +129,12 @@ describe('classifyError', () => {
     const diverged = Object.assign(new Error('training diverged'), { name: 'TrainingDivergedError' });
     expect(classifyError(diverged)).toEqual({ retryable: false, code: 'DIVERGED' });
     expect(classifyError(new EvaluationError(new Error('x'), false))).toEqual({ retryable: false, code: 'EVALUATION' });
+  });
+
+  it('reads the step, block and value of a divergence for failJob', () => {
+    expect(divergenceOf(new TrainingDivergedError(37, 2, Number.NaN))).toEqual({ step: 37, block: 2, quantity: 'loss', value: 'NaN' });
+    expect(divergenceOf(new TrainingDivergedError(5, null, -Infinity, 'gradient norm'))).toEqual({ step: 5, block: null, quantity: 'gradient norm', value: '-Infinity' });
+    expect(divergenceOf(new Error('disk full'))).toBeUndefined();
   });
 
   it('retries what another attempt or agent may pass', () => {

@@ -27,6 +27,12 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   BODY_LIMIT: z.string().default('16mb'),
   ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** Bytes of artifacts one project may have uploaded (507 beyond it). */
+  ARTIFACT_PROJECT_QUOTA_BYTES: z.coerce.number().int().positive().default(100 * 1024 ** 3),
+  /** Unreferenced blobs are collected once every upload of them is this old. */
+  ARTIFACT_GC_GRACE_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** How often each replica looks for unreferenced blobs. */
+  ARTIFACT_GC_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60_000),
   MAX_PAGE_SIZE: z.coerce.number().int().positive().default(500),
   QUERY_DEPTH_LIMIT: z.coerce.number().int().positive().default(15), // standard introspection needs 14
   QUERY_COMPLEXITY_LIMIT: z.coerce.number().int().positive().default(20_000),
@@ -37,6 +43,12 @@ const schema = z.object({
   WS_MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().positive().default(50),
   /** Time a socket has to send connection_init before it is closed (4408). */
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Requests per window per token (READER, WRITER, ADMIN) or per address (anonymous); 0 = off. Per replica. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1_000),
+  /** Requests per window per AGENT token (an agent makes ~1–12 a second); 0 = off. Per replica. */
+  RATE_LIMIT_AGENT_REQUESTS: z.coerce.number().int().min(0).default(2_000),
+  /** The rate limits' window: a burst may use a whole window's requests at once. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(10),
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LEASE_SECONDS: z.coerce.number().int().positive().default(60),
   REAPER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),

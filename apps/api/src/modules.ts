@@ -10,6 +10,7 @@ import { IngestResolver } from './ingest/ingest.resolver.js';
 import { ReportResolver } from './report/report.resolver.js';
 import { artifactRouter } from './artifact/artifact.router.js';
 import { startReaper } from './reaper/reaper.js';
+import { startArtifactCollector } from './artifact/collect.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { SweepResolver } from './sweep/sweep.resolver.js';
 import { RunConnectionResolver, RunResolver } from './run/run.resolver.js';
@@ -51,4 +52,5 @@ export const routes: Array<{ path: string; router: (app: AppServices) => Router 
 /** In-process background tasks (started after the server listens; stop() on shutdown). */
 export const backgroundTasks: Array<(app: AppServices) => { stop(): Promise<void> | void }> = [
   startReaper,
+  startArtifactCollector,
 ];

@@ -15,6 +15,7 @@ import { depthLimit } from './common/limits.js';
 import { assertCostWithin } from './common/cost.js';
 import { localDevGuard } from './origin-guard.js';
 import { attachGraphqlWs } from './ws.js';
+import { createRateLimits, rateLimitMiddleware } from './rate-limit.js';
 import { routes } from './modules.js';
 
 const KNOWN_CODES = new Set([
@@ -124,9 +125,11 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
       res.status(503).json({ status: 'database unreachable' });
     }
   });
-  for (const route of routes) server.use(route.path, route.router(app));
+  const limits = createRateLimits(app.config);
+  const limited = rateLimitMiddleware(limits, (header) => principalFor(app, header));
+  for (const route of routes) server.use(route.path, limited, route.router(app));
 
-  const ws = attachGraphqlWs(app, schema, httpServer, { principalFor, formatError: formatError(app) });
+  const ws = attachGraphqlWs(app, schema, httpServer, { principalFor, formatError: formatError(app), limits });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -147,9 +150,11 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   await apollo.start();
   server.use(
     '/graphql',
+    limited,
     express.json({ limit: app.config.BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(app, await principalFor(app, req.headers.authorization), crypto.randomUUID()),
+      // The rate limiter authenticated the caller already; a bad token is refused here, with its reason.
+      context: async ({ req, res }) => createContext(app, (res.locals.principal as Principal | null | undefined) ?? await principalFor(app, req.headers.authorization), crypto.randomUUID()),
     }),
   );
   // Body-parser errors (too large, malformed JSON) as GraphQL-shaped errors, not HTML.

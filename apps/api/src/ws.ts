@@ -13,6 +13,7 @@ import { depthLimit } from './common/limits.js';
 import { assertCostWithin } from './common/cost.js';
 import { isLoopback } from './env.js';
 import { localDevRefusal } from './origin-guard.js';
+import type { RateLimits } from './rate-limit.js';
 
 // graphql as Node's require resolves it: the copy type-graphql built the schema with and graphql-ws
 // checks errors against (instanceof). A bundler or test runner may hand an ESM import another copy.
@@ -24,10 +25,12 @@ const WS_TOKEN_RECHECK_MS = 1_000;
 
 interface WsDeps {
   principalFor(app: AppServices, header: string | undefined): Promise<Principal | null>;
+  /** Each operation counts against its token's rate, as an HTTP request does. */
+  limits: RateLimits;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
 }
 
-type Extra = { tokenCheckedAt?: number; tokenKey?: string };
+type Extra = { tokenCheckedAt?: number; tokenKey?: string; principal?: Principal | null };
 
 export function attachGraphqlWs(app: AppServices, schema: GraphQLSchema, httpServer: http.Server, deps: WsDeps) {
   const { config } = app;
@@ -66,6 +69,7 @@ export function attachGraphqlWs(app: AppServices, schema: GraphQLSchema, httpSer
         if (open >= config.WS_MAX_CONNECTIONS_PER_TOKEN) return false;
         perToken.set(key, open + 1);
         ctx.extra.tokenKey = key;
+        ctx.extra.principal = principal;
         return true;
       },
       onClose: (ctx) => {
@@ -76,7 +80,9 @@ export function attachGraphqlWs(app: AppServices, schema: GraphQLSchema, httpSer
         else perToken.delete(key);
       },
       // Validation and cost as on HTTP; the errors masked as on HTTP.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        const refusal = await deps.limits.consume(ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress);
+        if (refusal) return [new GraphQLError(refusal.message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: refusal.retryAfterSeconds } })];
         let document;
         try {
           document = parse(payload.query);

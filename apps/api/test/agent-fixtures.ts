@@ -147,9 +147,16 @@ export function errorCode(response: GraphQLResponse): string | undefined {
   return response.errors?.[0]?.extensions?.code;
 }
 
-export async function uploadArtifact(t: TestApi, token: string, bytes: Buffer): Promise<{ sha256: string; status: number; body: Record<string, unknown> }> {
+/** Uploads `bytes` under a job the token's agent holds (the API refuses uploads outside a held job). */
+export async function uploadArtifact(
+  t: TestApi, token: string, bytes: Buffer, job: { jobId: string; fencingToken: string },
+): Promise<{ sha256: string; status: number; body: Record<string, unknown> }> {
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${t.url}/artifacts/${sha256}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const response = await fetch(`${t.url}/artifacts/${sha256}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-stratum-job': job.jobId, 'x-stratum-fencing-token': job.fencingToken },
+    body: bytes,
+  });
   return { sha256, status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -10,10 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { artifactRouter } from '../src/artifact/artifact.router.js';
 import { DirectoryArtifactStore } from '../src/artifact/directory-artifact-store.js';
+import { claim, registerTestAgent, seedJobs, type Claimed } from './agent-fixtures.js';
 
 const LIMIT = 64 * 1024;
 let t: TestApi;
-beforeAll(async () => { t = await startTestApi({ ARTIFACT_MAX_BYTES: String(LIMIT), REAPER_INTERVAL_MS: '3600000' }); });
+/** Uploads are made under a held job: the agent token's claim (ADMIN may name it too). */
+let agentToken: string;
+let held: Claimed;
+beforeAll(async () => {
+  t = await startTestApi({ ARTIFACT_MAX_BYTES: String(LIMIT), REAPER_INTERVAL_MS: '3600000' });
+  const agent = await registerTestAgent(t);
+  await seedJobs(t);
+  agentToken = agent.token;
+  held = (await claim(t, agent))!;
+});
 afterAll(async () => { await t.close(); });
 
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
@@ -21,7 +31,10 @@ const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest(
 function put(name: string, body: Buffer | ReadableStream<Uint8Array>, token: string | null, base = t.url) {
   return fetch(`${base}/artifacts/${name}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'x-stratum-job': held.jobId, 'x-stratum-fencing-token': held.fencingToken,
+    },
     body,
     ...(body instanceof Buffer ? {} : { duplex: 'half' }),
   } as RequestInit);
@@ -41,7 +54,7 @@ function storedFiles(): string[] {
 describe('artifacts over HTTP', () => {
   it('uploads as an agent (streamed in chunks), downloads as a reader, byte for byte', async () => {
     const bytes = crypto.randomBytes(40_000);
-    const response = await put(sha(bytes), streamOf([bytes.subarray(0, 10_000), bytes.subarray(10_000, 25_000), bytes.subarray(25_000)]), t.tokens.agent);
+    const response = await put(sha(bytes), streamOf([bytes.subarray(0, 10_000), bytes.subarray(10_000, 25_000), bytes.subarray(25_000)]), agentToken);
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ sha256: sha(bytes), bytes: bytes.length, created: true, uri: expect.stringMatching(/^file:\/\//) });
     for (const role of ['reader', 'writer', 'admin', 'agent'] as const) {
@@ -50,16 +63,16 @@ describe('artifacts over HTTP', () => {
       expect(get.headers.get('etag')).toBe(`"${sha(bytes)}"`);
       expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
     }
-    const head = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { method: 'HEAD', headers: { authorization: `Bearer ${t.tokens.agent}` } });
+    const head = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { method: 'HEAD', headers: { authorization: `Bearer ${agentToken}` } });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
   });
 
   it('re-uploading the same bytes is free and idempotent', async () => {
     const bytes = crypto.randomBytes(1000);
-    expect((await put(sha(bytes), bytes, t.tokens.agent)).status).toBe(201);
+    expect((await put(sha(bytes), bytes, agentToken)).status).toBe(201);
     const before = storedFiles().length;
-    const again = await put(sha(bytes), bytes, t.tokens.agent);
+    const again = await put(sha(bytes), bytes, agentToken);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ created: false, bytes: 1000 });
     expect(storedFiles().length).toBe(before);
@@ -68,29 +81,29 @@ describe('artifacts over HTTP', () => {
   it('refuses bytes that do not match their name, storing nothing', async () => {
     const bytes = crypto.randomBytes(2000);
     const wrongName = sha(Buffer.from('something else'));
-    const response = await put(wrongName, bytes, t.tokens.agent);
+    const response = await put(wrongName, bytes, agentToken);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.message).toBe(`content sha256 is ${sha(bytes)}, not ${wrongName} as named`);
     expect((await fetch(`${t.url}/artifacts/${wrongName}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
     expect(storedFiles().some((f) => f.endsWith('.part'))).toBe(false);
-    const badName = await put('not-a-hash', bytes, t.tokens.agent);
+    const badName = await put('not-a-hash', bytes, agentToken);
     expect(badName.status).toBe(400);
   });
 
   it('enforces ARTIFACT_MAX_BYTES, declared or streamed, keeping nothing', async () => {
     const big = crypto.randomBytes(LIMIT + 1);
-    const declared = await put(sha(big), big, t.tokens.agent);
+    const declared = await put(sha(big), big, agentToken);
     expect(declared.status).toBe(413);
     expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     // Without a Content-Length (chunked), the limit trips while streaming.
-    const streamed = await put(sha(big), streamOf([big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)]), t.tokens.agent);
+    const streamed = await put(sha(big), streamOf([big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)]), agentToken);
     expect(streamed.status).toBe(413);
     expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(`exceeds the limit of ${LIMIT} bytes`);
     expect((await fetch(`${t.url}/artifacts/${sha(big)}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
     expect(storedFiles().some((f) => f.startsWith(sha(big)))).toBe(false);
     const exact = crypto.randomBytes(LIMIT);
-    expect((await put(sha(exact), exact, t.tokens.agent)).status).toBe(201);
+    expect((await put(sha(exact), exact, agentToken)).status).toBe(201);
   });
 
   it('checks roles: uploads need AGENT or ADMIN, downloads any token; none → 401', async () => {
@@ -122,7 +135,7 @@ describe('artifacts over HTTP', () => {
     try {
       const port = (server.address() as { port: number }).port;
       const bytes = crypto.randomBytes(500);
-      const response = await put(sha(bytes), bytes, t.tokens.agent, `http://127.0.0.1:${port}`);
+      const response = await put(sha(bytes), bytes, agentToken, `http://127.0.0.1:${port}`);
       expect(response.status).toBe(507);
       expect(await response.json()).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: 'artifact store is out of disk space; retry later' } });
     } finally {

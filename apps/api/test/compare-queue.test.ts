@@ -43,7 +43,7 @@ async function finishNextTrainJob(): Promise<Claim> {
   const claim = (await t.ok<{ claimJob: Claim }>(CLAIM_WITH_OTHER, { agentId: agent.agentId }, { token: agent.token })).claimJob;
   expect(claim.kind).toBe('TRAIN');
   const weights = crypto.randomBytes(64);
-  const upload = await uploadArtifact(t, agent.token, weights);
+  const upload = await uploadArtifact(t, agent.token, weights, claim);
   await t.ok(REGISTER_CHECKPOINT, { jobId: claim.jobId, token: claim.fencingToken, step: 50, sha256: upload.sha256, bytes: weights.length }, { token: agent.token });
   await t.ok(COMPLETE, { jobId: claim.jobId, token: claim.fencingToken, summary: {} }, { token: agent.token });
   return claim;

@@ -40,7 +40,7 @@ describe('lease expiry and fencing', () => {
     // A trains a while: metrics, a checkpoint.
     await t.ok(LOG_COLUMNS, { jobId: job!.jobId, token: first.fencingToken, batchId: 'a-1', columns: { keys: ['loss', 'loss'], steps: [0, 1], values: [2.5, 2.25] } }, asA);
     const checkpoint = Buffer.from('weights at step 100 '.repeat(50));
-    const upload = await uploadArtifact(t, a.token, checkpoint);
+    const upload = await uploadArtifact(t, a.token, checkpoint, first);
     expect(upload.status).toBe(201);
     await t.ok(REGISTER_CHECKPOINT, { jobId: job!.jobId, token: first.fencingToken, step: 100, sha256: upload.sha256, bytes: checkpoint.length }, asA);
     await t.ok(HEARTBEAT, { jobId: job!.jobId, token: first.fencingToken, progress: { step: 120 } }, asA);

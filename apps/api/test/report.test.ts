@@ -123,7 +123,7 @@ describe('registerCheckpoint', () => {
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const missing = await as(REGISTER_CHECKPOINT, { step: 10, sha256, bytes: bytes.length });
     expect(missing.errors?.[0]?.message).toMatch(/not in the artifact store: upload it first/);
-    expect((await uploadArtifact(t, agent.token, bytes)).status).toBe(201);
+    expect((await uploadArtifact(t, agent.token, bytes, job)).status).toBe(201);
     const wrongSize = await as(REGISTER_CHECKPOINT, { step: 10, sha256, bytes: bytes.length + 1 });
     expect(wrongSize.errors?.[0]?.message).toMatch(/with 3000 bytes, not 3001/);
     const ok = await as<{ registerCheckpoint: { step: number; sha256: string; uri: string; bytes: number } }>(REGISTER_CHECKPOINT, { step: 10, sha256, bytes: bytes.length });

@@ -11,4 +11,4 @@ export {
 } from './migrations.js';
 export { silentLogger, type DbLogger } from './log.js';
 export { partitionMetricPoints, type PartitionResult } from './partition.js';
-export { rebuildMetricRollups, rollupMergeCtes, ROLLUP_MIN_LEVEL, ROLLUP_MAX_LEVEL } from './rollups.js';
+export { rebuildMetricRollups, recomputeRollupBuckets, rollupMergeCtes, type TouchedPoints, ROLLUP_MIN_LEVEL, ROLLUP_MAX_LEVEL } from './rollups.js';

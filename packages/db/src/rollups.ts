@@ -1,8 +1,9 @@
 // Series rollups (table metric_rollups): per (run, key, block) and level L in
 // ROLLUP_MIN_LEVEL … ROLLUP_MAX_LEVEL, one row per aligned step bucket [b·2^L, (b+1)·2^L) holding
-// the count, min, max and last (step, value) of the points stored there. Rollups only ever grow
-// by the points an insert actually added (points are first-write-wins), so merging a new partial
-// aggregate into a row is exact: counts add, extremes combine, the later last step wins.
+// the count, min, max and last (step, value) of the points stored there. Inserted points are
+// merged into the rows (exact: counts add, extremes combine, the later last step wins). A point
+// whose value is replaced (a resumed attempt's, see logMetrics) cannot be merged — the old value
+// may have been the bucket's extreme — so its buckets are recomputed from the points.
 import type pg from 'pg';
 
 /** Finest rollup level: buckets of 2^4 = 16 steps. */
@@ -67,4 +68,39 @@ export async function rebuildMetricRollups(pool: pg.Pool, runIds: readonly strin
   } finally {
     client.release();
   }
+}
+
+export interface TouchedPoints {
+  keyIds: readonly number[];
+  blocks: readonly number[];
+  steps: readonly number[];
+}
+
+/**
+ * Recomputes, from the stored points, every rollup row (each level) whose bucket holds one of
+ * `touched` points of run `runId`. Call it in the transaction that changed those points' values,
+ * after the change. A level-L bucket reads at most 2^L points of one series.
+ */
+export async function recomputeRollupBuckets(client: pg.ClientBase, runId: string, touched: TouchedPoints): Promise<number> {
+  if (touched.steps.length === 0) return 0;
+  const { rowCount } = await client.query({
+    name: 'stratum_recompute_rollup_buckets',
+    text: `WITH buckets AS (
+      SELECT DISTINCT u.k, u.b, l.level, u.s >> l.level AS bucket
+      FROM unnest($2::int[], $3::int2[], $4::int[]) AS u(k, b, s), generate_series(${ROLLUP_MIN_LEVEL}, ${ROLLUP_MAX_LEVEL}) AS l(level)
+    ), agg AS (
+      SELECT bk.k, bk.b, bk.level, bk.bucket, a.n, a.mn, a.mx, a.ls, a.lv
+      FROM buckets bk CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n, min(p.value) AS mn, max(p.value) AS mx, max(p.step) AS ls, (max(ARRAY[p.step::float8, p.value]))[2] AS lv
+        FROM metric_points p
+        WHERE p.run_id = $1 AND p.key_id = bk.k AND p.block = bk.b
+          AND p.step >= bk.bucket::bigint << bk.level AND p.step < (bk.bucket::bigint + 1) << bk.level
+      ) a
+    )
+    UPDATE metric_rollups r SET count = agg.n, min = agg.mn, max = agg.mx, last_step = agg.ls, last_value = agg.lv
+    FROM agg
+    WHERE r.run_id = $1 AND r.key_id = agg.k AND r.block = agg.b AND r.level = agg.level AND r.bucket = agg.bucket`,
+    values: [runId, touched.keyIds, touched.blocks, touched.steps],
+  });
+  return rowCount ?? 0;
 }

@@ -81,18 +81,19 @@ describe('schema.prisma and the migrations agree', () => {
     const project = await prisma.project.create({ data: { name: 'p', description: 'd', createdAt: t('1') } });
     const sweep = await prisma.sweep.create({ data: { projectId: project.id, name: 's', spec: { a: [1, 2] }, specHash: 'h', expansion: [{ seed: 1 }], createdAt: t('2') } });
     const agent = await prisma.agent.create({ data: { name: 'gpu-1', host: 'h', devices: [{ name: 'H200' }], backends: ['wasm', 'cpu'], labels: { zone: 'a' }, version: '1', status: 'DRAINING', lastHeartbeatAt: t('3'), createdAt: t('3') } });
-    const runData = { projectId: project.id, sweepId: sweep.id, name: 'r', mode: 'BLOCKWISE_SEQUENTIAL' as const, modelSize: 'nano', blocks: 3, seed: 7, dataset: 'moving-mnist', config: { lr: 1e-3 }, status: 'RUNNING' as const, backend: 'wasm', agentId: agent.id, tags: ['x', 'y'], notes: 'n', error: 'e', createdAt: t('4'), startedAt: t('5'), finishedAt: t('6') };
+    const runData = { projectId: project.id, sweepId: sweep.id, name: 'r', mode: 'BLOCKWISE_SEQUENTIAL' as const, modelSize: 'nano', blocks: 3, seed: 7, dataset: 'moving-mnist', config: { lr: 1e-3 }, status: 'RUNNING' as const, backend: 'wasm', agentId: agent.id, tags: ['x', 'y'], notes: 'n', error: 'e', divergence: { step: 3, block: 2, quantity: 'loss', value: 'NaN' }, claims: 4, createdAt: t('4'), startedAt: t('5'), finishedAt: t('6') };
     const run = await prisma.run.create({ data: runData });
     const other = await prisma.run.create({ data: { ...runData, name: 'r2', agentId: null } });
     const created = {
-      job: await prisma.job.create({ data: { runId: run.id, otherRunId: other.id, kind: 'COMPARE', status: 'RUNNING', priority: 5, attempts: 2, maxAttempts: 4, notBefore: t('1'), requirements: { backends: ['wasm'] }, leaseOwner: agent.id, leaseExpiresAt: t('2'), fencingToken: 9_007_199_254_740_993n, cancelRequested: true, progress: { step: 3 }, lastError: 'boom' } }),
+      job: await prisma.job.create({ data: { runId: run.id, otherRunId: other.id, kind: 'COMPARE', status: 'RUNNING', priority: 5, attempts: 2, maxAttempts: 4, notBefore: t('1'), requirements: { backends: ['wasm'] }, leaseOwner: agent.id, leaseExpiresAt: t('2'), fencingToken: 9_007_199_254_740_993n, runAttempt: 4, resumeStep: 8, cancelRequested: true, progress: { step: 3 }, lastError: 'boom' } }),
       key: await prisma.metricKey.create({ data: { name: 'loss' } }),
     };
-    const point = await prisma.metricPoint.create({ data: { runId: run.id, keyId: created.key.id, block: 2, step: 10, value: 0.125, wallTime: t('7') } });
+    const point = await prisma.metricPoint.create({ data: { runId: run.id, keyId: created.key.id, block: 2, step: 10, value: 0.125, wallTime: t('7'), attempt: 4 } });
     const rollup = await prisma.metricRollup.create({ data: { runId: run.id, keyId: created.key.id, block: 2, level: 4, bucket: 0, count: 1, min: 0.125, max: 0.125, lastStep: 10, lastValue: 0.125 } });
     const evaluation = await prisma.evaluation.create({ data: { runId: run.id, step: 10, kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'moving-mnist', split: 'test', depthUnit: 'LAYER', depth: 4, value: 0.5, std: 0.01, ciLow: 0.48, ciHigh: 0.52, folds: [0.49, 0.5, 0.51], n: 3 } });
     const similarity = await prisma.similarityMatrix.create({ data: { runId: run.id, otherRunId: other.id, kind: 'RBF_CKA', step: 10, dataset: 'd', rowLabels: ['b1', 'b2'], colLabels: ['b1', 'b2'], values: [1, 0.5, 0.5, 1] } });
     const diag = await prisma.patchDiagnostic.create({ data: { runId: run.id, step: 10, dataset: 'd', block: 1, tokenCosine: 0.2, occDrop: 0.1, effectiveRank: 5.5, participationRatio: 3.3, isotropy: 0.4, uniformity: -2, tokenNormMean: 1, tokenNormStd: 0.1, tokenNormMax: 2, attentionDistance: 10, attentionDistanceSpatial: 8, attentionDistanceTemporal: 2, reconstructionError: [0.1, 0.2], reconstructionGrid: [1, 1, 2] } });
+    const upload = await prisma.artifactUpload.create({ data: { sha256: 'ab'.repeat(32), projectId: project.id, runId: run.id, bytes: 5_000_000_000n, uploadedAt: t('8') } });
     const checkpoint = await prisma.checkpoint.create({ data: { runId: run.id, step: 10, uri: 'file:///x', sha256: 'ab'.repeat(32), bytes: 5_000_000_000n } });
     const token = await prisma.apiToken.create({ data: { label: 'l', role: 'AGENT', hash: 'hash', prefix: 'stm_ab', agentId: agent.id, lastUsedAt: t('8'), revokedAt: t('9') } });
     const baseline = await prisma.baseline.create({ data: { projectId: project.id, name: 'b', sweepId: sweep.id, runIds: [run.id, other.id] } });
@@ -111,6 +112,7 @@ describe('schema.prisma and the migrations agree', () => {
       [similarity, await prisma.similarityMatrix.findUnique({ where: { id: similarity.id } })],
       [diag, await prisma.patchDiagnostic.findUnique({ where: { id: diag.id } })],
       [checkpoint, await prisma.checkpoint.findUnique({ where: { id: checkpoint.id } })],
+      [upload, await prisma.artifactUpload.findUnique({ where: { sha256_projectId: { sha256: upload.sha256, projectId: project.id } } })],
       [token, await prisma.apiToken.findUnique({ where: { id: token.id } })],
       [baseline, await prisma.baseline.findUnique({ where: { id: baseline.id } })],
       [check, await prisma.regressionCheck.findUnique({ where: { id: check.id } })],

@@ -120,7 +120,8 @@ export class ProtocolClient {
    * Uploads a file to PUT /artifacts/<sha256> unless the store already has it (HEAD); returns
    * the server's JSON answer ({ sha256, bytes, uri, … }) or null when nothing was uploaded.
    */
-  async putArtifact(sha256: string, file: string, retry: RetryOptions = {}): Promise<Record<string, unknown> | null> {
+  /** Uploads `file` as artifact `sha256` under the job the agent holds (the API refuses others). */
+  async putArtifact(sha256: string, file: string, job: { jobId: string; fencingToken: string }, retry: RetryOptions = {}): Promise<Record<string, unknown> | null> {
     return this.withRetry(async () => {
       const head = await this.fetch(`/artifacts/${sha256}`, { method: 'HEAD' }, retry.signal, this.timeoutMs);
       if (head.ok) return null;
@@ -128,7 +129,10 @@ export class ProtocolClient {
       const bytes = fs.statSync(file).size;
       const response = await this.fetch(`/artifacts/${sha256}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) },
+        headers: {
+          'content-type': 'application/octet-stream', 'content-length': String(bytes),
+          'x-stratum-job': job.jobId, 'x-stratum-fencing-token': job.fencingToken,
+        },
         body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
         duplex: 'half',
       } as RequestInit, retry.signal, Math.max(this.timeoutMs, 600_000));

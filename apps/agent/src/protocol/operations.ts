@@ -2,7 +2,7 @@
 // retry policy: idempotent writes retry until they succeed or fail for good; claims do not
 // (a lost answer would lease a job we never hear of — it is requeued when the lease expires).
 import type { MetricPoint } from '../spool.js';
-import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from '../worker/messages.js';
+import type { Divergence, EvaluationValue, PatchDiagnosticValue, SimilarityValue } from '../worker/messages.js';
 import type { ProtocolClient, RetryOptions } from './client.js';
 
 export interface CheckpointRef {
@@ -128,10 +128,11 @@ export class AgentProtocol {
     return data.completeJob;
   }
 
-  async failJob(lease: Lease, error: string, retryable: boolean, retry?: RetryOptions): Promise<JobTransition> {
+  /** A divergence (a non-finite loss) fails the run as diverged at that step and block, never retried. */
+  async failJob(lease: Lease, error: string, retryable: boolean, retry?: RetryOptions, divergence?: Divergence): Promise<JobTransition> {
     const data = await this.client.graphql<{ failJob: JobTransition }>(
-      `mutation Fail($jobId: ID!, $fencingToken: String!, $error: String!, $retryable: Boolean!) { failJob(jobId: $jobId, fencingToken: $fencingToken, error: $error, retryable: $retryable) { ${TRANSITION} } }`,
-      { ...lease, error, retryable },
+      `mutation Fail($jobId: ID!, $fencingToken: String!, $error: String!, $retryable: Boolean!, $divergence: DivergenceInput) { failJob(jobId: $jobId, fencingToken: $fencingToken, error: $error, retryable: $retryable, divergence: $divergence) { ${TRANSITION} } }`,
+      { ...lease, error, retryable, divergence: divergence ?? null },
       { label: 'failJob', attempts: Infinity, ...retry },
     );
     return data.failJob;

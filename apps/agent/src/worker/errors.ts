@@ -5,6 +5,7 @@
 // did not load on this host, an I/O error, a crash — may well pass on another attempt or agent.
 import { ConfigError } from '@stratum/trainer/config';
 import { DatasetSpecError } from '@stratum/datasets';
+import type { Divergence } from './messages.js';
 
 /** A job whose inputs cannot work, found by the agent itself (not by the trainer's validation). */
 export class JobConfigError extends Error {
@@ -43,4 +44,16 @@ export function classifyError(error: unknown): Classified {
   // was lost (a driver reset: another attempt may pass).
   if (name === 'GpuError') return { retryable: /device lost/i.test((error as Error).message), code: 'GPU' };
   return { retryable: true, code: 'INTERNAL' };
+}
+
+/** The step, block and value of a TrainingDivergedError (by name, as above), or undefined. */
+export function divergenceOf(error: unknown): Divergence | undefined {
+  if (!(error instanceof Error) || error.name !== 'TrainingDivergedError') return undefined;
+  const { step, block, value, quantity } = error as Error & { step: number; block: number | null; value: number; quantity?: string };
+  return {
+    step,
+    block: block ?? null,
+    quantity: quantity === 'gradient norm' ? 'gradient norm' : 'loss',
+    value: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
+  };
 }

@@ -4,7 +4,7 @@
 import { createLogger, type Logger } from '../logger.js';
 import { errorMessage } from '../util.js';
 import type { FromWorker, ProbeResult, ToWorker, WorkerJob } from './messages.js';
-import { classifyError } from './errors.js';
+import { classifyError, divergenceOf } from './errors.js';
 
 let drainRequested = false;
 const drainController = new AbortController();
@@ -55,7 +55,8 @@ async function run(job: WorkerJob, log: Logger): Promise<void> {
     const { retryable, code } = classifyError(error);
     log.error({ error: error instanceof Error ? error.stack : String(error), retryable, code }, 'job failed');
     if (drainRequested && retryable) await finish({ type: 'drained', step: null });
-    await finish({ type: 'failed', error: errorMessage(error), retryable, code }, 1);
+    const divergence = divergenceOf(error);
+    await finish({ type: 'failed', error: errorMessage(error), retryable, code, ...(divergence ? { divergence } : {}) }, 1);
   }
 }
 

@@ -79,6 +79,15 @@ export interface EvaluationValue {
   n?: number | null;
 }
 
+/** Where training became non-finite (TrainingDivergedError), shaped for failJob's divergence. */
+export interface Divergence {
+  step: number;
+  /** 1-based block; null = the whole model. */
+  block: number | null;
+  quantity: 'loss' | 'gradient norm';
+  value: 'NaN' | 'Infinity' | '-Infinity';
+}
+
 /** A similarity matrix, shaped for reportSimilarity. */
 export interface SimilarityValue {
   kind: string;
@@ -103,5 +112,5 @@ export type FromWorker =
   | { type: 'done'; summary: Record<string, unknown> }
   /** Stopped after a drain request; its last checkpoint was sent before this. */
   | { type: 'drained'; step: number | null }
-  | { type: 'failed'; error: string; retryable: boolean; code: string }
+  | { type: 'failed'; error: string; retryable: boolean; code: string; divergence?: Divergence }
   | { type: 'probed'; results: ProbeResult[] };

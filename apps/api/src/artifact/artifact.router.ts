@@ -1,9 +1,12 @@
 // HTTP access to the artifact store, mounted at /artifacts:
-//   PUT  /artifacts/<sha256>  AGENT (or ADMIN): the body is streamed in, verified against the
-//        name and the size limit (ARTIFACT_MAX_BYTES); 201 when stored, 200 when it already was.
+//   PUT  /artifacts/<sha256>  AGENT (or ADMIN) holding a job: headers X-Stratum-Job and
+//        X-Stratum-Fencing-Token name it (409 LEASE_LOST when the caller does not hold it). The
+//        body is streamed in, verified against the name, the size limit (ARTIFACT_MAX_BYTES, 413)
+//        and the job's project's quota (ARTIFACT_PROJECT_QUOTA_BYTES, 507); 201 when stored,
+//        200 when it already was. Unreferenced uploads are collected later (collect.ts).
 //   GET  /artifacts/<sha256>  READER and up, and AGENT (a re-claimed job downloads its checkpoint).
 //   HEAD /artifacts/<sha256>  the same, without the body (agents skip uploads the store has).
-// Errors are JSON { error: { code, message } } with 400/401/403/404/413/507 as fits.
+// Errors are JSON { error: { code, message } } with 400/401/403/404/409/413/507 as fits.
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
@@ -13,6 +16,9 @@ import { isLoopback } from '../env.js';
 import { SHA256_PATTERN } from '../common/artifact-store.js';
 import { ArtifactError } from './artifact-error.js';
 import { hasRole } from '../auth/roles.js';
+import type { Principal } from '../auth/tokens.js';
+import { explainLeaseLoss, fenceFor, type Fence } from '../job/fence.js';
+import { quotaError, reserveUpload, settleUpload } from './uploads.js';
 
 class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -20,24 +26,51 @@ class HttpError extends Error {
   }
 }
 
-const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 507: 'INSUFFICIENT_STORAGE' };
+const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 409: 'LEASE_LOST', 413: 'PAYLOAD_TOO_LARGE', 507: 'INSUFFICIENT_STORAGE' };
 
-async function roleOf(app: AppServices, req: Request): Promise<TokenRole> {
+async function principalOf(app: AppServices, req: Request): Promise<Principal> {
   const header = req.headers.authorization;
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (token) {
     const principal = await app.tokens.authenticate(token);
     if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', 'the API token is unknown or revoked');
-    return principal.role;
+    return principal;
   }
   if (header) throw new HttpError(401, 'UNAUTHENTICATED', 'malformed Authorization header; expected "Bearer stm_…"');
-  if (app.config.STRATUM_LOCAL_DEV && isLoopback(app.config.HOST)) return 'ADMIN';
+  if (app.config.STRATUM_LOCAL_DEV && isLoopback(app.config.HOST)) return { tokenId: null, role: 'ADMIN', agentId: null, label: 'local-dev' };
   throw new HttpError(401, 'UNAUTHENTICATED', 'a valid API token is required (Authorization: Bearer stm_…)');
 }
 
-async function authorize(app: AppServices, req: Request, allowed: readonly TokenRole[]): Promise<void> {
-  const role = await roleOf(app, req);
-  if (!hasRole(role, allowed)) throw new HttpError(403, 'FORBIDDEN', `role ${role} cannot do this; requires ${allowed.join(' or ')}`);
+async function authorize(app: AppServices, req: Request, allowed: readonly TokenRole[]): Promise<Principal> {
+  const principal = await principalOf(app, req);
+  if (!hasRole(principal.role, allowed)) throw new HttpError(403, 'FORBIDDEN', `role ${principal.role} cannot do this; requires ${allowed.join(' or ')}`);
+  return principal;
+}
+
+/** The job an upload is made under (headers), as a fence; GraphQL-style refusals become HTTP ones. */
+function uploadFence(principal: Principal, req: Request): Fence {
+  const jobId = req.headers['x-stratum-job'];
+  const token = req.headers['x-stratum-fencing-token'];
+  if (typeof jobId !== 'string' || typeof token !== 'string') {
+    throw new HttpError(400, 'BAD_REQUEST', 'an upload names the job it belongs to: send X-Stratum-Job (the job id) and X-Stratum-Fencing-Token (from claimJob)');
+  }
+  try {
+    return fenceFor(principal, jobId, token);
+  } catch (error) {
+    const code = (error as { extensions?: { code?: string } }).extensions?.code;
+    if (code === 'FORBIDDEN') throw new HttpError(403, 'FORBIDDEN', (error as Error).message);
+    throw new HttpError(400, 'BAD_REQUEST', (error as Error).message);
+  }
+}
+
+/** The fence did not hold: 404 for an unknown job, else 409 LEASE_LOST with the reason. */
+async function leaseLost(app: AppServices, fence: Fence): Promise<never> {
+  try {
+    return await explainLeaseLoss(app, fence);
+  } catch (error) {
+    const code = (error as { extensions?: { code?: string } }).extensions?.code;
+    throw new HttpError(code === 'NOT_FOUND' ? 404 : 409, code === 'NOT_FOUND' ? 'NOT_FOUND' : 'LEASE_LOST', (error as Error).message);
+  }
 }
 
 function shaParam(req: Request): string {
@@ -80,20 +113,27 @@ export function artifactRouter(app: AppServices): Router {
 
   router.put('/:sha256', async (req, res) => {
     try {
-      await authorize(app, req, writers);
+      const principal = await authorize(app, req, writers);
       const sha = shaParam(req);
-      const max = app.config.ARTIFACT_MAX_BYTES;
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > max) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `artifact is ${declared} bytes; the limit is ${max}`);
+      const fence = uploadFence(principal, req);
+      const length = Number(req.headers['content-length'] ?? NaN);
+      const reservation = await reserveUpload(app, fence, sha, Number.isFinite(length) ? length : null);
+      if (!reservation) return await leaseLost(app, fence);
       // The store reads a pass-through, so a refused upload tears down that stream, not the
       // request socket this handler still has to answer on.
       const body = new PassThrough();
       req.pipe(body);
+      let storedBytes: number | null = null;
       try {
-        const stored = await app.artifacts.put(sha, body, max);
+        const stored = await app.artifacts.put(sha, body, reservation.limit);
+        storedBytes = stored.bytes;
         res.status(stored.created ? 201 : 200).json(stored);
+      } catch (error) {
+        if (error instanceof ArtifactError && error.status === 413 && reservation.byQuota) throw quotaError(app, reservation, sha);
+        throw error;
       } finally {
         req.unpipe(body);
+        await settleUpload(app, reservation, sha, storedBytes).catch((error: unknown) => app.log.warn({ err: error, sha256: sha }, 'could not settle an artifact upload'));
       }
     } catch (error) {
       sendError(app, req, res, error);

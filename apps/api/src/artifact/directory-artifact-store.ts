@@ -54,4 +54,14 @@ export class DirectoryArtifactStore implements ArtifactStore {
     if (!info) return null;
     return { body: fs.createReadStream(this.file(sha256)), bytes: info.bytes };
   }
+
+  async remove(sha256: string): Promise<boolean> {
+    try {
+      await fs.promises.unlink(this.file(sha256));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
 }

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
 import { spoolVerified } from './spool.js';
 
 /** The part of S3Client this store uses (a fake in unit tests). */
 export interface S3Sender {
-  send(command: HeadObjectCommand | PutObjectCommand | GetObjectCommand): Promise<unknown>;
+  send(command: HeadObjectCommand | PutObjectCommand | GetObjectCommand | DeleteObjectCommand): Promise<unknown>;
 }
 
 export interface S3StoreOptions {
@@ -111,5 +111,11 @@ export class S3ArtifactStore implements ArtifactStore {
       if (isNotFound(error)) return null;
       throw error;
     }
+  }
+
+  async remove(sha256: string): Promise<boolean> {
+    if (!(await this.has(sha256))) return false;
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }));
+    return true;
   }
 }

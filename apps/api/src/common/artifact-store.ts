@@ -18,6 +18,8 @@ export interface ArtifactStore {
    */
   put(sha256: string, body: Readable, maxBytes: number): Promise<ArtifactInfo & { created: boolean }>;
   get(sha256: string): Promise<{ body: Readable; bytes: number } | null>;
+  /** Deletes the object; true when it was there. */
+  remove(sha256: string): Promise<boolean>;
 }
 
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;

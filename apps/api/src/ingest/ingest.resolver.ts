@@ -27,6 +27,6 @@ export class IngestResolver {
     }
     const batch = columns ? columnsFromInput(columns) : columnsFromPoints(points as MetricPointInput[]);
     const result = await logMetrics(ctx.app, fence, batchId, batch);
-    return { batchId, accepted: result.accepted, duplicates: result.duplicates };
+    return { batchId, accepted: result.accepted, replaced: result.replaced, duplicates: result.duplicates };
   }
 }

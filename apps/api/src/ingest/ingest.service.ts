@@ -1,9 +1,19 @@
 // logMetrics, the hot path: validate a batch in one pass, then write it with ONE statement that
-// checks the lease (share-locking the job row) and inserts every point with unnest(…) ON
-// CONFLICT DO NOTHING, then merges the inserted points into the series rollups. One statement is
-// one transaction: the batch lands whole or not at all, and only while the caller holds the
-// lease. Replays hit the primary key (run, key, block, step) and are counted as duplicates.
-import { rollupMergeCtes } from '@stratum/db';
+// checks the lease (share-locking the job row) and inserts every point with unnest(…), then
+// merges the inserted points into the series rollups. One statement is one transaction: the
+// batch lands whole or not at all, and only while the caller holds the lease.
+//
+// Which write wins (issue 18 item 10): a point already stored by the same claim, or at or before
+// the claim's resume step, is a replay — counted as a duplicate, first write wins. A point after
+// the resume step that an EARLIER claim wrote belongs to an abandoned trajectory (that claim's
+// weights after the checkpoint were lost): the later claim's value replaces it, in the same
+// fenced statement, and the point records the attempt (metric_points.attempt = jobs.run_attempt:
+// every claim of any of the run's jobs is the run's next attempt).
+// Replacing changes rollup buckets in ways a merge cannot express (a min may have gone), so a
+// batch of a later attempt writes in a transaction that then recomputes the touched buckets from
+// the points. A claim's attempt number never changes, so it is remembered per fence.
+import { recomputeRollupBuckets, rollupMergeCtes } from '@stratum/db';
+import { LRUCache } from 'lru-cache';
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from '../job/fence.js';
@@ -111,6 +121,8 @@ export function encodeBatch(batch: MetricBatch, batchId: string): EncodedBatch {
       }
     }
   }
+  const repeated = repeatedPoints(batch, keyIndex, names.length);
+  if (repeated) return encodeBatch(withoutPoints(batch, repeated), batchId);
   // Numbers print in the shortest form that round-trips, which float8 input parses exactly.
   return {
     n,
@@ -123,24 +135,77 @@ export function encodeBatch(batch: MetricBatch, batchId: string): EncodedBatch {
   };
 }
 
-// The points it actually inserted (RETURNING: replayed points are not returned) are rolled up
-// into metric_rollups by the same statement, so points and rollups commit together and a replay
-// changes neither.
+/**
+ * The points that repeat an earlier point of the batch (same key, block and step), or null.
+ * One statement cannot write a row twice, so the first occurrence is kept (as a replay would).
+ */
+function repeatedPoints(batch: MetricBatch, keyIndex: Int32Array, keyCount: number): Uint8Array | null {
+  const seen: Array<Set<number>> = Array.from({ length: keyCount }, () => new Set<number>());
+  let repeated: Uint8Array | null = null;
+  for (let i = 0; i < keyIndex.length; i++) {
+    // block < 2^15 and 0 ≤ step < 2^31: block · 2^32 + step is exact in a double.
+    const id = (batch.blocks?.[i] ?? 0) * 4_294_967_296 + (batch.steps[i] as number);
+    const set = seen[keyIndex[i] as number] as Set<number>;
+    if (set.has(id)) (repeated ??= new Uint8Array(keyIndex.length))[i] = 1;
+    else set.add(id);
+  }
+  return repeated;
+}
+
+function withoutPoints(batch: MetricBatch, drop: Uint8Array): MetricBatch {
+  const keep = <T>(list: readonly T[]): T[] => list.filter((_, i) => drop[i] === 0);
+  return {
+    keys: keep(batch.keys),
+    steps: keep(batch.steps),
+    values: keep(batch.values),
+    blocks: batch.blocks === null ? null : keep(batch.blocks),
+    wallTimes: batch.wallTimes === null ? null : keep(batch.wallTimes),
+  };
+}
+
+// The points it actually inserted (RETURNING … xmax = 0: replays are not returned, replaced
+// points come back with fresh = false) are rolled up into metric_rollups by the same statement,
+// so points and rollups commit together and a replay changes neither.
 const INSERT_SQL = `
 WITH job AS (
-  SELECT j.run_id FROM jobs j WHERE ${FENCE} FOR SHARE
-), ins AS (
-  INSERT INTO metric_points (run_id, key_id, block, step, value, wall_time)
-  SELECT job.run_id, u.k, u.b, u.s, u.v, to_timestamp(u.w / 1000.0)
+  SELECT j.run_id, j.run_attempt AS attempt, coalesce(j.resume_step, -1) AS resume_step FROM jobs j WHERE ${FENCE} FOR SHARE
+), written AS (
+  INSERT INTO metric_points AS p (run_id, key_id, block, step, value, wall_time, attempt)
+  SELECT job.run_id, u.k, u.b, u.s, u.v, to_timestamp(u.w / 1000.0), job.attempt
   FROM job, unnest($4::int[], $5::int2[], $6::int[], $7::float8[], $8::float8[]) AS u(k, b, s, v, w)
-  ON CONFLICT DO NOTHING
-  RETURNING run_id, key_id, block, step, value
+  ON CONFLICT (run_id, key_id, block, step) DO UPDATE
+    SET value = EXCLUDED.value, wall_time = EXCLUDED.wall_time, attempt = EXCLUDED.attempt
+    WHERE p.attempt < EXCLUDED.attempt AND EXCLUDED.step > (SELECT resume_step FROM job)
+  RETURNING run_id, key_id, block, step, value, (xmax = 0) AS fresh
+), ins AS (
+  SELECT run_id, key_id, block, step, value FROM written WHERE fresh
 )${rollupMergeCtes('ins')}
-SELECT job.run_id, (SELECT count(*) FROM ins)::int AS inserted FROM job`;
+SELECT job.run_id, job.attempt, (SELECT count(*) FROM ins)::int AS inserted,
+       (SELECT count(*) FROM written WHERE NOT fresh)::int AS replaced,
+       (SELECT array_agg(key_id) FROM written WHERE NOT fresh) AS r_keys,
+       (SELECT array_agg(block) FROM written WHERE NOT fresh) AS r_blocks,
+       (SELECT array_agg(step) FROM written WHERE NOT fresh) AS r_steps
+FROM job`;
+
+interface InsertRow {
+  run_id: string;
+  attempt: number;
+  inserted: number;
+  replaced: number;
+  r_keys: number[] | null;
+  r_blocks: number[] | null;
+  r_steps: number[] | null;
+}
+
+/** Claims (job:fencing token) known to be their run's first attempt: nothing to replace. */
+const firstAttempts = new LRUCache<string, true>({ max: 10_000 });
 
 export interface IngestResult {
   runId: string;
+  /** Points stored by this call: inserted, or replacing an earlier claim's. */
   accepted: number;
+  /** Of those, points an earlier claim had written after this claim's resume step, now this claim's. */
+  replaced: number;
   duplicates: number;
 }
 
@@ -162,15 +227,16 @@ export async function logMetrics(app: AppServices, fence: Fence, batchId: string
     }
     const ids = await resolveMetricKeys(app.pool, encoded.names);
     try {
-      const { rows } = await app.pool.query<{ run_id: string; inserted: number }>({
-        name: 'stratum_log_metrics',
-        text: INSERT_SQL,
-        values: [...fenceParams(fence), keyIdLiteral(encoded, ids), encoded.blocks, encoded.steps, encoded.values, encoded.wallTimes],
-      });
-      const row = rows[0];
+      const values = [...fenceParams(fence), keyIdLiteral(encoded, ids), encoded.blocks, encoded.steps, encoded.values, encoded.wallTimes];
+      const claim = `${fence.jobId}:${fence.token}`;
+      const row = firstAttempts.has(claim)
+        ? (await app.pool.query<InsertRow>({ name: 'stratum_log_metrics', text: INSERT_SQL, values })).rows[0]
+        : await insertMayReplace(app, values);
       if (!row) return explainLeaseLoss(app, fence);
-      if (row.inserted > 0) queueMetricEvent(app, row.run_id, tailPoints(batch, encoded));
-      return { runId: row.run_id, accepted: row.inserted, duplicates: encoded.n - row.inserted };
+      if (row.attempt <= 1) firstAttempts.set(claim, true);
+      if (row.inserted + row.replaced > 0) queueMetricEvent(app, row.run_id, tailPoints(batch, encoded));
+      const accepted = row.inserted + row.replaced;
+      return { runId: row.run_id, accepted, replaced: row.replaced, duplicates: batch.keys.length - accepted };
     } catch (error) {
       // metric_keys was reset underneath the cache (a restore, a test truncating tables): once more, uncached.
       if ((error as { code?: string }).code === '23503' && attempt === 0) {
@@ -179,6 +245,23 @@ export async function logMetrics(app: AppServices, fence: Fence, batchId: string
       }
       throw error;
     }
+  }
+}
+
+/** A later claim's batch: the statement, then the rollup buckets of replaced points recomputed, in one transaction. */
+async function insertMayReplace(app: AppServices, values: unknown[]): Promise<InsertRow | undefined> {
+  const client = await app.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const row = (await client.query<InsertRow>({ name: 'stratum_log_metrics', text: INSERT_SQL, values })).rows[0];
+    if (row && row.replaced > 0) await recomputeRollupBuckets(client, row.run_id, { keyIds: row.r_keys ?? [], blocks: row.r_blocks ?? [], steps: row.r_steps ?? [] });
+    await client.query('COMMIT');
+    return row;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }
 

@@ -68,7 +68,11 @@ WITH candidate AS (
 ), claimed AS (
   UPDATE jobs j
   SET status = 'RUNNING', lease_owner = $1::uuid, lease_expires_at = now() + make_interval(secs => $2::int),
-      fencing_token = j.fencing_token + 1, attempts = j.attempts + 1, updated_at = now()
+      fencing_token = j.fencing_token + 1, attempts = j.attempts + 1, updated_at = now(),
+      -- The run's next attempt, and the checkpoint it resumes from (the one returned below): its
+      -- points after that step replace earlier attempts' (see ingest.service.ts).
+      run_attempt = (SELECT r.claims + 1 FROM runs r WHERE r.id = j.run_id),
+      resume_step = (SELECT max(ck.step) FROM checkpoints ck WHERE ck.run_id = j.run_id)
   FROM candidate c
   WHERE j.id = c.id
   RETURNING j.*
@@ -83,7 +87,7 @@ WITH candidate AS (
 ), run_update AS (
   -- A TRAIN job drives its run; a COMPARE job measures finished runs and leaves them alone.
   UPDATE runs r
-  SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), finished_at = NULL, agent_id = $1::uuid,
+  SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), finished_at = NULL, agent_id = $1::uuid, claims = r.claims + 1,
       backend = coalesce((SELECT name FROM chosen_backend), r.backend), updated_at = now()
   FROM claimed c
   WHERE r.id = c.run_id AND c.kind = 'TRAIN'

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
 import { JSONScalar } from '../common/scalars.js';
-import { CapabilitiesInput, QueueArgs } from './job.input.js';
+import { CapabilitiesInput, DivergenceInput, QueueArgs } from './job.input.js';
 import { ClaimedJob, HeartbeatResult, JobTransition, QueueEntry } from './job.type.js';
 import { claimForAgent, completeHeldJob, failHeldJob, heartbeatJob, releaseHeldJob } from './job.service.js';
 import { listQueue } from './queue.js';
@@ -45,15 +45,17 @@ export class JobResolver {
   }
 
   @Authorized('AGENT', 'ADMIN')
-  @Mutation(() => JobTransition, { description: 'The job failed: retried after backoff when retryable and attempts remain, else FAILED.' })
+  @Mutation(() => JobTransition, { description: 'The job failed: retried after backoff when retryable and attempts remain, else FAILED (at once when it diverged).' })
   failJob(
     @Arg('jobId', () => ID) jobId: string,
     @Arg('fencingToken', () => String) fencingToken: string,
     @Arg('error', () => String) error: string,
     @Arg('retryable', () => Boolean) retryable: boolean,
+    @Arg('divergence', () => DivergenceInput, { nullable: true, description: 'The loss became non-finite here: the run fails as diverged (retryable is ignored).' })
+    divergence: DivergenceInput | null,
     @Ctx() ctx: Context,
   ): Promise<JobTransition> {
-    return failHeldJob(ctx.app, ctx.principal, jobId, fencingToken, error, retryable);
+    return failHeldJob(ctx.app, ctx.principal, jobId, fencingToken, error, retryable, divergence);
   }
 
   @Authorized('AGENT', 'ADMIN')

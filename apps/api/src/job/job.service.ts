@@ -11,7 +11,7 @@ import { completeJob } from './complete-job.js';
 import { enqueueCompareJobs } from './enqueue-compare.js';
 import { failJob } from './fail-job.js';
 import { releaseJob } from './release-job.js';
-import type { CapabilitiesInput } from './job.input.js';
+import type { CapabilitiesInput, DivergenceInput } from './job.input.js';
 import type { ClaimedJob, HeartbeatResult, JobTransition } from './job.type.js';
 import type { Transition } from './transition.js';
 
@@ -91,10 +91,13 @@ export async function completeHeldJob(app: AppServices, principal: Principal | n
   return toGraphQL(transition);
 }
 
-export async function failHeldJob(app: AppServices, principal: Principal | null, jobId: string, fencingToken: string, error: string, retryable: boolean): Promise<JobTransition> {
+export async function failHeldJob(
+  app: AppServices, principal: Principal | null, jobId: string, fencingToken: string, error: string, retryable: boolean, divergence: DivergenceInput | null = null,
+): Promise<JobTransition> {
   const fence = fenceFor(principal, jobId, fencingToken);
   if (error.trim().length === 0) throw new BadInputError('error must say what went wrong', 'error');
-  return toGraphQL(await failJob(app, fence, error, retryable));
+  const diverged = divergence ? { step: divergence.step, block: divergence.block ?? null, quantity: divergence.quantity, value: divergence.value } : null;
+  return toGraphQL(await failJob(app, fence, error, retryable, diverged));
 }
 
 export async function releaseHeldJob(app: AppServices, principal: Principal | null, jobId: string, fencingToken: string): Promise<JobTransition> {

@@ -5,7 +5,7 @@
 // lease is reclaimed by exactly one of them.
 import type { AppServices } from '../context.js';
 import { backoffSql } from './backoff.js';
-import { RUN_AFTER_FAILURE, TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
+import { runAfterFailure, TRANSITION_SELECT, toTransition, type Transition, type TransitionRow } from './transition.js';
 
 const RETRY = '(NOT j.cancel_requested AND j.attempts < j.max_attempts)';
 
@@ -29,7 +29,7 @@ WITH expired AS (
   LEFT JOIN agents a ON a.id = e.lease_owner
   WHERE j.id = e.id
   RETURNING j.*
-), ${RUN_AFTER_FAILURE}${TRANSITION_SELECT}`;
+), ${runAfterFailure()}${TRANSITION_SELECT}`;
 
 /** Reclaims up to `limit` expired leases; returns what it did (each job at most once across replicas). */
 export async function reclaimExpired(app: AppServices, limit = 500): Promise<Transition[]> {

@@ -29,13 +29,15 @@ export interface Transition {
 
 /**
  * What a failed or requeued TRAIN job does to its run (failJob and the lease reaper): the run
- * follows the job's status, keeps the error when it FAILED, and is unfinished again when QUEUED.
+ * follows the job's status, keeps the error (and `divergence`, a jsonb SQL expression, when the
+ * failure was one) when it FAILED, and is unfinished again when QUEUED.
  * `j` is the updated jobs row; COMPARE jobs leave their runs alone.
  */
-export const RUN_AFTER_FAILURE = `run_update AS (
+export const runAfterFailure = (divergence = 'NULL::jsonb'): string => `run_update AS (
   UPDATE runs r
   SET status = j.status::text::"RunStatus",
       error = CASE WHEN j.status = 'FAILED' THEN j.last_error ELSE r.error END,
+      divergence = CASE WHEN j.status = 'FAILED' THEN ${divergence} ELSE r.divergence END,
       finished_at = CASE WHEN j.status = 'QUEUED' THEN NULL ELSE now() END,
       updated_at = now()
   FROM j

@@ -13,7 +13,7 @@ import { idPrefixPattern, parseId } from './ids.js';
 
 /** Every run column, aliased to the GraphQL field names. */
 export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
-  r.blocks, r.seed, r.dataset, r.config, r.status, r.backend, r.agent_id AS "agentId", r.tags, r.notes, r.error,
+  r.blocks, r.seed, r.dataset, r.config, r.status, r.backend, r.agent_id AS "agentId", r.tags, r.notes, r.error, r.divergence,
   r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt", r.updated_at AS "updatedAt"`;
 
 const EVALUATION_COLUMNS = `e.id, e.run_id AS "runId", e.step, e.kind, e.metric, e.target, e.dataset, e.split,
@@ -278,7 +278,7 @@ export async function retryRun(app: AppServices, runId: string): Promise<Run> {
        FROM (SELECT 1) one LEFT JOIN LATERAL (
          SELECT priority, max_attempts, requirements FROM jobs WHERE run_id = $1 AND kind = 'TRAIN' ORDER BY created_at DESC LIMIT 1) last ON true
        RETURNING id, run_id AS "runId", status::text AS status`, [id])).rows[0]!;
-    await client.query(`UPDATE runs SET status = 'QUEUED', error = NULL, finished_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+    await client.query(`UPDATE runs SET status = 'QUEUED', error = NULL, divergence = NULL, finished_at = NULL, updated_at = now() WHERE id = $1`, [id]);
     return { runs: [{ id, sweepId: current.sweepId, status: 'QUEUED' }], jobs: [job] };
   });
   publishChanges(app, changed.runs, changed.jobs);

@@ -4,6 +4,14 @@ import { JobKind, JobStatus } from '../job/job.enums.js';
 import { DepthUnit, EvaluationKind } from '../report/report.enums.js';
 import { RunMode, RunStatus } from './run.enums.js';
 
+@ObjectType({ description: 'Where a run\'s training became non-finite (the run FAILED as diverged).' })
+export class RunDivergence {
+  @Field(() => Int, { description: 'The global step.' }) step!: number;
+  @Field(() => Int, { nullable: true, description: 'The 1-based block whose loss it was; null = the whole model.' }) block!: number | null;
+  @Field(() => String, { description: '"loss" or "gradient norm".' }) quantity!: string;
+  @Field(() => String, { description: '"NaN", "Infinity" or "-Infinity".' }) value!: string;
+}
+
 @ObjectType({ description: 'One training run: a cell of a sweep (model size × K × mode) at one seed, or a standalone run.' })
 export class Run {
   @Field(() => ID) id!: string;
@@ -22,6 +30,7 @@ export class Run {
   @Field(() => [String]) tags!: string[];
   @Field(() => String, { nullable: true }) notes!: string | null;
   @Field(() => String, { nullable: true, description: 'Why it failed, when it did.' }) error!: string | null;
+  @Field(() => RunDivergence, { nullable: true, description: 'Set when training diverged (a non-finite loss): the step and block.' }) divergence!: RunDivergence | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) startedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;

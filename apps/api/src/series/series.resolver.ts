@@ -1,7 +1,8 @@
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MetricKeysArgs, MetricSeriesArgs } from './series.input.js';
 import { MetricKeyInfo, MetricSeries, MetricSeriesColumns } from './series.type.js';
+import { SeriesAttemptRange, seriesAttempts } from './attempts.js';
 import { metricKeys, metricSeries, seriesRequest } from './series.service.js';
 
 @Resolver()
@@ -26,5 +27,18 @@ export class SeriesResolver {
   @Query(() => [MetricKeyInfo], { description: 'The metric keys and blocks each run has logged, with their extent and last value.' })
   metricKeys(@Args(() => MetricKeysArgs) args: MetricKeysArgs, @Ctx() ctx: Context): Promise<MetricKeyInfo[]> {
     return metricKeys(ctx.app, args.runIds);
+  }
+
+  @Authorized('READER')
+  @Query(() => [SeriesAttemptRange], {
+    description: 'Which attempt wrote each step range of one series, in step order: a resumed attempt\'s points after its resume step replace the earlier attempt\'s.',
+  })
+  seriesAttempts(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('key', () => String) key: string,
+    @Arg('block', () => Int, { nullable: true, description: 'null = whole model.' }) block: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<SeriesAttemptRange[]> {
+    return seriesAttempts(ctx.app, runId, key, block);
   }
 }

@@ -1,4 +1,4 @@
-// The run's identity and lifecycle: status, factors, agent, backend, timings, error.
+// The run's identity and lifecycle: status, factors, agent, backend, timings, divergence, error.
 import Link from 'next/link';
 import type { RunDetail } from '@/lib/data/run';
 import { fmtDuration, fmtTime, modeLabel } from '@/lib/format';
@@ -27,6 +27,13 @@ export function RunFacts({ run }: { run: RunDetail }) {
         <dt>Checkpoints</dt><dd>{run.checkpoints.length ? run.checkpoints.map((c) => <span key={c.step} className="tag" title={`sha256 ${c.sha256}, ${(c.bytes / 1e6).toFixed(1)} MB`}>step {c.step}</span>) : <span className="muted">none yet</span>}</dd>
         <dt>Tags</dt><dd>{run.tags.length ? run.tags.map((t) => <Link key={t} href={`/runs?tag=${encodeURIComponent(t)}`} className="tag">{t}</Link>) : <span className="muted">—</span>}</dd>
       </dl>
+      {run.divergence ? (
+        <div className="error-box" data-testid="run-divergence">
+          <strong>Diverged</strong> at step <span className="num">{run.divergence.step}</span>
+          {run.divergence.block === null ? ' (whole model)' : <> in block <span className="num">{run.divergence.block}</span></>}: the {run.divergence.quantity} became {run.divergence.value}.
+          The series end at the last finite step; a retry starts over from the latest checkpoint.
+        </div>
+      ) : null}
       {run.error ? (
         <div className="error-box" data-testid="run-error"><strong>Error</strong><pre style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0' }}>{run.error}</pre></div>
       ) : job?.lastError && run.status !== 'SUCCEEDED' ? (

@@ -230,7 +230,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
+export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
 
 export type RunsPageQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -570,6 +570,12 @@ export const RunDetailDocument = new TypedDocumentString(`
     tags
     notes
     error
+    divergence {
+      step
+      block
+      quantity
+      value
+    }
     createdAt
     startedAt
     finishedAt

@@ -22,6 +22,12 @@ const RunQuery = graphql(`
       tags
       notes
       error
+      divergence {
+        step
+        block
+        quantity
+        value
+      }
       createdAt
       startedAt
       finishedAt
