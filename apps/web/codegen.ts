@@ -16,7 +16,7 @@ const config: CodegenConfig = {
         documentMode: 'string',
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'string', JSON: 'unknown', BigInt: 'string' },
+        scalars: { DateTime: 'string', JSON: 'unknown', BigInt: 'string', FloatColumn: 'number[]', IntColumn: 'number[]' },
       },
     },
   },

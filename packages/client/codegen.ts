@@ -22,6 +22,8 @@ const config: CodegenConfig = {
           JSON: 'unknown',
           JSONObject: 'Record<string, unknown>',
           BigInt: 'string',
+          FloatColumn: 'number[]',
+          IntColumn: 'number[]',
         },
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
         skipTypename: true,

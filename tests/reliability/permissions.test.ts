@@ -44,6 +44,7 @@ export const AUTH_MATRIX: Record<string, readonly Role[]> = {
   'Query.depthProfile': READ,
   'Query.metricKeys': READ,
   'Query.metricSeries': READ,
+  'Query.metricSeriesColumns': READ,
   'Query.patchDiagnostics': READ,
   'Query.project': READ,
   'Query.projects': READ,

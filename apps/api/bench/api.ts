@@ -5,10 +5,15 @@
 // Seeds 50 runs × 4 keys × 20,000 steps (4M points, written per run in 1,000-step batches,
 // step by step with every key interleaved, the order an agent's batches arrive in; then their
 // series rollups), a 2×2×3×3 sweep among them, then times over HTTP against the API
-// running in its own process (as in production):
-//   - metricSeries for 20 runs × 3 keys at maxPoints = 1000 (p50, p95),
-//   - the same 60 series fetched raw through the same query (maxPoints ≥ their 20,000 points),
+// running in its own process (as in production), each request parsed by the client:
+//   - downsampled: metricSeriesColumns for 20 runs × 3 keys at maxPoints = 1000: 60 series of
+//     ≤ 1,000 buckets, each bucket its last step and value, min and max (4 columns) (p50, p95);
+//   - raw: the same 60 series through the same query and selection with maxPoints = 20,000:
+//     every stored point, step and value (mins and maxs are null when raw) (p50);
+//   - for reference, the downsampled read through metricSeries (the same columns as [Int]/[Float]
+//     lists, completed element by element) (p50), and the raw points straight from PostgreSQL;
 //   - sweepGrid of final training loss on the 2×2×3×3 sweep (p50).
+// series_ratio = downsampled p50 / raw p50, both through metricSeriesColumns.
 // Last line: RESULT api series_ratio=<downsampled p50 / raw p50> series_p95_ms=<…> grid_p50_ms=<…>
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,10 +32,13 @@ const KEYS = ['loss', 'lr', 'grad_norm', 'gpu_util'];
 const SERIES_RUNS = 20;
 const SERIES_KEYS = ['loss', 'lr', 'grad_norm'];
 const MAX_POINTS = 1000;
-const ITERATIONS = { series: 40, raw: 7, grid: 40, warmup: 3 };
+const ITERATIONS = { series: 40, raw: 7, list: 15, grid: 40, warmup: 3 };
 
+const SELECTION = 'runId key block downsampled pointCount steps values mins maxs';
 const SERIES_QUERY = `query($runIds: [ID!]!, $keys: [String!]!, $maxPoints: Int!) {
-  metricSeries(runIds: $runIds, keys: $keys, maxPoints: $maxPoints) { runId key block downsampled pointCount steps values mins maxs } }`;
+  metricSeries: metricSeriesColumns(runIds: $runIds, keys: $keys, maxPoints: $maxPoints) { ${SELECTION} } }`;
+const LIST_QUERY = `query($runIds: [ID!]!, $keys: [String!]!, $maxPoints: Int!) {
+  metricSeries(runIds: $runIds, keys: $keys, maxPoints: $maxPoints) { ${SELECTION} } }`;
 const GRID_QUERY = `query($sweepId: ID!) {
   sweepGrid(sweepId: $sweepId, metric: { source: TRAINING, key: "loss" }, block: 0) {
     cells { modelSize blocks mode n mean std ciLow ciHigh missing failed running values { seed value } } } }`;
@@ -127,6 +135,8 @@ async function main(): Promise<void> {
     if (raw.data.metricSeries.length !== expectSeries || !raw.data.metricSeries.every((s) => !s.downsampled && s.steps.length === STEPS)) {
       throw new Error('raw response is not 60 raw series of 20,000 points');
     }
+    const list = await post<{ metricSeries: Series[] }>(api.url, token, LIST_QUERY, { ...vars, maxPoints: MAX_POINTS });
+    if (JSON.stringify(list.data) !== JSON.stringify(down.data)) throw new Error('metricSeries and metricSeriesColumns disagree');
     const grid = await post<{ sweepGrid: { cells: Array<{ n: number }> } }>(api.url, token, GRID_QUERY, { sweepId });
     if (grid.data.sweepGrid.cells.length !== 12 || !grid.data.sweepGrid.cells.every((c) => c.n === 3)) throw new Error('grid is not 12 cells of 3 seeds');
     const points = (r: { metricSeries: Series[] }) => r.metricSeries.reduce((n, s) => n + s.steps.length, 0);
@@ -134,6 +144,7 @@ async function main(): Promise<void> {
 
     const seriesMs = await time(ITERATIONS.series, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: MAX_POINTS }));
     const rawMs = await time(ITERATIONS.raw, () => post(api.url, token, SERIES_QUERY, { ...vars, maxPoints: STEPS }));
+    const listMs = await time(ITERATIONS.list, () => post(api.url, token, LIST_QUERY, { ...vars, maxPoints: MAX_POINTS }));
     const gridMs = await time(ITERATIONS.grid, () => post(api.url, token, GRID_QUERY, { sweepId }));
     // For context: the same 1.2M points straight from PostgreSQL as rows (no API, no JSON).
     const keyIds = (await pool.query<{ id: number }>('SELECT id FROM metric_keys WHERE name = ANY($1::text[])', [SERIES_KEYS])).rows.map((r) => r.id);
@@ -143,8 +154,9 @@ async function main(): Promise<void> {
     }));
 
     const row = (name: string, s: number[]) => print(`${name.padEnd(34)} p50 ${quantile(s, 0.5).toFixed(1).padStart(8)} ms   p95 ${quantile(s, 0.95).toFixed(1).padStart(8)} ms   (n=${s.length})`);
-    row(`metricSeries maxPoints=${MAX_POINTS}`, seriesMs);
-    row('metricSeries raw (same 60 series)', rawMs);
+    row(`metricSeriesColumns maxPoints=${MAX_POINTS}`, seriesMs);
+    row('metricSeriesColumns raw (same 60)', rawMs);
+    row(`(reference) metricSeries lists, ${MAX_POINTS}`, listMs);
     row('sweepGrid 2×2×3×3 (final loss)', gridMs);
     row('(context) same points via pg, rows', sqlMs);
     print(`${os.cpus().length} CPU cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min); PostgreSQL ${server ? 'embedded' : 'from DATABASE_URL'}`);

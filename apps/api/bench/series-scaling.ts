@@ -3,7 +3,7 @@
 //   npm run bench:series-scaling -w @stratum/api [-- 1e4,1e5,1e6,1e7]   (DATABASE_URL's server if set, else embedded)
 //
 // One run per size N (1e4 … 1e7 points by default, one key, steps 0 … N − 1), loaded with COPY
-// and its rollups built, then metricSeries over HTTP against the API in its own process: the whole
+// and its rollups built, then metricSeriesColumns over HTTP against the API in its own process: the whole
 // series and random windows (partial edge buckets on both sides), maxPoints = 1000.
 // Last line: RESULT series_scaling p50_ms_<N>=… for each N, and growth=<p50 at the largest N / at the smallest>.
 import type { ChildProcess } from 'node:child_process';
@@ -26,7 +26,7 @@ const WARMUP = 5;
 const CHUNK = 50_000;
 
 const SERIES_QUERY = `query($runIds: [ID!]!, $fromStep: Int, $toStep: Int) {
-  metricSeries(runIds: $runIds, keys: ["loss"], fromStep: $fromStep, toStep: $toStep, maxPoints: ${MAX_POINTS}) { downsampled pointCount steps values mins maxs } }`;
+  metricSeries: metricSeriesColumns(runIds: $runIds, keys: ["loss"], fromStep: $fromStep, toStep: $toStep, maxPoints: ${MAX_POINTS}) { downsampled pointCount steps values mins maxs } }`;
 
 /** COPY text for steps [from, to) of a loss-like curve, built a chunk at a time. */
 function* copyChunks(runId: string, keyId: number, n: number): Generator<string> {

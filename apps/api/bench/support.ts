@@ -29,10 +29,12 @@ export async function startApiProcess(databaseUrl: string, dataDir: string): Pro
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Up to 3 minutes: on a machine shared with other builds, compiling and starting takes a while.
+  for (let i = 0; i < 1800; i++) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
     if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { child, url };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the API did not become ready within 30 s');
+  child.kill('SIGKILL');
+  throw new Error('the API did not become ready within 180 s');
 }

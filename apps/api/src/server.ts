@@ -106,6 +106,8 @@ function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlu
 export async function createApiServer(app: AppServices, schema: GraphQLSchema): Promise<ApiServer> {
   const server = express();
   server.disable('x-powered-by');
+  // No ETag on responses: GraphQL answers POSTs, and hashing every body (megabytes for series) buys nothing.
+  server.set('etag', false);
   const httpServer = http.createServer(server);
 
   if (localDevActive(app)) server.use(localDevGuard());

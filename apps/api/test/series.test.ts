@@ -165,3 +165,30 @@ describe('metricSeries bad input', () => {
     if (field) expect(errorField(response)).toContain(field);
   });
 });
+
+describe('metricSeriesColumns', () => {
+  const COLUMNS = SERIES.replace('metricSeries(', 'metricSeriesColumns(');
+
+  it('returns the same series as metricSeries, each column one JSON array, downsampled and raw', async () => {
+    const sparse = await seedRun(t, { name: 'columns-sparse' });
+    await seedPoints(t, sparse, 'loss', [[0, 1.5], [5, -2], [90_000, 0.25]]);
+    for (const vars of [
+      { runIds: [dense], keys: ['loss'], maxPoints: 999 },
+      { runIds: [dense], keys: ['loss'], maxPoints: 20_000 },
+      { runIds: [dense], keys: ['loss'], fromStep: 1234, toStep: 8765, maxPoints: 100 },
+      { runIds: [dense, sparse], keys: ['loss', 'missing'], maxPoints: 2 },
+    ]) {
+      const lists = (await t.ok<{ metricSeries: Series[] }>(SERIES, vars, 'reader')).metricSeries;
+      const columns = (await t.ok<{ metricSeriesColumns: Series[] }>(COLUMNS, vars, 'reader')).metricSeriesColumns;
+      expect(columns).toEqual(lists);
+    }
+    const [raw] = (await t.ok<{ metricSeriesColumns: Series[] }>(COLUMNS, { runIds: [dense], keys: ['loss'], maxPoints: 20_000 }, 'reader')).metricSeriesColumns;
+    expect(raw!.steps).toEqual(densePoints.map(([s]) => s));
+    expect(raw!.values).toEqual(densePoints.map(([, v]) => v));
+  });
+
+  it('refuses the same bad input as metricSeries', async () => {
+    const response = await t.gql(COLUMNS, { runIds: [dense], keys: ['loss'], maxPoints: 1 }, 'reader');
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+  });
+});

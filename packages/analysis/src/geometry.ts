@@ -17,6 +17,7 @@
  * When n < d the n nonzero eigenvalues are taken from the n×n Gram matrix (same nonzero
  * spectrum, cheaper).
  */
+import quickselect from 'quickselect';
 import { symmetricEigenvalues } from './eigen.js';
 import { AnalysisError } from './errors.js';
 import { type Matrix, type MatrixLike, centerColumns, gram, matrix, normalizeRows, rowNorms, scatterMatrix, toMatrix } from './matrix.js';
@@ -263,23 +264,46 @@ export function distanceStatisticsFromGrams(centredGram: Float64Array, cosine: F
   };
 }
 
-/** Mean, std (two passes, no cancellation) and ordered-pair quantiles of the values over pairs i < j; sorts `values`. */
+/**
+ * Mean, std (two passes, no cancellation) and ordered-pair quantiles of the values over pairs
+ * i < j; reorders `values`. The quantiles need only a few order statistics, found by selection
+ * (O(pairs)) rather than by sorting every pair.
+ */
 function summarisePairs(values: Float64Array): { mean: number; std: number; quantiles: Quantiles } {
   const m = mean(values);
   const s = std(values);
-  values.sort();
   // The ordered-pair multiset lists every value twice: its k-th smallest is values[⌊k/2⌋].
   const count = 2 * values.length;
-  const at = (k: number): number => values[k >> 1] as number;
-  const quantile = (q: number): number => {
+  const positions = [0.05, 0.5, 0.95].map((q) => {
     const position = q * (count - 1);
     const lo = Math.floor(position);
-    const hi = Math.min(lo + 1, count - 1);
-    const t = position - lo;
-    const a = at(lo);
-    const b = at(hi);
+    return { lo, hi: Math.min(lo + 1, count - 1), t: position - lo };
+  });
+  const at = orderStatistics(values, positions.flatMap((p) => [p.lo >> 1, p.hi >> 1]));
+  const quantile = (i: number): number => {
+    const { lo, hi, t } = positions[i] as { lo: number; hi: number; t: number };
+    const a = at.get(lo >> 1) as number;
+    const b = at.get(hi >> 1) as number;
     // numpy's _lerp: from the nearer end, so t = 1 gives b exactly.
     return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
   };
-  return { mean: m, std: s, quantiles: { q05: quantile(0.05), q50: quantile(0.5), q95: quantile(0.95) } };
+  return { mean: m, std: s, quantiles: { q05: quantile(0), q50: quantile(1), q95: quantile(2) } };
 }
+
+/**
+ * The values at the given 0-based ranks of `values` in ascending order, by repeated selection
+ * (each rank after the previous one selects only among the values above it); reorders `values`.
+ */
+function orderStatistics(values: Float64Array, ranks: readonly number[]): Map<number, number> {
+  const found = new Map<number, number>();
+  const array = values as unknown as number[]; // quickselect reads and swaps by index only
+  let left = 0;
+  for (const rank of [...new Set(ranks)].sort((a, b) => a - b)) {
+    quickselect(array, rank, left, values.length - 1, ascending);
+    found.set(rank, values[rank] as number);
+    left = rank;
+  }
+  return found;
+}
+
+const ascending = (a: number, b: number): number => a - b;

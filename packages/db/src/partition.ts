@@ -37,7 +37,8 @@ const TABLES: RunKeyedTable[] = [
   {
     // The series rollups partition the same way, so a run's points and rollups share a hash.
     name: 'metric_rollups',
-    primaryKey: 'PRIMARY KEY (run_id, key_id, block, level, bucket)',
+    // Covering too: downsampled reads are index-only scans of the aggregates.
+    primaryKey: 'PRIMARY KEY (run_id, key_id, block, level, bucket) INCLUDE (count, min, max, last_step, last_value)',
     foreignKeys: [
       { name: 'metric_rollups_run_id_fkey', definition: 'FOREIGN KEY (run_id) REFERENCES runs(id) ON DELETE CASCADE ON UPDATE CASCADE' },
       { name: 'metric_rollups_key_id_fkey', definition: 'FOREIGN KEY (key_id) REFERENCES metric_keys(id) ON DELETE RESTRICT ON UPDATE CASCADE' },

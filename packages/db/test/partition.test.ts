@@ -56,6 +56,8 @@ describe('partitioning metric_points by run', () => {
     // The primary key still covers the value (index-only series reads), as the migrations define it.
     const primaryKey = (await client.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'metric_points_pkey' AND conrelid = 'metric_points'::regclass")).rows[0]!.def;
     expect(primaryKey).toBe('PRIMARY KEY (run_id, key_id, block, step) INCLUDE (value)');
+    const rollupKey = (await client.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'metric_rollups_pkey' AND conrelid = 'metric_rollups'::regclass")).rows[0]!.def;
+    expect(rollupKey).toBe('PRIMARY KEY (run_id, key_id, block, level, bucket) INCLUDE (count, min, max, last_step, last_value)');
     // The ingestion statement still dedupes on the primary key.
     const again = await client.query('INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, 0, s, 9 FROM generate_series(1, 10) s ON CONFLICT DO NOTHING', [runs[0], key]);
     expect(again.rowCount).toBe(0);

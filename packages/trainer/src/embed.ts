@@ -28,7 +28,7 @@ export interface FeatureSet {
   /** Mean over tokens: [N, D]. */
   pooled: Float32Array;
   pooledShape: [number, number];
-  /** Per token, (t, h, w) order: [N, tokens, D]; empty when `tokens: false`. */
+  /** Per token, (t, h, w) order: [tokenClips, tokens, D] (the first `tokenClips` clips); empty when `tokens: false`. */
   tokens: Float32Array;
   tokenShape: [number, number, number];
 }
@@ -61,6 +61,11 @@ export interface EmbedOptions {
   layers?: boolean;
   /** Keep per-token features (default true; they are tokens× larger than pooled ones). */
   tokens?: boolean;
+  /**
+   * With `tokens`: keep them for the first `tokenClips` clips only (default: every clip), taken
+   * in the same forward pass as the pooled features of all clips.
+   */
+  tokenClips?: number;
   /**
    * Also return attention probabilities averaged over the clips (mean attention distance is
    * linear in them, so the clip-mean map gives the clip-mean distance).
@@ -103,11 +108,15 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
     const { tokens: T, gt, gh, gw } = model.grid;
     const D = model.config.embedDim;
     const keepTokens = opts.tokens !== false;
+    if (opts.tokenClips !== undefined && !(Number.isInteger(opts.tokenClips) && opts.tokenClips >= 0)) {
+      throw new Error(`tokenClips must be a non-negative integer, got ${opts.tokenClips}`);
+    }
+    const tokenClips = keepTokens ? Math.min(N, opts.tokenClips ?? N) : 0;
     const K = model.blocks, L = model.config.depth, per = model.layersPerBlock;
     const make = (block: number, layer: number | null): FeatureSet => ({
       block, layer,
       pooled: new Float32Array(N * D), pooledShape: [N, D],
-      tokens: new Float32Array(keepTokens ? N * T * D : 0), tokenShape: [N, T, D],
+      tokens: new Float32Array(tokenClips * T * D), tokenShape: [tokenClips, T, D],
     });
     const blocks = Array.from({ length: K }, (_, k) => make(k + 1, null));
     const layers = opts.layers ? Array.from({ length: L }, (_, l) => make(Math.floor(l / per) + 1, l + 1)) : undefined;
@@ -130,9 +139,10 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
         };
         const clips = tf.tensor5d(input.clips.subarray(start * clipSize, (start + B) * clipSize), [B, ...input.shape.slice(1)] as [number, number, number, number, number]);
         const { seq, patches, pos } = model.fullInputs(clips);
+        const tokenRows = Math.max(0, Math.min(B, tokenClips - start)) * T; // this batch's clips that keep tokens
         const write = (f: FeatureSet, x: tf.Tensor2D) => {
           reads.push({ into: f.pooled, at: start * D, t: tf.keep(tf.mean(tf.reshape(x, [B, T, D]), 1)) });
-          if (keepTokens) reads.push({ into: f.tokens, at: start * T * D, t: tf.keep(x) });
+          if (tokenRows > 0) reads.push({ into: f.tokens, at: start * T * D, t: tf.keep(tokenRows === B * T ? x : tf.slice(x, [0, 0], [tokenRows, D])) });
         };
         let x = model.embedTokens(patches, pos);
         layerInput = x;

@@ -59,6 +59,21 @@ describe('embed', () => {
     expect(b.blocks[0]!.tokens.length).toBe(0);
   });
 
+  it('keeps token features of the first tokenClips clips only, in the same pass as every clip\'s pooled features', async () => {
+    const clips = batchOf(data, [0, 1, 2, 3, 4]);
+    const all = await embed(e2eCheckpoint, clips, { layers: true, batchSize: 2 });
+    const some = await embed(e2eCheckpoint, clips, { layers: true, batchSize: 2, tokenClips: 3 });
+    const sets = (e: typeof all) => [...e.blocks, ...e.layers!];
+    sets(some).forEach((f, i) => {
+      const full = sets(all)[i]!;
+      expect(f.tokenShape).toEqual([3, 32, 16]);
+      expect(f.tokens.length).toBe(3 * 32 * 16);
+      expect(maxAbsDiff(f.tokens, full.tokens.subarray(0, 3 * 32 * 16))).toBe(0);
+      expect(maxAbsDiff(f.pooled, full.pooled)).toBe(0);
+    });
+    await expect(embed(e2eCheckpoint, clips, { tokenClips: -1 })).rejects.toThrow(/tokenClips/);
+  });
+
   it('returns clip-mean attention probabilities of each block end, or of every layer', async () => {
     const clips = batchOf(data, [0, 1, 2, 3, 4]);
     const blocksOnly = await embed(e2eCheckpoint, clips, { attention: true, tokens: false, batchSize: 2 });

@@ -67,7 +67,8 @@ async function evaluateFixedSet(checkpoint: Uint8Array, config: RunConfig, setti
   const timingsMs: Record<string, number> = { data: performance.now() - started };
 
   let t = performance.now();
-  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0, attention: true });
+  // One forward pass: pooled features of every clip, tokens of the first tokenClips, attention.
+  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0, tokenClips: settings.tokenClips, attention: true });
   timingsMs.embed = performance.now() - t;
 
   t = performance.now();

@@ -69,7 +69,7 @@ async function extract(
     const B = batch.shape[0];
     out.labels.set(batch.labels[target]!, start);
     const clips = { clips: batch.clips, shape: batch.shape };
-    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips, attention: want.diagnostics });
+    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips, tokenClips: Math.max(0, out.tokenClips - start), attention: want.diagnostics });
     for (const a of emb.attention ?? []) {
       const acc = out.attention.get(a.layer) ?? { ...a, data: new Float64Array(a.data.length) };
       a.data.forEach((v, i) => (acc.data[i]! += v * B)); // embed returns the chunk's mean

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MetricKeysArgs, MetricSeriesArgs } from './series.input.js';
-import { MetricKeyInfo, MetricSeries } from './series.type.js';
+import { MetricKeyInfo, MetricSeries, MetricSeriesColumns } from './series.type.js';
 import { SeriesAttemptRange, seriesAttempts } from './attempts.js';
 import { metricKeys, metricSeries, seriesRequest } from './series.service.js';
 
@@ -12,6 +12,14 @@ export class SeriesResolver {
     description: 'Metric series of runs, downsampled on the server to at most maxPoints points each (min, max and last per power-of-two step bucket, read from rollups kept at ingestion; first and last step always kept; raw when the range holds at most maxPoints points). Ordered by run, key, block.',
   })
   metricSeries(@Args(() => MetricSeriesArgs) args: MetricSeriesArgs, @Ctx() ctx: Context): Promise<MetricSeries[]> {
+    return metricSeries(ctx.app, seriesRequest(args));
+  }
+
+  @Authorized('READER')
+  @Query(() => [MetricSeriesColumns], {
+    description: 'metricSeries with each column (steps, values, mins, maxs, counts) as one scalar array: the same series, cheaper to serve and to parse.',
+  })
+  metricSeriesColumns(@Args(() => MetricSeriesArgs) args: MetricSeriesArgs, @Ctx() ctx: Context): Promise<MetricSeriesColumns[]> {
     return metricSeries(ctx.app, seriesRequest(args));
   }
 

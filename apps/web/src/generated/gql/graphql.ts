@@ -253,7 +253,7 @@ export type MetricSeriesQueryVariables = Exact<{
 }>;
 
 
-export type MetricSeriesQuery = { metricSeries: Array<{ runId: string, key: string, block: number | null, downsampled: boolean, steps: Array<number>, values: Array<number>, mins: Array<number> | null, maxs: Array<number> | null }> };
+export type MetricSeriesQuery = { metricSeries: Array<{ runId: string, key: string, block: number | null, downsampled: boolean, steps: number[], values: number[], mins: number[] | null, maxs: number[] | null }> };
 
 export type MetricKeysQueryVariables = Exact<{
   runIds: Array<string | number> | string | number;
@@ -653,7 +653,7 @@ export const RunsPageDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<RunsPageQuery, RunsPageQueryVariables>;
 export const MetricSeriesDocument = new TypedDocumentString(`
     query MetricSeries($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
-  metricSeries(
+  metricSeries: metricSeriesColumns(
     runIds: $runIds
     keys: $keys
     blocks: $blocks

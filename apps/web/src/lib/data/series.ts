@@ -5,7 +5,7 @@ import type { SeriesPayload, SeriesRequest } from '../series';
 
 const MetricSeriesQuery = graphql(`
   query MetricSeries($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
-    metricSeries(runIds: $runIds, keys: $keys, blocks: $blocks, fromStep: $fromStep, toStep: $toStep, maxPoints: $maxPoints) {
+    metricSeries: metricSeriesColumns(runIds: $runIds, keys: $keys, blocks: $blocks, fromStep: $fromStep, toStep: $toStep, maxPoints: $maxPoints) {
       runId
       key
       block
