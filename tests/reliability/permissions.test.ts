@@ -45,6 +45,7 @@ export const AUTH_MATRIX: Record<string, readonly Role[]> = {
   'Query.metricKeys': READ,
   'Query.metricSeries': READ,
   'Query.metricSeriesColumns': READ,
+  'Query.seriesAttempts': READ,
   'Query.patchDiagnostics': READ,
   'Query.project': READ,
   'Query.projects': READ,
