@@ -5,6 +5,8 @@
 // (uploads.ts), so an upload never counts on a blob being deleted. Every replica runs it; the
 // row locks (SKIP LOCKED) split the work.
 import type { AppServices } from '../context.js';
+import { startPeriodicTask } from '../common/periodic.js';
+import { withTransaction } from '../run/sql.js';
 import { blobLock } from './uploads.js';
 
 export interface CollectionPass {
@@ -26,9 +28,8 @@ export async function collectUnreferencedArtifacts(app: AppServices, limit = 200
   );
   const pass: CollectionPass = { removed: [], forgotten: 0 };
   for (const { sha256 } of rows) {
-    const client = await app.pool.connect();
-    try {
-      await client.query('BEGIN');
+    // One attempt: the store removal inside cannot be replayed by a retried transaction.
+    await withTransaction(app.pool, async (client) => {
       await blobLock(client, sha256);
       // Re-checked under the lock: a new upload or a checkpoint since the scan keeps the blob.
       const deleted = await client.query(
@@ -41,13 +42,7 @@ export async function collectUnreferencedArtifacts(app: AppServices, limit = 200
         if (await app.artifacts.remove(sha256)) pass.removed.push(sha256);
         else pass.forgotten += deleted.rowCount;
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    }, 1);
   }
   for (const sha256 of pass.removed) app.log.info({ sha256 }, 'collected an unreferenced artifact');
   return pass;
@@ -55,22 +50,5 @@ export async function collectUnreferencedArtifacts(app: AppServices, limit = 200
 
 /** The background task registered in modules.ts: a pass every ARTIFACT_GC_INTERVAL_MS, never overlapping itself. */
 export function startArtifactCollector(app: AppServices): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = collectUnreferencedArtifacts(app)
-      .catch((error: unknown) => app.log.warn({ err: error }, 'artifact collection failed; retrying next interval'))
-      .finally(() => {
-        running = null;
-      });
-  }, app.config.ARTIFACT_GC_INTERVAL_MS);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask(app, 'artifact collection', app.config.ARTIFACT_GC_INTERVAL_MS, () => collectUnreferencedArtifacts(app));
 }

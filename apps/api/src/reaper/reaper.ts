@@ -1,6 +1,7 @@
 // The reaper: an in-process interval in every API replica. Each pass reclaims expired leases and
 // marks silent agents LOST. Replicas need no coordination: reclaimExpired takes its rows with
 // FOR UPDATE SKIP LOCKED, so two passes at the same instant split the work between them.
+import { startPeriodicTask } from '../common/periodic.js';
 import type { AppServices } from '../context.js';
 import { reclaimExpired } from '../job/reclaim-expired.js';
 import { markLostAgents } from './mark-lost-agents.js';
@@ -28,22 +29,5 @@ export async function reapOnce(app: AppServices, pageSize = 500, maxPages = 20):
 
 /** The background task registered in modules.ts: a pass every REAPER_INTERVAL_MS, never overlapping itself. */
 export function startReaper(app: AppServices): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = reapOnce(app)
-      .catch((error: unknown) => app.log.warn({ err: error }, 'reaper pass failed; retrying next interval'))
-      .finally(() => {
-        running = null;
-      });
-  }, app.config.REAPER_INTERVAL_MS);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask(app, 'reaper pass', app.config.REAPER_INTERVAL_MS, () => reapOnce(app));
 }
