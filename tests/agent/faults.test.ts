@@ -106,7 +106,8 @@ describe('agent faults', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     await expectCompleteSeries(api, run.runId, total);
     expect(agent.logs.some((l) => typeof l.error === 'string' && /cannot reach the API/.test(l.error as string))).toBe(true);
-    expect(fs.existsSync(path.join(agent.workDir, 'jobs', run.jobId))).toBe(false); // spool deleted once acknowledged
+    // The spool is deleted once acknowledged; the agent does so just after it reports the outcome.
+    await waitFor('job directory removed', () => !fs.existsSync(path.join(agent.workDir, 'jobs', run.jobId)), 10_000, 50);
   });
 
   it('a restarted daemon replays its unsent spool under the old lease, hands the job back, and the run completes', async () => {
