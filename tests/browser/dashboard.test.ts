@@ -102,7 +102,7 @@ beforeAll(async () => {
        rules: [{ name: "probe accuracy", metric: { source: EVALUATION, kind: LINEAR_PROBE, key: "accuracy", target: "action" }, maxDrop: 0.02 }]) { id } }`,
     { s: ids.sweeps.get('paper-grid') },
   );
-  web = await startWeb(api.url, api.tokens.writer);
+  web = await startWeb(api.url, { serverToken: api.tokens.writer });
   // Warm the server (first requests load each route's modules) so timings are steady-state.
   const someRun = ids.runs.get(data.sweeps[0]!.runs[0]!.name)!;
   const sweep = ids.sweeps.get('paper-grid')!;
@@ -375,7 +375,7 @@ describe('roles', () => {
     await page.close();
 
     // The same views served with a READER token: no buttons, and the reason is stated.
-    const readerWeb = await startWeb(api.url, api.tokens.reader);
+    const readerWeb = await startWeb(api.url, { serverToken: api.tokens.reader });
     try {
       const reader = await context.newPage();
       await reader.goto(`${readerWeb.url}/agents`);

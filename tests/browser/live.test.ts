@@ -35,7 +35,7 @@ beforeAll(async () => {
   await seedRuns(api.api.services.pool, 1, { prefix: 'live' });
   lease = (await agentCall('mutation($a: ID!) { claimJob(agentId: $a) { jobId runId fencingToken } }', { a: agentId })).claimJob as typeof lease;
   await logLoss('first', Array.from({ length: 100 }, (_, s) => s));
-  web = await startWeb(api.url, api.tokens.reader);
+  web = await startWeb(api.url, { serverToken: api.tokens.reader });
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('request', (request: Request) => requests.push({ at: Date.now(), url: request.url() }));

@@ -24,7 +24,7 @@ beforeAll(async () => {
   runId = (await pool.query<{ id: string }>(
     `INSERT INTO runs (project_id, sweep_id, name, mode, model_size, blocks, seed, dataset, config, status)
      VALUES ($1, $2, 'r0', 'E2E', 'nano', 2, 0, 'moving-mnist', '{}', 'SUCCEEDED') RETURNING id`, [project, sweepId])).rows[0]!.id;
-  web = await startWeb(api.url, api.tokens.reader);
+  web = await startWeb(api.url, { serverToken: api.tokens.reader });
   browser = await launchChromium();
   page = await browser.newPage();
 }, 120_000);

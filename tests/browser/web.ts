@@ -1,5 +1,6 @@
 // Starts the built dashboard (Next.js standalone server, as the Docker image runs it) on a free
-// loopback port, pointed at an API, and Debian's Chromium through playwright-core.
+// loopback port, pointed at an API, in local-dev or login mode, and Debian's Chromium through
+// playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -41,20 +42,28 @@ function standaloneServer(): string {
   return server;
 }
 
+/**
+ * How the dashboard runs: local-dev (no sign-in; requests act with `serverToken`, or with none
+ * against a local-dev API) or login mode (each person signs in; sessions sealed with `sessionSecret`).
+ */
+export type WebMode = { serverToken: string | null } | { sessionSecret: string };
+
 export interface RunningWeb {
   url: string;
   output: string[];
   close(): Promise<void>;
 }
 
-export async function startWeb(apiUrl: string, token: string | null): Promise<RunningWeb> {
+export async function startWeb(apiUrl: string, mode: WebMode): Promise<RunningWeb> {
   const server = standaloneServer();
   const port = await freePort();
   const output: string[] = [];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(port), HOSTNAME: '127.0.0.1', STRATUM_API_URL: apiUrl,
-    ...(token ? { STRATUM_API_TOKEN: token } : {}),
+    ...('sessionSecret' in mode
+      ? { SESSION_SECRET: mode.sessionSecret }
+      : { STRATUM_LOCAL_DEV: '1', ...(mode.serverToken ? { STRATUM_API_TOKEN: mode.serverToken } : {}) }),
   };
   const child: ChildProcess = spawn(process.execPath, [server], { cwd: path.dirname(server), env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

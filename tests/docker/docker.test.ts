@@ -140,11 +140,19 @@ describe('compose', () => {
     expect(pepper).not.toMatch(/:-/);
   });
 
+  it('gives the dashboard no API token of its own and requires its SESSION_SECRET, setting only variables it knows', () => {
+    const webEnv = compose.services.web?.environment ?? {};
+    expect(Object.keys(webEnv)).not.toContain('STRATUM_API_TOKEN');
+    expect(webEnv.SESSION_SECRET ?? '').toMatch(/^\$\{SESSION_SECRET:\?.*\S.*\}$/);
+    const webConfig = fs.readFileSync(path.join(root, 'apps/web/src/lib/env.ts'), 'utf8');
+    for (const variable of Object.keys(webEnv)) expect(webConfig, `apps/web/src/lib/env.ts declares ${variable}`).toContain(`${variable}:`);
+  });
+
   const hasTool = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!hasTool)('passes docker-compose config (schema validation, no engine needed)', () => {
-    execFileSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...process.env, STRATUM_ADMIN_TOKEN: 'x', STRATUM_AGENT_TOKEN: 'y', TOKEN_PEPPER: 'a-long-random-secret-for-the-test' } });
+    execFileSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...process.env, SESSION_SECRET: 'a-long-random-session-secret-for-the-test', STRATUM_AGENT_TOKEN: 'y', TOKEN_PEPPER: 'a-long-random-secret-for-the-test' } });
     const { TOKEN_PEPPER: _unset, ...withoutPepper } = process.env;
-    const missing = spawnSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...withoutPepper, STRATUM_ADMIN_TOKEN: 'x', STRATUM_AGENT_TOKEN: 'y' }, encoding: 'utf8' });
+    const missing = spawnSync('docker-compose', ['-f', file, 'config', '-q'], { env: { ...withoutPepper, SESSION_SECRET: 'a-long-random-session-secret-for-the-test', STRATUM_AGENT_TOKEN: 'y' }, encoding: 'utf8' });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/TOKEN_PEPPER/);
   });

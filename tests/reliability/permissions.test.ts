@@ -196,6 +196,40 @@ describe('auth matrix', () => {
     report.httpCells = cells;
   });
 
+  it('over graphql-ws too: allows and refuses every query and mutation for every role and no token as the matrix says', async () => {
+    const mismatches: string[] = [];
+    let cells = 0;
+    for (const { kind, key, field } of liveFields().filter((f) => f.kind !== 'subscription')) {
+      const allowed = AUTH_MATRIX[key];
+      if (!allowed) continue; // reported by the first test
+      for (const caller of CALLERS) {
+        const { query, variables } = operation(kind as 'query' | 'mutation', field);
+        // One socket per operation (the helper's), closed before the next: no per-token connection pile-up.
+        const op = subscribe(t.url, tokenOf(caller), query, variables);
+        const first = await op.next(15_000);
+        await op.close();
+        cells++;
+        if (!first) {
+          mismatches.push(`${key} as ${caller} over ws: no answer within 15 s`);
+          continue;
+        }
+        const codes = first.kind === 'next' || first.kind === 'error' ? codesOf(first.errors as GqlError[] | undefined) : [];
+        const broken = codes.filter((c) => BROKEN_CODES.has(c));
+        if (broken.length || (first.kind === 'closed' && !isRefusal(first))) {
+          mismatches.push(`${key} as ${caller} over ws: ${JSON.stringify(first)}`);
+          continue;
+        }
+        const refused = isRefusal(first);
+        const expectAllowed = caller !== 'none' && allowed.includes(caller);
+        if (refused === expectAllowed) mismatches.push(`${key} as ${caller} over ws: expected ${expectAllowed ? 'allowed' : 'refused'}, got ${JSON.stringify(first)}`);
+        if (refused && first.kind === 'next' && first.data?.[field.name] != null) mismatches.push(`${key} as ${caller} over ws: refused but returned data`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(cells).toBe(liveFields().filter((f) => f.kind !== 'subscription').length * CALLERS.length);
+    report.wsCells = cells;
+  });
+
   it('subscriptions: allowed roles receive events, other roles and no token are refused', async () => {
     const [seeded] = await seedRuns(pool, 1, { prefix: 'matrix-sub', requirements: { labels: { lane: 'matrix-sub' } } });
     const agentToken = (await t.api.services.tokens.create('AGENT', 'matrix sub agent')).token;

@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     } else {
       const port = args['web-port'];
       const web = spawnLogged('dashboard', process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
-        cwd: webDir, env: { ...process.env, STRATUM_API_URL: api.url, NEXT_TELEMETRY_DISABLED: '1' }, logFile: path.join(logs, 'web.log'),
+        cwd: webDir, env: { ...process.env, STRATUM_API_URL: api.url, STRATUM_LOCAL_DEV: '1', HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' }, logFile: path.join(logs, 'web.log'),
       });
       children.push(web);
       const url = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { cookies } from 'next/headers';
 import { NavLinks } from '@/components/ui/NavLinks';
+import { SessionBadge } from '@/components/ui/SessionBadge';
 import { ThemeToggle } from '@/components/ui/ThemeToggle';
 import { THEME_COOKIE, parseTheme } from '@/lib/theme';
 import './globals.css';
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </Link>
             <NavLinks />
             <div className="sidebar-foot">
+              <SessionBadge />
               <ThemeToggle initial={theme} />
             </div>
           </nav>

@@ -1,5 +1,5 @@
 'use client';
-// Cancel / retry buttons for one run (rendered only for WRITER+ dashboard tokens). Cancel asks
+// Cancel / retry buttons for one run (rendered only when the caller's role is WRITER+). Cancel asks
 // for confirmation; the result or the API's error is announced next to the buttons.
 import { useState, useTransition } from 'react';
 import { cancelRunAction, retryRunAction, type ActionResult } from '@/lib/actions';

@@ -1,6 +1,6 @@
 'use server';
-// Cancel and retry, run on the dashboard's server with its token. The API enforces the role
-// (WRITER+); the buttons are only rendered when `viewer.role` allows it.
+// Cancel and retry, run on the dashboard's server with the signed-in person's token. The API
+// enforces the role (WRITER+); the buttons are only rendered when `viewer.role` allows it.
 import { refresh } from 'next/cache';
 import { graphql } from '@/generated/gql';
 import { describeError, type ApiErrorShape } from './api-error';

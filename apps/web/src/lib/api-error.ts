@@ -33,3 +33,14 @@ export function describeError(error: unknown): ApiErrorShape {
   if (error instanceof Error) return { message: error.message, code: 'ERROR' };
   return { message: String(error), code: 'ERROR' };
 }
+
+/** The HTTP status a route handler answers for an API error: refusals keep their meaning. */
+export function httpStatusOf(error: ApiErrorShape): number {
+  switch (error.code) {
+    case 'BAD_USER_INPUT': return 400;
+    case 'UNAUTHENTICATED': return 401;
+    case 'FORBIDDEN': return 403;
+    case 'NOT_FOUND': return 404;
+    default: return 502;
+  }
+}

@@ -1,9 +1,11 @@
-// Server-side GraphQL: typed documents POSTed to the API with the server's token. Always POST —
-// the API keeps Apollo's CSRF guard, which refuses GET queries without a preflight header.
+// Server-side GraphQL: typed documents POSTed to the API with the token of the person this
+// request acts for (see session.ts). Always POST — the API keeps Apollo's CSRF guard, which
+// refuses GET queries without a preflight header.
 import 'server-only';
 import type { TypedDocumentString } from '@/generated/gql/graphql';
 import { ApiError } from './api-error';
 import { webConfig } from './env';
+import { caller } from './session';
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -12,12 +14,21 @@ interface GraphQLResponse<T> {
 
 type VariablesArg<V> = [V] extends [Record<string, never>] ? [variables?: V] : [variables: V];
 
-/** Run one operation; throws ApiError carrying the API's message and code on any failure. */
+/** Run one operation as this request's caller; throws ApiError carrying the API's message and code on any failure. */
 export async function gql<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: VariablesArg<TVariables>
 ): Promise<TResult> {
-  const body = await postOperation<TResult>(document.toString(), withoutNulls(variables ?? {}));
+  return gqlAs((await caller()).token, document, ...([variables] as VariablesArg<TVariables>));
+}
+
+/** Run one operation with the given token (sign-in checks a token before it is kept). */
+export async function gqlAs<TResult, TVariables>(
+  token: string | null,
+  document: TypedDocumentString<TResult, TVariables>,
+  ...[variables]: VariablesArg<TVariables>
+): Promise<TResult> {
+  const body = await postOperation<TResult>(token, document.toString(), withoutNulls(variables ?? {}));
   if (body.errors?.length) {
     const [first] = body.errors;
     const more = body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : '';
@@ -27,11 +38,11 @@ export async function gql<TResult, TVariables>(
   return body.data;
 }
 
-/** The raw POST, shared by gql() and the route handlers that proxy a fixed operation. */
-export async function postOperation<T>(query: string, variables: unknown): Promise<GraphQLResponse<T>> {
+/** The raw POST. */
+async function postOperation<T>(token: string | null, query: string, variables: unknown): Promise<GraphQLResponse<T>> {
   const config = webConfig();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (config.STRATUM_API_TOKEN) headers.authorization = `Bearer ${config.STRATUM_API_TOKEN}`;
+  if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
     response = await fetch(`${config.STRATUM_API_URL}/graphql`, {

@@ -1,30 +1,48 @@
-// The live relay's server side: one graphql-ws connection from this web server to the API (with
-// the server's token — the browser never holds it), shared by every browser stream. A browser
-// stream asks for a fixed set of topics; each becomes a subscription on the shared connection,
-// and its events are written to the browser as Server-Sent Events.
+// The live relay's server side: graphql-ws connections from this web server to the API, one per
+// API token (each signed-in person's own, or the local-dev server token), shared by that token's
+// browser streams — the browser never holds a token. A browser stream asks for a fixed set of
+// topics; each becomes a subscription on its token's connection, and its events are written to
+// the browser as Server-Sent Events.
 import 'server-only';
+import crypto from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { webConfig } from './env';
 
-let shared: Client | null = null;
+/** Connections by a hash of their token ('' for none); each closes 5 s after its last subscription. */
+const clients = new Map<string, Client>();
 
-function apiClient(): Client {
-  if (shared) return shared;
-  const { STRATUM_API_URL, STRATUM_API_TOKEN } = webConfig();
-  shared = createClient({
+/** Close codes after which retrying with the same token cannot help (the API refused the token). */
+const REFUSED = new Set([4401, 4403]);
+
+function apiClient(token: string | null): Client {
+  const key = token ? crypto.createHash('sha256').update(token).digest('hex') : '';
+  const existing = clients.get(key);
+  if (existing) return existing;
+  const { STRATUM_API_URL } = webConfig();
+  const client = createClient({
     url: new URL('/graphql', STRATUM_API_URL.replace(/^http/, 'ws')).toString(),
     webSocketImpl: WebSocket,
-    connectionParams: STRATUM_API_TOKEN ? { authorization: `Bearer ${STRATUM_API_TOKEN}` } : {},
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     // Connects on the first subscription, closes shortly after the last one ends, and reconnects
-    // (with backoff) when the API restarts; subscriptions are re-sent on reconnect.
+    // (with backoff) when the API restarts; subscriptions are re-sent on reconnect. A refused
+    // token (revoked, say) is not retried: its subscribers get the error and the client is dropped.
     lazy: true,
     lazyCloseTimeout: 5_000,
     retryAttempts: Infinity,
-    shouldRetry: () => true,
+    shouldRetry: (event) => !REFUSED.has((event as { code?: number })?.code ?? 0),
     keepAlive: 20_000,
+    on: {
+      closed: (event) => {
+        if (REFUSED.has((event as { code?: number })?.code ?? 0) && clients.get(key) === client) {
+          clients.delete(key);
+          void client.dispose();
+        }
+      },
+    },
   });
-  return shared;
+  clients.set(key, client);
+  return client;
 }
 
 /** One relayed topic: an SSE event name, the subscription, and what of its payload to send. */
@@ -39,10 +57,11 @@ export interface LiveTopic {
 const encoder = new TextEncoder();
 
 /**
- * A Server-Sent Events stream of the topics' events until the browser goes away (`signal`).
+ * A Server-Sent Events stream of the topics' events, subscribed with `token`, until the browser
+ * goes away (`signal`).
  * A comment line every 25 s keeps proxies from closing an idle stream; it is not a request.
  */
-export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableStream<Uint8Array> {
+export function liveStream(topics: LiveTopic[], token: string | null, signal: AbortSignal): ReadableStream<Uint8Array> {
   const stops: Array<() => void> = [];
   let timer: ReturnType<typeof setInterval> | undefined;
   const stop = () => {
@@ -63,7 +82,7 @@ export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableSt
       };
       send('retry: 3000\n: connected\n\n');
       timer = setInterval(() => send(': keep-alive\n\n'), 25_000);
-      const client = apiClient();
+      const client = apiClient(token);
       for (const topic of topics) {
         stops.push(client.subscribe(
           { query: topic.query, variables: topic.variables ?? {} },

@@ -58,7 +58,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               <>
                 <QueueTable entries={entries} now={now} actions={mayWrite ? (e) => <RunActions runId={e.runId} status={e.runStatus} name={e.runName} /> : undefined} />
                 <div className="row" style={{ marginTop: 10, justifyContent: 'space-between' }}>
-                  <span className="muted small">{mayWrite ? 'Cancel and retry act on the job’s run.' : 'Read-only token: cancel and retry need a WRITER token on the dashboard server.'}</span>
+                  <span className="muted small">{mayWrite ? 'Cancel and retry act on the job’s run.' : 'Read-only token: cancel and retry need a WRITER or ADMIN token.'}</span>
                   <span className="row">
                     {offset > 0 ? <Link className="btn small" href={`/agents${withParams(params, { offset: Math.max(0, offset - PAGE) || undefined })}`}>Previous</Link> : null}
                     {entries.length === PAGE ? <Link className="btn small" href={`/agents${withParams(params, { offset: offset + PAGE })}`}>Next</Link> : null}

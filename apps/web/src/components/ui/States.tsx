@@ -7,6 +7,7 @@ export function ErrorPanel({ error, title = 'Could not load this' }: { error: Ap
       <strong>{title}</strong>
       <div>{error.message}</div>
       <code className="muted">{error.code}</code>
+      {error.code === 'UNAUTHENTICATED' ? <a href="/login">Sign in again</a> : null}
     </div>
   );
 }

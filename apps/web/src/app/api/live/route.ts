@@ -1,13 +1,17 @@
 // Live updates for the dashboard as Server-Sent Events, relayed from the API's graphql-ws
-// subscriptions with the server's token. Only fixed topics can be asked for:
+// subscriptions with the signed-in person's token (after checking with the API that it may read).
+// Only fixed topics can be asked for:
 //   ?run=<id>    the run's new metric points (`metrics`), status changes (`status`) and its
 //                agent's heartbeats with progress (`progress`);
 //   ?sweep=<id>  status changes of the sweep's runs (`status`);
 //   ?queue=1     queue changes (`queue`), every run status change (`status`) and agent
 //                heartbeats (`heartbeat`).
 import { NextResponse, type NextRequest } from 'next/server';
+import { describeError, httpStatusOf } from '@/lib/api-error';
+import { getViewer, READ_ROLES } from '@/lib/data/viewer';
 import { isUuid } from '@/lib/ids';
 import { liveStream, type LiveTopic } from '@/lib/live';
+import { caller } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -41,10 +45,19 @@ function topicsFor(params: URLSearchParams): LiveTopic[] | string {
   return topics;
 }
 
-export function GET(request: NextRequest) {
+export async function GET(request: NextRequest) {
   const topics = topicsFor(request.nextUrl.searchParams);
   if (typeof topics === 'string') return NextResponse.json({ error: { message: topics, code: 'BAD_USER_INPUT' } }, { status: 400 });
-  return new Response(liveStream(topics, request.signal), {
+  let token: string | null;
+  try {
+    token = (await caller()).token;
+    const { role } = await getViewer();
+    if (!READ_ROLES.has(role)) return NextResponse.json({ error: { message: `a ${role} token cannot read live updates`, code: 'FORBIDDEN' } }, { status: 403 });
+  } catch (error) {
+    const e = describeError(error);
+    return NextResponse.json({ error: e }, { status: httpStatusOf(e) });
+  }
+  return new Response(liveStream(topics, token, request.signal), {
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
   });
 }

@@ -1,7 +1,7 @@
 // Further pages of the runs table for the browser: the same filters as the page, answered with
-// the server's token (the browser never holds it).
+// the signed-in person's token (the browser never holds it).
 import { NextResponse, type NextRequest } from 'next/server';
-import { describeError } from '@/lib/api-error';
+import { describeError, httpStatusOf } from '@/lib/api-error';
 import { getRunsPage } from '@/lib/data/runs';
 import { runsQueryState } from '@/lib/runs-filter';
 
@@ -20,6 +20,6 @@ export async function GET(request: NextRequest) {
     return NextResponse.json({ rows: page.rows, endCursor: page.endCursor, hasNextPage: page.hasNextPage }, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     const e = describeError(error);
-    return NextResponse.json({ error: e }, { status: e.code === 'BAD_USER_INPUT' ? 400 : 502 });
+    return NextResponse.json({ error: e }, { status: httpStatusOf(e) });
   }
 }

@@ -1,7 +1,7 @@
 // Metric series for the chart islands (zoom at full detail), fetched with the
-// server's token. Only this fixed, validated query is proxied — not arbitrary GraphQL.
+// signed-in person's token. Only this fixed, validated query is proxied — not arbitrary GraphQL.
 import { NextResponse, type NextRequest } from 'next/server';
-import { describeError } from '@/lib/api-error';
+import { describeError, httpStatusOf } from '@/lib/api-error';
 import { getSeries } from '@/lib/data/series';
 import { parseSeriesQuery } from '@/lib/series';
 
@@ -13,6 +13,6 @@ export async function GET(request: NextRequest) {
     return NextResponse.json({ series }, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     const e = describeError(error);
-    return NextResponse.json({ error: e }, { status: e.code === 'BAD_USER_INPUT' ? 400 : e.code === 'NOT_FOUND' ? 404 : 502 });
+    return NextResponse.json({ error: e }, { status: httpStatusOf(e) });
   }
 }
