@@ -32,6 +32,8 @@ export interface LoadOptions {
   stepsPerSend: number;
   /** A fresh, migrated database for this run. */
   databaseUrl: string;
+  /** An API already running on databaseUrl (a load balancer, say) instead of one started here; its tokens are hashed with `pepper`. */
+  target?: { url: string; pepper: string };
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
 }
@@ -56,6 +58,8 @@ export interface LoadResult {
   all: LatencySummary;
   readerRequestsPerSecond: number;
   errors: number;
+  /** Failed requests by operation (a failed logMetrics is retried until acknowledged). */
+  errorsByOp: Record<string, number>;
   errorSamples: string[];
   /** Points sent (and acknowledged) but not stored. */
   lost: number;
@@ -107,6 +111,7 @@ class Client {
 class Recorder {
   readonly samples = new Map<string, number[]>();
   errors = 0;
+  readonly errorsByOp: Record<string, number> = {};
   readonly errorSamples: string[] = [];
 
   record(op: string, result: Timed): Timed {
@@ -115,6 +120,7 @@ class Recorder {
     list.push(result.ms);
     if (result.error) {
       this.errors++;
+      this.errorsByOp[op] = (this.errorsByOp[op] ?? 0) + 1;
       if (this.errorSamples.length < 10) this.errorSamples.push(`${op}: ${result.error}`);
     }
     return result;
@@ -140,7 +146,7 @@ const HEARTBEAT = 'mutation($jobId: ID!, $fencingToken: String!, $progress: JSON
 
 async function runAgent(url: string, token: string, index: number, blocksOf: Map<string, number>, options: LoadOptions, deadline: number, recorder: Recorder, acks: { accepted: number; replays: number; duplicatesOnReplay: number; acceptedOnReplay: number }): Promise<AgentRun> {
   const client = new Client(url, token);
-  const agent = (await client.ok<{ registerAgent: { id: string } }>('mutation($n: String!) { registerAgent(name: $n, host: "load-host", backends: ["cpu"], labels: { lane: "load" }) { id } }', { n: `load-agent-${index}` })).registerAgent;
+  const agent = (await client.ok<{ registerAgent: { id: string } }>('mutation($n: String!) { registerAgent(name: $n, host: "load-host", backends: ["cpu"], labels: { lane: "load" }) { id } }', { n: `load-agent-${index}-${token.slice(4, 12)}` })).registerAgent;
   const claim = (await client.ok<{ claimJob: { jobId: string; runId: string; fencingToken: string } | null }>('mutation($a: ID!) { claimJob(agentId: $a) { jobId runId fencingToken } }', { a: agent.id })).claimJob;
   if (!claim) throw new Error(`agent ${index} found no job to claim`);
   const lease = { jobId: claim.jobId, fencingToken: claim.fencingToken };
@@ -290,32 +296,34 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-load-api-'));
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   let api: ApiProcess | undefined;
+  const pepper = options.target?.pepper ?? PEPPER;
   try {
-    api = await startApiProcess({ DATABASE_URL: options.databaseUrl, STRATUM_DATA_DIR: dataDir, TOKEN_PEPPER: PEPPER, PORT: String(await freePort()) });
+    if (!options.target) api = await startApiProcess({ DATABASE_URL: options.databaseUrl, STRATUM_DATA_DIR: dataDir, TOKEN_PEPPER: PEPPER, PORT: String(await freePort()) });
+    const url = options.target?.url ?? api!.url;
     const tokens = { writer: generateToken(), reader: generateToken(), agents: Array.from({ length: options.agents }, () => generateToken()) };
     const insert = (token: string, role: string, label: string) =>
-      pool.query('INSERT INTO api_tokens (label, role, hash, prefix) VALUES ($1, $2::"TokenRole", $3, $4)', [label, role, hashToken(token, PEPPER), token.slice(0, 10)]);
+      pool.query('INSERT INTO api_tokens (label, role, hash, prefix) VALUES ($1, $2::"TokenRole", $3, $4)', [label, role, hashToken(token, pepper), token.slice(0, 10)]);
     await insert(tokens.writer, 'WRITER', 'load writer');
     await insert(tokens.reader, 'READER', 'load reader');
     for (const [i, token] of tokens.agents.entries()) await insert(token, 'AGENT', `load agent ${i}`);
 
     // A sweep with one run per agent: nano × K ∈ {2, 3} × {E2E, simultaneous} × seeds.
     const seeds = Array.from({ length: Math.ceil(options.agents / 4) }, (_, i) => i);
-    const writer = new Client(api.url, tokens.writer);
+    const writer = new Client(url, tokens.writer);
     const sweep = (await writer.ok<{ createSweep: { sweep: { id: string; runs: Array<{ id: string; blocks: number }> } } }>(
       'mutation($i: CreateSweepInput!) { createSweep(input: $i) { sweep { id runs { id blocks } } } }',
       { i: { project: 'load', name: `load-${Date.now()}`, factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS'], seeds }, steps: 1_000_000, requirements: { labels: { lane: 'load' } } } },
     )).createSweep.sweep;
     const blocksOf = new Map(sweep.runs.map((r) => [r.id, r.blocks]));
     const runIds = sweep.runs.map((r) => r.id);
-    say(`load: API ${api.url} (pid ${api.child.pid}); sweep ${sweep.id} with ${runIds.length} runs; ${options.agents} agents every ${options.intervalMs} ms × ${options.stepsPerSend} steps, ${options.readers} readers, ${options.seconds} s`);
+    say(`load: API ${url}${api ? ` (pid ${api.child.pid})` : ''}; sweep ${sweep.id} with ${runIds.length} runs; ${options.agents} agents every ${options.intervalMs} ms × ${options.stepsPerSend} steps, ${options.readers} readers, ${options.seconds} s`);
 
     const recorder = new Recorder();
     const acks = { accepted: 0, replays: 0, duplicatesOnReplay: 0, acceptedOnReplay: 0 };
     const started = Date.now();
     const deadline = started + options.seconds * 1_000;
-    const readerCounts = Promise.all(Array.from({ length: options.readers }, (_, i) => runReader(api!.url, tokens.reader, i, sweep.id, runIds, deadline, recorder)));
-    const agentRuns = await Promise.all(tokens.agents.map((token, i) => runAgent(api!.url, token, i, blocksOf, options, deadline, recorder, acks)));
+    const readerCounts = Promise.all(Array.from({ length: options.readers }, (_, i) => runReader(url, tokens.reader, i, sweep.id, runIds, deadline, recorder)));
+    const agentRuns = await Promise.all(tokens.agents.map((token, i) => runAgent(url, token, i, blocksOf, options, deadline, recorder, acks)));
     const readerRequests = (await readerCounts).reduce((a, b) => a + b, 0);
     const elapsed = (Date.now() - started) / 1_000;
 
@@ -338,7 +346,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       latency,
       all,
       readerRequestsPerSecond: readerRequests / elapsed,
-      errors: recorder.errors + (api.child.exitCode !== null ? 1 : 0),
+      errors: recorder.errors + (api && api.child.exitCode !== null ? 1 : 0),
+      errorsByOp: recorder.errorsByOp,
       errorSamples: recorder.errorSamples,
       lost: checked.lost,
       duplicated,

@@ -15,6 +15,8 @@ import type { AppServices } from './context.js';
 import { createSchema } from './schema.js';
 import { createApiServer } from './server.js';
 import { backgroundTasks } from './modules.js';
+import { ReadRouter } from './replica/read-router.js';
+import { ApiMetrics } from './system/metrics.js';
 
 export interface RunningApi {
   url: string;
@@ -54,7 +56,11 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
   await migrate(database.url, { log });
   const poolOptions = { max: 10, statementTimeoutMs: config.QUERY_TIMEOUT_MS };
   const pool = createPool(database.url, poolOptions);
-  const readPool: pg.Pool = config.DATABASE_READ_URL ? createPool(config.DATABASE_READ_URL, poolOptions) : pool;
+  const replicaPool: pg.Pool | null = config.DATABASE_READ_URL ? createPool(config.DATABASE_READ_URL, poolOptions) : null;
+  const metrics = new ApiMetrics();
+  const reads = new ReadRouter(pool, replicaPool, { maxLagMs: config.DATABASE_READ_MAX_LAG_MS, pollMs: config.REPLICA_LAG_POLL_MS, log, onMeasured: (state) => metrics.replicaMeasured(state) });
+  await reads.poll();
+  reads.start();
   const prisma = createPrismaClient(database.url, poolOptions);
   const pubsub = new PostgresPubSub(database.url, pool, log);
   await pubsub.start();
@@ -62,7 +68,11 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
     config,
     prisma,
     pool,
-    readPool,
+    get readPool() {
+      return reads.pool;
+    },
+    reads,
+    metrics,
     log,
     pubsub,
     tokens: new TokenService(prisma, tokenPepper(config)),
@@ -71,7 +81,8 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
   const closeDatabase = async () => {
     await pubsub.close();
     await prisma.$disconnect();
-    if (readPool !== pool) await readPool.end();
+    await reads.stop();
+    if (replicaPool) await replicaPool.end();
     await pool.end();
     await database.close();
   };

@@ -7,14 +7,26 @@ import type { Logger } from './logger.js';
 import type { Principal, TokenService } from './auth/tokens.js';
 import type { PostgresPubSub } from './events/pubsub.js';
 import type { ArtifactStore } from './common/artifact-store.js';
+import type { ReadRouter } from './replica/read-router.js';
+import type { ApiMetrics } from './system/metrics.js';
 
 export interface AppServices {
   config: ApiConfig;
   prisma: PrismaClient;
-  /** Writes and reads that must see them. */
+  /**
+   * Writes, and reads that must see the caller's own writes: anything looked up by id or name
+   * (a sweep and its status right after createSweep, a run after cancelRun, an agent's own jobs).
+   */
   pool: pg.Pool;
-  /** Dashboard reads (a replica when DATABASE_READ_URL is set, else the same pool). */
-  readPool: pg.Pool;
+  /**
+   * Dashboard scans that may lag a little (lists, series, grids, comparisons): the replica when
+   * DATABASE_READ_URL is set and its lag is within DATABASE_READ_MAX_LAG_MS, else the primary.
+   * Read it per query: it changes as the replica's lag does.
+   */
+  readonly readPool: pg.Pool;
+  /** Routes readPool and reports the replica's lag. */
+  reads: ReadRouter;
+  metrics: ApiMetrics;
   log: Logger;
   pubsub: PostgresPubSub;
   tokens: TokenService;

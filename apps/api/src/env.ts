@@ -9,8 +9,12 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Unset → embedded PostgreSQL with data under STRATUM_DATA_DIR/postgres. */
   DATABASE_URL: z.string().url().optional(),
-  /** Optional read replica for dashboard reads (series, grids, listings). */
+  /** Optional streaming replica for dashboard reads (series, grids, listings). */
   DATABASE_READ_URL: z.string().url().optional(),
+  /** Replica lag above which dashboard reads go to the primary until it catches up. */
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().positive().default(5_000),
+  /** How often the replica's replay lag is measured. */
+  REPLICA_LAG_POLL_MS: z.coerce.number().int().positive().default(1_000),
   STRATUM_DATA_DIR: z.string().default('.stratum'),
   /** Local artifact store directory; default STRATUM_DATA_DIR/artifacts. */
   ARTIFACT_DIR: z.string().optional(),
@@ -19,6 +23,10 @@ const schema = z.object({
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_PREFIX: z.string().default('artifacts/'),
+  /** Uploads larger than one part go up in parts of this size (S3's minimum is 5 MiB). */
+  S3_PART_SIZE: z.coerce.number().int().min(5 * 1024 ** 2).default(8 * 1024 ** 2),
+  /** Attempts per S3 request (the SDK's standard retry strategy: 5xx, throttling, timeouts). */
+  S3_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   /** Secret mixed into token hashes; generated and kept in STRATUM_DATA_DIR when unset. */
   TOKEN_PEPPER: z.string().min(16).optional(),
   /** Accept requests without a token as ADMIN. Only honoured when bound to loopback. */

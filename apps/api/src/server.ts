@@ -103,6 +103,13 @@ function complexityPlugin(schema: GraphQLSchema, limit: number): ApolloServerPlu
   };
 }
 
+/** The read replica's state for /readyz (no host names: anonymous callers read it). */
+function replicaDetail(app: AppServices): Record<string, unknown> | null {
+  const state = app.reads.state();
+  if (!state.configured) return null;
+  return { reads: state.reads, lagMs: state.lagMs === null ? null : Math.round(state.lagMs), behindBytes: state.behindBytes, maxLagMs: app.config.DATABASE_READ_MAX_LAG_MS, reason: state.reason?.replace(/^replica unreachable: .*/, 'replica unreachable') ?? null, checkedAt: state.checkedAt, fallbacks: state.fallbacks };
+}
+
 export async function createApiServer(app: AppServices, schema: GraphQLSchema): Promise<ApiServer> {
   const server = express();
   server.disable('x-powered-by');
@@ -118,12 +125,16 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
     try {
       const status = await migrationStatus(app.pool, { migrations });
       if (!status.upToDate) return void res.status(503).json({ status: 'migrations pending', pending: status.pending });
-      res.json({ status: 'ready' });
+      // A lagging or unreachable replica does not make this replica unready: its reads fall back to the primary.
+      res.json({ status: 'ready', replica: replicaDetail(app) });
     } catch (error) {
       // The raw error (host, user, database names) goes to the log, not to anonymous callers.
       app.log.warn({ err: error as Error }, 'readiness probe: database unreachable');
       res.status(503).json({ status: 'database unreachable' });
     }
+  });
+  server.get('/metrics', async (_req, res) => {
+    res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
   const limits = createRateLimits(app.config);
   const limited = rateLimitMiddleware(limits, (header) => principalFor(app, header));

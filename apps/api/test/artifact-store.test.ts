@@ -43,7 +43,8 @@ class MemoryBucket implements S3Sender {
       if (!found) throw notFound();
       return { Body: Readable.from([found]), ContentLength: found.length };
     }
-    const body = await readAll(input.Body as Readable);
+    // The store sends a Buffer (retries resend it); S3 takes streams too.
+    const body = Buffer.isBuffer(input.Body) ? input.Body : await readAll(input.Body as Readable);
     if (body.length !== input.ContentLength) throw new Error('ContentLength mismatch');
     if (crypto.createHash('sha256').update(body).digest('base64') !== input.ChecksumSHA256) throw Object.assign(new Error('BadDigest'), { name: 'BadDigest' });
     this.objects.set(key, body);

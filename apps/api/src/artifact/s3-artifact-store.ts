@@ -1,13 +1,17 @@
 // Artifacts in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2, …) under
 // <prefix><sha[0:2]>/<sha>. An upload is spooled to a local temp file while hashing, so a body
-// whose digest does not match its name never reaches the bucket; the PutObject then carries the
-// SHA-256 checksum as well, so the store verifies the bytes it received too. Credentials come from
-// the AWS SDK's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, instance roles).
+// whose digest does not match its name never reaches the bucket. Up to one part size it goes up
+// in one PutObject carrying the SHA-256 checksum, so the store verifies the bytes it received too;
+// above it, as a multipart upload (@aws-sdk/lib-storage) with a SHA-256 checksum per part, aborted
+// when it fails. Bodies are sent from memory (a part at a time), so the SDK's retries of a 5xx or a
+// timeout resend the same bytes. Credentials come from the AWS SDK's usual chain
+// (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, instance roles).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
 import { spoolVerified } from './spool.js';
 
@@ -25,8 +29,15 @@ export interface S3StoreOptions {
   endpoint?: string | undefined;
   /** Where uploads are spooled while being verified (default: the OS temp dir). */
   spoolDir?: string;
-  client?: S3Sender;
+  /** Bodies above this go up as multipart uploads in parts of this size (default 8 MiB, S3's minimum 5 MiB). */
+  partSize?: number;
+  /** Attempts per request, for the SDK's standard retry strategy (default 5). */
+  maxAttempts?: number;
+  /** A real S3Client, or a fake for unit tests (which then cannot take multipart uploads). */
+  client?: S3Client | S3Sender;
 }
+
+export const DEFAULT_PART_SIZE = 8 * 1024 ** 2;
 
 export function normalisePrefix(prefix: string): string {
   const trimmed = prefix.replace(/^\/+/, '');
@@ -50,14 +61,17 @@ function isNotFound(error: unknown): boolean {
 
 export class S3ArtifactStore implements ArtifactStore {
   readonly location: string;
-  private readonly client: S3Sender;
+  private readonly client: S3Client | S3Sender;
   private readonly spoolDir: string;
+  private readonly partSize: number;
 
   constructor(private readonly options: S3StoreOptions) {
     this.location = `s3://${options.bucket}/${normalisePrefix(options.prefix)}`;
     this.spoolDir = options.spoolDir ?? path.join(os.tmpdir(), 'stratum-artifact-spool');
+    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = options.client ?? new S3Client({
       region: options.region,
+      maxAttempts: options.maxAttempts ?? 5,
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     });
   }
@@ -88,18 +102,34 @@ export class S3ArtifactStore implements ArtifactStore {
     }
     const spooled = await spoolVerified(body, sha256, maxBytes, this.spoolDir);
     try {
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: this.key(sha256),
-        Body: fs.createReadStream(spooled.file),
-        ContentLength: spooled.bytes,
-        ContentType: 'application/octet-stream',
-        ChecksumSHA256: checksumOf(sha256),
-      }));
+      if (spooled.bytes > this.partSize) await this.putMultipart(sha256, spooled.file);
+      else {
+        await this.client.send(new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.key(sha256),
+          Body: await fs.promises.readFile(spooled.file),
+          ContentLength: spooled.bytes,
+          ContentType: 'application/octet-stream',
+          ChecksumSHA256: checksumOf(sha256),
+        }));
+      }
       return { sha256, bytes: spooled.bytes, uri: this.uriOf(sha256), created: true };
     } finally {
       await spooled.remove();
     }
+  }
+
+  /** Parts of partSize, two in flight, each with its SHA-256; the upload is aborted if one fails for good. */
+  private async putMultipart(sha256: string, file: string): Promise<void> {
+    if (!(this.client instanceof S3Client)) throw new Error(`a ${this.partSize}-byte multipart upload needs a real S3Client`);
+    const upload = new Upload({
+      client: this.client,
+      partSize: this.partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+      params: { Bucket: this.options.bucket, Key: this.key(sha256), Body: fs.createReadStream(file, { highWaterMark: 1024 ** 2 }), ContentType: 'application/octet-stream', ChecksumAlgorithm: 'SHA256' },
+    });
+    await upload.done();
   }
 
   async get(sha256: string): Promise<{ body: Readable; bytes: number } | null> {

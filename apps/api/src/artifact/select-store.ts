@@ -14,6 +14,8 @@ export async function createArtifactStore(config: ApiConfig): Promise<ArtifactSt
       prefix: config.S3_PREFIX,
       region: config.S3_REGION,
       endpoint: config.S3_ENDPOINT,
+      partSize: config.S3_PART_SIZE,
+      maxAttempts: config.S3_MAX_ATTEMPTS,
       spoolDir: path.join(config.STRATUM_DATA_DIR, 'artifact-spool'),
     });
   }

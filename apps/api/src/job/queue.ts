@@ -33,7 +33,7 @@ export async function listQueue(app: AppServices, statuses: string[], first: num
 
 /** Jobs held right now by each of `agentIds` (for Agent.currentJobs), in key order. */
 export async function runningJobsByAgent(app: AppServices, agentIds: readonly string[]): Promise<QueueEntry[][]> {
-  const { rows } = await app.readPool.query<Omit<QueueEntry, 'position'>>(
+  const { rows } = await app.pool.query<Omit<QueueEntry, 'position'>>(
     `${SELECT} WHERE j.status = 'RUNNING' AND j.lease_owner = ANY($1::uuid[]) ORDER BY j.lease_expires_at, j.id`,
     [agentIds],
   );

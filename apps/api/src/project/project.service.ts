@@ -10,12 +10,12 @@ export async function listProjects(app: AppServices, first: number): Promise<Pro
 }
 
 export async function projectByName(app: AppServices, name: string): Promise<Project | null> {
-  const { rows } = await app.readPool.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.name = $1`, [name]);
+  const { rows } = await app.pool.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.name = $1`, [name]);
   return rows[0] ?? null;
 }
 
 export async function projectsByIds(app: AppServices, ids: readonly string[]): Promise<Array<Project | null>> {
-  const { rows } = await app.readPool.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = ANY($1::uuid[])`, [ids]);
+  const { rows } = await app.pool.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = ANY($1::uuid[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }

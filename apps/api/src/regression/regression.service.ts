@@ -13,7 +13,7 @@ const BASELINE_COLUMNS = `b.id, b.project_id AS "projectId", b.name, b.sweep_id 
   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
 async function projectId(app: AppServices, name: string): Promise<string> {
-  const { rows } = await app.readPool.query<{ id: string }>('SELECT id FROM projects WHERE name = $1', [name]);
+  const { rows } = await app.pool.query<{ id: string }>('SELECT id FROM projects WHERE name = $1', [name]);
   if (!rows[0]) throw new NotFoundError('project', name);
   return rows[0].id;
 }
@@ -31,12 +31,12 @@ export async function setBaseline(app: AppServices, args: SetBaselineArgs): Prom
   let runIds: string[] = [];
   if (args.sweepId) {
     sweepId = parseId(args.sweepId, 'sweepId');
-    const { rows } = await app.readPool.query<{ projectId: string }>('SELECT project_id AS "projectId" FROM sweeps WHERE id = $1', [sweepId]);
+    const { rows } = await app.pool.query<{ projectId: string }>('SELECT project_id AS "projectId" FROM sweeps WHERE id = $1', [sweepId]);
     if (!rows[0]) throw new NotFoundError('sweep', sweepId);
     if (rows[0].projectId !== project) throw new BadInputError(`sweep ${sweepId} belongs to another project`, 'sweepId');
   } else {
     runIds = [...new Set(parseIds(args.runIds!, 'runIds'))];
-    const { rows } = await app.readPool.query<{ id: string; projectId: string }>('SELECT id, project_id AS "projectId" FROM runs WHERE id = ANY($1::uuid[])', [runIds]);
+    const { rows } = await app.pool.query<{ id: string; projectId: string }>('SELECT id, project_id AS "projectId" FROM runs WHERE id = ANY($1::uuid[])', [runIds]);
     const found = new Map(rows.map((r) => [r.id, r.projectId]));
     const missing = runIds.find((id) => !found.has(id));
     if (missing) throw new NotFoundError('run', missing);
@@ -57,7 +57,7 @@ export async function listBaselines(app: AppServices, project: string): Promise<
 }
 
 export async function getBaseline(app: AppServices, project: string, name: string): Promise<Baseline | null> {
-  const { rows } = await app.readPool.query<Baseline>(
+  const { rows } = await app.pool.query<Baseline>(
     `SELECT ${BASELINE_COLUMNS} FROM baselines b JOIN projects p ON p.id = b.project_id WHERE p.name = $1 AND b.name = $2`, [project, name]);
   return rows[0] ?? null;
 }

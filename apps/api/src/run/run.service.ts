@@ -138,7 +138,7 @@ export async function listRuns(app: AppServices, args: RunsArgs): Promise<RunCon
 }
 
 export async function runsByIds(app: AppServices, ids: readonly string[]): Promise<Array<Run | null>> {
-  const { rows } = await app.readPool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ANY($1::uuid[])`, [ids]);
+  const { rows } = await app.pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ANY($1::uuid[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -162,7 +162,7 @@ export async function requireRuns(app: AppServices, ids: readonly string[], fiel
 // ---- relations -----------------------------------------------------------------------------
 
 export async function agentNames(app: AppServices, ids: readonly string[]): Promise<Array<string | null>> {
-  const { rows } = await app.readPool.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
+  const { rows } = await app.pool.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
   const byId = new Map(rows.map((r) => [r.id, r.name]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -175,7 +175,7 @@ export async function checkpointsByRun(app: AppServices, runIds: readonly string
 }
 
 export async function jobsByRun(app: AppServices, runIds: readonly string[]): Promise<JobAttempt[][]> {
-  const { rows } = await app.readPool.query<JobAttempt & { runId: string }>(
+  const { rows } = await app.pool.query<JobAttempt & { runId: string }>(
     `SELECT id, run_id AS "runId", kind, status, priority, attempts, max_attempts AS "maxAttempts", not_before AS "notBefore",
             lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", cancel_requested AS "cancelRequested",
             progress, last_error AS "lastError", requirements, created_at AS "createdAt", updated_at AS "updatedAt"

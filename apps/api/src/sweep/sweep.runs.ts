@@ -6,7 +6,7 @@ import type { Run } from '../run/run.type.js';
 
 export async function runsBySweep(app: AppServices, sweepIds: readonly string[]): Promise<Run[][]> {
   // Model sizes in preset order (nano < micro < tiny < small), then K, mode (enum order) and seed.
-  const { rows } = await app.readPool.query<Run>(
+  const { rows } = await app.pool.query<Run>(
     `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.sweep_id = ANY($1::uuid[])
      ORDER BY array_position($2::text[], r.model_size) NULLS LAST, r.model_size, r.blocks, r.mode, r.seed, r.id`, [sweepIds, [...PRESET_NAMES]]);
   return groupBy(sweepIds, rows, (r) => r.sweepId!);

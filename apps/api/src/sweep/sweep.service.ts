@@ -254,7 +254,7 @@ export async function createSweep(app: AppServices, input: CreateSweepInput): Pr
 }
 
 export async function sweepsByIds(app: AppServices, ids: readonly string[]): Promise<Array<Sweep | null>> {
-  const { rows } = await app.readPool.query<Sweep>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.id = ANY($1::uuid[])`, [ids]);
+  const { rows } = await app.pool.query<Sweep>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.id = ANY($1::uuid[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -272,7 +272,7 @@ export async function requireSweep(app: AppServices, id: string): Promise<Sweep>
 export async function sweepByName(app: AppServices, name: string, project?: string | null): Promise<Sweep | null> {
   const values: unknown[] = [name];
   const inProject = project === undefined || project === null ? '' : `AND p.name = $${values.push(project)}`;
-  const { rows } = await app.readPool.query<Sweep & { projectName: string }>(
+  const { rows } = await app.pool.query<Sweep & { projectName: string }>(
     `SELECT ${SWEEP_COLUMNS}, p.name AS "projectName" FROM sweeps s JOIN projects p ON p.id = s.project_id
      WHERE s.name = $1 ${inProject} ORDER BY p.name LIMIT 20`, values);
   if (rows.length > 1) {
@@ -307,7 +307,7 @@ export function factorsOf(sweep: Sweep): SweepFactors {
 }
 
 export async function statusCounts(app: AppServices, sweepIds: readonly string[]): Promise<StatusCounts[]> {
-  const { rows } = await app.readPool.query<{ sweepId: string; status: string; n: number }>(
+  const { rows } = await app.pool.query<{ sweepId: string; status: string; n: number }>(
     'SELECT sweep_id AS "sweepId", status::text AS status, count(*)::int AS n FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY 1, 2', [sweepIds]);
   return sweepIds.map((id) => {
     const counts: StatusCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
