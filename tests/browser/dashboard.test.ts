@@ -215,7 +215,7 @@ describe('run', () => {
     const table = await page.locator('[data-testid="evaluations-table"]').innerText();
     for (const v of run.probe.get(1000)!) expect(table).toContain(`${(v * 100).toFixed(1)}%`);
     await page.waitForSelector('[data-testid="run-curves"] canvas');
-    await page.waitForSelector('[data-testid="run-depth-profile"] canvas');
+    await page.waitForSelector('[data-testid="run-depth-profile"] svg');
     await shoot(page, 'run');
     await page.close();
   });
@@ -267,7 +267,7 @@ describe('sweep grid', () => {
     }
     expect(await page.locator('[data-cell="small|6|BLOCKWISE_SEQUENTIAL"]').innerText()).toContain('1 failed');
     expect(await page.locator('[data-cell="small|6|BLOCKWISE_SIMULTANEOUS"]').innerText()).toContain('1 running');
-    expect(await page.locator('[data-testid="sweep-profile"] canvas').count()).toBe(4);
+    expect(await page.locator('[data-testid="sweep-profile"] svg').count()).toBe(4);
     await page.locator('summary', { hasText: 'Parallel coordinates' }).click();
     await page.waitForSelector('[data-testid="sweep-parallel"] canvas');
     await shoot(page, 'sweep');
@@ -305,9 +305,9 @@ describe('compare', () => {
     // Δ in percentage points: (B − A) × 100, shown to 0.1 pp.
     const delta = await firstRow.locator('[data-testid="final-delta"]').innerText();
     near(Number(delta.replace('−', '-').match(/Δ\s*([+-]?\d+\.\d)/)![1]), (b.mean - a.mean) * 100, 0.05 + 1e-9);
-    await page.waitForSelector('[data-testid="compare-profile"] canvas');
-    await page.waitForSelector('[data-testid="compare-cka-curves"] canvas');
-    await page.waitForSelector('[data-testid="compare-cka-diff"] canvas');
+    await page.waitForSelector('[data-testid="compare-profile"] svg');
+    await page.waitForSelector('[data-testid="compare-cka-curves"] svg');
+    await page.waitForSelector('[data-testid="compare-cka-diff"] svg');
     const keys = await page.locator('[data-testid="config-diff"] tbody tr td:first-child').allInnerTexts();
     expect(keys).toContain('regime');
     expect(keys).not.toContain('seed'); // cells are diffed without their seeds

@@ -17,6 +17,9 @@ export interface SeededIds {
   agents: Map<string, string>;
 }
 
+/** UCF101's action classes: the seeded probes' chance level is 1/101. */
+export const ACTION_CLASSES = 101;
+
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 /**
@@ -155,6 +158,8 @@ async function insertEvaluations(pool: pg.Pool, data: SeedData, ids: SeededIds) 
   for (const r of data.sweeps[0]!.runs) {
     const id = ids.runs.get(r.name)!;
     for (const [s, curve] of r.probe) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); });
+    // The chance level the agent reports beside each probe accuracy (UCF101: 101 action classes).
+    for (const [s, curve] of r.probe) curve.forEach((_, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy_chance'); e.target.push('action'); e.depth.push(i + 1); e.value.push(1 / ACTION_CLASSES); });
     for (const [s, curve] of r.map) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('KNN_RETRIEVAL'); e.metric.push('mAP'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); });
     if (r.cka) {
       sims.run.push(id);

@@ -120,6 +120,18 @@ describe('reportRows', () => {
       },
     ]);
   });
+
+  it('reports each probe accuracy with its chance level, 1 / the classes of its target', () => {
+    const rows = reportRows({ ...report, targets: [{ name: 'digit', classes: 10 }, { name: 'speed', classes: 4 }] }, 'mm', []);
+    const probes = rows.evaluations.filter((e) => e.kind === 'LINEAR_PROBE');
+    expect(probes.map((e) => [e.metric, e.target, e.depth, e.value])).toEqual([
+      ['accuracy', 'digit', 2, 0.5],
+      ['accuracy_chance', 'digit', 2, 0.1],
+      ['meanAccuracy', 'all', 2, 0.4],
+    ]);
+    // k-NN accuracy and the target-free rows get no chance row.
+    expect(rows.evaluations.filter((e) => e.metric === 'accuracy_chance')).toHaveLength(1);
+  });
 });
 
 describe('classifyError', () => {

@@ -6,7 +6,7 @@ import type { RunView } from '../src/demo/progress.js';
 
 function fact(mode: string, seed: number, probes: [number, number], cka: number, loss = 0.5, trivial = 1): RunFacts {
   const run: RunView = {
-    id: `${mode}-${seed}`, name: `${mode}-${seed}`, mode, blocks: 2, seed, status: 'SUCCEEDED', error: null, durationSeconds: 1, jobs: [],
+    id: `${mode}-${seed}`, name: `${mode}-${seed}`, mode, blocks: 2, seed, status: 'SUCCEEDED', error: null, durationSeconds: 1, finishedAt: null, jobs: [],
     evaluations: probes.map((value, i) => ({ kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', depth: i + 1, depthUnit: 'BLOCK', value })),
   };
   return { run, loss, trivial, consecutiveCka: [cka] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiOrder, parseConfigFilter, runsQueryState } from '../src/lib/runs-filter';
+import { columnId, columnOptions, columnsFromParams, finalValue, sortByColumn } from '../src/lib/run-columns';
 import { compareHrefWithout, parseCompareItems } from '../src/lib/compare-items';
 import { withParams } from '../src/lib/params';
 
@@ -61,5 +62,45 @@ describe('compare URL state', () => {
 
   it('replaces parameters in a query string', () => {
     expect(withParams({ a: '1', b: ['2', '3'], c: undefined }, { b: 'x', d: 4, a: undefined })).toBe('?b=x&d=4');
+  });
+});
+
+describe('runs table metric columns', () => {
+  const rows = [
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'gratings/test', depthUnit: 'BLOCK', depth: 3, step: 100, value: 0.9 },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'folder/test', depthUnit: 'BLOCK', depth: 2, step: 100, value: 0.4 },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'folder/test', depthUnit: 'BLOCK', depth: 3, step: 100, value: 0.5 },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit', dataset: 'folder/test', depthUnit: 'BLOCK', depth: 3, step: 50, value: 0.3 },
+    { kind: 'LINEAR_PROBE', metric: 'accuracy_chance', target: 'digit', dataset: 'folder/test', depthUnit: 'BLOCK', depth: 3, step: 100, value: 0.1 },
+  ];
+
+  it('reads columns from the URL in order, without repeats, and says which are malformed', () => {
+    const { columns, problems } = columnsFromParams({ col: ['LINEAR_PROBE:accuracy:digit', 'KNN_RETRIEVAL:mAP:all', 'LINEAR_PROBE:accuracy:digit', 'BOGUS:x:y', 'LINEAR_PROBE:accuracy'] });
+    expect(columns.map(columnId)).toEqual(['LINEAR_PROBE:accuracy:digit', 'KNN_RETRIEVAL:mAP:all']);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/col: "BOGUS:x:y"/);
+  });
+
+  it('keeps a sort by a shown column, and falls back when the column is not shown', () => {
+    expect(runsQueryState({ col: 'LINEAR_PROBE:accuracy:digit', sort: 'col:LINEAR_PROBE:accuracy:digit', dir: 'desc' }).sort).toBe('col:LINEAR_PROBE:accuracy:digit');
+    expect(runsQueryState({ sort: 'col:LINEAR_PROBE:accuracy:digit' }).sort).toBe('createdAt');
+    expect(apiOrder(runsQueryState({ col: 'LINEAR_PROBE:accuracy:digit', sort: 'col:LINEAR_PROBE:accuracy:digit' }))).toEqual({ field: 'CREATED_AT', direction: 'DESC' });
+  });
+
+  it('reads the final value: latest step, deepest block, real videos first', () => {
+    expect(finalValue(rows, { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit' })).toBe(0.5);
+    expect(finalValue(rows.filter((r) => r.dataset === 'gratings/test'), { kind: 'LINEAR_PROBE', metric: 'accuracy', target: 'digit' })).toBe(0.9);
+    expect(finalValue(rows, { kind: 'KNN_RETRIEVAL', metric: 'mAP', target: 'digit' })).toBeNull();
+  });
+
+  it('offers every reported metric but the chance levels, and sorts runs without a value last', () => {
+    expect(columnOptions(rows).map(columnId)).toEqual(['LINEAR_PROBE:accuracy:digit']);
+    const runs = [
+      { id: 'a', createdAt: '2026-01-01', metrics: { m: 0.2 } },
+      { id: 'b', createdAt: '2026-01-02', metrics: { m: null } },
+      { id: 'c', createdAt: '2026-01-03', metrics: { m: 0.7 } },
+    ];
+    expect(sortByColumn(runs, 'm', 'asc').map((r) => r.id)).toEqual(['a', 'c', 'b']);
+    expect(sortByColumn(runs, 'm', 'desc').map((r) => r.id)).toEqual(['c', 'a', 'b']);
   });
 });

@@ -43,6 +43,12 @@ export function reportRows(report: EvaluationReport, dataset: string, reconstruc
       folds: (row.folds ?? []).filter((f) => Number.isFinite(f)),
       n: report.samples,
     });
+    // The probe's chance level beside it (1 / the target's classes on this evaluation set), so
+    // that charts can draw what "nothing learned" reads as.
+    const classes = row.kind === 'LINEAR_PROBE' && row.metric === 'accuracy' ? report.targets.find((t) => t.name === row.target)?.classes : undefined;
+    if (classes !== undefined && classes >= 2) {
+      evaluations.push({ kind: 'LINEAR_PROBE', metric: 'accuracy_chance', target: row.target!, dataset, depthUnit: row.layer === null ? 'BLOCK' : 'LAYER', depth: row.layer ?? row.block, value: 1 / classes, folds: [], n: report.samples });
+    }
   }
   // Mean attention distance per depth (block boundaries and, with layers, every layer).
   for (const p of report.patches) {

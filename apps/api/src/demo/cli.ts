@@ -15,8 +15,9 @@ import { loadConfig } from '../env.js';
 import { startApi, type RunningApi } from '../app.js';
 import { spawnLogged, waitForHttp, type Child } from './children.js';
 import { factsTable, findings, findingsTable, resultLine, runFacts } from './findings.js';
-import { followSweep, submitSweep, summaryTable } from './progress.js';
+import { followSweep, submitSweep, summaryTable, sweepRuns } from './progress.js';
 import { ApiRetry } from './retry.js';
+import { alreadyFinishedLine, demoAgentName } from './names.js';
 import { FULL_SWEEP, QUICK_SWEEP, probeTarget } from './sweeps.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -84,12 +85,13 @@ async function main(): Promise<number> {
 
   if (withWeb) {
     const webDir = path.join(root, 'apps', 'web');
-    if (!fs.existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+    if (!fs.existsSync(path.join(webDir, '.next', 'standalone', 'apps', 'web', 'server.js'))) {
       say('dashboard not built (run `npm run build`); continuing without it');
     } else {
       const port = args['web-port'];
-      const web = spawnLogged('dashboard', process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
-        cwd: webDir, env: { ...process.env, STRATUM_API_URL: api.url, STRATUM_LOCAL_DEV: '1', HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' }, logFile: path.join(logs, 'web.log'),
+      // The build is `output: standalone`: run its server.js (as the Docker image does), not `next start`.
+      const web = spawnLogged('dashboard', process.execPath, [path.join(webDir, 'scripts', 'start-standalone.mjs')], {
+        cwd: webDir, env: { ...process.env, STRATUM_API_URL: api.url, STRATUM_LOCAL_DEV: '1', NEXT_TELEMETRY_DISABLED: '1', PORT: port, HOSTNAME: '127.0.0.1', NODE_ENV: 'production' }, logFile: path.join(logs, 'web.log'),
       });
       children.push(web);
       const url = `http://127.0.0.1:${port}`;
@@ -102,13 +104,16 @@ async function main(): Promise<number> {
   agentTokenId = agentToken.id;
   const agent = spawnLogged('agent', process.execPath, [
     path.join(root, 'apps', 'agent', 'dist', 'cli.js'),
-    '--api', api.url, '--token', agentToken.token, '--name', `demo-agent-${path.basename(dataDir)}`,
+    '--api', api.url, '--token', agentToken.token, '--name', demoAgentName(dataDir),
     '--work-dir', path.join(dataDir, 'agent'), '--max-jobs', args['max-jobs'], '--backend', 'auto',
   ], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, logFile: path.join(logs, 'agent.log') });
   children.push(agent);
   agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
   say(`agent started (wasm/cpu here; ${args['max-jobs']} jobs at a time)`);
 
+  // A rerun on a finished sweep: say when it finished rather than timing the follow-up.
+  const before = submitted.created ? null : await retry.call('reading the sweep', () => sweepRuns(apiUrl, submitted.id));
+  const wasFinished = before !== null && before.length > 0 && before.every((r) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status));
   const runs = await followSweep(api.url, submitted.id, say, stopping.signal, 2000, retry);
   const seconds = Math.round((Date.now() - started) / 1000);
   process.stdout.write(`\n${summaryTable(runs)}\n\n`);
@@ -118,7 +123,8 @@ async function main(): Promise<number> {
   if (!quick) process.stdout.write(`${findingsTable(list)}\n\n`);
   const ok = runs.length > 0 && runs.every((r) => r.status === 'SUCCEEDED' && r.evaluations.length > 0);
   if (quick && ok) cleanupAfterStop = dataDir; // a passing quick run leaves nothing behind
-  say(ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`);
+  const finishedLine = wasFinished ? alreadyFinishedLine(runs.map((r) => r.finishedAt), ok) : null;
+  say(finishedLine ?? (ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`));
   if (!quick) process.stdout.write(`${resultLine((Date.now() - started) / 1000, facts, list)}\n`);
   return ok ? 0 : 1;
 }

@@ -12,6 +12,7 @@ export interface RunView {
   status: string;
   error: string | null;
   durationSeconds: number | null;
+  finishedAt: string | null;
   jobs: Array<{ kind: string; status: string; attempts: number; progress: { step?: number; totalSteps?: number | null; phase?: string } | null }>;
   evaluations: Array<{ kind: string; metric: string; target: string; depth: number; depthUnit: string; value: number }>;
 }
@@ -39,7 +40,7 @@ export async function submitSweep(apiUrl: string, sweep: DemoSweep): Promise<{ i
 const RUNS = `query($sweepId: ID!) {
   runs(filter: { sweepId: $sweepId }, first: 500) {
     nodes {
-      id name mode blocks seed status error durationSeconds
+      id name mode blocks seed status error durationSeconds finishedAt
       jobs(first: 5) { kind status attempts progress }
       evaluations(filter: { latestOnly: true, kind: [LINEAR_PROBE, KNN_RETRIEVAL] }) { kind metric target depth depthUnit value }
     }

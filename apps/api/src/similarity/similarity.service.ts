@@ -17,19 +17,36 @@ export async function similarity(app: AppServices, args: SimilarityArgs): Promis
   const runId = parseId(args.runId, 'runId');
   const other = args.otherRunId ? parseId(args.otherRunId, 'otherRunId') : null;
   await requireRun(app, runId);
-  const { rows } = await app.readPool.query<SimilarityMatrix>(
-    `SELECT ${MATRIX_COLUMNS} FROM similarity_matrices m
-     WHERE m.run_id = $1 AND m.kind::text = $2 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid
-       AND ($4::int IS NULL OR m.step = $4) AND ($5::text IS NULL OR m.dataset = $5)
-     ORDER BY m.step DESC, m.dataset, m.created_at DESC LIMIT 1`,
+  if (other) await requireRun(app, other);
+  // A cross-run matrix is stored once per pair, in the order its COMPARE job ran (rows from
+  // run_id): asked the other way round, the stored one is returned transposed.
+  const { rows } = await app.readPool.query<SimilarityMatrix & { transposed: boolean }>(
+    `SELECT ${MATRIX_COLUMNS}, m.run_id <> $1 AS transposed FROM similarity_matrices m
+     WHERE m.kind::text = $2 AND ($4::int IS NULL OR m.step = $4) AND ($5::text IS NULL OR m.dataset = $5)
+       AND ((m.run_id = $1 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid)
+            OR ($3::uuid IS NOT NULL AND m.run_id = $3 AND m.other_run_id = $1))
+     ORDER BY m.step DESC, m.dataset, (m.run_id <> $1), m.created_at DESC LIMIT 1`,
     [runId, args.kind, other, args.step ?? null, args.dataset ?? null]);
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  const { transposed, ...matrix } = row;
+  return transposed ? transpose(matrix) : matrix;
 }
 
-/** Steps with a matrix like this one (same run, kind, dataset, other run), ascending. */
+/** The same matrix seen from its other run: rows ↔ columns, runId ↔ otherRunId. */
+export function transpose(m: SimilarityMatrix): SimilarityMatrix {
+  const rows = m.rowLabels.length;
+  const cols = m.colLabels.length;
+  const values = Array.from({ length: rows * cols }, (_, i) => m.values[(i % rows) * cols + Math.floor(i / rows)]!);
+  return { ...m, runId: m.otherRunId!, otherRunId: m.runId, rowLabels: m.colLabels, colLabels: m.rowLabels, values };
+}
+
+/** Steps with a matrix like this one (same run, kind, dataset, other run — in either order), ascending. */
 export async function similaritySteps(app: AppServices, m: SimilarityMatrix): Promise<number[]> {
   const { rows } = await app.readPool.query<{ step: number }>(
-    `SELECT DISTINCT step FROM similarity_matrices WHERE run_id = $1 AND kind::text = $2 AND dataset = $3 AND other_run_id IS NOT DISTINCT FROM $4::uuid ORDER BY step`,
+    `SELECT DISTINCT step FROM similarity_matrices WHERE kind::text = $2 AND dataset = $3
+       AND ((run_id = $1 AND other_run_id IS NOT DISTINCT FROM $4::uuid) OR ($4::uuid IS NOT NULL AND run_id = $4 AND other_run_id = $1))
+     ORDER BY step`,
     [m.runId, m.kind, m.dataset, m.otherRunId]);
   return rows.map((r) => r.step);
 }

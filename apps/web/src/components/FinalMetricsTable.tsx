@@ -1,6 +1,7 @@
 // Final metrics of 2–6 compared items: mean [95% CI] per item, and the difference to the first
-// item (A) with Welch's 95% CI when both sides have seeds.
-import { summarizeFromStats, welchDelta, type Summary } from '@/lib/stats';
+// item (A) with Welch's 95% CI when both sides have seeds. A delta is coloured better/worse only
+// when its interval excludes zero; with one seed on a side there is no interval and no verdict.
+import { deltaVerdict, summarizeFromStats, welchDelta, type Summary } from '@/lib/stats';
 import { fmt, fmtDelta, fmtPercent } from '@/lib/format';
 
 export interface FinalMetricRow {
@@ -37,10 +38,12 @@ export function FinalMetricsTable({ names, rows }: { names: string[]; rows: Fina
                   let delta: React.ReactNode = null;
                   if (i > 0 && a && a.mean !== null) {
                     const d = welchDelta(s, a);
-                    const good = row.higherIsBetter === null || d.delta === null ? '' : (d.delta > 0) === row.higherIsBetter ? 'delta-pos' : d.delta !== 0 ? 'delta-neg' : '';
+                    const verdict = deltaVerdict(d, row.higherIsBetter);
+                    const colour = verdict === 'better' ? 'delta-pos' : verdict === 'worse' ? 'delta-neg' : '';
                     delta = (
-                      <div className={`small num ${good}`} data-testid="final-delta">
+                      <div className={`small num ${colour}`} data-testid="final-delta" data-verdict={verdict}>
                         Δ {showDelta(d.delta)}{d.ciLow !== null && d.ciHigh !== null ? <span className="muted"> [{showDelta(d.ciLow)}, {showDelta(d.ciHigh)}]</span> : null}
+                        {verdict === 'no-interval' && d.delta !== null ? <div className="muted" data-testid="no-interval">{Math.min(s.n, a.n) === 1 ? '1 seed: no interval' : 'no interval'}</div> : null}
                       </div>
                     );
                   }
@@ -51,7 +54,7 @@ export function FinalMetricsTable({ names, rows }: { names: string[]; rows: Fina
           })}
         </tbody>
       </table>
-      <p className="chart-note">Δ = item − A. Intervals: 95% Student t over seeds; for Δ, Welch's interval (shown when both sides have ≥ 2 seeds).</p>
+      <p className="chart-note">Δ = item − A. Intervals: 95% Student t over seeds; for Δ, Welch's interval (shown when both sides have ≥ 2 seeds). Green/red only where the interval excludes 0.</p>
     </div>
   );
 }

@@ -2,23 +2,33 @@
 // The runs table: virtualised rows (only the visible ~30 are in the DOM, so 5,000 runs scroll
 // smoothly), more pages fetched through /api/runs as the end comes into view, sort by clicking a
 // header (server-side, kept in the URL), and a selection (also in the URL as `sel`) that opens
-// Compare for 2–6 runs.
+// Compare for 2–6 runs. Any final evaluation metric can be added as a column (`col` in the URL),
+// sortable like the factor columns.
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { MODE_SHORT, fmtDuration, durationBetween, fmtTime } from '@/lib/format';
+import { MODE_SHORT, fmt, fmtDuration, durationBetween, fmtPercent, fmtTime } from '@/lib/format';
 import type { RunRow, SortField } from '@/lib/runs-view';
 import { SERVER_SORTS } from '@/lib/runs-filter';
+import { columnId, columnLabel, isPercentColumn, sortByColumn, type MetricColumn } from '@/lib/run-columns';
 
 const ROW = 34;
-const COLUMNS = '34px minmax(220px, 2.4fr) 108px 84px 64px 48px 64px minmax(96px, 1fr) minmax(130px, 1.1fr) 178px 88px';
+/** Columns wide enough for their whole content: the longest status badge, the longest sweep name loaded. */
+function gridColumns(rows: RunRow[], metricColumns: number): string {
+  const longestSweep = Math.max(6, ...rows.map((r) => (r.sweepName ?? '').length));
+  const sweep = Math.min(360, Math.ceil(longestSweep * 7.4) + 24);
+  return `34px minmax(200px, 2.4fr) 128px 84px 64px 48px 64px ${sweep}px minmax(110px, 1fr) 178px 88px${' 118px'.repeat(metricColumns)}`;
+}
 const MAX_COMPARE = 6;
 
 interface Page { rows: RunRow[]; endCursor: string | null; hasNextPage: boolean }
 
-export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
+export function RunsTable({ initial, totalCount, sort, dir, pageQuery, columns = [], columnOptions = [] }: {
   initial: Page;
+  /** Metric columns shown (from the URL), and the ones that can be added. */
+  columns?: MetricColumn[];
+  columnOptions?: MetricColumn[];
   totalCount: number | null;
   sort: SortField;
   dir: 'asc' | 'desc';
@@ -44,6 +54,7 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
   const clientSort = !SERVER_SORTS[sort];
   const sorted = useMemo(() => {
     if (!clientSort) return rows;
+    if (sort.startsWith('col:')) return sortByColumn(rows, sort.slice(4), dir);
     const key = (r: RunRow): string | number => (sort === 'blocks' ? r.blocks : sort === 'status' ? r.status : sort === 'mode' ? r.mode : sort === 'modelSize' ? r.modelSize : r.createdAt);
     const out = [...rows].sort((a, b) => {
       const x = key(a);
@@ -99,6 +110,20 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
     router.replace(`${pathname}?${params}`, { scroll: false });
   };
 
+  const setColumns = (ids: string[]) => {
+    const params = new URLSearchParams(search.toString());
+    params.delete('col');
+    for (const id of ids) params.append('col', id);
+    if (params.get('sort')?.startsWith('col:') && !ids.includes(params.get('sort')!.slice(4))) {
+      params.delete('sort');
+      params.delete('dir');
+    }
+    router.replace(`${pathname}?${params}`, { scroll: false });
+  };
+  const shownIds = columns.map(columnId);
+  const addable = columnOptions.filter((c) => !shownIds.includes(columnId(c)));
+  const COLUMNS = useMemo(() => gridColumns(rows, columns.length), [rows, columns.length]);
+
   const header = (field: SortField | null, label: string) => {
     if (!field) return <div role="columnheader">{label}</div>;
     const active = sort === field;
@@ -123,6 +148,14 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
           {clientSort && cursor.hasNextPage ? ' · sorting once every page is loaded' : ''}
         </span>
         <span className="row">
+          {addable.length ? (
+            <label className="field small">Add a metric column
+              <select value="" data-testid="add-metric-column" onChange={(e) => { if (e.target.value) setColumns([...shownIds, e.target.value]); }}>
+                <option value="">choose…</option>
+                {addable.map((c) => <option key={columnId(c)} value={columnId(c)}>{columnLabel(c)}</option>)}
+              </select>
+            </label>
+          ) : null}
           <span className="muted small">{selected.length} selected{selected.length > MAX_COMPARE ? ` (compare takes at most ${MAX_COMPARE})` : ''}</span>
           {selected.length ? <button type="button" className="btn small" onClick={() => { setSelected([]); const p = new URLSearchParams(window.location.search); p.delete('sel'); window.history.replaceState(null, '', `${pathname}${p.size ? `?${p}` : ''}`); }}>Clear</button> : null}
           {canCompare ? (
@@ -146,6 +179,18 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
           {header(null, 'Tags')}
           {header('createdAt', 'Created')}
           {header(null, 'Duration')}
+          {columns.map((c) => {
+            const id = columnId(c);
+            const active = sort === `col:${id}`;
+            return (
+              <div key={id} role="columnheader" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="row" style={{ gap: 4, flexWrap: 'nowrap' }} title={`${columnLabel(c)}: final block, latest evaluated step`}>
+                <button type="button" onClick={() => sortBy(`col:${id}`)} data-testid={`sort-col:${id}`} style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                  {columnLabel(c)}{active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </button>
+                <button type="button" aria-label={`Remove the ${columnLabel(c)} column`} onClick={() => setColumns(shownIds.filter((x) => x !== id))}>×</button>
+              </div>
+            );
+          })}
         </div>
         <div className="vtable-body" ref={scroller} style={{ height: 'min(68vh, 720px)' }} data-testid="runs-scroller">
           {rows.length === 0 ? <div className="empty" style={{ margin: 16 }}>No runs match these filters.</div> : null}
@@ -163,10 +208,14 @@ export function RunsTable({ initial, totalCount, sort, dir, pageQuery }: {
                   <div role="cell">{run.modelSize}</div>
                   <div role="cell" className="num">{run.blocks}</div>
                   <div role="cell" className="num">{run.seed}</div>
-                  <div role="cell">{run.sweepId ? <Link href={`/sweeps/${run.sweepId}`}>{run.sweepName ?? run.sweepId.slice(0, 8)}</Link> : <span className="muted">—</span>}</div>
+                  <div role="cell" title={run.sweepName ?? undefined}>{run.sweepId ? <Link href={`/sweeps/${run.sweepId}`}>{run.sweepName ?? run.sweepId.slice(0, 8)}</Link> : <span className="muted">—</span>}</div>
                   <div role="cell">{run.tags.map((t) => <span key={t} className="tag">{t}</span>)}</div>
                   <div role="cell" className="num muted">{fmtTime(run.createdAt)}</div>
                   <div role="cell" className="num" suppressHydrationWarning>{fmtDuration(durationBetween(run.startedAt, run.finishedAt))}</div>
+                  {columns.map((c) => {
+                    const v = run.metrics[columnId(c)] ?? null;
+                    return <div key={columnId(c)} role="cell" className="num" data-testid="metric-cell">{isPercentColumn(c) ? fmtPercent(v) : fmt(v, 3)}</div>;
+                  })}
                 </div>
               );
             })}

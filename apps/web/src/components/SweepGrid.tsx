@@ -68,7 +68,7 @@ function Cell({ cell, format }: { cell: GridCell; format: (v: number | null) => 
       style={{ borderLeft: `3px solid var(--mode-${cell.mode === 'E2E' ? 'e2e' : cell.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'sim' : 'seq'})` }}>
       <div className="v num" data-testid="cell-mean">{format(cell.mean)}</div>
       <div className="ci num">
-        {half != null ? <>± <span data-testid="cell-ci">{format(half)}</span></> : <span>no CI (n &lt; 2)</span>}
+        {half != null ? <>± <span data-testid="cell-ci">{format(half)}</span></> : <span data-testid="cell-no-ci">{cell.n === 1 ? '1 seed: no interval' : 'no interval (n < 2)'}</span>}
         <span> · n={cell.n}</span>
       </div>
       {cell.missing || cell.failed || cell.running ? (

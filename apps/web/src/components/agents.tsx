@@ -21,7 +21,7 @@ export function AgentsTable({ agents, now, compact = false }: { agents: AgentRow
             {compact ? null : <th>Devices</th>}
             <th>Backends</th>
             <th>Last heartbeat</th>
-            <th>Current job</th>
+            <th>Current jobs</th>
           </tr>
         </thead>
         <tbody>
@@ -34,12 +34,12 @@ export function AgentsTable({ agents, now, compact = false }: { agents: AgentRow
               <td>{agent.backends.length ? agent.backends.join(', ') : <span className="muted">—</span>}</td>
               <td title={fmtTime(agent.lastHeartbeatAt)} suppressHydrationWarning>{fmtAgo(agent.lastHeartbeatAt, now)}</td>
               <td>
-                {agent.currentJob ? (
-                  <>
-                    <Link href={`/runs/${agent.currentJob.runId}`}>{agent.currentJob.runName}</Link>
-                    {describeProgress(agent.currentJob.progress) ? <div className="muted small">{describeProgress(agent.currentJob.progress)}</div> : null}
-                  </>
-                ) : <span className="muted">idle</span>}
+                {agent.currentJobs.length ? agent.currentJobs.map((job) => (
+                  <div key={job.jobId} data-testid="agent-job">
+                    <Link href={`/runs/${job.runId}`}>{job.runName}</Link>
+                    {describeProgress(job.progress) ? <div className="muted small">{describeProgress(job.progress)}</div> : null}
+                  </div>
+                )) : <span className="muted">idle</span>}
               </td>
             </tr>
           ))}

@@ -51,7 +51,7 @@ export function byDataset<T extends { dataset: string }>(rows: readonly T[]): Ar
 
 /** Whether values of this metric live in [0, 1] and read best as percentages. */
 export function isFraction(metric: string): boolean {
-  return /^(accuracy|acc|top\d+|hit@?\d+|r@\d+|recall@?\d+)$/i.test(metric);
+  return /^(accuracy|meanAccuracy|overallAccuracy|accuracy_chance|acc|top\d+|hit@?\d+|r@\d+|recall@?\d+)$/i.test(metric);
 }
 
 export function evaluationSteps(rows: EvaluationRow[]): number[] {
@@ -89,4 +89,43 @@ export function pivot(rows: EvaluationRow[], step: number): { depths: number[]; 
 export function depthLabel(unit: string, depth: number): string {
   if (unit === 'MODEL') return 'model';
   return `${unit === 'LAYER' ? 'L' : 'B'}${depth}`;
+}
+
+/** The metric the agent reports beside a probe's `accuracy`: chance = 1 / the target's classes. */
+export const CHANCE_METRIC = 'accuracy_chance';
+
+/** A horizontal reference line on a depth profile (chance level, trivial baseline). */
+export interface ReferenceLine { label: string; value: number }
+
+/**
+ * Chance levels of the probed targets at one step (optionally one target), one line per distinct
+ * value: "chance 10.0% (digit, 1/10)". Targets with the same chance share a line.
+ */
+export function chanceLevels(rows: readonly EvaluationRow[], step: number | null, target?: string): ReferenceLine[] {
+  const byValue = new Map<number, Set<string>>();
+  for (const r of rows) {
+    if (r.metric !== CHANCE_METRIC || (step !== null && r.step !== step) || (target !== undefined && r.target !== target)) continue;
+    if (!(r.value > 0 && r.value <= 1)) continue;
+    const value = Math.round(r.value * 1e9) / 1e9;
+    byValue.set(value, (byValue.get(value) ?? new Set()).add(r.target));
+  }
+  return [...byValue.entries()].sort((a, b) => a[0] - b[0]).map(([value, targets]) => ({
+    value,
+    label: `chance ${(value * 100).toFixed(1)}% (${[...targets].sort().join(', ')}, 1/${Math.round(1 / value)})`,
+  }));
+}
+
+/** The depth profile's families: one chart each, picked with a selector. */
+export const PROFILE_FAMILIES = {
+  probe: { label: 'Probes', kinds: ['LINEAR_PROBE', 'KNN_ACCURACY'] },
+  retrieval: { label: 'Retrieval', kinds: ['KNN_RETRIEVAL'] },
+  geometry: { label: 'Geometry', kinds: ['GEOMETRY'] },
+} as const;
+export type ProfileFamily = keyof typeof PROFILE_FAMILIES;
+
+/** The family of an evaluation row (null for kinds no depth profile shows, e.g. reconstruction, and for chance rows). */
+export function profileFamily(row: { kind: string; metric: string }): ProfileFamily | null {
+  if (row.metric === CHANCE_METRIC) return null;
+  for (const [family, { kinds }] of Object.entries(PROFILE_FAMILIES)) if ((kinds as readonly string[]).includes(row.kind)) return family as ProfileFamily;
+  return null;
 }

@@ -2,6 +2,7 @@
 // /api/runs route handler so both ask the API the same question.
 import { many, one, type SearchParams } from './params';
 import { SORT_FIELDS, type SortField } from './runs-view';
+import { columnId, columnsFromParams, type MetricColumn } from './run-columns';
 
 const STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 const MODES = ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'] as const;
@@ -9,7 +10,7 @@ type RunStatus = (typeof STATUSES)[number];
 type RunMode = (typeof MODES)[number];
 
 /** Sorts the API does itself; the others are factor sorts done in the table over all loaded rows. */
-export const SERVER_SORTS: Partial<Record<SortField, 'CREATED_AT' | 'NAME' | 'SEED'>> = { createdAt: 'CREATED_AT', name: 'NAME', seed: 'SEED' };
+export const SERVER_SORTS: Partial<Record<string, 'CREATED_AT' | 'NAME' | 'SEED'>> = { createdAt: 'CREATED_AT', name: 'NAME', seed: 'SEED' };
 
 export interface RunFilterVars {
   projectId?: string;
@@ -29,6 +30,8 @@ export interface RunsQueryState {
   filter: RunFilterVars;
   sort: SortField;
   dir: 'asc' | 'desc';
+  /** Metric columns added by the user (`col`), read with the runs. */
+  columns: MetricColumn[];
   /** Problems with the URL (shown to the user rather than silently dropped). */
   problems: string[];
 }
@@ -89,11 +92,14 @@ export function runsQueryState(params: SearchParams): RunsQueryState {
     return parsed;
   }).filter((c): c is { path: string; equals: unknown } => c !== null);
   if (cfg.length) filter.config = cfg;
+  const { columns, problems: columnProblems } = columnsFromParams(params);
+  problems.push(...columnProblems);
   const sortRaw = one(params, 'sort');
-  const sort = (SORT_FIELDS as readonly string[]).includes(sortRaw ?? '') ? (sortRaw as SortField) : 'createdAt';
+  const sortsColumn = sortRaw?.startsWith('col:') && columns.some((c) => `col:${columnId(c)}` === sortRaw);
+  const sort = (SORT_FIELDS as readonly string[]).includes(sortRaw ?? '') || sortsColumn ? (sortRaw as SortField) : 'createdAt';
   const dirRaw = one(params, 'dir');
   const dir = dirRaw === 'asc' || dirRaw === 'desc' ? dirRaw : sort === 'createdAt' ? 'desc' : 'asc';
-  return { filter, sort, dir, problems };
+  return { filter, sort, dir, columns, problems };
 }
 
 /** The API ordering for a state (factor sorts fetch newest first and sort in the table). */

@@ -15,7 +15,9 @@ export interface RunRow {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Metric column id → the run's final value (see run-columns.ts). */
+  metrics: Record<string, number | null>;
 }
 
 export const SORT_FIELDS = ['createdAt', 'name', 'status', 'mode', 'modelSize', 'blocks', 'seed'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
+export type SortField = (typeof SORT_FIELDS)[number] | `col:${string}`;

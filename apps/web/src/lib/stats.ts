@@ -46,3 +46,15 @@ export function welchDelta(a: Summary, b: Summary): { delta: number | null; ciLo
 export function summarizeFromStats(p: { n: number; mean: number | null; std: number | null; ciLow: number | null; ciHigh: number | null }): Summary {
   return { n: p.n, mean: p.mean, std: p.std, ciLow: p.ciLow, ciHigh: p.ciHigh };
 }
+
+export type DeltaVerdict = 'better' | 'worse' | 'unclear' | 'no-interval';
+
+/**
+ * Whether a difference earns a verdict colour: only when its interval excludes zero. Without an
+ * interval (a side with one seed) there is no verdict at all, whatever the sign of the delta.
+ */
+export function deltaVerdict(d: { delta: number | null; ciLow: number | null; ciHigh: number | null }, higherIsBetter: boolean | null): DeltaVerdict {
+  if (d.delta === null || d.ciLow === null || d.ciHigh === null) return 'no-interval';
+  if (higherIsBetter === null || (d.ciLow <= 0 && d.ciHigh >= 0)) return 'unclear';
+  return (d.ciLow > 0) === higherIsBetter ? 'better' : 'worse';
+}

@@ -6,13 +6,14 @@ import { RunsTable } from '@/components/RunsTable';
 import { Resolve } from '@/components/ui/Resolve';
 import { PanelSkeleton } from '@/components/ui/States';
 import { getProjectId } from '@/lib/data/projects';
-import { FIRST_PAGE_SIZE, getRunsPage } from '@/lib/data/runs';
+import { FIRST_PAGE_SIZE, getColumnOptions, getRunsPage } from '@/lib/data/runs';
 import { getSweep } from '@/lib/data/sweep';
 import { MODE_LABEL } from '@/lib/format';
 import { isUuid } from '@/lib/ids';
 import { notFoundUnlessFound } from '@/lib/not-found';
 import { one, type SearchParams } from '@/lib/params';
 import { runsQueryState } from '@/lib/runs-filter';
+import { columnId } from '@/lib/run-columns';
 
 export const metadata: Metadata = { title: 'Runs' };
 
@@ -25,7 +26,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     if (key === 'sel' || value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) pageQuery.append(key, v);
   }
-  const first = state.problems.length ? null : getRunsPage(state, null, true, FIRST_PAGE_SIZE);
+  const first = state.problems.length ? null : Promise.all([getRunsPage(state, null, true, FIRST_PAGE_SIZE), getColumnOptions(state)]);
   // Before anything streams: filtering by a project or sweep that does not exist is a 404.
   await Promise.all([
     state.filter.project ? notFoundUnlessFound(getProjectId(state.filter.project)) : null,
@@ -46,6 +47,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       </div>
       <Form action="/runs" className="panel toolbar" aria-label="Filter runs">
         {state.filter.sweepId ? <input type="hidden" name="sweep" value={state.filter.sweepId} /> : null}
+        {state.columns.map((c) => <input key={columnId(c)} type="hidden" name="col" value={columnId(c)} />)}
         <label className="field">Name contains<input type="search" name="q" defaultValue={text('q')} placeholder="tiny-k4" /></label>
         <label className="field">Project<input type="text" name="project" defaultValue={text('project')} size={12} /></label>
         <label className="field">Status
@@ -76,8 +78,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       {first ? (
         <Suspense fallback={<PanelSkeleton height={480} />}>
           <Resolve data={first}>
-            {(page) => (
+            {([page, columnOptions]) => (
               <RunsTable
+                columns={state.columns}
+                columnOptions={columnOptions}
                 initial={{ rows: page.rows, endCursor: page.endCursor, hasNextPage: page.hasNextPage }}
                 totalCount={page.totalCount}
                 sort={state.sort}

@@ -15,9 +15,11 @@ export interface EChartProps {
   /** Called with the instance after each setOption, e.g. to attach event handlers. */
   onReady?: (chart: ECharts) => void;
   testId?: string;
+  /** SVG for small charts (crisp, and their text is in the DOM); canvas for long series. */
+  renderer?: 'canvas' | 'svg';
 }
 
-export function EChart({ option, label, className = 'chart', height, onReady, testId }: EChartProps) {
+export function EChart({ option, label, className = 'chart', height, onReady, testId, renderer = 'canvas' }: EChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const ready = useRef(onReady);
@@ -26,7 +28,7 @@ export function EChart({ option, label, className = 'chart', height, onReady, te
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
+    const instance = echarts.init(el, undefined, { renderer });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
@@ -35,14 +37,14 @@ export function EChart({ option, label, className = 'chart', height, onReady, te
       instance.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [renderer]);
 
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
     instance.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
     ready.current?.(instance);
-  }, [option]);
+  }, [option, renderer]);
 
   return <div ref={ref} className={className} style={height ? { height } : undefined} role="img" aria-label={label} data-testid={testId} />;
 }

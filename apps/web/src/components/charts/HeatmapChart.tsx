@@ -1,7 +1,10 @@
 'use client';
 // A labelled matrix (e.g. block × block linear CKA). Sequential colour scale for similarities,
-// diverging and symmetric around 0 for differences (A − B). Values printed in cells when small.
+// diverging and symmetric around 0 for differences (A − B). Values printed in cells when small,
+// with as many digits as the scale needs (scaleFormatter): a near-zero difference map shows its
+// ±0.004 rather than "0.00" in every cell. Drawn as SVG, so the labels are text in the page.
 import { useMemo } from 'react';
+import { scaleFormatter } from '@/lib/chart-labels';
 import { EChart } from './EChart';
 import { axisStyle, tooltipStyle, useChartTheme } from './useChartTheme';
 
@@ -47,32 +50,34 @@ export function HeatmapChart({ rowLabels, colLabels, values, label, rowName, col
       data.push({ value: [c, r, ok ? v : '-'], label: { color: ok ? labelColor((v - lo) / (hi - lo || 1), diverging, theme.dark) : theme.muted } });
     }));
     const showValues = rowLabels.length * colLabels.length <= 144;
+    const format = scaleFormatter(lo, hi);
     const axis = axisStyle(theme);
     return {
       tooltip: {
         ...tooltipStyle(theme),
         formatter: (p: { value: [number, number, number | '-'] }) => {
           const [c, r, v] = p.value;
-          return `${rowName ?? 'row'} ${rowLabels[r]} · ${colName ?? 'col'} ${colLabels[c]}<br/><b>${valueName}: ${typeof v === 'number' ? v.toFixed(4) : 'n/a'}</b>`;
+          return `${rowName ?? 'row'} ${rowLabels[r]} · ${colName ?? 'col'} ${colLabels[c]}<br/><b>${valueName}: ${typeof v === 'number' ? v.toPrecision(4) : 'n/a'}</b>`;
         },
       },
       grid: { left: 30, right: 76, top: 10, bottom: 30, containLabel: true },
       xAxis: { type: 'category', data: colLabels, name: colName, nameLocation: 'middle', nameGap: 26, ...axis, splitArea: { show: false }, splitLine: { show: false } },
       yAxis: { type: 'category', data: rowLabels, name: rowName, nameLocation: 'middle', nameGap: 40, inverse: true, ...axis, splitLine: { show: false } },
       visualMap: {
-        min: lo, max: hi, calculable: true, orient: 'vertical', right: 4, top: 'middle', itemHeight: 140, itemWidth: 10, precision: 2,
+        min: lo, max: hi, calculable: true, orient: 'vertical', right: 4, top: 'middle', itemHeight: 140, itemWidth: 10,
+        formatter: (v: number) => format(v),
         textStyle: { color: theme.muted, fontSize: 11 },
         inRange: { color: diverging ? (theme.dark ? DIVERGING_DARK : DIVERGING_LIGHT) : (theme.dark ? SEQUENTIAL_DARK : SEQUENTIAL_LIGHT) },
       },
       series: [{
         type: 'heatmap', data,
-        label: { show: showValues, fontSize: 10, formatter: (p: { value: [number, number, number | '-'] }) => (typeof p.value[2] === 'number' ? p.value[2].toFixed(2) : '') },
+        label: { show: showValues, fontSize: 10, formatter: (p: { value: [number, number, number | '-'] }) => (typeof p.value[2] === 'number' ? format(p.value[2]) : '') },
         itemStyle: { borderColor: theme.surface, borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: theme.text, borderWidth: 1 } },
       }],
     };
   }, [rowLabels, colLabels, values, diverging, range, theme, rowName, colName, valueName]);
-  return <EChart option={option} label={label} className="chart" height={height ?? Math.max(260, 60 + rowLabels.length * 34)} testId={testId} />;
+  return <EChart option={option} label={label} className="chart" height={height ?? Math.max(260, 60 + rowLabels.length * 34)} testId={testId} renderer="svg" />;
 }
 
 /** Cell text that stays readable on the colour under it (t = position on the scale, 0..1). */

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EChart } from './EChart';
 import { axisStyle, legendStyle, tooltipStyle, useChartTheme } from './useChartTheme';
+import { categoryColor } from '@/lib/palette';
 import { appendLivePoints, seriesId, seriesQuery, type LivePoint, type SeriesPayload, type SeriesRequest } from '@/lib/series';
 import { useLiveEvents } from '../live/useLiveEvents';
 import type { ApiErrorShape } from '@/lib/api-error';
@@ -98,13 +99,14 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
     const axis = axisStyle(theme);
     const series: object[] = [];
     const legend: string[] = [];
-    // One run: colour blocks along a depth ramp (early → late), the whole model in the text colour.
+    // One run: a distinct qualitative colour per block (a one-hue ramp made neighbours
+    // indistinguishable), the whole model in the text colour; a trivial reference dashed in its block's colour.
     const oneRun = new Set(shown.map((s) => s.runId)).size === 1;
-    const maxBlock = Math.max(1, ...shown.map((s) => s.block ?? 0));
     shown.forEach((s, i) => {
       const id = seriesId(s);
       const name = names[id] ?? `${s.key} ${s.block ?? 'model'}`;
-      const color = oneRun ? (s.block === null ? theme.text : depthRamp(maxBlock === 1 ? 1 : (s.block - 1) / (maxBlock - 1), theme.dark)) : theme.palette[i % theme.palette.length];
+      const color = oneRun ? (s.block === null ? theme.text : categoryColor(s.block - 1, theme.dark)) : theme.palette[i % theme.palette.length];
+      const reference = s.key.endsWith('_trivial');
       legend.push(name);
       const hasSpread = !s.raw && s.points.some(([, , lo, hi]) => hi > lo);
       if (hasSpread && !logY) {
@@ -112,7 +114,7 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
         series.push({ name, type: 'line', stack: `spread-${i}`, symbol: 'none', silent: true, color, lineStyle: { opacity: 0 }, tooltip: { show: false }, areaStyle: { color, opacity: theme.dark ? 0.2 : 0.14 }, data: s.points.map(([step, , lo, hi]) => [step, hi - lo]) });
       }
       series.push({
-        name, type: 'line', symbol: 'none', color, lineStyle: { width: 1.6, color }, itemStyle: { color },
+        name, type: 'line', symbol: 'none', color, lineStyle: { width: reference ? 1.2 : 1.6, color, type: reference ? 'dashed' : 'solid' }, itemStyle: { color },
         data: s.points.map(([step, value]) => [step, value]),
       });
     });
@@ -165,12 +167,4 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
       )}
     </div>
   );
-}
-
-/** Early blocks light, late blocks saturated (a blue → purple ramp readable on both themes). */
-function depthRamp(t: number, dark: boolean): string {
-  const from = dark ? [120, 190, 255] : [110, 170, 230];
-  const to = dark ? [214, 120, 255] : [88, 28, 135];
-  const c = from.map((v, k) => Math.round(v + (to[k]! - v) * t));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
 }

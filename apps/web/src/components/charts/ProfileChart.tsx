@@ -2,8 +2,12 @@
 // Curves over a categorical depth axis (blocks, layers, block pairs), each with an optional
 // confidence band: depth profiles (probe accuracy per block), consecutive-block CKA, patch
 // diagnostics per block. Bands are drawn as a transparent lower line plus a stacked filled
-// (upper − lower) line, the standard ECharts recipe.
+// (upper − lower) line, the standard ECharts recipe. Reference levels (a probe's chance, a trivial
+// baseline) are dashed horizontal lines, and the value axis starts at zero rather than zooming to
+// the data, so that noise between curves does not read as a gap. Drawn as SVG: the charts are
+// small, and their labels are text in the page.
 import { useMemo } from 'react';
+import type { ReferenceLine } from '@/lib/evaluations';
 import { EChart } from './EChart';
 import { axisStyle, legendStyle, tooltipStyle, useChartTheme } from './useChartTheme';
 
@@ -33,13 +37,17 @@ export interface ProfileChartProps {
   yName: string;
   yMin?: number;
   yMax?: number;
+  /** Horizontal reference levels (chance, trivial baseline), drawn dashed and labelled. */
+  references?: ReferenceLine[];
   /** Format for axis labels and tooltips (e.g. percent). */
   percent?: boolean;
   height?: number;
   testId?: string;
 }
 
-export function ProfileChart({ categories, series, label, xName, yName, yMin, yMax, percent = false, height, testId }: ProfileChartProps) {
+const NO_REFERENCES: ReferenceLine[] = [];
+
+export function ProfileChart({ categories, series, label, xName, yName, yMin, yMax, references = NO_REFERENCES, percent = false, height, testId }: ProfileChartProps) {
   const theme = useChartTheme();
   const option = useMemo(() => {
     const axis = axisStyle(theme);
@@ -68,6 +76,22 @@ export function ProfileChart({ categories, series, label, xName, yName, yMin, yM
         data: s.values.map((p) => (p ? { value: p.y, low: p.low, high: p.high, note: p.note } : '-')),
       });
     });
+    if (references.length) {
+      // A series of its own (not in the legend), so hiding a curve never hides the reference.
+      out.push({
+        name: 'reference levels', type: 'line', data: [], silent: true, tooltip: { show: false },
+        markLine: {
+          symbol: 'none', silent: true, animation: false,
+          lineStyle: { color: theme.muted, type: 'dashed', width: 1.2 },
+          label: { position: 'insideEndTop', color: theme.muted, fontSize: 10.5, formatter: (p: { name: string }) => p.name },
+          data: references.map((r) => ({ name: r.label, yAxis: r.value })),
+        },
+      });
+    }
+    // Room for a reference above every value (e.g. chance over a collapsed curve); else the axis's own nice top.
+    const topReference = references.length ? Math.max(...references.map((r) => r.value)) : null;
+    const dataTop = Math.max(-Infinity, ...series.flatMap((s) => s.values.map((p) => (p ? Math.max(p.y, p.high ?? p.y) : -Infinity))));
+    const roomAbove = topReference !== null && topReference >= dataTop ? topReference * 1.1 : undefined;
     return {
       color: theme.palette,
       legend: { ...legendStyle(theme), top: 0, show: series.length > 1, icon: 'roundRect', itemWidth: 14, itemHeight: 4, data: series.map((s) => s.name) },
@@ -88,11 +112,13 @@ export function ProfileChart({ categories, series, label, xName, yName, yMin, yM
       grid: { left: 36, right: 20, top: series.length > 1 ? 34 : 12, bottom: 30, containLabel: true },
       xAxis: { type: 'category', data: categories, name: xName, nameLocation: 'middle', nameGap: 26, boundaryGap: false, ...axis },
       yAxis: {
-        type: 'value', name: yName, nameLocation: 'middle', nameGap: 44, scale: yMin === undefined, min: yMin, max: yMax, ...axis,
+        // scale: false keeps zero on the axis.
+        type: 'value', name: yName, nameLocation: 'middle', nameGap: 44, scale: false, min: yMin,
+        max: yMax ?? roomAbove, ...axis,
         axisLabel: { ...axis.axisLabel, formatter: (v: number) => (percent ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 1000) / 1000)) },
       },
       series: out,
     };
-  }, [categories, series, theme, xName, yName, yMin, yMax, percent]);
-  return <EChart option={option} label={label} height={height} testId={testId} />;
+  }, [categories, series, theme, xName, yName, yMin, yMax, references, percent]);
+  return <EChart option={option} label={label} height={height} testId={testId} renderer="svg" />;
 }

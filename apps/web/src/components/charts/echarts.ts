@@ -1,18 +1,18 @@
 // The one place ECharts is assembled: only the chart types and components the dashboard uses,
-// canvas renderer only, so client bundles stay small.
+// canvas for long series, SVG for small charts; nothing else, so client bundles stay small.
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   AriaComponent, DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 echarts.use([
   LineChart, HeatmapChart, BarChart, ParallelChart, ScatterChart,
   AriaComponent, DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent,
-  CanvasRenderer,
+  CanvasRenderer, SVGRenderer,
 ]);
 
 export { echarts };

@@ -13,6 +13,13 @@ const METRICS = [
   ['effectiveRank', 'Effective rank', 'of the token covariance'],
 ] as const;
 
+/** Why a diagnostic can be absent for a whole evaluation set (said instead of an empty chart). */
+const MISSING: Record<(typeof METRICS)[number][0], string> = {
+  tokenCosine: 'No token cosine: the evaluation did not keep per-token features for this set.',
+  occDrop: 'No OccDrop for this set: it is measured on the gratings sets only (unless evaluation.occlusion is set), where one aligned patch is kept in every frame and the probes are refitted.',
+  effectiveRank: 'No effective rank: the evaluation did not keep per-token features for this set.',
+};
+
 type PatchRow = Awaited<ReturnType<typeof getPatchDiagnostics>>[number];
 
 export async function RunPatchDiagnostics({ runId, step }: { runId: string; step: number | undefined }) {
@@ -47,8 +54,10 @@ function DatasetPatches({ rows }: { rows: PatchRow[] }) {
         {METRICS.map(([key, title, note]) => (
           <figure key={key} style={{ margin: 0 }}>
             <figcaption className="small"><strong>{title}</strong> <span className="muted">{note}</span></figcaption>
-            <ProfileChart categories={blocks} series={[{ name: title, values: rows.map((r) => (r[key] == null ? null : { y: r[key]! })) }]}
-              label={`${title} per block`} xName="block" yName={title} height={220} testId={`patch-${key}`} />
+            {rows.every((r) => r[key] == null) ? <Empty>{MISSING[key]}</Empty> : (
+              <ProfileChart categories={blocks} series={[{ name: title, values: rows.map((r) => (r[key] == null ? null : { y: r[key]! })) }]}
+                label={`${title} per block`} xName="block" yName={title} height={220} testId={`patch-${key}`} />
+            )}
           </figure>
         ))}
       </div>

@@ -162,7 +162,7 @@ export type RetryRunMutation = { retryRun: { id: string, status: RunStatus } };
 export type AgentsOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AgentsOverviewQuery = { agents: Array<{ id: string, name: string, host: string, devices: unknown, backends: Array<string>, version: string | null, status: AgentStatus, lastHeartbeatAt: string, currentJob: { jobId: string, runId: string, runName: string, progress: unknown, leaseExpiresAt: string | null } | null }> };
+export type AgentsOverviewQuery = { agents: Array<{ id: string, name: string, host: string, devices: unknown, backends: Array<string>, version: string | null, status: AgentStatus, lastHeartbeatAt: string, currentJobs: Array<{ jobId: string, runId: string, runName: string, progress: unknown, leaseExpiresAt: string | null }> }> };
 
 export type QueueListingQueryVariables = Exact<{
   status?: Array<JobStatus> | JobStatus | null | undefined;
@@ -238,10 +238,21 @@ export type RunsPageQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
   withCount: boolean;
+  withMetrics: boolean;
+  metricKinds?: Array<EvaluationKind> | EvaluationKind | null | undefined;
+  metrics?: Array<string> | string | null | undefined;
+  metricTargets?: Array<string> | string | null | undefined;
 }>;
 
 
-export type RunsPageQuery = { runs: { totalCount?: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, tags: Array<string>, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, sweep: { name: string } | null }> } };
+export type RunsPageQuery = { runs: { totalCount?: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, tags: Array<string>, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, sweep: { name: string } | null, evaluations?: Array<{ kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }> }> } };
+
+export type RunsColumnOptionsQueryVariables = Exact<{
+  filter?: RunFilter | null | undefined;
+}>;
+
+
+export type RunsColumnOptionsQuery = { runs: { nodes: Array<{ evaluations: Array<{ kind: EvaluationKind, metric: string, target: string }> }> } };
 
 export type MetricSeriesQueryVariables = Exact<{
   runIds: Array<string | number> | string | number;
@@ -355,7 +366,7 @@ export const AgentsOverviewDocument = new TypedDocumentString(`
     version
     status
     lastHeartbeatAt
-    currentJob {
+    currentJobs {
       jobId
       runId
       runName
@@ -623,7 +634,7 @@ export const RunDetailDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
 export const RunsPageDocument = new TypedDocumentString(`
-    query RunsPage($filter: RunFilter, $orderBy: RunOrder, $first: Int!, $after: String, $withCount: Boolean!) {
+    query RunsPage($filter: RunFilter, $orderBy: RunOrder, $first: Int!, $after: String, $withCount: Boolean!, $withMetrics: Boolean!, $metricKinds: [EvaluationKind!], $metrics: [String!], $metricTargets: [String!]) {
   runs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     totalCount @include(if: $withCount)
     pageInfo {
@@ -647,10 +658,35 @@ export const RunsPageDocument = new TypedDocumentString(`
       createdAt
       startedAt
       finishedAt
+      evaluations(
+        filter: {latestOnly: true, depthUnit: BLOCK, kind: $metricKinds, metric: $metrics, target: $metricTargets}
+      ) @include(if: $withMetrics) {
+        kind
+        metric
+        target
+        dataset
+        depthUnit
+        depth
+        step
+        value
+      }
     }
   }
 }
     `) as unknown as TypedDocumentString<RunsPageQuery, RunsPageQueryVariables>;
+export const RunsColumnOptionsDocument = new TypedDocumentString(`
+    query RunsColumnOptions($filter: RunFilter) {
+  runs(filter: $filter, first: 5, orderBy: {field: CREATED_AT, direction: DESC}) {
+    nodes {
+      evaluations(filter: {latestOnly: true, depthUnit: BLOCK}) {
+        kind
+        metric
+        target
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunsColumnOptionsQuery, RunsColumnOptionsQueryVariables>;
 export const MetricSeriesDocument = new TypedDocumentString(`
     query MetricSeries($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
   metricSeries: metricSeriesColumns(

@@ -16,7 +16,7 @@ const AgentsQuery = graphql(`
       version
       status
       lastHeartbeatAt
-      currentJob {
+      currentJobs {
         jobId
         runId
         runName

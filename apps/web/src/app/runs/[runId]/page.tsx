@@ -100,7 +100,7 @@ export default async function RunPage({ params, searchParams }: Props) {
             <div className="grid-2">
               <section className="panel" aria-labelledby="depth-h">
                 <div className="panel-head"><h2 id="depth-h">Depth profile</h2>{step !== undefined ? <span className="muted small">step {step}</span> : null}</div>
-                {step === undefined ? <Empty>No evaluations yet.</Empty> : <RunDepthProfile rows={evaluations} step={step} />}
+                {step === undefined ? <Empty>No evaluations yet.</Empty> : <RunDepthProfile rows={evaluations} step={step} family={one(query, 'family')} geometryMetric={one(query, 'gmetric')} />}
               </section>
               <section className="panel" aria-labelledby="cka-h">
                 <div className="panel-head"><h2 id="cka-h">Block × block similarity</h2></div>

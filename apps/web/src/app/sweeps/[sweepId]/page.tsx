@@ -19,6 +19,7 @@ import { isUuid } from '@/lib/ids';
 import { notFoundUnlessFound } from '@/lib/not-found';
 import { int, one, oneOf, type SearchParams } from '@/lib/params';
 import { depthName, GRID_METRICS, preferredDataset, selectorFor, type GridMetric } from '@/lib/sweep-metrics';
+import { CHANCE_METRIC, chanceLevels, type ReferenceLine } from '@/lib/evaluations';
 
 type Props = { params: Promise<{ sweepId: string }>; searchParams: Promise<SearchParams> };
 
@@ -47,7 +48,8 @@ function profilesOf(perDepth: SweepGridResult[]): { profiles: Profiles; range: [
     profiles.set(cellKey(c), list);
   }));
   const all = [...profiles.values()].flat().flatMap((p) => (p && p.mean != null ? [p.ciLow ?? p.mean, p.ciHigh ?? p.mean] : []));
-  return { profiles, range: all.length ? [Math.min(...all), Math.max(...all)] : [0, 1] };
+  // One scale for all cells, from zero (a scale zoomed to the data makes noise look like a gap).
+  return { profiles, range: all.length ? [Math.min(0, ...all), Math.max(0, ...all)] : [0, 1] };
 }
 
 /** A grid cell's small multiple, streamed once the per-depth grids arrive. */
@@ -110,6 +112,11 @@ export default async function SweepPage({ params, searchParams }: Props) {
         // The small multiples read the grid once per depth, in parallel, after the main grid.
         const perDepth = main.then((grid) => Promise.all(depths.map((d) => getSweepGrid(sweepId, selectorFor(metric, grid.metric.target ?? undefined, grid.metric.dataset ?? undefined), d, at)))).then(profilesOf);
         perDepth.catch(() => undefined); // rendered (with its error) by the profiles panel
+        // The probes' chance level (reported beside each accuracy): one grid of it, any cell will do.
+        const chance: Promise<ReferenceLine[]> = metric !== 'probe' ? Promise.resolve([]) : main
+          .then((grid) => getSweepGrid(sweepId, { ...selectorFor(metric, grid.metric.target ?? undefined, grid.metric.dataset ?? undefined), key: CHANCE_METRIC }, null, at))
+          .then((g) => chanceLevels(g.cells.flatMap((c) => (c.mean === null ? [] : [{ step: 0, kind: 'LINEAR_PROBE', metric: CHANCE_METRIC, target: g.metric.target ?? '', dataset: g.metric.dataset ?? '', depthUnit: 'BLOCK', depth: 0, value: c.mean }])), null))
+          .catch(() => []); // runs evaluated before chance levels were reported: no line
         const blockOptions = [{ value: 'final', label: metric === 'cka' ? 'last pair (K−1, K)' : 'final block (K)' }, ...depths.map((d) => ({ value: String(d), label: metric === 'cka' ? `pair ${d}→${d + 1}` : `block ${d}` }))];
         return (
           <div className="stack">
@@ -173,11 +180,11 @@ export default async function SweepPage({ params, searchParams }: Props) {
             <section className="panel" aria-labelledby="profiles-h">
               <div className="panel-head">
                 <h2 id="profiles-h">Depth profiles</h2>
-                <span className="muted small">{GRID_METRICS[metric].label} per {depthName(metric)}, mean with 95% CI band over seeds — E2E vs blockwise</span>
+                <span className="muted small">{GRID_METRICS[metric].label} per {depthName(metric)}, mean with 95% CI band over seeds — E2E vs blockwise{metric === 'probe' ? '; dashed: chance level' : ''}; axes from 0</span>
               </div>
               <Suspense fallback={<PanelSkeleton height={260} />}>
-                <Resolve data={Promise.all([main, perDepth])}>
-                  {([grid, { profiles }]) => (
+                <Resolve data={Promise.all([main, perDepth, chance])}>
+                  {([grid, { profiles }, references]) => (
                     <div className="grid-2">
                       {sortSizes(grid.modelSizes).flatMap((size) => grid.blocks.map((k) => {
                         const ds = depths.filter((d) => d <= (metric === 'cka' ? k - 1 : k));
@@ -191,7 +198,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
                               <strong>{size}, K = {k}</strong>
                               <Link href={`/compare?${grid.modes.map((m) => `cell=${encodeURIComponent(cellParam({ sweepId: s.id, modelSize: size, blocks: k, mode: m }))}`).join('&')}&metric=${metric}`} data-testid="compare-cells">Compare these cells →</Link>
                             </figcaption>
-                            <ProfileChart categories={ds.map((d) => (metric === 'cka' ? `${d}→${d + 1}` : `B${d}`))} series={series} label={`${GRID_METRICS[metric].label} by depth for ${size}, K=${k}`}
+                            <ProfileChart categories={ds.map((d) => (metric === 'cka' ? `${d}→${d + 1}` : `B${d}`))} series={series} references={references} label={`${GRID_METRICS[metric].label} by depth for ${size}, K=${k}`}
                               xName={depthName(metric)} yName={GRID_METRICS[metric].label} percent={GRID_METRICS[metric].percent} height={260} testId="sweep-profile" />
                           </figure>
                         );
