@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import pg from 'pg';
-import { buildSeedData, FINAL_STEP, LOG_EVERY, lossAt, meanCi, type SeedData } from './seed-data.js';
+import { buildSeedData, FINAL_STEP, LOG_EVERY, lossAt, meanCi, trainedRuns, type SeedData } from './seed-data.js';
 import { writeSeed, type SeededIds } from './seed-db.js';
 import { launchChromium, startWeb, type RunningWeb } from './web.js';
 
@@ -154,7 +154,7 @@ describe('overview', () => {
   it('shows projects with run counts and recent sweeps with progress', async () => {
     const page = await open('/', '[data-testid="recent-sweeps"]');
     await measure(page, 'overview', 'recent-sweeps');
-    const paper = data.sweeps[0]!.runs;
+    const paper = trainedRuns(data.sweeps[0]!.runs); // E2E: one run per size and seed, in each K's cell
     const count = (s: string) => paper.filter((r) => r.status === s).length;
     const row = page.locator('[data-testid="sweep-row"]', { hasText: 'paper-grid' });
     const counts = await row.locator('[data-testid="sweep-counts"]').innerText();
@@ -164,7 +164,7 @@ describe('overview', () => {
     expect(counts).toContain(`${paper.length} runs`);
     const projects = await page.locator('[data-testid="projects"]').innerText();
     expect(projects).toContain('video-mae');
-    expect(projects).toContain(`${data.sweeps[1]!.runs.length} runs`);
+    expect(projects).toContain(`${trainedRuns(data.sweeps[1]!.runs).length} runs`);
     await shoot(page, 'overview');
     await page.close();
   });
@@ -174,7 +174,7 @@ describe('runs table', () => {
   it('virtualises 500 runs, filters by factor and sends a selection to compare', async () => {
     const page = await open('/runs', '[data-testid="run-row"]');
     await measure(page, 'runs', 'run-row');
-    const total = data.sweeps.reduce((n, s) => n + s.runs.length, 0);
+    const total = data.sweeps.reduce((n, s) => n + trainedRuns(s.runs).length, 0);
     await page.waitForFunction((n) => document.querySelector('[data-testid="runs-count"]')?.textContent?.includes(`of ${n}`), total.toLocaleString('en-US'));
     // Virtualised: far fewer rows in the DOM than runs loaded.
     expect(await page.locator('[data-testid="run-row"]').count()).toBeLessThan(80);

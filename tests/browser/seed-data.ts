@@ -111,6 +111,16 @@ export function cellKey(size: string, blocks: number, mode: Mode | string, seed:
   return `${size}|${blocks}|${mode}|${seed}`;
 }
 
+/**
+ * The runs as trained (after seeding names them): a sweep trains E2E once per size and seed and
+ * evaluates it at every K, so its entries in the cells of each K are one run — the first entry
+ * gives its status, timings and training curve, each entry its measurements at its own K.
+ */
+export function trainedRuns(runs: SeedRun[]): SeedRun[] {
+  const seen = new Set<string>();
+  return runs.filter((r) => !seen.has(r.name) && Boolean(seen.add(r.name)));
+}
+
 /** 36 paper runs plus 12 × bulkSeeds CPU-preset runs (39 seeds → 504 runs in all). */
 export function buildSeedData(bulkSeeds = 39): SeedData {
   const paper: SeedRun[] = [];

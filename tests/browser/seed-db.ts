@@ -2,7 +2,7 @@
 // the ids the tests navigate to.
 import pg from 'pg';
 import { rebuildMetricRollups } from '@stratum/db';
-import { cellKey, EVAL_STEPS, FINAL_STEP, LOG_EVERY, lossAt, type SeedData, type SeedRun } from './seed-data.js';
+import { cellKey, EVAL_STEPS, FINAL_STEP, LOG_EVERY, lossAt, trainedRuns, type SeedData, type SeedRun } from './seed-data.js';
 
 /** POSTs one GraphQL operation as an admin and returns data (throws on errors). */
 export type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -75,15 +75,18 @@ export async function writeSeed(databaseUrl: string, data: SeedData, gql: Gql): 
 }
 
 async function updateRuns(pool: pg.Pool, sweepId: string, runs: SeedRun[], ids: SeededIds) {
-  const { rows: created } = await pool.query<{ id: string; name: string; model_size: string; blocks: number; mode: string; seed: number }>(
-    'SELECT id, name, model_size, blocks, mode::text AS mode, seed FROM runs WHERE sweep_id = $1', [sweepId]);
-  const byKey = new Map(created.map((r) => [cellKey(r.model_size, r.blocks, r.mode, r.seed), r]));
+  const { rows: created } = await pool.query<{ id: string; name: string; model_size: string; partitions: number[]; mode: string; seed: number }>(
+    'SELECT id, name, model_size, partitions, mode::text AS mode, seed FROM runs WHERE sweep_id = $1', [sweepId]);
+  // A cell of every K the run is evaluated at: the sweep's one E2E run per size and seed stands in
+  // each K's cell (its entries share the run; the first one's status and timings are the run's).
+  const byKey = new Map(created.flatMap((r) => r.partitions.map((k) => [cellKey(r.model_size, k, r.mode, r.seed), r] as const)));
   for (const run of runs) {
     const row = byKey.get(run.key);
     if (!row) throw new Error(`the API did not create a run for ${run.key}`);
     run.name = row.name;
     ids.runs.set(run.name, row.id);
   }
+  runs = trainedRuns(runs);
   const agentFor = (r: SeedRun) => (r.status === 'RUNNING' || r.status === 'SUCCEEDED' ? ids.agents.get('gpu-host-1') ?? null : r.status === 'FAILED' ? ids.agents.get('gpu-host-2') ?? null : null);
   const started = (r: SeedRun) => (r.status === 'QUEUED' ? null : minutesAgo(r.createdMinutesAgo - 1));
   const finished = (r: SeedRun) => (r.status === 'SUCCEEDED' || r.status === 'FAILED' || r.status === 'CANCELLED' ? minutesAgo(r.createdMinutesAgo - 1 - (r.status === 'SUCCEEDED' ? 42 : 13)) : null);
@@ -102,7 +105,7 @@ async function updateRuns(pool: pg.Pool, sweepId: string, runs: SeedRun[], ids: 
 }
 
 async function insertJobs(pool: pg.Pool, data: SeedData, ids: SeededIds) {
-  const runs = data.sweeps.flatMap((s) => s.runs);
+  const runs = data.sweeps.flatMap((s) => trainedRuns(s.runs));
   const gpu1 = ids.agents.get('gpu-host-1')!;
   await pool.query(
     `UPDATE jobs j SET status = u.status::"JobStatus", priority = u.priority, attempts = u.attempts, lease_owner = u.owner, lease_expires_at = u.lease,
@@ -132,7 +135,7 @@ async function insertMetrics(pool: pg.Pool, data: SeedData, ids: SeededIds) {
     keys.set(key, rows[0]!.id);
   }
   const run: string[] = [], key: number[] = [], block: number[] = [], step: number[] = [], value: number[] = [];
-  for (const r of data.sweeps[0]!.runs) {
+  for (const r of trainedRuns(data.sweeps[0]!.runs)) {
     if (r.lastStep === 0) continue;
     const id = ids.runs.get(r.name)!;
     for (let s = 0; s <= r.lastStep; s += LOG_EVERY) {
@@ -151,51 +154,55 @@ async function insertMetrics(pool: pg.Pool, data: SeedData, ids: SeededIds) {
 }
 
 async function insertEvaluations(pool: pg.Pool, data: SeedData, ids: SeededIds) {
-  const e = { run: [] as string[], step: [] as number[], kind: [] as string[], metric: [] as string[], target: [] as string[], depth: [] as number[], value: [] as number[] };
-  const sims = { run: [] as string[], labels: [] as string[], values: [] as string[] };
-  const patch = { run: [] as string[], block: [] as number[], cos: [] as number[], occ: [] as number[], rank: [] as number[], recon: [] as string[], grid: [] as string[] };
+  // Each entry's measurements at its K (an E2E run's entries: one per K of the sweep).
+  const e = { run: [] as string[], step: [] as number[], kind: [] as string[], metric: [] as string[], target: [] as string[], depth: [] as number[], value: [] as number[], k: [] as number[] };
+  const sims = { run: [] as string[], labels: [] as string[], values: [] as string[], k: [] as number[] };
+  const patch = { run: [] as string[], block: [] as number[], cos: [] as number[], occ: [] as number[], rank: [] as number[], recon: [] as string[], grid: [] as string[], k: [] as number[] };
   const ckpt = { run: [] as string[], step: [] as number[] };
   for (const r of data.sweeps[0]!.runs) {
     const id = ids.runs.get(r.name)!;
-    for (const [s, curve] of r.probe) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); });
+    for (const [s, curve] of r.probe) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); e.k.push(r.blocks); });
     // The chance level the agent reports beside each probe accuracy (UCF101: 101 action classes).
-    for (const [s, curve] of r.probe) curve.forEach((_, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy_chance'); e.target.push('action'); e.depth.push(i + 1); e.value.push(1 / ACTION_CLASSES); });
-    for (const [s, curve] of r.map) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('KNN_RETRIEVAL'); e.metric.push('mAP'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); });
+    for (const [s, curve] of r.probe) curve.forEach((_, i) => { e.run.push(id); e.step.push(s); e.kind.push('LINEAR_PROBE'); e.metric.push('accuracy_chance'); e.target.push('action'); e.depth.push(i + 1); e.value.push(1 / ACTION_CLASSES); e.k.push(r.blocks); });
+    for (const [s, curve] of r.map) curve.forEach((v, i) => { e.run.push(id); e.step.push(s); e.kind.push('KNN_RETRIEVAL'); e.metric.push('mAP'); e.target.push('action'); e.depth.push(i + 1); e.value.push(v); e.k.push(r.blocks); });
     if (r.cka) {
       sims.run.push(id);
+      sims.k.push(r.blocks);
       sims.labels.push(JSON.stringify(Array.from({ length: r.blocks }, (_, i) => `B${i + 1}`)));
       sims.values.push(JSON.stringify(r.cka));
     }
     const lastEval = Math.max(0, ...[...r.probe.keys()]);
     for (const p of r.patch) {
-      patch.run.push(id); patch.block.push(p.block); patch.cos.push(p.tokenCosine); patch.occ.push(p.occDrop); patch.rank.push(p.effectiveRank);
+      patch.run.push(id); patch.k.push(r.blocks); patch.block.push(p.block); patch.cos.push(p.tokenCosine); patch.occ.push(p.occDrop); patch.rank.push(p.effectiveRank);
       patch.recon.push(JSON.stringify(p.block === r.blocks && r.recon ? r.recon : []));
       patch.grid.push(JSON.stringify(p.block === r.blocks && r.recon ? [2, 8, 8] : []));
     }
     void lastEval;
-    for (const s of EVAL_STEPS) if (s <= r.lastStep) { ckpt.run.push(id); ckpt.step.push(s); }
+  }
+  for (const r of trainedRuns(data.sweeps[0]!.runs)) {
+    for (const s of EVAL_STEPS) if (s <= r.lastStep) { ckpt.run.push(ids.runs.get(r.name)!); ckpt.step.push(s); }
   }
   await pool.query(
-    `INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, depth_unit, depth, value)
-     SELECT u.run, u.step, u.kind::"EvaluationKind", u.metric, u.target, 'ucf101', 'BLOCK', u.depth, u.value
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::float8[]) AS u(run, step, kind, metric, target, depth, value)`,
-    [e.run, e.step, e.kind, e.metric, e.target, e.depth, e.value],
+    `INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, depth_unit, depth, value, partition)
+     SELECT u.run, u.step, u.kind::"EvaluationKind", u.metric, u.target, 'ucf101', 'BLOCK', u.depth, u.value, u.k
+     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::float8[], $8::int[]) AS u(run, step, kind, metric, target, depth, value, k)`,
+    [e.run, e.step, e.kind, e.metric, e.target, e.depth, e.value, e.k],
   );
-  const finalStepOf = new Map(data.sweeps[0]!.runs.map((r) => [ids.runs.get(r.name)!, Math.max(...[...r.probe.keys()], 0)]));
+  const finalStepOf = new Map(trainedRuns(data.sweeps[0]!.runs).map((r) => [ids.runs.get(r.name)!, Math.max(...[...r.probe.keys()], 0)]));
   await pool.query(
-    `INSERT INTO similarity_matrices (run_id, kind, step, dataset, row_labels, col_labels, values)
-     SELECT u.run, 'LINEAR_CKA', u.step, 'ucf101',
+    `INSERT INTO similarity_matrices (run_id, kind, step, dataset, partition, row_labels, col_labels, values)
+     SELECT u.run, 'LINEAR_CKA', u.step, 'ucf101', u.k,
             ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb)), ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb)),
             ARRAY(SELECT (jsonb_array_elements_text(u.vals::jsonb))::float8)
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS u(run, step, labels, vals)`,
-    [sims.run, sims.run.map((id) => finalStepOf.get(id)!), sims.labels, sims.values],
+     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[]) AS u(run, step, labels, vals, k)`,
+    [sims.run, sims.run.map((id) => finalStepOf.get(id)!), sims.labels, sims.values, sims.k],
   );
   await pool.query(
-    `INSERT INTO patch_diagnostics (run_id, step, dataset, block, token_cosine, occ_drop, effective_rank, reconstruction_error, reconstruction_grid)
-     SELECT u.run, u.step, 'ucf101', u.block, u.cos, u.occ, u.rank,
+    `INSERT INTO patch_diagnostics (run_id, step, dataset, block, partition, token_cosine, occ_drop, effective_rank, reconstruction_error, reconstruction_grid)
+     SELECT u.run, u.step, 'ucf101', u.block, u.k, u.cos, u.occ, u.rank,
             ARRAY(SELECT (jsonb_array_elements_text(u.recon::jsonb))::float8), ARRAY(SELECT (jsonb_array_elements_text(u.grid::jsonb))::int)
-     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::text[]) AS u(run, step, block, cos, occ, rank, recon, grid)`,
-    [patch.run, patch.run.map((id) => finalStepOf.get(id)!), patch.block, patch.cos, patch.occ, patch.rank, patch.recon, patch.grid],
+     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::int[]) AS u(run, step, block, cos, occ, rank, recon, grid, k)`,
+    [patch.run, patch.run.map((id) => finalStepOf.get(id)!), patch.block, patch.cos, patch.occ, patch.rank, patch.recon, patch.grid, patch.k],
   );
   await pool.query(
     `INSERT INTO checkpoints (run_id, step, uri, sha256, bytes)

@@ -69,3 +69,29 @@ describe('compareJob', () => {
     expect(Math.max(linear.values[0]!, linear.values[3]!)).toBeLessThan(0.999999);
   });
 });
+
+describe('compareJob against an E2E run trained once for every K', () => {
+  // A blockwise K=4 run and an E2E run built with K=2 (the sweep's smallest), both 4 layers deep.
+  const files4: Record<string, string> = {};
+  beforeAll(async () => {
+    const model = { depth: 4, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 };
+    for (const [name, regime, blocks] of [['sim4', 'simultaneous', 4], ['e2e', 'e2e', 2]] as const) {
+      let last: Uint8Array | null = null;
+      await train({ ...config(1), regime, blocks, model }, { onCheckpoint: (c) => void (last = c.bytes) });
+      files4[name] = path.join(dir, `${name}.ckpt`);
+      fs.writeFileSync(files4[name]!, last!);
+    }
+  }, 120_000);
+
+  it('reads the E2E run at the blockwise run’s K: a 4 × 4 matrix', async () => {
+    const { evaluation, summary } = await compare(files4.sim4!, files4.e2e!);
+    for (const m of evaluation.similarities) {
+      expect(m.rowLabels).toEqual(['B1', 'B2', 'B3', 'B4']);
+      expect(m.colLabels).toEqual(['B1', 'B2', 'B3', 'B4']);
+      expect(m.values).toHaveLength(16);
+    }
+    expect(summary).toMatchObject({ blocks: [4, 4] });
+    // The E2E run against itself at its own K: its own boundaries, not another run's.
+    expect((await compare(files4.e2e!, files4.e2e!)).summary).toMatchObject({ blocks: [2, 2] });
+  });
+});

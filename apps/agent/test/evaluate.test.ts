@@ -224,3 +224,53 @@ describe('evaluating what the set allows, failing once otherwise', () => {
     expect(testSplitFor({ splitFile: 'x/trainlist01.txt' }, evaluationSettings({ testSplitFile: 'y/held-out.txt' }))).toBe('y/held-out.txt');
   });
 });
+
+describe('an E2E run evaluated at every K of its sweep', () => {
+  const log = createLogger('silent');
+  // Trained once (K=2, the sweep's smallest), evaluated at the boundaries of K=2 and K=3.
+  const config = resolveRunConfig({
+    preset: 'nano', regime: 'e2e', blocks: 2, steps: 2, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
+    model: { depth: 6, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
+    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
+  });
+  let checkpoint: Uint8Array;
+  beforeAll(async () => {
+    await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
+  }, 60_000);
+
+  it('reports every measurement at each K, tagged with it; layers and the decoder once per K as they apply', async () => {
+    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 24, folds: 2, tokenClips: 4, layers: true, partitions: [2, 3] }), log);
+    const blocks = (k: number, kind: string, metric: string) =>
+      result.evaluations.filter((e) => e.partition === k && e.depthUnit === 'BLOCK' && e.kind === kind && e.metric === metric && e.target === 'speed').map((e) => e.depth).sort();
+    expect(blocks(2, 'LINEAR_PROBE', 'accuracy')).toEqual([1, 2]);
+    expect(blocks(3, 'LINEAR_PROBE', 'accuracy')).toEqual([1, 2, 3]);
+    expect(blocks(3, 'KNN_RETRIEVAL', 'mAP')).toEqual([1, 2, 3]);
+    expect(result.evaluations.every((e) => e.partition === 2 || e.partition === 3)).toBe(true);
+    // Layers do not depend on K: reported once, with the run's own K.
+    const layers = result.evaluations.filter((e) => e.depthUnit === 'LAYER' && e.kind === 'LINEAR_PROBE' && e.target === 'speed');
+    expect(layers.map((e) => [e.depth, e.partition])).toEqual([1, 2, 3, 4, 5, 6].map((l) => [l, 2]));
+    // The one decoder sits on the last block of either K.
+    const recon = result.evaluations.filter((e) => e.kind === 'RECONSTRUCTION' && e.metric === 'mse');
+    expect(recon.map((e) => [e.partition, e.depth])).toEqual([[2, 2], [3, 3]]);
+    expect(recon[0]!.value).toBe(recon[1]!.value);
+
+    // The last block of every K is the same features (after the final norm): equal values there.
+    const value = (k: number, depth: number, kind: string, metric: string, unit = 'BLOCK') =>
+      result.evaluations.find((e) => e.partition === k && e.depthUnit === unit && e.depth === depth && e.kind === kind && e.metric === metric && e.target === (kind === 'GEOMETRY' ? 'all' : 'speed'))!.value;
+    expect(value(3, 3, 'KNN_RETRIEVAL', 'mAP')).toBe(value(2, 2, 'KNN_RETRIEVAL', 'mAP'));
+    // Block 1 of K=2 is layer 3, block 1 of K=3 is layer 2, block 2 of K=3 is layer 4.
+    expect(value(2, 1, 'KNN_RETRIEVAL', 'mAP')).toBe(value(2, 3, 'KNN_RETRIEVAL', 'mAP', 'LAYER'));
+    expect(value(3, 1, 'KNN_RETRIEVAL', 'mAP')).toBe(value(2, 2, 'KNN_RETRIEVAL', 'mAP', 'LAYER'));
+    expect(value(3, 2, 'KNN_RETRIEVAL', 'mAP')).toBe(value(2, 4, 'KNN_RETRIEVAL', 'mAP', 'LAYER'));
+
+    // Block×block CKA and patch diagnostics per K, with that K's labels and blocks.
+    const linear = result.similarities.filter((m) => m.kind === 'LINEAR_CKA');
+    expect(linear.map((m) => [m.partition, m.rowLabels])).toEqual([[2, ['B1', 'B2']], [3, ['B1', 'B2', 'B3']]]);
+    expect(result.patchDiagnostics.map((d) => [d.partition, d.block])).toEqual([[2, 1], [2, 2], [3, 1], [3, 2], [3, 3]]);
+    expect(result.patchDiagnostics.find((d) => d.partition === 3 && d.block === 3)!.tokenCosine).toBe(result.patchDiagnostics.find((d) => d.partition === 2 && d.block === 2)!.tokenCosine);
+  }, 120_000);
+
+  it('refuses a K that does not divide the depth as a config error', async () => {
+    await expect(evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 8, partitions: [2, 4] }), log)).rejects.toThrow(/evaluation\.partitions: K=4 does not divide the encoder depth 6/);
+  });
+});

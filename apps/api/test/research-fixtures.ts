@@ -16,7 +16,7 @@ export function errorField(response: GraphQLResponse<unknown>): string | undefin
 export const CREATE_SWEEP = `mutation($input: CreateSweepInput!) {
   createSweep(input: $input) { created sweep { id name specHash spec factors { modelSizes blocks modes seeds } project { name }
     statusCounts { total queued running succeeded failed cancelled }
-    runs { id name mode modelSize blocks seed dataset config status jobs { id status priority maxAttempts requirements } } } }
+    runs { id name mode modelSize blocks partitions seed dataset config status jobs { id status priority maxAttempts requirements } } } }
 }`;
 
 export interface SeededRun { id: string; name: string; mode: string; modelSize: string; blocks: number; seed: number }

@@ -9,7 +9,7 @@ let t: TestApi;
 beforeAll(async () => { t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' }); });
 afterAll(async () => { await t.close(); });
 
-interface SweepRun { id: string; name: string; mode: string; modelSize: string; blocks: number; seed: number; dataset: string; config: Record<string, unknown>; status: string; jobs: Array<{ id: string; status: string; priority: number; maxAttempts: number; requirements: unknown }> }
+interface SweepRun { id: string; name: string; mode: string; modelSize: string; blocks: number; partitions: number[]; seed: number; dataset: string; config: Record<string, unknown>; status: string; jobs: Array<{ id: string; status: string; priority: number; maxAttempts: number; requirements: unknown }> }
 interface SweepPayload { createSweep: { created: boolean; sweep: { id: string; name: string; specHash: string; spec: Record<string, unknown>; factors: { modelSizes: string[]; blocks: number[]; modes: string[]; seeds: number[] }; project: { name: string }; statusCounts: Record<string, number>; runs: SweepRun[] } } }
 
 const base = {
@@ -35,33 +35,37 @@ async function counts(): Promise<{ projects: number; sweeps: number; runs: numbe
 describe('createSweep', () => {
   let first: SweepPayload['createSweep'];
 
-  it('expands the factors into one run and one queued TRAIN job per cell, with the trainer’s resolved config', async () => {
+  it('expands the factors into one run and one queued TRAIN job per cell (E2E once per size and seed), with the trainer’s resolved config', async () => {
     first = (await t.ok<SweepPayload>(CREATE_SWEEP, { input: base }, 'writer')).createSweep;
     expect(first.created).toBe(true);
     const { sweep } = first;
     expect(sweep.project.name).toBe('sweeps-test');
     expect(sweep.factors).toEqual({ modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS', 'BLOCKWISE_SEQUENTIAL'], seeds: [0, 1] });
-    expect(sweep.runs).toHaveLength(1 * 2 * 3 * 2);
-    expect(sweep.statusCounts).toEqual({ total: 12, queued: 12, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    // 1 size × 2 seeds × (1 E2E + 2 K × 2 blockwise modes): E2E does not depend on K.
+    expect(sweep.runs).toHaveLength(1 * 2 * (1 + 2 * 2));
+    expect(sweep.statusCounts).toEqual({ total: 10, queued: 10, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
     const regimes: Record<string, string> = { E2E: 'e2e', BLOCKWISE_SIMULTANEOUS: 'simultaneous', BLOCKWISE_SEQUENTIAL: 'sequential' };
     const seen = new Set<string>();
     for (const run of sweep.runs) {
-      seen.add(`${run.blocks}/${run.mode}/${run.seed}`);
+      seen.add(`${run.partitions.join(',')}/${run.mode}/${run.seed}`);
       expect(run.status).toBe('QUEUED');
       expect(run.modelSize).toBe('nano');
       expect(run.dataset).toBe('moving-mnist');
       // The stored config is exactly what the trainer resolves for this cell, plus the evaluation settings.
       const expected = resolveRunConfig({ preset: 'nano', regime: regimes[run.mode], blocks: run.blocks, seed: run.seed, dataset: base.dataset, steps: 20, batchSize: 4, optimizer: { lr: 0.002 } });
-      expect(run.config).toEqual({ ...JSON.parse(JSON.stringify(expected)), evaluation: { clips: 32 } });
+      const evaluation = run.mode === 'E2E' ? { clips: 32, partitions: [2, 3] } : { clips: 32 };
+      expect(run.config).toEqual({ ...JSON.parse(JSON.stringify(expected)), evaluation });
+      expect(run.partitions).toEqual(run.mode === 'E2E' ? [2, 3] : [run.blocks]);
       expect(run.config.regime).toBe(regimes[run.mode]);
       expect(run.jobs).toHaveLength(1);
       expect(run.jobs[0]).toMatchObject({ status: 'QUEUED', priority: 5, maxAttempts: 2, requirements: { backends: ['cpu', 'wasm'] } });
     }
-    expect(seen.size).toBe(12);
-    // E2E with K > 1 keeps K as its grid column (one decoder; K block boundaries evaluated).
-    const e2e = sweep.runs.find((r) => r.mode === 'E2E' && r.blocks === 3)!;
-    expect(e2e.config.blocks).toBe(3);
-    expect(e2e.name).toBe('grid-a/nano-k3-e2e-s0');
+    expect(seen.size).toBe(10);
+    // One E2E run per seed, built with the smallest K and evaluated at the boundaries of every K.
+    const e2e = sweep.runs.filter((r) => r.mode === 'E2E');
+    expect(e2e.map((r) => [r.name, r.blocks, r.partitions])).toEqual([['grid-a/nano-e2e-s0', 2, [2, 3]], ['grid-a/nano-e2e-s1', 2, [2, 3]]]);
+    expect(e2e[0]!.config.blocks).toBe(2);
+    expect(sweep.runs.find((r) => r.mode === 'BLOCKWISE_SEQUENTIAL' && r.blocks === 3 && r.seed === 0)!.name).toBe('grid-a/nano-k3-seq-s0');
   });
 
   it('is idempotent: the same spec (factor order aside) returns the same sweep and queues nothing', async () => {
@@ -86,7 +90,8 @@ describe('createSweep', () => {
     ['an unknown model size', { factors: { ...base.factors, modelSizes: ['huge'] } }, 'factors.modelSizes', /unknown model size "huge"/],
     ['a repeated seed', { factors: { ...base.factors, seeds: [1, 1] } }, 'factors.seeds', /repeats 1/],
     ['an empty factor list', { factors: { ...base.factors, modes: [] } }, 'factors', /modes/],
-    ['more than 1000 cells', { factors: { ...base.factors, blocks: [1, 2, 3, 6], seeds: Array.from({ length: 126 }, (_, i) => i) } }, 'factors', /expands to 1512 runs; the limit is 1000/],
+    // 126 seeds × (1 E2E + 4 K × 2 blockwise modes)
+    ['more than 1000 cells', { factors: { ...base.factors, blocks: [1, 2, 3, 6], seeds: Array.from({ length: 126 }, (_, i) => i) } }, 'factors', /expands to 1134 runs; the limit is 1000/],
     ['an override of a factor', { overrides: { blocks: 2 } }, 'overrides.blocks', /set by the sweep; use factors\.blocks/],
     ['an unknown override key', { overrides: { learningRate: 1 } }, 'overrides.learningRate', /unknown key/],
     ['an inconsistent model override', { overrides: { model: { heads: 5 } } }, 'overrides.model.heads', /must divide embedDim=64/],
@@ -110,8 +115,13 @@ describe('createSweep', () => {
       input: { project: 'sweeps-test', name: 'paper-shape', factors: { modelSizes: ['tiny', 'small'], blocks: [4, 6], modes: ['E2E'], seeds: [0] }, dataset: { name: 'gratings' }, steps: 10 },
     }, 'writer');
     const runs = response.createSweep.sweep.runs;
-    expect(runs.map((r) => `${r.modelSize}/${r.blocks}`)).toEqual(['tiny/4', 'tiny/6', 'small/4', 'small/6']);
-    for (const run of runs) expect(run.config).toMatchObject({ regime: 'e2e', blocks: run.blocks, preset: run.modelSize });
+    // The paper's E2E baseline: trained once per size, evaluated at the boundaries of K=4 and K=6.
+    expect(runs.map((r) => `${r.modelSize}/${r.blocks}/${r.partitions.join(',')}`)).toEqual(['tiny/4/4,6', 'small/4/4,6']);
+    for (const run of runs) expect(run.config).toMatchObject({ regime: 'e2e', blocks: run.blocks, preset: run.modelSize, evaluation: { partitions: [4, 6] } });
+    // Every K is checked against the depth, for E2E too.
+    const bad = await t.gql(CREATE_SWEEP, { input: { project: 'sweeps-test', name: 'paper-bad', factors: { modelSizes: ['tiny'], blocks: [4, 5], modes: ['E2E'], seeds: [0] }, steps: 10 } }, 'writer');
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/K=5 must divide the encoder depth 12/);
   });
 
   it('writes nothing when the transaction fails half-way', async () => {
@@ -136,7 +146,7 @@ describe('createSweep', () => {
     expect(results.filter((r) => r.createSweep.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.createSweep.sweep.id)).size).toBe(1);
     const { rows } = await t.api.services.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM runs WHERE sweep_id = $1', [results[0]!.createSweep.sweep.id]);
-    expect(rows[0]!.n).toBe(12);
+    expect(rows[0]!.n).toBe(10);
   });
 });
 
@@ -146,7 +156,7 @@ describe('sweeps and cancelSweep', () => {
       `{ sweeps(project: "sweeps-test") { name } project(name: "sweeps-test") { runCount sweeps { name } } }`, {}, 'reader');
     expect(data.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
     expect(data.project.sweeps.map((s) => s.name).sort()).toEqual(['grid-a', 'paper-shape', 'raced']);
-    expect(data.project.runCount).toBe(12 + 4 + 12);
+    expect(data.project.runCount).toBe(10 + 2 + 10);
     // An explicit null filter is no filter (it used to match no project at all).
     const unfiltered = await t.ok<{ sweeps: Array<{ name: string }> }>('query($p: String) { sweeps(project: $p) { name } }', { p: null }, 'reader');
     expect(unfiltered.sweeps.map((s) => s.name)).toEqual(expect.arrayContaining(['grid-a', 'paper-shape', 'raced']));
@@ -194,12 +204,12 @@ describe('sweeps and cancelSweep', () => {
     await pool.query(`UPDATE runs SET status = 'SUCCEEDED' WHERE id = $1`, [runs[1]!.id]);
     const cancel = `mutation($id: ID!) { cancelSweep(id: $id) { cancelledRuns cancelRequested sweep { statusCounts { total cancelled succeeded } } } }`;
     const result = await t.ok<{ cancelSweep: { cancelledRuns: number; cancelRequested: number; sweep: { statusCounts: Record<string, number> } } }>(cancel, { id: sweepId }, 'writer');
-    expect(result.cancelSweep).toEqual({ cancelledRuns: 11, cancelRequested: 1, sweep: { statusCounts: { total: 12, cancelled: 11, succeeded: 1 } } });
+    expect(result.cancelSweep).toEqual({ cancelledRuns: 9, cancelRequested: 1, sweep: { statusCounts: { total: 10, cancelled: 9, succeeded: 1 } } });
     const { rows: jobs } = await pool.query<{ status: string; cancel_requested: boolean; run_id: string }>(
       'SELECT j.status::text, j.cancel_requested, j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id WHERE r.sweep_id = $1', [sweepId]);
     expect(jobs.find((j) => j.run_id === runs[0]!.id)).toMatchObject({ status: 'RUNNING', cancel_requested: true });
     expect(jobs.find((j) => j.run_id === runs[1]!.id)).toMatchObject({ status: 'SUCCEEDED', cancel_requested: false });
-    expect(jobs.filter((j) => j.status === 'CANCELLED')).toHaveLength(10);
+    expect(jobs.filter((j) => j.status === 'CANCELLED')).toHaveLength(8);
     const again = await t.ok<{ cancelSweep: { cancelledRuns: number } }>(cancel, { id: sweepId }, 'writer');
     expect(again.cancelSweep.cancelledRuns).toBe(0);
     expect(errorCode(await t.gql(cancel, { id: '00000000-0000-0000-0000-000000000000' }, 'writer'))).toBe('NOT_FOUND');

@@ -77,8 +77,12 @@ export function parseSweepFile(text: string, file: string): SweepSpec {
   return parseStructuredFile(text, file, sweepFileSchema);
 }
 
-/** The number of runs a sweep expands into (one per combination of factors). */
+/**
+ * The number of runs a sweep expands into: one per combination of factors, except that E2E,
+ * which does not depend on K, is one run per (size, seed) evaluated at every K.
+ */
 export function cellCount(spec: SweepSpec): number {
   const f = spec.factors;
-  return f.modelSizes.length * f.blocks.length * f.modes.length * f.seeds.length;
+  const e2e = f.modes.includes('E2E') ? 1 : 0;
+  return f.modelSizes.length * f.seeds.length * (e2e + f.blocks.length * (f.modes.length - e2e));
 }

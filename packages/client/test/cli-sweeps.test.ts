@@ -21,17 +21,18 @@ describe('stratum sweep create', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const runs = await sweepRuns(s.pool, 'grid');
-    expect(runs).toHaveLength(2 * 2 * 2);
+    // 2 seeds × (one E2E run for both K + 2 K × simultaneous): E2E is trained once per seed.
+    expect(runs).toHaveLength(2 * (1 + 2));
     const { rows } = await s.pool.query<{ id: string }>("SELECT id FROM sweeps WHERE name = 'grid'");
-    expect(first.stdout).toBe(`Created sweep grid in project client-test: 8 runs queued (id ${rows[0]?.id}).\n`);
+    expect(first.stdout).toBe(`Created sweep grid in project client-test: 6 runs queued (id ${rows[0]?.id}).\n`);
 
     const again = await s.cli(['sweep', 'create', '-f', file, '--json']);
     expect(again.code).toBe(0);
     const body = JSON.parse(again.stdout) as { created: boolean; sweep: { id: string; statusCounts: { total: number; queued: number } } };
     expect(body.created).toBe(false);
     expect(body.sweep.id).toBe(rows[0]?.id);
-    expect(body.sweep.statusCounts).toMatchObject({ total: 8, queued: 8 });
-    expect(await sweepRuns(s.pool, 'grid')).toHaveLength(8);
+    expect(body.sweep.statusCounts).toMatchObject({ total: 6, queued: 6 });
+    expect(await sweepRuns(s.pool, 'grid')).toHaveLength(6);
   });
 
   it('reads JSON from stdin, and --dry-run sends nothing', async () => {
@@ -77,25 +78,25 @@ describe('stratum sweep status / cancel / ls', () => {
     expect(table.stderr).toBe('');
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
-    expect(lines[1]).toBe('3/8 finished · 2 succeeded · 0 running · 5 queued · 1 failed · 0 cancelled');
+    expect(lines[1]).toBe('3/6 finished · 2 succeeded · 0 running · 3 queued · 1 failed · 0 cancelled');
     expect(lines[3]).toMatch(/^RUN\s+SIZE\s+K\s+MODE\s+SEED\s+STATUS\s+PROGRESS\s+TIME\s+AGENT$/);
     for (const run of runs) expect(table.stdout).toContain(run.name);
     expect(table.stdout).toContain('loss became NaN at step 7');
     const json = JSON.parse((await s.cli(['sweep', 'status', 'grid', '--json'])).stdout) as { runs: Array<{ status: string }>; statusCounts: Record<string, number> };
     expect(json.runs.filter((r) => r.status === 'SUCCEEDED')).toHaveLength(2);
-    expect(json.statusCounts).toMatchObject({ total: 8, succeeded: 2, failed: 1, queued: 5 });
+    expect(json.statusCounts).toMatchObject({ total: 6, succeeded: 2, failed: 1, queued: 3 });
   });
 
   it('--watch follows the sweep live and exits 1 when a run failed', async () => {
     const runs = await sweepRuns(s.pool, 'grid');
     const watching = s.spawnCli(['sweep', 'status', 'grid', '--watch', '--interval', '0.2']);
-    await watching.stderrMatches(/3\/8 finished/);
+    await watching.stderrMatches(/3\/6 finished/);
     await setRunStatus(s.pool, runs.slice(3).map((r) => r.id), 'SUCCEEDED');
     const result = await watching.result;
     expect(result.code).toBe(1);
     // Progress lines on stderr (not a terminal, so no bar): at least the state before and after.
-    expect(result.stderr).toMatch(/3\/8 finished/);
-    expect(result.stderr).toMatch(/8\/8 finished · 7 succeeded/);
+    expect(result.stderr).toMatch(/3\/6 finished/);
+    expect(result.stderr).toMatch(/6\/6 finished · 5 succeeded/);
     expect(result.stderr).toMatch(/finished with 1 failed and 0 cancelled runs/);
     expect(result.stdout).toMatch(/^Sweep grid/);
   });
@@ -135,7 +136,9 @@ describe('stratum sweep status / cancel / ls', () => {
 describe('stratum runs ls / show, compare', () => {
   it('filters runs by sweep, factors and status, in a table or JSON', async () => {
     const all = await sweepRuns(s.pool, 'grid');
-    const expected = all.filter((r) => r.blocks === 3 && r.mode === 'E2E');
+    // K=3's E2E runs: the sweep's one E2E run per seed, evaluated at K=2 and K=3.
+    const expected = all.filter((r) => r.partitions.includes(3) && r.mode === 'E2E');
+    expect(expected).toHaveLength(2);
     const json = await s.cli(['runs', 'ls', '--sweep', 'grid', '--blocks', '3', '--mode', 'e2e', '--json']);
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.stdout) as Array<{ id: string; blocks: number; mode: string }>;
@@ -148,7 +151,7 @@ describe('stratum runs ls / show, compare', () => {
 
     const limited = await s.cli(['runs', 'ls', '--sweep', 'grid', '--limit', '3']);
     expect(limited.stdout.trim().split('\n').slice(2, -1)).toHaveLength(3);
-    expect(limited.stdout).toMatch(/\(3 of 8 runs; --limit or --all for more\)\n$/);
+    expect(limited.stdout).toMatch(/\(3 of 6 runs; --limit or --all for more\)\n$/);
 
     const bad = await s.cli(['runs', 'ls', '--status', 'DONE']);
     expect(bad.code).toBe(2);
@@ -161,7 +164,8 @@ describe('stratum runs ls / show, compare', () => {
     const result = await s.cli(['runs', 'show', run?.id as string]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Run ${run?.name} (${run?.id})`);
-    expect(result.stdout).toMatch(/LINEAR_PROBE\s+accuracy\s+digit\s+moving-mnist\s+block 2\s+20\s+0\.4375/);
+    // The first run is the E2E run evaluated at K=2 and K=3: a block depth names its K.
+    expect(result.stdout).toMatch(/LINEAR_PROBE\s+accuracy\s+digit\s+moving-mnist\s+block 2 of K=2\s+20\s+0\.4375/);
     expect(result.stdout).toContain('"seed": 0');
     const json = JSON.parse((await s.cli(['runs', 'show', run?.id as string, '--json'])).stdout) as { id: string; evaluations: unknown[] };
     expect(json.id).toBe(run?.id);

@@ -26,11 +26,11 @@ export function sweepYaml(o: SweepFileOptions): string {
   ].join('\n');
 }
 
-export interface SeededRun { id: string; name: string; seed: number; mode: string; blocks: number; modelSize: string }
+export interface SeededRun { id: string; name: string; seed: number; mode: string; blocks: number; partitions: number[]; modelSize: string }
 
 export async function sweepRuns(pool: pg.Pool, sweepName: string): Promise<SeededRun[]> {
   const { rows } = await pool.query<SeededRun>(
-    `SELECT r.id, r.name, r.seed, r.mode::text AS mode, r.blocks, r.model_size AS "modelSize"
+    `SELECT r.id, r.name, r.seed, r.mode::text AS mode, r.blocks, r.partitions, r.model_size AS "modelSize"
        FROM runs r JOIN sweeps s ON s.id = r.sweep_id WHERE s.name = $1 ORDER BY r.model_size, r.blocks, r.mode, r.seed`, [sweepName]);
   return rows;
 }

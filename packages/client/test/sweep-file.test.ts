@@ -41,7 +41,9 @@ describe('sweep files', () => {
       overrides: { batchSize: 8 },
       priority: 5,
     });
-    expect(cellCount(spec)).toBe(1 * 2 * 3 * 3);
+    // 3 seeds × (one E2E run for both K + 2 K × 2 blockwise modes): E2E is trained once per seed.
+    expect(cellCount(spec)).toBe(3 * (1 + 2 * 2));
+    expect(cellCount({ ...spec, factors: { ...spec.factors, modes: ['BLOCKWISE_SIMULTANEOUS'] } })).toBe(3 * 2);
   });
 
   it('accepts the same sweep as JSON', () => {

@@ -153,4 +153,37 @@ describe('migration runner', () => {
     }
     expect(await rollups()).toEqual(backfilled);
   });
+
+  it('gives rows stored before the partition migration their run’s K, and fills it for writers that omit it', async () => {
+    const db = await emptyDatabase();
+    const all = readMigrations();
+    const at = all.findIndex((m) => m.name.endsWith('_evaluation_partitions'));
+    expect(at).toBeGreaterThan(0);
+    await migrate(db.url, { migrationsDir: migrationsDir(Object.fromEntries(all.slice(0, at).map((m) => [m.name, m.sql]))) });
+    const insertRun = (blocks: number) => query<{ id: string }>(db.url,
+      `INSERT INTO runs (project_id, name, mode, model_size, blocks, seed, dataset, config)
+       SELECT id, 'r' || $1::int, 'BLOCKWISE_SIMULTANEOUS', 'nano', $1::int, 0, 'd', '{}' FROM projects RETURNING id`, [blocks]);
+    await query(db.url, `INSERT INTO projects (name) VALUES ('p')`);
+    const [run2] = await insertRun(2);
+    const [run3] = await insertRun(3);
+    const seedRows = async (runId: string) => {
+      await query(db.url, `INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, depth, value) VALUES ($1, 5, 'LINEAR_PROBE', 'accuracy', 'digit', 'd', 1, 0.5)`, [runId]);
+      await query(db.url, `INSERT INTO similarity_matrices (run_id, kind, step, dataset, row_labels, col_labels, values) VALUES ($1, 'LINEAR_CKA', 5, 'd', '{B1}', '{B1}', '{1}')`, [runId]);
+      await query(db.url, `INSERT INTO patch_diagnostics (run_id, step, dataset, block) VALUES ($1, 5, 'd', 1)`, [runId]);
+    };
+    await seedRows(run2!.id);
+    await seedRows(run3!.id);
+    await migrate(db.url);
+    const partitions = (table: string) => query<{ run_id: string; partition: number }>(db.url, `SELECT run_id, partition FROM ${table} ORDER BY partition`);
+    for (const table of ['evaluations', 'similarity_matrices', 'patch_diagnostics']) {
+      expect(await partitions(table)).toEqual([{ run_id: run2!.id, partition: 2 }, { run_id: run3!.id, partition: 3 }]);
+    }
+    expect(await query(db.url, 'SELECT blocks, partitions FROM runs ORDER BY blocks')).toEqual([{ blocks: 2, partitions: [2] }, { blocks: 3, partitions: [3] }]);
+    // Writers that predate the columns: the run's K by default; an explicit one is kept.
+    const [run6] = await insertRun(6);
+    expect(await query(db.url, 'SELECT partitions FROM runs WHERE id = $1', [run6!.id])).toEqual([{ partitions: [6] }]);
+    await seedRows(run6!.id);
+    await query(db.url, `INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, depth, value, partition) VALUES ($1, 5, 'LINEAR_PROBE', 'accuracy', 'digit', 'd', 1, 0.6, 3)`, [run6!.id]);
+    expect(await query(db.url, 'SELECT partition, value FROM evaluations WHERE run_id = $1 ORDER BY partition', [run6!.id])).toEqual([{ partition: 3, value: 0.6 }, { partition: 6, value: 0.5 }]);
+  });
 });

@@ -71,6 +71,13 @@ export interface EmbedOptions {
    * linear in them, so the clip-mean map gives the clip-mean distance).
    */
   attention?: boolean;
+  /**
+   * K whose block boundaries to report (default: the model's K; must divide the depth). An E2E
+   * model's boundaries are not fixed by training (one decoder on the last layer), so it can be
+   * read at the boundaries of any K: block k of K is the output of layer k·depth/K, block K the
+   * output after the final LayerNorm.
+   */
+  partition?: number;
   /** Clips per forward pass (default 32). */
   batchSize?: number;
   /** Backend to select first (default: the one selected last, or auto). */
@@ -112,13 +119,16 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
       throw new Error(`tokenClips must be a non-negative integer, got ${opts.tokenClips}`);
     }
     const tokenClips = keepTokens ? Math.min(N, opts.tokenClips ?? N) : 0;
-    const K = model.blocks, L = model.config.depth, per = model.layersPerBlock;
+    const K = model.blocks, L = model.config.depth;
+    const P = opts.partition ?? K;
+    if (!Number.isInteger(P) || P < 1 || L % P !== 0) throw new Error(`partition must be a K that divides the encoder depth ${L}, got ${P}`);
+    const per = L / P; // layers per reported block
     const make = (block: number, layer: number | null): FeatureSet => ({
       block, layer,
       pooled: new Float32Array(N * D), pooledShape: [N, D],
       tokens: new Float32Array(tokenClips * T * D), tokenShape: [tokenClips, T, D],
     });
-    const blocks = Array.from({ length: K }, (_, k) => make(k + 1, null));
+    const blocks = Array.from({ length: P }, (_, k) => make(k + 1, null));
     const layers = opts.layers ? Array.from({ length: L }, (_, l) => make(Math.floor(l / per) + 1, l + 1)) : undefined;
     const H = model.config.heads;
     const attentionLayers = opts.attention ? Array.from({ length: L }, (_, l) => l).filter((l) => layers || (l + 1) % per === 0) : [];
@@ -151,9 +161,10 @@ export async function embed(source: Source, input: ClipsInput, opts: EmbedOption
             attend(l);
             layerInput = out;
             if (layers && l < L - 1) write(layers[l]!, out);
+            if ((l + 1) % per === 0 && l < L - 1) write(blocks[(l + 1) / per - 1]!, out); // boundaries before the last
           });
-          write(blocks[k]!, x);
         }
+        write(blocks[P - 1]!, x); // after the final LayerNorm
         if (layers) write(layers[L - 1]!, x); // after the final LayerNorm, = block K
       });
       for (const r of reads) r.into.set(await r.t.data(), r.at);

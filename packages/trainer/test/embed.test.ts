@@ -51,6 +51,22 @@ describe('embed', () => {
     expect(Math.abs(tok.reduce((a, b) => a + b, 0) / 16)).toBeLessThan(0.05);
   });
 
+  it('reads an E2E model at the block boundaries of any K that divides its depth', async () => {
+    const clips = batchOf(data, [0, 1, 2]);
+    const own = await embed(e2eCheckpoint, clips, { layers: true, attention: true }); // K=2, depth 4
+    const fine = await embed(e2eCheckpoint, clips, { partition: 4, attention: true });
+    const coarse = await embed(e2eCheckpoint, clips, { partition: 1 });
+    expect(fine.blocks.map((b) => [b.block, b.layer])).toEqual([[1, null], [2, null], [3, null], [4, null]]);
+    // block k of K=4 is layer k's output; the last one is after the final LayerNorm, as layer 4's
+    fine.blocks.forEach((b, k) => expect(maxAbsDiff(b.tokens, own.layers![k]!.tokens)).toBe(0));
+    expect(coarse.blocks.map((b) => b.block)).toEqual([1]);
+    expect(maxAbsDiff(coarse.blocks[0]!.pooled, own.blocks[1]!.pooled)).toBe(0);
+    // the boundary attention is each reported block's last layer
+    expect(fine.attention!.map((a) => [a.block, a.layer, a.blockEnd])).toEqual([[1, 1, true], [2, 2, true], [3, 3, true], [4, 4, true]]);
+    expect(own.attention!.filter((a) => a.blockEnd).map((a) => a.layer)).toEqual([2, 4]);
+    await expect(embed(e2eCheckpoint, clips, { partition: 3 })).rejects.toThrow(/divides the encoder depth 4/);
+  });
+
   it('does not depend on how clips are batched, and can skip token features', async () => {
     const clips = batchOf(data, [0, 1, 2, 3, 4, 5]);
     const a = await embed(blockwiseCheckpoint, clips, { batchSize: 6 });

@@ -1,6 +1,8 @@
 // A COMPARE job inside the worker: the block×block CKA between two runs' final weights on the
 // same evaluation clips (rows: this run's blocks, columns: the other run's) — e.g. a blockwise
-// run against its matched E2E run — reported as cross-run similarity matrices.
+// run against its matched E2E run — reported as cross-run similarity matrices. An E2E run has
+// no trained block boundaries (a sweep trains it once and pairs it with the blockwise runs of
+// every K), so its columns are read at this run's K.
 import fs from 'node:fs';
 import { batchOf, createDataset } from '@stratum/datasets';
 import type { Logger } from '../logger.js';
@@ -38,9 +40,10 @@ export async function compareJob(job: Extract<WorkerJob, { kind: 'COMPARE' }>, c
   const batch = batchOf(dataset, Array.from({ length: n }, (_, i) => i));
   const clips = { clips: batch.clips, shape: batch.shape };
   await send({ type: 'progress', step: a.step, totalSteps: null, phase: 'compare' });
-  const pooled = async (checkpoint: Uint8Array) =>
-    (await trainer.embed(checkpoint, clips, { tokens: false })).blocks.map((f) => ({ rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled }));
-  const [fa, fb] = [await pooled(rows), await pooled(cols)];
+  const pooled = async (checkpoint: Uint8Array, partition?: number) =>
+    (await trainer.embed(checkpoint, clips, { tokens: false, ...(partition ? { partition } : {}) })).blocks.map((f) => ({ rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled }));
+  const otherPartition = b.config.regime === 'e2e' && b.config.model.depth % a.config.blocks === 0 ? a.config.blocks : undefined;
+  const [fa, fb] = [await pooled(rows), await pooled(cols, otherPartition)];
   const name = evaluationDatasetName(spec);
   const similarities: SimilarityValue[] = ckaCrossMatrices(fa, fb).map((m) => ({
     kind: KINDS[m.kind],

@@ -3,15 +3,18 @@
 // (folder-evaluation.ts); other sets are fixed and held in memory — features at every block
 // boundary with masking off (trainer.embed), attention maps, each decoder's reconstruction error
 // per token position, OccDrop on gratings, then analysis.evaluateRepresentations; reports are
-// mapped onto the protocol's rows by report-rows.ts.
+// mapped onto the protocol's rows by report-rows.ts. Block depths are measured at every K of
+// `evaluation.partitions` (default the run's K) — a sweep trains E2E once per size and seed and
+// reads it at the boundaries of each of its K — and every row is tagged with its K.
 import type { DatasetSpec } from '@stratum/datasets';
 import { batchOf, createDataset, keepRandomPatches } from '@stratum/datasets';
 import type { EvaluationInput, EvaluationReport } from '@stratum/analysis';
+import type { Embeddings } from '@stratum/trainer';
 import type { RunConfig } from '@stratum/trainer/config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
 import { evaluationDatasetName, evaluationDatasetSpec, extraDatasetSpecs, testSplitFor, type EvaluationSettings } from './evaluation-settings.js';
-import { reportRows, type EvaluationResult } from './report-rows.js';
+import { atPartition, reportRows, type EvaluationResult } from './report-rows.js';
 
 export * from './evaluation-settings.js';
 export * from './report-rows.js';
@@ -32,6 +35,7 @@ export function occludeForOccDrop(clips: Float32Array, shape: [number, number, n
  * same weights and clips fail the same way); failures while reading data may be.
  */
 export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult> {
+  checkPartitions(config, settings);
   const results = [await evaluateMainSet(checkpoint, config, settings, log)];
   for (const spec of extraDatasetSpecs(config, settings)) results.push(await evaluateFixedSet(checkpoint, config, settings, spec, log));
   return {
@@ -42,12 +46,29 @@ export async function evaluateCheckpoint(checkpoint: Uint8Array, config: RunConf
   };
 }
 
+/** The K values to evaluate at, the run's own first; each must divide the encoder depth. */
+export function partitionsOf(config: RunConfig, settings: EvaluationSettings): number[] {
+  const ks = settings.partitions ?? [config.blocks];
+  return [...new Set(ks.includes(config.blocks) ? [config.blocks, ...ks] : ks)];
+}
+
+function checkPartitions(config: RunConfig, settings: EvaluationSettings): void {
+  const bad = partitionsOf(config, settings).filter((k) => config.model.depth % k !== 0);
+  if (bad.length) throw new JobConfigError(`evaluation.partitions: K=${bad.join(', ')} does not divide the encoder depth ${config.model.depth}`);
+}
+
 async function evaluateMainSet(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, log: Logger): Promise<EvaluationResult & { dataset: string }> {
   if (config.dataset.name === 'folder' && !settings.dataset) {
     const testSplit = testSplitFor(config.dataset, settings);
     if (testSplit) {
       const { evaluateFolderRun } = await import('./folder-evaluation.js');
-      return { ...(await evaluateFolderRun(checkpoint, config, settings, testSplit, log)), dataset: 'folder/test' };
+      // The train → test protocol streams its clips once per K (layers with the first only).
+      const parts: EvaluationResult[] = [];
+      for (const [i, k] of partitionsOf(config, settings).entries()) {
+        const result = await evaluateFolderRun(checkpoint, config, { ...settings, layers: settings.layers && i === 0 }, testSplit, log, k);
+        parts.push({ ...atPartition(result, k), timingsMs: result.timingsMs });
+      }
+      return { ...mergeResults(parts), dataset: 'folder/test' };
     }
     log.warn({ root: config.dataset.root }, 'folder run without a split list: evaluating clips of the training videos with cross-validated probes (give dataset.splitFile / evaluation.testSplitFile for the train → test protocol)');
   }
@@ -67,25 +88,54 @@ async function evaluateFixedSet(checkpoint: Uint8Array, config: RunConfig, setti
   const timingsMs: Record<string, number> = { data: performance.now() - started };
 
   let t = performance.now();
-  // One forward pass: pooled features of every clip, tokens of the first tokenClips, attention.
-  const embeddings = await trainer.embed(checkpoint, clips, { layers: settings.layers, tokens: settings.tokenClips > 0, tokenClips: settings.tokenClips, attention: true });
-  timingsMs.embed = performance.now() - t;
-
-  t = performance.now();
   const maps = await trainer.reconstructionError(checkpoint, clips, { seed: settings.seed });
-  const K = config.blocks;
-  const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, trivialError: m.trivialError, error: m.error, grid: m.grid }));
   timingsMs.reconstruction = performance.now() - t;
-
   const occlusion = settings.occlusion ?? (spec.name === 'gratings' || spec.name === 'double-gratings');
-  let occluded: Awaited<ReturnType<typeof trainer.embed>> | null = null;
-  if (occlusion) {
+  const [, ph, pw] = config.model.tubelet;
+  const kept = occlusion ? occludeForOccDrop(batch.clips, batch.shape, [ph, pw], spec.name, settings.seed) : null;
+
+  // The run's own K (with layers, when asked for), then every further K at its block boundaries.
+  const parts: Array<Omit<EvaluationResult, 'timingsMs'>> = [];
+  for (const [i, K] of partitionsOf(config, settings).entries()) {
+    const layers = settings.layers && i === 0;
     t = performance.now();
-    const [, ph, pw] = config.model.tubelet;
-    const kept = occludeForOccDrop(batch.clips, batch.shape, [ph, pw], spec.name, settings.seed);
-    occluded = await trainer.embed(checkpoint, { clips: kept, shape: batch.shape }, { layers: settings.layers, tokens: false });
-    timingsMs.occlusion = performance.now() - t;
+    // One forward pass: pooled features of every clip, tokens of the first tokenClips, attention.
+    const embeddings = await trainer.embed(checkpoint, clips, { layers, tokens: settings.tokenClips > 0, tokenClips: settings.tokenClips, attention: true, partition: K });
+    timingsMs.embed = (timingsMs.embed ?? 0) + performance.now() - t;
+    // A blockwise decoder sits on its block; the E2E decoder on the last block of whichever K.
+    const reconstruction = maps.map((m) => ({ block: m.block ?? K, meanError: m.meanError, trivialError: m.trivialError, error: m.error, grid: m.grid }));
+    let occluded: Embeddings | null = null;
+    if (kept) {
+      t = performance.now();
+      occluded = await trainer.embed(checkpoint, { clips: kept, shape: batch.shape }, { layers, tokens: false, partition: K });
+      timingsMs.occlusion = (timingsMs.occlusion ?? 0) + performance.now() - t;
+    }
+    t = performance.now();
+    const report = await analyseAt(embeddings, occluded, reconstruction, { name, n, labels: batch.labels, config, settings, log });
+    timingsMs.analysis = (timingsMs.analysis ?? 0) + performance.now() - t;
+    parts.push(atPartition(reportRows(report, name, reconstruction), K));
   }
+  timingsMs.total = performance.now() - started;
+  log.info({ dataset: name, clips: n, partitions: partitionsOf(config, settings), timingsMs: roundTimes(timingsMs) }, 'evaluation suite finished');
+  return { ...mergeResults(parts.map((p) => ({ ...p, timingsMs: {} }))), timingsMs, dataset: name };
+}
+
+function mergeResults(parts: EvaluationResult[]): EvaluationResult {
+  return {
+    evaluations: parts.flatMap((p) => p.evaluations),
+    similarities: parts.flatMap((p) => p.similarities),
+    patchDiagnostics: parts.flatMap((p) => p.patchDiagnostics),
+    timingsMs: Object.assign({}, ...parts.map((p) => p.timingsMs)) as Record<string, number>,
+  };
+}
+
+/** The suite on one partition's features (and the layers', when embedded with them). */
+async function analyseAt(
+  embeddings: Embeddings, occluded: Embeddings | null,
+  reconstruction: Array<{ block: number; error: Float32Array }>,
+  ctx: { name: string; n: number; labels: Record<string, ArrayLike<number>>; config: RunConfig; settings: EvaluationSettings; log: Logger },
+): Promise<EvaluationReport> {
+  const { settings, n } = ctx;
 
   const tokenClips = Math.min(settings.tokenClips, n);
   const toDepth = (f: (typeof embeddings.blocks)[number], occ: (typeof embeddings.blocks)[number] | undefined): DepthFeatures => ({
@@ -101,12 +151,7 @@ async function evaluateFixedSet(checkpoint: Uint8Array, config: RunConfig, setti
     ...embeddings.blocks.map((f, i) => toDepth(f, occluded?.blocks[i])),
     ...(embeddings.layers ?? []).map((f, i) => toDepth(f, occluded?.layers?.[i])),
   ];
-  t = performance.now();
-  const report = await analyse({ name, depths, labels: batch.labels, grid: embeddings.grid, tubelet: config.model.tubelet, settings, log });
-  timingsMs.analysis = performance.now() - t;
-  timingsMs.total = performance.now() - started;
-  log.info({ dataset: name, clips: n, timingsMs: roundTimes(timingsMs) }, 'evaluation suite finished');
-  return { ...reportRows(report, name, reconstruction), timingsMs, dataset: name };
+  return analyse({ name: ctx.name, depths, labels: ctx.labels, grid: embeddings.grid, tubelet: ctx.config.model.tubelet, settings, log: ctx.log });
 }
 
 function checkFits(config: RunConfig, dataset: { name: string; shape: { frames: number; height: number; width: number; channels: number } }, spec: DatasetSpec): void {

@@ -17,6 +17,12 @@ const settingsSchema = z.strictObject({
   everySteps: z.number().int().min(1).nullable().default(null).describe('also evaluate at checkpoints whose step is a multiple of this'),
   folds: z.number().int().min(2).max(10).default(3).describe('stratified CV folds of the linear probes'),
   seed: z.number().int().default(0).describe('seeds the probe folds and the reconstruction masks'),
+  partitions: z
+    .array(z.number().int().min(1).max(64))
+    .min(1)
+    .max(16)
+    .optional()
+    .describe("K values whose block boundaries are evaluated (default: the run's K); a sweep sets every K of the sweep for its one E2E run per size and seed"),
   dataset: z.looseObject({ name: z.string().min(1) }).optional().describe('an explicit evaluation dataset spec (default: derived from the training one)'),
   // Folder runs with a split list (UCF101 layout): the paper's protocol, a probe fit on train-split
   // features and scored on a held-out part of the test split, repeated.

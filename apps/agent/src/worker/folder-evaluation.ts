@@ -47,7 +47,7 @@ async function extract(
   videos: FolderVideos,
   indices: readonly number[],
   epoch: number,
-  want: { layers: boolean; tokenClips: number; diagnostics: boolean; seed: number },
+  want: { layers: boolean; tokenClips: number; diagnostics: boolean; seed: number; partition: number },
 ): Promise<Extracted> {
   const N = indices.length;
   const target = videos.targets[0]!.name;
@@ -69,7 +69,7 @@ async function extract(
     const B = batch.shape[0];
     out.labels.set(batch.labels[target]!, start);
     const clips = { clips: batch.clips, shape: batch.shape };
-    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips, tokenClips: Math.max(0, out.tokenClips - start), attention: want.diagnostics });
+    const emb = await trainer.embed(model, clips, { layers: want.layers, tokens: start < out.tokenClips, tokenClips: Math.max(0, out.tokenClips - start), attention: want.diagnostics, partition: want.partition });
     for (const a of emb.attention ?? []) {
       const acc = out.attention.get(a.layer) ?? { ...a, data: new Float64Array(a.data.length) };
       a.data.forEach((v, i) => (acc.data[i]! += v * B)); // embed returns the chunk's mean
@@ -110,7 +110,8 @@ async function extract(
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const popStd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
-export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, testSplit: string, log: Logger): Promise<EvaluationResult> {
+/** The train → test protocol at the block boundaries of `partition` (default: the run's K). */
+export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfig, settings: EvaluationSettings, testSplit: string, log: Logger, partition = config.blocks): Promise<EvaluationResult> {
   if (config.dataset.name !== 'folder') throw new JobConfigError(`the train → test protocol needs a folder dataset, got "${config.dataset.name}"`);
   const started = performance.now();
   const timingsMs: Record<string, number> = { data: 0, embed: 0, probes: 0 };
@@ -136,13 +137,13 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
       timingsMs.data! += performance.now() - t;
       const trainIdx = settings.trainClips === null ? trainVideos.videos.map((_, i) => i) : trainVideos.balancedOrder(EVALUATION_SEED + r).slice(0, settings.trainClips);
       t = performance.now();
-      const train = await extract(trainer, model, trainVideos, trainIdx, r, { layers: settings.layers, tokenClips: 0, diagnostics: false, seed: 0 });
+      const train = await extract(trainer, model, trainVideos, trainIdx, r, { layers: settings.layers, tokenClips: 0, diagnostics: false, seed: 0, partition });
       // A test subset equal to the previous repeat's (e.g. testFraction 1) has the same centre-crop features.
       const keys = testVideos.videos.map((v) => v.key).join('\n');
       const test: Extracted =
         previous?.keys === keys
           ? previous.features
-          : await extract(trainer, model, testVideos, testVideos.videos.map((_, i) => i), 0, { layers: settings.layers, tokenClips: r === 0 ? settings.tokenClips : 0, diagnostics: r === 0, seed: settings.seed });
+          : await extract(trainer, model, testVideos, testVideos.videos.map((_, i) => i), 0, { layers: settings.layers, tokenClips: r === 0 ? settings.tokenClips : 0, diagnostics: r === 0, seed: settings.seed, partition });
       previous = { keys, features: test };
       first ??= { test, trainClips: trainIdx.length };
       timingsMs.embed! += performance.now() - t;
@@ -162,7 +163,7 @@ export async function evaluateFolderRun(checkpoint: Uint8Array, config: RunConfi
     }
 
     const test = first!.test;
-    const K = config.blocks;
+    const K = partition; // the E2E decoder sits on the last block of whichever K
     const reconstruction = [...test.reconstruction.entries()].map(([block, acc]) => ({
       block: block ?? K,
       meanError: acc.total / acc.n,

@@ -71,6 +71,8 @@ export interface EvaluationValue {
   split?: string;
   depthUnit: string;
   depth: number;
+  /** K of the partition a BLOCK depth counts (omitted: the run's K). */
+  partition?: number;
   value: number;
   std?: number | null;
   ciLow?: number | null;
@@ -97,10 +99,12 @@ export interface SimilarityValue {
   /** Row-major rows × cols. */
   values: number[];
   otherRunId?: string | null;
+  /** K of the partition the block labels refer to (omitted: the run's K). */
+  partition?: number;
 }
 
 /** One row of patch diagnostics, shaped for reportPatchDiagnostics. */
-export type PatchDiagnosticValue = { dataset: string; block: number } & Record<string, unknown>;
+export type PatchDiagnosticValue = { dataset: string; block: number; partition?: number } & Record<string, unknown>;
 
 export type FromWorker =
   | { type: 'started'; backend: BackendReport; totalSteps: number | null }

@@ -25,6 +25,15 @@ function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
 
+/** Tags every row with the partition (K) its block depths count; LAYER rows keep it too (the run's K). */
+export function atPartition(result: Omit<EvaluationResult, 'timingsMs'>, partition: number): Omit<EvaluationResult, 'timingsMs'> {
+  return {
+    evaluations: result.evaluations.map((e) => ({ ...e, partition })),
+    similarities: result.similarities.map((m) => ({ ...m, partition })),
+    patchDiagnostics: result.patchDiagnostics.map((d) => ({ ...d, partition })),
+  };
+}
+
 /** Maps the analysis report onto the protocol's inputs (pure; tested). */
 export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; trivialError?: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
   const evaluations: EvaluationValue[] = [];

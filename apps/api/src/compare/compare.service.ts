@@ -45,11 +45,16 @@ export async function compareRuns(app: AppServices, aId: string, bId: string, da
   }
   for (const m of metrics.values()) m.delta = delta(m.a, m.b);
 
+  // Block depths at a partition both runs were evaluated at (an E2E run of a sweep has every K):
+  // a's K when b has it, else b's K when a has it, else each run's own K.
+  const shared = [a!.blocks, b!.blocks].find((k) => a!.partitions.includes(k) && b!.partitions.includes(k));
+  const partitions = [shared ?? a!.blocks, shared ?? b!.blocks];
   const { rows } = await app.readPool.query<{ runId: string; kind: EvaluationKind; metric: string; target: string; dataset: string; split: string; depthUnit: DepthUnit; depth: number; step: number; value: number }>(
     `SELECT DISTINCT ON (e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth)
             e.run_id AS "runId", e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit AS "depthUnit", e.depth, e.step, e.value
-     FROM evaluations e WHERE e.run_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.dataset = $2)
-     ORDER BY e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.step DESC`, [ids, dataset]);
+     FROM evaluations e JOIN unnest($1::uuid[], $3::int[]) AS r(id, partition) ON r.id = e.run_id
+     WHERE ($2::text IS NULL OR e.dataset = $2) AND (e.depth_unit <> 'BLOCK' OR e.partition = r.partition)
+     ORDER BY e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.step DESC`, [ids, dataset, partitions]);
   const evaluations = new Map<string, EvaluationDelta>();
   for (const row of rows) {
     const id = [row.kind, row.metric, row.target, row.dataset, row.split, row.depthUnit, row.depth].join('\u0000');

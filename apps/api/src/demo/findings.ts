@@ -1,6 +1,7 @@
 // What the finished demo sweep shows: per run the final loss beside its trivial reference, the
 // consecutive-block CKA, and the paper's depth-wise findings as blockwise − E2E differences
-// paired by seed (same K), each with a 95% Student-t interval over the seeds.
+// paired by seed (same K), each with a 95% Student-t interval over the seeds. The sweep trains
+// E2E once per seed and evaluates it at every K: it stands in the facts once per K, read there.
 import { summarize } from '../common/stats.js';
 import { graphql, type RunView } from './progress.js';
 
@@ -25,15 +26,24 @@ export interface Finding {
 }
 
 const LAST_VALUES = `query($runIds: [ID!]!) { metricSeries(runIds: $runIds, keys: ["loss", "loss_trivial"], maxPoints: 2) { runId key block values } }`;
-const SIMILARITY = `query($runId: ID!) { similarity(runId: $runId, kind: LINEAR_CKA) { rowLabels colLabels matrix } }`;
+const SIMILARITY = `query($runId: ID!, $partition: Int) { similarity(runId: $runId, kind: LINEAR_CKA, partition: $partition) { rowLabels colLabels matrix } }`;
 
-export async function runFacts(apiUrl: string, runs: RunView[]): Promise<RunFacts[]> {
-  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LAST_VALUES, { runIds: runs.map((r) => r.id) })).metricSeries;
+/** The run once per K it was evaluated at, with that K's block evaluations. */
+export function atEachPartition(run: RunView): RunView[] {
+  return (run.partitions?.length ? run.partitions : [run.blocks]).map((k) => ({
+    ...run,
+    blocks: k,
+    evaluations: run.evaluations.filter((e) => e.depthUnit !== 'BLOCK' || (e.partition ?? run.blocks) === k),
+  }));
+}
+
+export async function runFacts(apiUrl: string, trained: RunView[]): Promise<RunFacts[]> {
+  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LAST_VALUES, { runIds: trained.map((r) => r.id) })).metricSeries;
   const facts: RunFacts[] = [];
-  for (const run of runs) {
+  for (const run of trained.flatMap(atEachPartition)) {
     const block = run.mode === 'E2E' ? null : run.blocks;
     const last = (key: string) => series.find((s) => s.runId === run.id && s.key === key && s.block === block)?.values.at(-1) ?? null;
-    const sim = (await graphql<{ similarity: { rowLabels: string[]; colLabels: string[]; matrix: number[][] } | null }>(apiUrl, SIMILARITY, { runId: run.id })).similarity;
+    const sim = (await graphql<{ similarity: { rowLabels: string[]; colLabels: string[]; matrix: number[][] } | null }>(apiUrl, SIMILARITY, { runId: run.id, partition: run.blocks })).similarity;
     const consecutiveCka: number[] = [];
     if (sim) {
       for (let k = 1; k < run.blocks; k++) {

@@ -8,13 +8,15 @@ export interface RunView {
   name: string;
   mode: string;
   blocks: number;
+  /** K values it was evaluated at (a sweep's one E2E run per seed: every K); absent: [blocks]. */
+  partitions?: number[];
   seed: number;
   status: string;
   error: string | null;
   durationSeconds: number | null;
   finishedAt: string | null;
   jobs: Array<{ kind: string; status: string; attempts: number; progress: { step?: number; totalSteps?: number | null; phase?: string } | null }>;
-  evaluations: Array<{ kind: string; metric: string; target: string; depth: number; depthUnit: string; value: number }>;
+  evaluations: Array<{ kind: string; metric: string; target: string; depth: number; depthUnit: string; partition?: number; value: number }>;
 }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -40,9 +42,9 @@ export async function submitSweep(apiUrl: string, sweep: DemoSweep): Promise<{ i
 const RUNS = `query($sweepId: ID!) {
   runs(filter: { sweepId: $sweepId }, first: 500) {
     nodes {
-      id name mode blocks seed status error durationSeconds finishedAt
+      id name mode blocks partitions seed status error durationSeconds finishedAt
       jobs(first: 5) { kind status attempts progress }
-      evaluations(filter: { latestOnly: true, kind: [LINEAR_PROBE, KNN_RETRIEVAL] }) { kind metric target depth depthUnit value }
+      evaluations(filter: { latestOnly: true, kind: [LINEAR_PROBE, KNN_RETRIEVAL] }) { kind metric target depth depthUnit partition value }
     }
   }
 }`;
@@ -53,7 +55,7 @@ export async function sweepRuns(apiUrl: string, sweepId: string): Promise<RunVie
 
 function label(run: RunView): string {
   const regime = run.mode === 'E2E' ? 'E2E' : run.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'simultaneous' : 'sequential';
-  return `K=${run.blocks} ${regime} seed ${run.seed}`;
+  return `K=${(run.partitions ?? [run.blocks]).join(',')} ${regime} seed ${run.seed}`;
 }
 
 function trainJob(run: RunView) {

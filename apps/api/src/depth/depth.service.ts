@@ -11,18 +11,19 @@ import { requireSweep } from '../sweep/sweep.service.js';
 import type { DepthProfileArgs, GridCellInput } from './depth.input.js';
 import type { DepthPoint, DepthProfile } from './depth.type.js';
 
+/** A grid cell's runs, read at its K (a sweep's E2E run sits in the cell of every K it was evaluated at). */
 export async function cellRuns(app: AppServices, cell: GridCellInput, field = 'cell'): Promise<RunInfo[]> {
   const sweepId = parseId(cell.sweepId, `${field}.sweepId`);
   await requireSweep(app, sweepId);
   const { rows } = await app.readPool.query<RunInfo>(
-    `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.sweep_id = $1 AND r.model_size = $2 AND r.blocks = $3 AND r.mode::text = $4 ORDER BY r.seed, r.id`,
+    `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.sweep_id = $1 AND r.model_size = $2 AND $3 = ANY(r.partitions) AND r.mode::text = $4 ORDER BY r.seed, r.id`,
     [sweepId, cell.modelSize, cell.blocks, cell.mode]);
-  return rows;
+  return rows.map((r) => ({ ...r, blocks: cell.blocks }));
 }
 
 export async function runInfos(app: AppServices, ids: string[], field: string): Promise<RunInfo[]> {
   const runs = await requireRuns(app, [...new Set(parseIds(ids, field))], field);
-  return runs.map((r) => ({ id: r.id, mode: r.mode, modelSize: r.modelSize, blocks: r.blocks, seed: r.seed, status: r.status }));
+  return runs.map((r) => ({ id: r.id, mode: r.mode, modelSize: r.modelSize, blocks: r.blocks, partitions: r.partitions, seed: r.seed, status: r.status }));
 }
 
 export async function depthProfile(app: AppServices, args: DepthProfileArgs): Promise<DepthProfile> {

@@ -1,4 +1,6 @@
-// sweepGrid: one cell per (model size, K, mode) with statistics over the seeds' values.
+// sweepGrid: one cell per (model size, K, mode) with statistics over the seeds' values. A sweep
+// trains E2E once per (size, seed) and evaluates it at every K: its E2E cell under each K is fed
+// by that one run, read at that K's block boundaries.
 import type { AppServices } from '../context.js';
 import { summarize } from '../common/stats.js';
 import { RunMode } from '../run/run.enums.js';
@@ -6,7 +8,7 @@ import { parseId } from '../run/ids.js';
 import { factorsOf, requireSweep } from '../sweep/sweep.service.js';
 import type { SweepGridArgs } from './grid.input.js';
 import type { GridCell, SeedValue, SweepGrid } from './grid.type.js';
-import { finalDepth, readingsAt, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from './metric-values.js';
+import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from './metric-values.js';
 
 const MODE_ORDER: RunMode[] = [RunMode.E2E, RunMode.BLOCKWISE_SIMULTANEOUS, RunMode.BLOCKWISE_SEQUENTIAL];
 
@@ -27,11 +29,13 @@ function unionInOrder<T>(declared: readonly T[], seen: Iterable<T>, compare?: (a
 export async function sweepGrid(app: AppServices, args: SweepGridArgs): Promise<SweepGrid> {
   const sweepId = parseId(args.sweepId, 'sweepId');
   const sweep = await requireSweep(app, sweepId);
-  const runs = await sweepRuns(app, sweepId);
-  const metric = await resolveMetric(app, args.metric, runs.map((r) => r.id));
+  const trained = await sweepRuns(app, sweepId);
+  const metric = await resolveMetric(app, args.metric, trained.map((r) => r.id));
   const at = args.at ?? null;
   const depthOf = (run: RunInfo) => args.block ?? finalDepth(run, metric);
-  const readings = await readingsAt(app, runs, metric, depthOf, at);
+  // Each run under every K it was evaluated at, read at that K's block boundaries.
+  const runs = trained.flatMap(atEachPartition);
+  const readings = await readingsAtEach(app, runs, metric, depthOf, at);
 
   // Axes: the declared factors, plus anything the runs show that the spec does not (older specs).
   const factors = factorsOf(sweep);
@@ -50,7 +54,7 @@ export async function sweepGrid(app: AppServices, args: SweepGridArgs): Promise<
   for (const modelSize of modelSizes) for (const k of blocks) for (const mode of modes) {
     const members = byCell.get(cellKey(modelSize, k, mode)) ?? [];
     const values: SeedValue[] = members.map((run) => {
-      const reading = readings.get(run.id);
+      const reading = readings.get(readingKey(run));
       return { runId: run.id, seed: run.seed, status: run.status, value: reading?.value ?? null, step: reading?.step ?? null, depth: depthOf(run) };
     });
     const present = values.filter((v) => v.value !== null).map((v) => v.value!);

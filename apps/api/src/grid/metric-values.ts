@@ -11,9 +11,17 @@ export interface RunInfo {
   id: string;
   mode: RunMode;
   modelSize: string;
+  /** The K it is read at: block depths count this partition's boundaries (see atEachPartition). */
   blocks: number;
+  /** Every K the run was evaluated at (a sweep's E2E run: every K of the sweep). */
+  partitions: number[];
   seed: number;
   status: RunStatus;
+}
+
+/** The run once per K it was evaluated at, each read at that K's block boundaries. */
+export function atEachPartition(run: RunInfo): RunInfo[] {
+  return (run.partitions.length ? run.partitions : [run.blocks]).map((k) => ({ ...run, blocks: k }));
 }
 
 /** A selector with every choice made (defaults filled, ambiguity resolved). */
@@ -127,6 +135,23 @@ export async function readingsAt(
   return out;
 }
 
+/** Key of a run read at a K: the same run may be read at several (an E2E run under each K). */
+export function readingKey(run: RunInfo): string {
+  return `${run.id}\u0000${run.blocks}`;
+}
+
+/** readingsAt for runs that may repeat at different K (see atEachPartition), keyed by readingKey. */
+export async function readingsAtEach(
+  app: AppServices, runs: readonly RunInfo[], metric: ResolvedMetric, depth: (run: RunInfo) => number | null, at: number | null,
+): Promise<Map<string, Reading>> {
+  const out = new Map<string, Reading>();
+  for (const k of new Set(runs.map((r) => r.blocks))) {
+    const atK = runs.filter((r) => r.blocks === k);
+    for (const [runId, reading] of await readingsAt(app, atK, metric, depth, at)) out.set(`${runId}\u0000${k}`, reading);
+  }
+  return out;
+}
+
 /**
  * Every depth of each run: TRAINING blocks 1..K (and 0, the whole model), EVALUATION depths in
  * the metric's unit, SIMILARITY pairs (k, k+1) keyed by k.
@@ -150,21 +175,23 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
   }
   if (metric.source === MetricSource.EVALUATION) {
     if (metric.target === null || metric.dataset === null || metric.split === null) return out; // nothing recorded
+    // BLOCK depths at the K each run is read at; other units do not depend on it.
     const { rows } = await app.readPool.query<{ runId: string; depth: number; step: number; value: number }>(
-      `SELECT DISTINCT ON (e.run_id, e.depth) e.run_id AS "runId", e.depth, e.step, e.value FROM evaluations e
-       WHERE e.run_id = ANY($1::uuid[]) AND e.kind::text = $2 AND e.metric = $3 AND e.target = $4 AND e.dataset = $5 AND e.split = $6
+      `SELECT DISTINCT ON (e.run_id, e.depth) e.run_id AS "runId", e.depth, e.step, e.value
+       FROM evaluations e JOIN unnest($1::uuid[], $9::int[]) AS r(id, partition) ON r.id = e.run_id
+       WHERE (e.depth_unit <> 'BLOCK' OR e.partition = r.partition) AND e.kind::text = $2 AND e.metric = $3 AND e.target = $4 AND e.dataset = $5 AND e.split = $6
          AND e.depth_unit::text = $7 AND e.step <= $8
        ORDER BY e.run_id, e.depth, e.step DESC`,
-      [ids, metric.kind, metric.key, metric.target, metric.dataset, metric.split, metric.depthUnit, step]);
+      [ids, metric.kind, metric.key, metric.target, metric.dataset, metric.split, metric.depthUnit, step, runs.map((r) => r.blocks)]);
     for (const row of rows) out.get(row.runId)!.set(row.depth, { value: row.value, step: row.step });
     return out;
   }
   if (metric.dataset === null) return out;
   const { rows } = await app.readPool.query<{ runId: string; step: number; rowLabels: string[]; colLabels: string[]; values: number[] }>(
     `SELECT DISTINCT ON (m.run_id) m.run_id AS "runId", m.step, m.row_labels AS "rowLabels", m.col_labels AS "colLabels", m.values
-     FROM similarity_matrices m
-     WHERE m.run_id = ANY($1::uuid[]) AND m.other_run_id IS NULL AND m.kind::text = $2 AND m.dataset = $3 AND m.step <= $4
-     ORDER BY m.run_id, m.step DESC`, [ids, metric.similarity, metric.dataset, step]);
+     FROM similarity_matrices m JOIN unnest($1::uuid[], $5::int[]) AS r(id, partition) ON r.id = m.run_id AND r.partition = m.partition
+     WHERE m.other_run_id IS NULL AND m.kind::text = $2 AND m.dataset = $3 AND m.step <= $4
+     ORDER BY m.run_id, m.step DESC`, [ids, metric.similarity, metric.dataset, step, runs.map((r) => r.blocks)]);
   for (const row of rows) {
     const readings = out.get(row.runId)!;
     const cols = row.colLabels.length;
@@ -185,4 +212,4 @@ function blockIndex(label: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-export const RUN_INFO_COLUMNS = 'r.id, r.mode, r.model_size AS "modelSize", r.blocks, r.seed, r.status';
+export const RUN_INFO_COLUMNS = 'r.id, r.mode, r.model_size AS "modelSize", r.blocks, r.partitions, r.seed, r.status';

@@ -1,5 +1,6 @@
-// Cross-run similarity: once a blockwise run and its matched E2E run (same sweep, model size,
-// K and seed) have both succeeded with final checkpoints, queue one COMPARE job for the pair
+// Cross-run similarity: once a blockwise run and its matched E2E run (same sweep, model size
+// and seed, evaluated at the blockwise run's K — a sweep trains one E2E run per size and seed
+// and pairs it with the blockwise runs of every K) have both succeeded with final checkpoints, queue one COMPARE job for the pair
 // (run = the blockwise run, other run = the E2E run). An agent then computes the block×block CKA
 // between the two networks on the same clips — the comparison the dashboard's Compare view shows.
 import type { AppServices } from '../context.js';
@@ -7,16 +8,17 @@ import { publishStatusChange } from './events.js';
 
 const ENQUEUE_SQL = `
 WITH me AS (
-  SELECT id, sweep_id, model_size, blocks, seed, mode FROM runs
+  SELECT id, sweep_id, model_size, blocks, partitions, seed, mode FROM runs
   WHERE id = $1 AND status = 'SUCCEEDED' AND sweep_id IS NOT NULL
 ), pairs AS (
   SELECT CASE WHEN me.mode = 'E2E' THEN o.id ELSE me.id END AS blockwise_id,
          CASE WHEN me.mode = 'E2E' THEN me.id ELSE o.id END AS e2e_id,
          me.sweep_id
   FROM me
-  JOIN runs o ON o.sweep_id = me.sweep_id AND o.model_size = me.model_size AND o.blocks = me.blocks
+  JOIN runs o ON o.sweep_id = me.sweep_id AND o.model_size = me.model_size
              AND o.seed = me.seed AND o.id <> me.id AND o.status = 'SUCCEEDED'
-             AND (me.mode = 'E2E') <> (o.mode = 'E2E')
+             AND CASE WHEN me.mode = 'E2E' THEN o.mode <> 'E2E' AND o.blocks = ANY(me.partitions)
+                      ELSE o.mode = 'E2E' AND me.blocks = ANY(o.partitions) END
   WHERE EXISTS (SELECT 1 FROM checkpoints c WHERE c.run_id = me.id)
     AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.run_id = o.id)
 )

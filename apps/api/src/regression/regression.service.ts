@@ -3,7 +3,7 @@
 import type { AppServices } from '../context.js';
 import { mean, sampleVariance, welchInterval } from '../common/stats.js';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
-import { finalDepth, readingsAt, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
+import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
 import { cellKey } from '../grid/grid.service.js';
 import { parseId, parseIds } from '../run/ids.js';
 import type { CheckRegressionArgs, RegressionRuleInput, SetBaselineArgs } from './regression.input.js';
@@ -136,15 +136,17 @@ export async function checkRegression(app: AppServices, args: CheckRegressionArg
   for (const [index, rule] of args.rules.entries()) {
     const metric = await resolveMetric(app, rule.metric, allRuns.map((r) => r.id), `rules[${index}].metric`);
     const depth = (run: RunInfo) => rule.block ?? finalDepth(run, metric);
-    const readings = await readingsAt(app, allRuns, metric, depth, rule.at ?? null);
-    const valuesOf = (runs: RunInfo[]) => runs.map((r) => readings.get(r.id)?.value).filter((v): v is number => v !== undefined);
+    // Per cell, an E2E run evaluated at several K counts in the cell of each, read at that K.
+    const [candidateAt, baselineAt] = rule.perCell ? [candidateRuns.flatMap(atEachPartition), baselineRuns.flatMap(atEachPartition)] : [candidateRuns, baselineRuns];
+    const readings = await readingsAtEach(app, [...candidateAt, ...baselineAt], metric, depth, rule.at ?? null);
+    const valuesOf = (runs: RunInfo[]) => runs.map((r) => readings.get(readingKey(r))?.value).filter((v): v is number => v !== undefined);
     const groups: Array<{ cell: CellKey | null; candidate: RunInfo[]; baseline: RunInfo[] }> = [];
     if (rule.perCell) {
       const cells = new Map<string, CellKey>();
-      for (const run of candidateRuns) cells.set(cellKey(run.modelSize, run.blocks, run.mode), { modelSize: run.modelSize, blocks: run.blocks, mode: run.mode });
+      for (const run of candidateAt) cells.set(cellKey(run.modelSize, run.blocks, run.mode), { modelSize: run.modelSize, blocks: run.blocks, mode: run.mode });
       for (const [key, cell] of cells) {
         const inCell = (r: RunInfo) => cellKey(r.modelSize, r.blocks, r.mode) === key;
-        groups.push({ cell, candidate: candidateRuns.filter(inCell), baseline: baselineRuns.filter(inCell) });
+        groups.push({ cell, candidate: candidateAt.filter(inCell), baseline: baselineAt.filter(inCell) });
       }
     } else {
       groups.push({ cell: null, candidate: candidateRuns, baseline: baselineRuns });

@@ -3,6 +3,7 @@
 // evaluations, patch diagnostics and checkpoints upsert on their unique keys; similarity
 // matrices, which have no unique key, are replaced (delete + insert) under an advisory lock on
 // (run, otherRun, kind, step, dataset) so that concurrent re-reports cannot leave two copies.
+import type pg from 'pg';
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { SHA256_PATTERN } from '../common/artifact-store.js';
@@ -14,6 +15,21 @@ import type { ReportResult } from './report.type.js';
 export const MAX_EVALUATIONS_PER_CALL = 5_000;
 export const MAX_DIAGNOSTICS_PER_CALL = 1_000;
 export const MAX_SIMILARITY_VALUES = 1_000_000;
+
+/**
+ * The partition (K) of each reported row: as given, else the run's own K. A row may only name
+ * one of the run's partitions (an E2E run of a sweep has every K of the sweep).
+ */
+async function partitionsOf(client: pg.PoolClient, runId: string, given: ReadonlyArray<number | null | undefined>, field: string): Promise<number[]> {
+  const run = (await client.query<{ blocks: number; partitions: number[] }>('SELECT blocks, partitions FROM runs WHERE id = $1', [runId])).rows[0]!;
+  return given.map((k, i) => {
+    if (k === null || k === undefined) return run.blocks;
+    if (!run.partitions.includes(k)) {
+      throw new BadInputError(`${field}[${i}].partition: K=${k} is not one of this run's partitions (${run.partitions.join(', ')})`, `${field}.partition`);
+    }
+    return k;
+  });
+}
 
 /** Keeps the last of several entries with the same key (ON CONFLICT DO UPDATE may touch a row once). */
 function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -27,13 +43,13 @@ function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
 }
 
 const EVALUATIONS_SQL = `
-INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, split, depth_unit, depth, value, std, ci_low, ci_high, folds, n)
-SELECT $1::uuid, u.step, u.kind::"EvaluationKind", u.metric, u.target, u.dataset, u.split, u.depth_unit::"DepthUnit", u.depth,
+INSERT INTO evaluations (run_id, step, kind, metric, target, dataset, split, depth_unit, depth, partition, value, std, ci_low, ci_high, folds, n)
+SELECT $1::uuid, u.step, u.kind::"EvaluationKind", u.metric, u.target, u.dataset, u.split, u.depth_unit::"DepthUnit", u.depth, u.partition,
        u.value, u.std, u.ci_low, u.ci_high, ARRAY(SELECT jsonb_array_elements_text(u.folds)::float8), u.n
-FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
+FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $16::int[],
             $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::jsonb[], $15::int[])
-  AS u(step, kind, metric, target, dataset, split, depth_unit, depth, value, std, ci_low, ci_high, folds, n)
-ON CONFLICT (run_id, step, kind, metric, target, dataset, split, depth_unit, depth) DO UPDATE
+  AS u(step, kind, metric, target, dataset, split, depth_unit, depth, partition, value, std, ci_low, ci_high, folds, n)
+ON CONFLICT (run_id, step, kind, metric, target, dataset, split, depth_unit, depth, partition) DO UPDATE
 SET value = EXCLUDED.value, std = EXCLUDED.std, ci_low = EXCLUDED.ci_low, ci_high = EXCLUDED.ci_high, folds = EXCLUDED.folds, n = EXCLUDED.n
 RETURNING (xmax = 0) AS inserted`;
 
@@ -43,13 +59,15 @@ export async function reportEvaluations(app: AppServices, fence: Fence, input: r
   input.forEach((e, i) => {
     if (e.ciLow != null && e.ciHigh != null && e.ciLow > e.ciHigh) throw new BadInputError(`evaluations[${i}]: ciLow is above ciHigh`, 'evaluations.ciLow');
   });
-  const rows = lastByKey(input, (e) => JSON.stringify([e.step, e.kind, e.metric, e.target, e.dataset, e.split, e.depthUnit, e.depth]));
-  const column = <K extends keyof EvaluationInput>(k: K) => rows.map((r) => r[k] ?? null);
   return withFence(app, fence, async (client, job) => {
+    const partitions = await partitionsOf(client, job.runId, input.map((e) => e.partition), 'evaluations');
+    const rows = lastByKey(input.map((e, i) => ({ ...e, partition: partitions[i]! })),
+      (e) => JSON.stringify([e.step, e.kind, e.metric, e.target, e.dataset, e.split, e.depthUnit, e.depth, e.partition]));
+    const column = <K extends keyof EvaluationInput>(k: K) => rows.map((r) => r[k] ?? null);
     const { rows: written } = await client.query<{ inserted: boolean }>(EVALUATIONS_SQL, [
       job.runId, column('step'), column('kind'), column('metric'), column('target'), column('dataset'), column('split'),
       column('depthUnit'), column('depth'), column('value'), column('std'), column('ciLow'), column('ciHigh'),
-      rows.map((r) => JSON.stringify(r.folds ?? [])), column('n'),
+      rows.map((r) => JSON.stringify(r.folds ?? [])), column('n'), column('partition'),
     ]);
     return { runId: job.runId, stored: written.length, replaced: written.filter((w) => !w.inserted).length };
   });
@@ -71,18 +89,19 @@ export async function reportSimilarity(app: AppServices, fence: Fence, input: Si
         'otherRunId',
       );
     }
+    const [partition] = await partitionsOf(client, job.runId, [input.partition], 'similarity');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
-      job.runId, JSON.stringify([otherRunId, input.kind, input.step, input.dataset]),
+      job.runId, JSON.stringify([otherRunId, input.kind, input.step, input.dataset, partition]),
     ]);
     const removed = await client.query(
       `DELETE FROM similarity_matrices
-       WHERE run_id = $1 AND other_run_id IS NOT DISTINCT FROM $2::uuid AND kind = $3::"SimilarityKind" AND step = $4 AND dataset = $5`,
-      [job.runId, otherRunId, input.kind, input.step, input.dataset],
+       WHERE run_id = $1 AND other_run_id IS NOT DISTINCT FROM $2::uuid AND kind = $3::"SimilarityKind" AND step = $4 AND dataset = $5 AND partition = $6`,
+      [job.runId, otherRunId, input.kind, input.step, input.dataset, partition],
     );
     await client.query(
-      `INSERT INTO similarity_matrices (run_id, other_run_id, kind, step, dataset, row_labels, col_labels, values)
-       VALUES ($1, $2::uuid, $3::"SimilarityKind", $4, $5, $6::text[], $7::text[], $8::float8[])`,
-      [job.runId, otherRunId, input.kind, input.step, input.dataset, input.rowLabels, input.colLabels, `{${input.values.join(',')}}`],
+      `INSERT INTO similarity_matrices (run_id, other_run_id, kind, step, dataset, partition, row_labels, col_labels, values)
+       VALUES ($1, $2::uuid, $3::"SimilarityKind", $4, $5, $6, $7::text[], $8::text[], $9::float8[])`,
+      [job.runId, otherRunId, input.kind, input.step, input.dataset, partition, input.rowLabels, input.colLabels, `{${input.values.join(',')}}`],
     );
     return { runId: job.runId, stored: 1, replaced: Math.min(removed.rowCount ?? 0, 1) };
   });
@@ -97,13 +116,13 @@ const DIAGNOSTIC_FLOATS = [
 ] as const satisfies ReadonlyArray<readonly [keyof PatchDiagnosticInput, string]>;
 
 const DIAGNOSTICS_SQL = `
-INSERT INTO patch_diagnostics (run_id, step, dataset, block, ${DIAGNOSTIC_FLOATS.map(([, c]) => c).join(', ')}, reconstruction_error, reconstruction_grid)
-SELECT $1::uuid, u.step, u.dataset, u.block, ${DIAGNOSTIC_FLOATS.map(([, c]) => `u.${c}`).join(', ')},
+INSERT INTO patch_diagnostics (run_id, step, dataset, block, partition, ${DIAGNOSTIC_FLOATS.map(([, c]) => c).join(', ')}, reconstruction_error, reconstruction_grid)
+SELECT $1::uuid, u.step, u.dataset, u.block, u.partition, ${DIAGNOSTIC_FLOATS.map(([, c]) => `u.${c}`).join(', ')},
        ARRAY(SELECT jsonb_array_elements_text(u.recon)::float8), ARRAY(SELECT jsonb_array_elements_text(u.grid)::int)
 FROM unnest($2::int[], $3::text[], $4::int[], ${DIAGNOSTIC_FLOATS.map((_, i) => `$${5 + i}::float8[]`).join(', ')},
-            $${5 + DIAGNOSTIC_FLOATS.length}::jsonb[], $${6 + DIAGNOSTIC_FLOATS.length}::jsonb[])
-  AS u(step, dataset, block, ${DIAGNOSTIC_FLOATS.map(([, c]) => c).join(', ')}, recon, grid)
-ON CONFLICT (run_id, step, dataset, block) DO UPDATE
+            $${5 + DIAGNOSTIC_FLOATS.length}::jsonb[], $${6 + DIAGNOSTIC_FLOATS.length}::jsonb[], $${7 + DIAGNOSTIC_FLOATS.length}::int[])
+  AS u(step, dataset, block, ${DIAGNOSTIC_FLOATS.map(([, c]) => c).join(', ')}, recon, grid, partition)
+ON CONFLICT (run_id, step, dataset, block, partition) DO UPDATE
 SET ${DIAGNOSTIC_FLOATS.map(([, c]) => `${c} = EXCLUDED.${c}`).join(', ')},
     reconstruction_error = EXCLUDED.reconstruction_error, reconstruction_grid = EXCLUDED.reconstruction_grid
 RETURNING (xmax = 0) AS inserted`;
@@ -122,8 +141,9 @@ export async function reportPatchDiagnostics(app: AppServices, fence: Fence, inp
     }
     if (grid.length === 0 && errors.length !== 0) throw new BadInputError(`diagnostics[${i}]: reconstructionError needs its reconstructionGrid`, 'reconstructionGrid');
   });
-  const rows = lastByKey(input, (d) => JSON.stringify([d.step, d.dataset, d.block]));
   return withFence(app, fence, async (client, job) => {
+    const partitions = await partitionsOf(client, job.runId, input.map((d) => d.partition), 'diagnostics');
+    const rows = lastByKey(input.map((d, i) => ({ ...d, partition: partitions[i]! })), (d) => JSON.stringify([d.step, d.dataset, d.block, d.partition]));
     const { rows: written } = await client.query<{ inserted: boolean }>(DIAGNOSTICS_SQL, [
       job.runId,
       rows.map((r) => r.step),
@@ -132,6 +152,7 @@ export async function reportPatchDiagnostics(app: AppServices, fence: Fence, inp
       ...DIAGNOSTIC_FLOATS.map(([field]) => rows.map((r) => (r[field] as number | null | undefined) ?? null)),
       rows.map((r) => JSON.stringify(r.reconstructionError ?? [])),
       rows.map((r) => JSON.stringify(r.reconstructionGrid ?? [])),
+      rows.map((r) => r.partition),
     ]);
     return { runId: job.runId, stored: written.length, replaced: written.filter((w) => !w.inserted).length };
   });

@@ -28,7 +28,7 @@ export class RunFilter {
   @Field(() => [RunStatus], { nullable: true }) @IsOptional() status?: RunStatus[];
   @Field(() => [RunMode], { nullable: true }) @IsOptional() mode?: RunMode[];
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(100) modelSize?: string[];
-  @Field(() => [Int], { nullable: true, description: 'K values.' }) @IsOptional() @ArrayMaxSize(100) blocks?: number[];
+  @Field(() => [Int], { nullable: true, description: 'K values: runs evaluated at any of them (a sweep\'s E2E run counts under every K of its sweep).' }) @IsOptional() @ArrayMaxSize(100) blocks?: number[];
   @Field(() => [Int], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) seed?: number[];
   @Field(() => [String], { nullable: true, description: 'Runs carrying all of these tags.' }) @IsOptional() @ArrayMaxSize(32) tags?: string[];
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the run name.' }) @IsOptional() @MaxLength(200) nameContains?: string;
@@ -72,8 +72,9 @@ export class EvaluationFilter {
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) target?: string[];
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(200) dataset?: string | null;
   @Field(() => DepthUnit, { nullable: true }) @IsOptional() depthUnit?: DepthUnit;
+  @Field(() => Int, { nullable: true, description: 'Only this partition (K).' }) @IsOptional() @IsInt() partition?: number | null;
   @Field(() => Int, { nullable: true, description: 'Only this step.' }) @IsOptional() @IsInt() step?: number | null;
-  @Field(() => Boolean, { defaultValue: false, description: 'Only the latest step of each (kind, metric, target, dataset, split, depth).' })
+  @Field(() => Boolean, { defaultValue: false, description: 'Only the latest step of each (kind, metric, target, dataset, split, depth, partition).' })
   latestOnly: boolean = false;
 }
 

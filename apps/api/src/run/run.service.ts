@@ -13,11 +13,11 @@ import { idPrefixPattern, parseId } from './ids.js';
 
 /** Every run column, aliased to the GraphQL field names. */
 export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
-  r.blocks, r.seed, r.dataset, r.config, r.status, r.backend, r.agent_id AS "agentId", r.tags, r.notes, r.error, r.divergence,
+  r.blocks, r.partitions, r.seed, r.dataset, r.config, r.status, r.backend, r.agent_id AS "agentId", r.tags, r.notes, r.error, r.divergence,
   r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt", r.updated_at AS "updatedAt"`;
 
 const EVALUATION_COLUMNS = `e.id, e.run_id AS "runId", e.step, e.kind, e.metric, e.target, e.dataset, e.split,
-  e.depth_unit AS "depthUnit", e.depth, e.value, e.std, e.ci_low AS "ciLow", e.ci_high AS "ciHigh", e.folds, e.n,
+  e.depth_unit AS "depthUnit", e.depth, e.partition, e.value, e.std, e.ci_low AS "ciLow", e.ci_high AS "ciHigh", e.folds, e.n,
   e.created_at AS "createdAt"`;
 
 // ---- listing -------------------------------------------------------------------------------
@@ -45,7 +45,8 @@ export function runConditions(filter: RunFilter | undefined, params: SqlParams):
   if (filter.status) where.push(`r.status::text = ANY(${params.add(filter.status, 'text[]')})`);
   if (filter.mode) where.push(`r.mode::text = ANY(${params.add(filter.mode, 'text[]')})`);
   if (filter.modelSize) where.push(`r.model_size = ANY(${params.add(filter.modelSize, 'text[]')})`);
-  if (filter.blocks) where.push(`r.blocks = ANY(${params.add(filter.blocks, 'int[]')})`);
+  // K: runs evaluated at any of these (a sweep's E2E run at every K of the sweep).
+  if (filter.blocks) where.push(`r.partitions && ${params.add(filter.blocks, 'int[]')}`);
   if (filter.seed) where.push(`r.seed = ANY(${params.add(filter.seed, 'int[]')})`);
   if (filter.tags && filter.tags.length > 0) where.push(`r.tags @> ${params.add(filter.tags, 'text[]')}`);
   if (filter.idPrefix) where.push(`r.id::text LIKE ${params.add(idPrefixPattern(filter.idPrefix))}`);
@@ -192,11 +193,12 @@ export async function evaluationsByRun(app: AppServices, runIds: readonly string
   if (filter?.dataset !== undefined && filter.dataset !== null) where.push(`e.dataset = ${params.add(filter.dataset)}`);
   if (filter?.depthUnit) where.push(`e.depth_unit::text = ${params.add(filter.depthUnit)}`);
   if (filter?.step !== undefined && filter.step !== null) where.push(`e.step = ${params.add(filter.step)}`);
-  const identity = 'e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth';
+  if (filter?.partition !== undefined && filter.partition !== null) where.push(`e.partition = ${params.add(filter.partition)}`);
+  const identity = 'e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.partition';
   const sql = filter?.latestOnly
     ? `SELECT * FROM (SELECT DISTINCT ON (${identity}) ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')}
-         ORDER BY ${identity}, e.step DESC) x ORDER BY x.kind, x.metric, x.target, x."depthUnit", x.depth, x.step`
-    : `SELECT ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')} ORDER BY e.step, e.kind, e.metric, e.target, e.depth_unit, e.depth`;
+         ORDER BY ${identity}, e.step DESC) x ORDER BY x.kind, x.metric, x.target, x."depthUnit", x.partition, x.depth, x.step`
+    : `SELECT ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')} ORDER BY e.step, e.kind, e.metric, e.target, e.depth_unit, e.partition, e.depth`;
   const { rows } = await app.readPool.query<Evaluation>(sql, params.values);
   return groupBy(runIds, rows, (r) => r.runId);
 }

@@ -20,7 +20,8 @@ export class Run {
   @Field(() => String) name!: string;
   @Field(() => RunMode) mode!: RunMode;
   @Field(() => String, { description: 'Trainer preset: nano, micro (CPU scale), tiny, small (the paper).' }) modelSize!: string;
-  @Field(() => Int, { description: 'K, the number of encoder blocks. E2E runs keep K as the partition their block-boundary evaluations use.' }) blocks!: number;
+  @Field(() => Int, { description: 'K, the number of encoder blocks its checkpoint is built with. E2E runs keep K as the default partition their block-boundary evaluations use.' }) blocks!: number;
+  @Field(() => [Int], { description: "K values the run is evaluated at: a blockwise run's own K; a sweep's E2E run (trained once per size and seed) every K of the sweep." }) partitions!: number[];
   @Field(() => Int) seed!: number;
   @Field(() => String, { description: 'Training dataset name.' }) dataset!: string;
   @Field(() => JSONScalar, { description: "The fully resolved trainer config (plus the agent's `evaluation` settings)." }) config!: unknown;
@@ -50,6 +51,7 @@ export class Evaluation {
   @Field(() => String) split!: string;
   @Field(() => DepthUnit) depthUnit!: DepthUnit;
   @Field(() => Int, { description: 'Block boundary k (1..K) for BLOCK, layer for LAYER, 0 for MODEL.' }) depth!: number;
+  @Field(() => Int, { description: "K of the partition whose boundaries a BLOCK depth counts (an E2E run is evaluated at every K of its sweep); the run's K for other units." }) partition!: number;
   @Field(() => Float) value!: number;
   @Field(() => Float, { nullable: true }) std!: number | null;
   @Field(() => Float, { nullable: true }) ciLow!: number | null;

@@ -5,28 +5,32 @@ import { parseId } from '../run/ids.js';
 import type { PatchDiagnosticsArgs, SimilarityArgs } from './similarity.input.js';
 import type { PatchDiagnostic, SimilarityMatrix } from './similarity.type.js';
 
-const MATRIX_COLUMNS = `m.id, m.run_id AS "runId", m.other_run_id AS "otherRunId", m.kind, m.step, m.dataset,
+const MATRIX_COLUMNS = `m.id, m.run_id AS "runId", m.other_run_id AS "otherRunId", m.kind, m.step, m.dataset, m.partition,
   m.row_labels AS "rowLabels", m.col_labels AS "colLabels", m.values, m.created_at AS "createdAt"`;
 
-async function requireRun(app: AppServices, id: string): Promise<void> {
-  const { rowCount } = await app.readPool.query('SELECT 1 FROM runs WHERE id = $1', [id]);
-  if (!rowCount) throw new NotFoundError('run', id);
+/** The run's K (the default partition); NOT_FOUND when there is no such run. */
+async function requireRun(app: AppServices, id: string): Promise<number> {
+  const { rows } = await app.readPool.query<{ blocks: number }>('SELECT blocks FROM runs WHERE id = $1', [id]);
+  if (!rows[0]) throw new NotFoundError('run', id);
+  return rows[0].blocks;
 }
 
 export async function similarity(app: AppServices, args: SimilarityArgs): Promise<SimilarityMatrix | null> {
   const runId = parseId(args.runId, 'runId');
   const other = args.otherRunId ? parseId(args.otherRunId, 'otherRunId') : null;
-  await requireRun(app, runId);
-  if (other) await requireRun(app, other);
+  const ownK = await requireRun(app, runId);
+  const otherK = other ? await requireRun(app, other) : null;
   // A cross-run matrix is stored once per pair, in the order its COMPARE job ran (rows from
-  // run_id): asked the other way round, the stored one is returned transposed.
+  // run_id, partition of run_id): asked the other way round, the stored one is returned transposed.
+  // Without a partition, each run's own K is meant.
+  const partition = args.partition ?? null;
   const { rows } = await app.readPool.query<SimilarityMatrix & { transposed: boolean }>(
     `SELECT ${MATRIX_COLUMNS}, m.run_id <> $1 AS transposed FROM similarity_matrices m
      WHERE m.kind::text = $2 AND ($4::int IS NULL OR m.step = $4) AND ($5::text IS NULL OR m.dataset = $5)
-       AND ((m.run_id = $1 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid)
-            OR ($3::uuid IS NOT NULL AND m.run_id = $3 AND m.other_run_id = $1))
+       AND ((m.run_id = $1 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid AND m.partition = COALESCE($6::int, $7::int))
+            OR ($3::uuid IS NOT NULL AND m.run_id = $3 AND m.other_run_id = $1 AND m.partition = COALESCE($6::int, $8::int)))
      ORDER BY m.step DESC, m.dataset, (m.run_id <> $1), m.created_at DESC LIMIT 1`,
-    [runId, args.kind, other, args.step ?? null, args.dataset ?? null]);
+    [runId, args.kind, other, args.step ?? null, args.dataset ?? null, partition, ownK, otherK]);
   const row = rows[0];
   if (!row) return null;
   const { transposed, ...matrix } = row;
@@ -44,27 +48,27 @@ export function transpose(m: SimilarityMatrix): SimilarityMatrix {
 /** Steps with a matrix like this one (same run, kind, dataset, other run — in either order), ascending. */
 export async function similaritySteps(app: AppServices, m: SimilarityMatrix): Promise<number[]> {
   const { rows } = await app.readPool.query<{ step: number }>(
-    `SELECT DISTINCT step FROM similarity_matrices WHERE kind::text = $2 AND dataset = $3
+    `SELECT DISTINCT step FROM similarity_matrices WHERE kind::text = $2 AND dataset = $3 AND partition = $5
        AND ((run_id = $1 AND other_run_id IS NOT DISTINCT FROM $4::uuid) OR ($4::uuid IS NOT NULL AND run_id = $4 AND other_run_id = $1))
      ORDER BY step`,
-    [m.runId, m.kind, m.dataset, m.otherRunId]);
+    [m.runId, m.kind, m.dataset, m.otherRunId, m.partition]);
   return rows.map((r) => r.step);
 }
 
 export async function patchDiagnostics(app: AppServices, args: PatchDiagnosticsArgs): Promise<PatchDiagnostic[]> {
   const runId = parseId(args.runId, 'runId');
-  await requireRun(app, runId);
+  const partition = await requireRun(app, runId).then((k) => args.partition ?? k);
   const { rows } = await app.readPool.query<PatchDiagnostic>(
-    `SELECT d.id, d.run_id AS "runId", d.step, d.dataset, d.block, d.token_cosine AS "tokenCosine", d.occ_drop AS "occDrop",
+    `SELECT d.id, d.run_id AS "runId", d.step, d.dataset, d.block, d.partition, d.token_cosine AS "tokenCosine", d.occ_drop AS "occDrop",
             d.effective_rank AS "effectiveRank", d.participation_ratio AS "participationRatio", d.isotropy, d.uniformity,
             d.token_norm_mean AS "tokenNormMean", d.token_norm_std AS "tokenNormStd", d.token_norm_max AS "tokenNormMax",
             d.attention_distance AS "attentionDistance", d.attention_distance_spatial AS "attentionDistanceSpatial",
             d.attention_distance_temporal AS "attentionDistanceTemporal", d.reconstruction_error AS "reconstructionError",
             d.reconstruction_grid AS "reconstructionGrid", d.created_at AS "createdAt"
      FROM patch_diagnostics d
-     WHERE d.run_id = $1 AND ($3::text IS NULL OR d.dataset = $3)
-       AND d.step = COALESCE($2::int, (SELECT max(x.step) FROM patch_diagnostics x WHERE x.run_id = $1 AND ($3::text IS NULL OR x.dataset = $3)))
+     WHERE d.run_id = $1 AND ($3::text IS NULL OR d.dataset = $3) AND d.partition = $4
+       AND d.step = COALESCE($2::int, (SELECT max(x.step) FROM patch_diagnostics x WHERE x.run_id = $1 AND ($3::text IS NULL OR x.dataset = $3) AND x.partition = $4))
      ORDER BY d.dataset, d.block`,
-    [runId, args.step ?? null, args.dataset ?? null]);
+    [runId, args.step ?? null, args.dataset ?? null, partition]);
   return rows;
 }

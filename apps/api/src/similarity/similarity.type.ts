@@ -10,6 +10,7 @@ export class SimilarityMatrix {
   @Field(() => SimilarityKind) kind!: SimilarityKind;
   @Field(() => Int) step!: number;
   @Field(() => String) dataset!: string;
+  @Field(() => Int, { description: 'K of the partition its block labels refer to.' }) partition!: number;
   @Field(() => [String]) rowLabels!: string[];
   @Field(() => [String]) colLabels!: string[];
   @Field(() => [Float], { description: 'rows × cols values, row-major.' }) values!: number[];
@@ -24,6 +25,7 @@ export class PatchDiagnostic {
   @Field(() => Int) step!: number;
   @Field(() => String) dataset!: string;
   @Field(() => Int) block!: number;
+  @Field(() => Int, { description: 'K of the partition the block counts in.' }) partition!: number;
   @Field(() => Float, { nullable: true, description: "Mean off-diagonal cosine between a clip's standardised tokens (over-smoothing)." }) tokenCosine!: number | null;
   @Field(() => Float, { nullable: true, description: 'OccDrop = (Acc_full − Acc_occluded) / Acc_full.' }) occDrop!: number | null;
   @Field(() => Float, { nullable: true }) effectiveRank!: number | null;

@@ -76,6 +76,8 @@ export interface Cell {
   name: string;
   modelSize: string;
   blocks: number;
+  /** K values the run is evaluated at (E2E: every K of the sweep). */
+  partitions: number[];
   mode: RunMode;
   seed: number;
   config: Record<string, unknown>;
@@ -101,7 +103,7 @@ export function normaliseSpec(input: CreateSweepInput): NormalisedSpec {
       issues.push({ field: 'factors.modelSizes', message: `unknown model size ${JSON.stringify(size)} (known: ${PRESET_NAMES.join(', ')})` });
     }
   }
-  const cells = f.modelSizes.length * f.blocks.length * f.modes.length * f.seeds.length;
+  const cells = runCount(f);
   if (cells > MAX_CELLS) issues.push({ field: 'factors', message: `expands to ${cells} runs; the limit is ${MAX_CELLS}` });
   if (input.dataset !== undefined && input.dataset !== null && (!isPlainObject(input.dataset) || typeof input.dataset.name !== 'string')) {
     issues.push({ field: 'dataset', message: 'must be a JSON object with a "name", e.g. { "name": "moving-mnist" }' });
@@ -159,49 +161,72 @@ function sweepField(configPath: string): string {
   return configPath ? `overrides.${configPath}` : 'overrides';
 }
 
-/** One cell per combination, each with the trainer's resolved config; every invalid one reported. */
+/**
+ * One run per combination, each with the trainer's resolved config; every invalid one reported.
+ * E2E training does not depend on K (its one decoder sits on the last layer), so E2E is one run
+ * per (size, seed) with `partitions` = every K of the sweep: the agent evaluates it at each K's
+ * block boundaries (config.evaluation.partitions) and the grid shows it under each K. Its
+ * checkpoint is built with the smallest K.
+ */
 export function expandSpec(sweepName: string, spec: NormalisedSpec): Cell[] {
   const cells: Cell[] = [];
   const issues: Issue[] = [];
   const { factors } = spec;
+  const resolve = (modelSize: string, mode: RunMode, blocks: number, seed: number): RunConfig | null => {
+    try {
+      return resolveRunConfig({
+        ...spec.overrides,
+        preset: modelSize,
+        regime: REGIME_OF_MODE[mode],
+        blocks,
+        seed,
+        ...(spec.dataset ? { dataset: spec.dataset } : {}),
+        ...(spec.steps !== null ? { steps: spec.steps } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const issue of error.issues) {
+        issues.push({ field: sweepField(issue.path), message: `${issue.message} (${modelSize}, K=${blocks}, ${mode})` });
+      }
+      return null;
+    }
+  };
+  const cell = (modelSize: string, mode: RunMode, seed: number, partitions: number[], name: string): void => {
+    const configs = partitions.map((k) => resolve(modelSize, mode, k, seed));
+    const config = configs[0];
+    if (!config || configs.some((c) => c === null)) return;
+    const evaluation = mode === RunMode.E2E ? { ...spec.evaluation, partitions } : spec.evaluation;
+    cells.push({
+      runId: crypto.randomUUID(),
+      name: `${sweepName}/${name}`,
+      modelSize,
+      blocks: config.blocks,
+      partitions,
+      mode,
+      seed,
+      config: evaluation ? { ...config, evaluation } : { ...config },
+    });
+  };
   for (const modelSize of factors.modelSizes) {
+    if (factors.modes.includes(RunMode.E2E)) {
+      for (const seed of factors.seeds) cell(modelSize, RunMode.E2E, seed, [...factors.blocks], `${modelSize}-e2e-s${seed}`);
+    }
     for (const blocks of factors.blocks) {
       for (const mode of factors.modes) {
-        for (const seed of factors.seeds) {
-          let config: RunConfig;
-          try {
-            config = resolveRunConfig({
-              ...spec.overrides,
-              preset: modelSize,
-              regime: REGIME_OF_MODE[mode],
-              blocks,
-              seed,
-              ...(spec.dataset ? { dataset: spec.dataset } : {}),
-              ...(spec.steps !== null ? { steps: spec.steps } : {}),
-            });
-          } catch (error) {
-            if (!(error instanceof ConfigError)) throw error;
-            for (const issue of error.issues) {
-              issues.push({ field: sweepField(issue.path), message: `${issue.message} (${modelSize}, K=${blocks}, ${mode})` });
-            }
-            continue;
-          }
-          cells.push({
-            runId: crypto.randomUUID(),
-            name: `${sweepName}/${modelSize}-k${blocks}-${MODE_SHORT[mode]}-s${seed}`,
-            modelSize,
-            blocks: config.blocks,
-            mode,
-            seed,
-            config: spec.evaluation ? { ...config, evaluation: spec.evaluation } : { ...config },
-          });
-        }
+        if (mode === RunMode.E2E) continue;
+        for (const seed of factors.seeds) cell(modelSize, mode, seed, [blocks], `${modelSize}-k${blocks}-${MODE_SHORT[mode]}-s${seed}`);
       }
     }
   }
   // The same problem for every seed is one problem.
   if (issues.length) throw invalidSweep(issues);
   return cells;
+}
+
+/** Runs a sweep of these factors trains: E2E once per (size, seed), blockwise once per K as well. */
+export function runCount(f: { modelSizes: readonly unknown[]; blocks: readonly unknown[]; modes: readonly RunMode[]; seeds: readonly unknown[] }): number {
+  const e2e = f.modes.includes(RunMode.E2E) ? 1 : 0;
+  return f.modelSizes.length * f.seeds.length * (e2e + f.blocks.length * (f.modes.length - e2e));
 }
 
 function specDifferences(a: unknown, b: unknown, prefix = ''): string[] {
@@ -233,12 +258,12 @@ export async function createSweep(app: AppServices, input: CreateSweepInput): Pr
     }
     const sweep = inserted.rows[0];
     await client.query(
-      `INSERT INTO runs (id, project_id, sweep_id, name, mode, model_size, blocks, seed, dataset, config)
-       SELECT c.id, $1, $2, c.name, c.mode::"RunMode", c.model_size, c.blocks, c.seed, c.dataset, c.config
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::jsonb[])
-         AS c(id, name, mode, model_size, blocks, seed, dataset, config)`,
+      `INSERT INTO runs (id, project_id, sweep_id, name, mode, model_size, blocks, partitions, seed, dataset, config)
+       SELECT c.id, $1, $2, c.name, c.mode::"RunMode", c.model_size, c.blocks, ARRAY(SELECT jsonb_array_elements_text(c.partitions)::int), c.seed, c.dataset, c.config
+       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::jsonb[], $9::int[], $10::text[], $11::jsonb[])
+         AS c(id, name, mode, model_size, blocks, partitions, seed, dataset, config)`,
       [project.id, sweep.id, cells.map((c) => c.runId), cells.map((c) => c.name), cells.map((c) => c.mode), cells.map((c) => c.modelSize),
-        cells.map((c) => c.blocks), cells.map((c) => c.seed), cells.map((c) => String((c.config.dataset as { name: string }).name)),
+        cells.map((c) => c.blocks), cells.map((c) => JSON.stringify(c.partitions)), cells.map((c) => c.seed), cells.map((c) => String((c.config.dataset as { name: string }).name)),
         cells.map((c) => JSON.stringify(c.config))]);
     const jobs = (await client.query<{ id: string; runId: string }>(
       `INSERT INTO jobs (run_id, kind, status, priority, max_attempts, requirements)

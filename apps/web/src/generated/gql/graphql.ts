@@ -80,7 +80,7 @@ export type MetricSource =
 
 /** Every given condition must hold; list conditions match any of their values. */
 export type RunFilter = {
-  /** K values. */
+  /** K values: runs evaluated at any of them (a sweep's E2E run counts under every K of its sweep). */
   blocks?: Array<number> | null | undefined;
   /** Run config fields that must equal the given JSON values. */
   config?: Array<ConfigFieldFilter> | null | undefined;

@@ -197,7 +197,8 @@ export function renderRun(run: RunDetail): string {
   let text = lines.join('\n') + '\n';
   if (run.evaluations.length > 0) {
     text += '\nLatest evaluations:\n' + renderTable(['KIND', 'METRIC', 'TARGET', 'DATASET', 'DEPTH', 'STEP', 'VALUE', '± STD'], run.evaluations.map((e) => [
-      e.kind, e.metric, e.target, e.dataset, `${e.depthUnit.toLowerCase()} ${e.depth}`, e.step, formatValue(e.value), e.std === null ? '' : formatValue(e.std),
+      // An E2E run of a sweep is evaluated at every K: say which K a block depth counts.
+      e.kind, e.metric, e.target, e.dataset, `${e.depthUnit.toLowerCase()} ${e.depth}${e.depthUnit === 'BLOCK' && run.partitions.length > 1 ? ` of K=${e.partition}` : ''}`, e.step, formatValue(e.value), e.std === null ? '' : formatValue(e.std),
     ]));
   }
   text += '\nConfig:\n' + JSON.stringify(run.config, null, 2).split('\n').map((l) => '  ' + l).join('\n') + '\n';
