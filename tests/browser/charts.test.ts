@@ -65,7 +65,7 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
-  web = await startWeb(api.url, api.tokens.writer);
+  web = await startWeb(api.url, { serverToken: api.tokens.writer });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 }, 180_000);

@@ -44,6 +44,8 @@ export interface ModelConfig {
   maskRatio: number;
   /** LayerNorm epsilon. */
   layerNormEps: number;
+  /** Initialisation of each decoder's output head: Xavier-uniform (VideoMAE's) or zeros. */
+  decoderHeadInit: 'xavier' | 'zero';
 }
 
 /** zod shape of every model field, with a one-line reason for each default. */
@@ -64,6 +66,9 @@ export const modelFieldSchemas = {
   decoderHeads: z.number().int().min(1).describe('decoder heads; 3 in the paper'),
   maskRatio: z.number().gt(0).lt(1).describe('tube-masking ratio; 0.9 as in VideoMAE and the paper'),
   layerNormEps: z.number().gt(0).describe('LayerNorm epsilon; 1e-6 as in VideoMAE'),
+  decoderHeadInit: z
+    .enum(['xavier', 'zero'])
+    .describe("decoder output head init; Xavier-uniform as VideoMAE for the paper presets, zeros for the short CPU runs (a random head's first moves collapse its outputs to the trivial answer, where training stalls)"),
 } as const;
 
 const PAPER_COMMON = {
@@ -79,6 +84,7 @@ const PAPER_COMMON = {
   decoderHeads: 3,
   maskRatio: 0.9,
   layerNormEps: 1e-6,
+  decoderHeadInit: 'xavier' as const,
 };
 
 const CPU_COMMON = {
@@ -92,6 +98,7 @@ const CPU_COMMON = {
   decoderDepth: 2,
   maskRatio: 0.9,
   layerNormEps: 1e-6,
+  decoderHeadInit: 'zero' as const,
 };
 
 /** Preset factories: each call returns a fresh object. */

@@ -37,6 +37,13 @@ describe('presets', () => {
     }
   });
 
+  it('the CPU presets zero-initialise the decoder head; the paper presets keep Xavier as VideoMAE', () => {
+    for (const name of ['nano', 'micro'] as const) expect(PRESETS[name]().decoderHeadInit).toBe('zero');
+    for (const name of ['tiny', 'small'] as const) expect(PRESETS[name]().decoderHeadInit).toBe('xavier');
+    expect(resolveRunConfig({ preset: 'nano', model: { decoderHeadInit: 'xavier' } }).model.decoderHeadInit).toBe('xavier');
+    expect(issuesOf({ preset: 'nano', model: { decoderHeadInit: 'ones' } }).map((i) => i.path)).toEqual(['model.decoderHeadInit']);
+  });
+
   it('factories return fresh objects', () => {
     const a = PRESETS.nano();
     a.tubelet[0] = 99;

@@ -57,11 +57,12 @@ describe('learning', () => {
     const points: MetricPoint[] = [];
     const summary = await train(config, { onMetrics: (p) => void points.push(...p) });
     const loss = points.filter((p) => p.key === 'loss').map((p) => p.value);
+    const trivial = points.filter((p) => p.key === 'loss_trivial').map((p) => p.value);
     expect(loss.length).toBe(60);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const first = mean(loss.slice(0, 5));
-    const last = mean(loss.slice(-10));
-    expect(last).toBeLessThan(0.7 * first);
+    // Learned more than the trivial answer (each masked patch predicted as its own mean), on the
+    // same masks: 0.91 of it measured here; a Xavier-initialised head ends at 0.99.
+    expect(mean(loss.slice(-10))).toBeLessThan(0.95 * mean(trivial.slice(-10)));
     expect(summary.finalLosses).toEqual([{ block: null, value: loss[59] }]);
     expect(summary.backend.name).toBe('wasm');
   }, 30_000);
@@ -105,6 +106,21 @@ describe('the trivial reference', () => {
       for (const p of logged) expect(p.value).toBeCloseTo(expected, 5);
     }
     expect(r.summary.finalTrivial.map((t) => t.block)).toEqual([1, 2]);
+  });
+});
+
+describe('decoder head initialisation', () => {
+  it('a zero head starts every block exactly on its trivial reference; a Xavier head starts above it', async () => {
+    const first = async (init: 'zero' | 'xavier') => {
+      const r = await record(toyConfig({ regime: 'simultaneous', blocks: 2, steps: 1, model: { ...TOY_MODEL, decoderHeadInit: init } }));
+      const at = (key: string) => r.points.filter((p) => p.key === key && p.step === 1).map((p) => p.value);
+      return { loss: at('loss'), trivial: at('loss_trivial') };
+    };
+    const zero = await first('zero');
+    expect(zero.loss.length).toBe(2);
+    zero.loss.forEach((l, i) => expect(l).toBeCloseTo(zero.trivial[i]!, 5));
+    const xavier = await first('xavier');
+    xavier.loss.forEach((l, i) => expect(l).toBeGreaterThan(1.05 * xavier.trivial[i]!));
   });
 });
 

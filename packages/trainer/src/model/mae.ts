@@ -81,7 +81,7 @@ export class VideoMae {
       const maskToken = this.params.add(`${name}.mask_token`, [m.decoderDim], truncNormal(rng, m.decoderDim, 0.02), d, false);
       for (let l = 0; l < m.decoderDepth; l++) layers.push(addLayer(this.params, rng, `${name}.layers.${l}`, m.decoderDim, m.mlpRatio, d));
       const norm = addNorm(this.params, `${name}.norm`, m.decoderDim, d);
-      const head = addLinear(this.params, rng, `${name}.head`, m.decoderDim, P, d);
+      const head = addLinear(this.params, rng, `${name}.head`, m.decoderDim, P, d, true, m.decoderHeadInit === 'zero' ? 'zero' : 'xavier');
       this.decoders.push({ toDecoder, maskToken, layers, norm, head });
     }
     this.tables = { encoder: sinusoidTable(this.grid.tokens, m.embedDim), decoder: sinusoidTable(this.grid.tokens, m.decoderDim) };

@@ -85,8 +85,10 @@ export interface LinearParams {
 }
 
 /** A linear layer `name.weight` [in, out] (xavier-uniform) and `name.bias` [out] (zeros). */
-export function addLinear(store: ParamStore, rng: Prng, name: string, fanIn: number, fanOut: number, group: number, bias = true): LinearParams {
-  const w = store.add(`${name}.weight`, [fanIn, fanOut], xavierUniform(rng, fanIn, fanOut), group, true);
+export function addLinear(store: ParamStore, rng: Prng, name: string, fanIn: number, fanOut: number, group: number, bias = true, init: 'xavier' | 'zero' = 'xavier'): LinearParams {
+  // The Xavier draw is taken either way, so the rest of the model's initialisation does not depend on `init`.
+  const xavier = xavierUniform(rng, fanIn, fanOut);
+  const w = store.add(`${name}.weight`, [fanIn, fanOut], init === 'zero' ? filled(fanIn * fanOut, 0) : xavier, group, true);
   const b = bias ? store.add(`${name}.bias`, [fanOut], filled(fanOut, 0), group, false) : null;
   return { w, b };
 }
