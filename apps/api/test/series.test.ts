@@ -130,11 +130,27 @@ describe('metricSeries blocks, keys and ordering', () => {
   });
 
   it('returns exactly the asked-for blocks (null = whole model), empty where nothing was logged', async () => {
-    const result = await series({ runIds: [blockwise], keys: ['loss', 'never_logged'], blocks: [2, null] });
+    // grad_norm: a trainer key nothing in this database has logged yet (a live chart asks for it
+    // before the first point arrives).
+    const result = await series({ runIds: [blockwise], keys: ['loss', 'grad_norm'], blocks: [2, null] });
     expect(result.map((s) => [s.key, s.block, s.pointCount])).toEqual([
-      ['loss', null, 0], ['loss', 2, 2], ['never_logged', null, 0], ['never_logged', 2, 0],
+      ['loss', null, 0], ['loss', 2, 2], ['grad_norm', null, 0], ['grad_norm', 2, 0],
     ]);
-    expect(await series({ runIds: [blockwise], keys: ['never_logged'] })).toEqual([]);
+    expect(await series({ runIds: [blockwise], keys: ['grad_norm'] })).toEqual([]);
+  });
+
+  it('refuses a key nothing has logged, listing the keys the runs have, closest first', async () => {
+    const response = await t.gql(SERIES, { runIds: [blockwise], keys: ['los'], maxPoints: 10 }, 'reader');
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    expect(errorField(response)).toContain('keys');
+    expect(response.errors![0]!.message).toBe('unknown metric key "los"; the run has: loss, lr');
+    const near = await t.gql(SERIES, { runIds: [blockwise, other], keys: ['loss', 'lx', 'acc'], maxPoints: 10 }, 'reader');
+    expect(near.errors![0]!.message).toBe('unknown metric keys "lx", "acc"; these runs have: lr, loss');
+    const empty = await seedRun(t, { name: 'empty' });
+    const none = await t.gql(SERIES, { runIds: [empty], keys: ['los'], maxPoints: 10 }, 'reader');
+    expect(none.errors![0]!.message).toBe('unknown metric key "los"; the run has no metrics yet');
+    // Logged by any run, the key is known: another run without it just has no series.
+    expect(await series({ runIds: [empty], keys: ['loss'] })).toEqual([]);
   });
 
   it('lists the logged keys and blocks of runs', async () => {
@@ -176,7 +192,7 @@ describe('metricSeriesColumns', () => {
       { runIds: [dense], keys: ['loss'], maxPoints: 999 },
       { runIds: [dense], keys: ['loss'], maxPoints: 20_000 },
       { runIds: [dense], keys: ['loss'], fromStep: 1234, toStep: 8765, maxPoints: 100 },
-      { runIds: [dense, sparse], keys: ['loss', 'missing'], maxPoints: 2 },
+      { runIds: [dense, sparse], keys: ['loss', 'lr'], maxPoints: 2 },
     ]) {
       const lists = (await t.ok<{ metricSeries: Series[] }>(SERIES, vars, 'reader')).metricSeries;
       const columns = (await t.ok<{ metricSeriesColumns: Series[] }>(COLUMNS, vars, 'reader')).metricSeriesColumns;

@@ -9,6 +9,7 @@ import { PRESETS, PRESET_NAMES, isCpuPreset, modelFieldSchemas, type ModelConfig
 
 export { PRESETS, PRESET_NAMES, isCpuPreset, type ModelConfig, type PresetName } from './presets.js';
 export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type TokenCounts } from './cost.js';
+export { METRIC_KEYS, type MetricKey } from './train/metrics.js';
 
 export const REGIMES = ['e2e', 'simultaneous', 'sequential'] as const;
 export type Regime = (typeof REGIMES)[number];

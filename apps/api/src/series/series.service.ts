@@ -10,7 +10,9 @@
 //   4. (rare) sparse series whose points fit in maxPoints although their step span does not are
 //      read again raw.
 // The rows read are O(maxPoints) per series, however many points it stores.
+import { distance } from 'fastest-levenshtein';
 import type pg from 'pg';
+import { METRIC_KEYS } from '@stratum/trainer/config';
 import type { AppServices } from '../context.js';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
 import { parseIds } from '../run/ids.js';
@@ -73,6 +75,7 @@ export async function metricSeries(app: AppServices, request: SeriesRequest): Pr
   const missing = request.runIds.find((id) => !known.has(id));
   if (missing) throw new NotFoundError('run', missing);
   const keyIds = new Map((keys ?? []).map(([id, name]) => [name, id]));
+  await checkKeys(app, request, keyIds);
 
   const refs = await seriesRefs(app, request, keyIds);
   if (refs.length > MAX_SERIES) throw new BadInputError(`matches ${refs.length} series; the limit is ${MAX_SERIES} (ask for fewer runs, keys or blocks)`, 'runIds');
@@ -126,6 +129,21 @@ export async function metricSeries(app: AppServices, request: SeriesRequest): Pr
     }
   });
   return out;
+}
+
+/** The trainer's own keys: asking for one before any point exists (a live chart) is not an error. */
+const TRAINER_KEYS: ReadonlySet<string> = new Set(METRIC_KEYS);
+
+/** A key nothing has ever logged (and not one of the trainer's) is a typo: say so, with the keys the
+ * runs have, closest first. */
+async function checkKeys(app: AppServices, request: SeriesRequest, keyIds: Map<string, number>): Promise<void> {
+  const unknown = request.keys.filter((k) => !keyIds.has(k) && !TRAINER_KEYS.has(k));
+  if (unknown.length === 0) return;
+  const has = [...new Set((await metricKeys(app, request.runIds)).map((k) => k.key))];
+  const near = (key: string) => [...has].sort((a, b) => distance(key, a) - distance(key, b) || a.localeCompare(b));
+  const runs = request.runIds.length === 1 ? 'the run has' : 'these runs have';
+  const listed = has.length === 0 ? `${runs} no metrics yet` : `${runs}: ${near(unknown[0]!).join(', ')}`;
+  throw new BadInputError(`unknown metric key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ${listed}`, 'keys');
 }
 
 /** Folds a piece's records (in step order) into the buckets. */
