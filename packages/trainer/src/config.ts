@@ -5,9 +5,9 @@
  */
 import type { DatasetSpec } from '@stratum/datasets';
 import { z } from 'zod';
-import { PRESETS, PRESET_NAMES, isCpuPreset, modelFieldSchemas, type ModelConfig, type PresetName } from './presets.js';
+import { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, modelFieldSchemas, type ModelConfig, type PresetName } from './presets.js';
 
-export { PRESETS, PRESET_NAMES, isCpuPreset, type ModelConfig, type PresetName } from './presets.js';
+export { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, type ModelConfig, type PresetName } from './presets.js';
 export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type TokenCounts } from './cost.js';
 export { METRIC_KEYS, type MetricKey } from './train/metrics.js';
 
@@ -116,6 +116,12 @@ export function resolveRunConfig(input: unknown): RunConfig {
   const cpu = isCpuPreset(raw.preset);
 
   const model: ModelConfig = { ...PRESETS[raw.preset](), ...(raw.model ?? {}) } as ModelConfig;
+  if (raw.model?.channels !== undefined) {
+    // The preset's input statistics are for its own channel count.
+    const norm = defaultInputNorm(model.channels);
+    model.inputMean = raw.model.inputMean ?? norm.inputMean;
+    model.inputStd = raw.model.inputStd ?? norm.inputStd;
+  }
   checkModel(model, issues);
 
   const regime = raw.regime;
@@ -178,6 +184,9 @@ function checkModel(m: ModelConfig, issues: ConfigIssue[]): void {
   }
   if (m.embedDim % 2 !== 0) issues.push({ path: 'model.embedDim', message: 'must be even (sin/cos position table)' });
   if (m.decoderDim % 2 !== 0) issues.push({ path: 'model.decoderDim', message: 'must be even (sin/cos position table)' });
+  for (const key of ['inputMean', 'inputStd'] as const) {
+    if (m[key].length !== m.channels) issues.push({ path: `model.${key}`, message: `has ${m[key].length} values for ${m.channels} channels` });
+  }
   const spatial = Math.floor(m.height / th) * Math.floor(m.width / tw);
   const masked = Math.floor(m.maskRatio * spatial);
   if (masked < 1 || masked >= spatial) {

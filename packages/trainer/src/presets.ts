@@ -46,6 +46,23 @@ export interface ModelConfig {
   layerNormEps: number;
   /** Initialisation of each decoder's output head: Xavier-uniform (VideoMAE's) or zeros. */
   decoderHeadInit: 'xavier' | 'zero';
+  /** Per-channel pixel mean subtracted from the encoder's input (not from the targets, which are
+   * normalised per patch and so unaffected). */
+  inputMean: number[];
+  /** Per-channel pixel std the encoder's input is divided by. */
+  inputStd: number[];
+}
+
+/**
+ * Default input normalisation by channel count: RGB uses ImageNet's statistics as VideoMAE does;
+ * one channel uses Moving MNIST's (32×32, one 14-px digit: mean 0.025, std 0.12, measured over 256
+ * clips), whose pixels are mostly background; any other count is left as is. Without it the
+ * patch embedding sees content ~8× weaker than the position table, and short runs learn slowly.
+ */
+export function defaultInputNorm(channels: number): { inputMean: number[]; inputStd: number[] } {
+  if (channels === 3) return { inputMean: [0.485, 0.456, 0.406], inputStd: [0.229, 0.224, 0.225] };
+  if (channels === 1) return { inputMean: [0.025], inputStd: [0.12] };
+  return { inputMean: Array(channels).fill(0), inputStd: Array(channels).fill(1) };
 }
 
 /** zod shape of every model field, with a one-line reason for each default. */
@@ -69,6 +86,8 @@ export const modelFieldSchemas = {
   decoderHeadInit: z
     .enum(['xavier', 'zero'])
     .describe("decoder output head init; Xavier-uniform as VideoMAE for the paper presets, zeros for the short CPU runs (a random head's first moves collapse its outputs to the trivial answer, where training stalls)"),
+  inputMean: z.array(z.number()).min(1).describe('per-channel input mean; ImageNet for RGB as VideoMAE, Moving MNIST for one channel'),
+  inputStd: z.array(z.number().gt(0)).min(1).describe('per-channel input std; ImageNet for RGB as VideoMAE, Moving MNIST for one channel'),
 } as const;
 
 const PAPER_COMMON = {
@@ -85,6 +104,7 @@ const PAPER_COMMON = {
   maskRatio: 0.9,
   layerNormEps: 1e-6,
   decoderHeadInit: 'xavier' as const,
+  ...defaultInputNorm(3),
 };
 
 const CPU_COMMON = {
@@ -99,18 +119,19 @@ const CPU_COMMON = {
   maskRatio: 0.9,
   layerNormEps: 1e-6,
   decoderHeadInit: 'zero' as const,
+  ...defaultInputNorm(1),
 };
 
 /** Preset factories: each call returns a fresh object. */
 export const PRESETS: Record<PresetName, () => ModelConfig> = {
   /** CPU-scale: 64 wide, 6 deep, 2 heads; decoder 2×64×2 (a third of the encoder depth, as 4/12). */
-  nano: () => ({ ...CPU_COMMON, tubelet: [...CPU_COMMON.tubelet], embedDim: 64, heads: 2, decoderDim: 64, decoderHeads: 2 }),
+  nano: () => ({ ...CPU_COMMON, ...defaultInputNorm(1), tubelet: [...CPU_COMMON.tubelet], embedDim: 64, heads: 2, decoderDim: 64, decoderHeads: 2 }),
   /** CPU-scale: 96 wide, 6 deep, 3 heads; decoder 2×96×3. */
-  micro: () => ({ ...CPU_COMMON, tubelet: [...CPU_COMMON.tubelet], embedDim: 96, heads: 3, decoderDim: 96, decoderHeads: 3 }),
+  micro: () => ({ ...CPU_COMMON, ...defaultInputNorm(1), tubelet: [...CPU_COMMON.tubelet], embedDim: 96, heads: 3, decoderDim: 96, decoderHeads: 3 }),
   /** Paper: DeiT-Tiny encoder (192 wide, 12 deep, 3 heads), decoder 4×192×3. */
-  tiny: () => ({ ...PAPER_COMMON, tubelet: [...PAPER_COMMON.tubelet], embedDim: 192, heads: 3 }),
+  tiny: () => ({ ...PAPER_COMMON, ...defaultInputNorm(3), tubelet: [...PAPER_COMMON.tubelet], embedDim: 192, heads: 3 }),
   /** Paper: DeiT-Small encoder (384 wide, 12 deep, 6 heads), decoder 4×192×3. */
-  small: () => ({ ...PAPER_COMMON, tubelet: [...PAPER_COMMON.tubelet], embedDim: 384, heads: 6 }),
+  small: () => ({ ...PAPER_COMMON, ...defaultInputNorm(3), tubelet: [...PAPER_COMMON.tubelet], embedDim: 384, heads: 6 }),
 };
 
 /** Whether a preset is one of the CPU-scale ones (they get CPU-friendly training defaults). */

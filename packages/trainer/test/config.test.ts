@@ -44,6 +44,16 @@ describe('presets', () => {
     expect(issuesOf({ preset: 'nano', model: { decoderHeadInit: 'ones' } }).map((i) => i.path)).toEqual(['model.decoderHeadInit']);
   });
 
+  it('normalises inputs with ImageNet statistics for RGB and Moving MNIST ones for one channel', () => {
+    expect(PRESETS.tiny()).toMatchObject({ inputMean: [0.485, 0.456, 0.406], inputStd: [0.229, 0.224, 0.225] });
+    expect(PRESETS.nano()).toMatchObject({ inputMean: [0.025], inputStd: [0.12] });
+    // A preset given another channel count gets that count's defaults, unless the statistics are given.
+    expect(resolveRunConfig({ preset: 'nano', model: { channels: 3 }, dataset: { name: 'gratings' } }).model.inputStd).toEqual([0.229, 0.224, 0.225]);
+    expect(resolveRunConfig({ preset: 'nano', model: { channels: 2, inputMean: [0.1, 0.2], inputStd: [1, 2] }, dataset: { name: 'x' } }).model.inputMean).toEqual([0.1, 0.2]);
+    expect(issuesOf({ preset: 'nano', model: { inputMean: [0.1, 0.2] } })).toEqual([{ path: 'model.inputMean', message: 'has 2 values for 1 channels' }]);
+    expect(issuesOf({ preset: 'nano', model: { inputStd: [0] } }).map((i) => i.path)).toEqual(['model.inputStd.0']);
+  });
+
   it('factories return fresh objects', () => {
     const a = PRESETS.nano();
     a.tubelet[0] = 99;

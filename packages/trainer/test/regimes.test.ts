@@ -75,6 +75,21 @@ describe('model', () => {
   });
 });
 
+describe('input normalisation', () => {
+  it('the encoder sees (x − mean) / std per channel: the same tokens as a raw-pixel model fed normalised patches', () => {
+    const normed = setup(toyConfig({ model: { ...TOY_MODEL, inputMean: [0.3], inputStd: [0.2] } }));
+    const raw = setup(toyConfig({ model: { ...TOY_MODEL, inputMean: [0], inputStd: [1] } }));
+    const [a, b] = tf.tidy(() => {
+      const pos = normed.inputs.encoderPos;
+      const x = normed.inputs.visiblePatches;
+      return [normed.model.embedTokens(x, pos), raw.model.embedTokens(tf.div(tf.sub(x, 0.3), 0.2) as tf.Tensor2D, pos)];
+    });
+    expect(maxAbsDiff(a!.dataSync(), b!.dataSync())).toBeLessThan(1e-5);
+    expect(maxAbsDiff(a!.dataSync(), raw.model.embedTokens(normed.inputs.visiblePatches, normed.inputs.encoderPos).dataSync())).toBeGreaterThan(0.1);
+    tf.dispose([a!, b!]);
+  });
+});
+
 describe('gradient isolation', () => {
   // A zero-initialised decoder head (the CPU presets' default) passes no gradient to the encoder at
   // initialisation, which would make every "unchanged" below hold vacuously: use VideoMAE's Xavier head.

@@ -96,7 +96,7 @@ export function restoreState(s: TrainingState, bytes: Uint8Array): { step: numbe
 /** A model with a checkpoint's weights (for embedding and evaluation). Caller disposes it. */
 export function modelFromCheckpoint(bytes: Uint8Array): { model: VideoMae; config: RunConfig; step: number } {
   const ckpt = decodeCheckpoint(bytes);
-  const config = resolveRunConfig(ckpt.header.config);
+  const config = resolveRunConfig(withStoredInputNorm(ckpt.header.config));
   const model = buildModel(config);
   try {
     loadWeights(model, ckpt);
@@ -105,6 +105,16 @@ export function modelFromCheckpoint(bytes: Uint8Array): { model: VideoMae; confi
     throw e;
   }
   return { model, config, step: ckpt.header.step };
+}
+
+/** A checkpoint written before input normalisation existed was trained on raw pixels: keep them
+ * raw (mean 0, std 1) rather than applying today's defaults to its weights. */
+function withStoredInputNorm(stored: unknown): unknown {
+  if (!stored || typeof stored !== 'object') return stored;
+  const model = (stored as { model?: Record<string, unknown> }).model;
+  if (!model || typeof model !== 'object' || 'inputMean' in model) return stored;
+  const channels = typeof model.channels === 'number' ? model.channels : 1;
+  return { ...stored, model: { ...model, inputMean: Array(channels).fill(0), inputStd: Array(channels).fill(1) } };
 }
 
 export function buildModel(config: RunConfig): VideoMae {
