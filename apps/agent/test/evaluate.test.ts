@@ -247,7 +247,7 @@ describe('an E2E run evaluated at every K of its sweep', () => {
     expect(blocks(3, 'KNN_RETRIEVAL', 'mAP')).toEqual([1, 2, 3]);
     expect(result.evaluations.every((e) => e.partition === 2 || e.partition === 3)).toBe(true);
     // Layers do not depend on K: reported once, with the run's own K.
-    const layers = result.evaluations.filter((e) => e.depthUnit === 'LAYER' && e.kind === 'LINEAR_PROBE' && e.target === 'speed');
+    const layers = result.evaluations.filter((e) => e.depthUnit === 'LAYER' && e.kind === 'LINEAR_PROBE' && e.metric === 'accuracy' && e.target === 'speed');
     expect(layers.map((e) => [e.depth, e.partition])).toEqual([1, 2, 3, 4, 5, 6].map((l) => [l, 2]));
     // The one decoder sits on the last block of either K.
     const recon = result.evaluations.filter((e) => e.kind === 'RECONSTRUCTION' && e.metric === 'mse');

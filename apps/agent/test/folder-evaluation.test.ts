@@ -60,7 +60,7 @@ describe('folder runs: the train → test protocol', () => {
       evaluation: { testFraction: 0.5, tokenClips: 4 },
     });
     expect(outcome.drained).toBe(false);
-    const probes = evaluation.evaluations.filter((e) => e.kind === 'LINEAR_PROBE' && e.dataset === 'folder/test');
+    const probes = evaluation.evaluations.filter((e) => e.kind === 'LINEAR_PROBE' && e.metric === 'accuracy' && e.dataset === 'folder/test');
     expect(probes.map((e) => [e.target, e.depth])).toEqual([['action', 1], ['action', 2]]);
     for (const p of probes) {
       expect(p.folds).toHaveLength(3); // one accuracy per repeat; the value is their mean
