@@ -139,10 +139,15 @@ export async function seedRun(api: FaultApi, config: Record<string, unknown>, op
   const pool = api.pool();
   const projectId = options.sweep?.projectId
     ?? (await pool.query<{ id: string }>('INSERT INTO projects (name) VALUES ($1) RETURNING id', [`agent-fault-${++projectCounter}-${crypto.randomBytes(3).toString('hex')}`])).rows[0]!.id;
+  // The row agrees with the config, as the API's createRun makes it: mode from the regime, K from
+  // blocks (the agent reports block depths at the config's K, which must be one of the run's).
+  const regime = typeof config.regime === 'string' ? config.regime : 'e2e';
+  const mode = options.mode ?? ({ e2e: 'E2E', simultaneous: 'BLOCKWISE_SIMULTANEOUS', sequential: 'BLOCKWISE_SEQUENTIAL' } as Record<string, string>)[regime] ?? 'E2E';
+  const blocks = options.blocks ?? (typeof config.blocks === 'number' ? config.blocks : 1);
   const run = await pool.query<{ id: string }>(
     `INSERT INTO runs (project_id, sweep_id, name, mode, model_size, blocks, seed, dataset, config)
      VALUES ($1, $2, $3, $4::"RunMode", 'nano', $5, $6, 'moving-mnist', $7::jsonb) RETURNING id`,
-    [projectId, options.sweep?.sweepId ?? null, options.name ?? 'fault-run', options.mode ?? 'E2E', options.blocks ?? 1, options.seed ?? 0, JSON.stringify(config)],
+    [projectId, options.sweep?.sweepId ?? null, options.name ?? 'fault-run', mode, blocks, options.seed ?? 0, JSON.stringify(config)],
   );
   const job = await pool.query<{ id: string }>('INSERT INTO jobs (run_id, max_attempts) VALUES ($1, $2) RETURNING id', [run.rows[0]!.id, options.maxAttempts ?? 3]);
   return { runId: run.rows[0]!.id, jobId: job.rows[0]!.id };
