@@ -22,6 +22,9 @@ describe('evaluation settings and sets', () => {
     // The run's own seed does not change the set: every run is evaluated on the same clips.
     expect(evaluationDatasetSpec({ ...train, seed: 8 }, s)).toEqual(evaluationDatasetSpec(train, s));
     expect(evaluationDatasetSpec({ name: 'gratings', size: 32 }, s)).toEqual({ name: 'gratings', size: 32, seed: EVALUATION_SEED, maxClips: 100 });
+    // Textures: held-out clips (the test split's draws) of the same prototypes.
+    expect(evaluationDatasetSpec({ name: 'textures', count: 4096 }, s)).toEqual({ name: 'textures', count: 100, seed: EVALUATION_SEED, split: 'test' });
+    expect(evaluationDatasetName({ name: 'textures', split: 'test' })).toBe('textures/test');
     expect(evaluationDatasetSpec({ name: 'folder', root: '/d', mode: 'train' }, s)).toEqual({ name: 'folder', root: '/d', mode: 'eval', maxClips: 100 });
     expect(evaluationDatasetSpec({ name: 'folder', root: '/d', splitFile: 'lists/trainlist01.txt' }, s)).toEqual({
       name: 'folder', root: '/d', splitFile: 'lists/testlist01.txt', mode: 'eval', fraction: 0.3, seed: EVALUATION_SEED, maxClips: 100,

@@ -6,11 +6,12 @@ import { DoubleGratings } from './double-gratings.js';
 import { FolderVideos } from './folder/folder-dataset.js';
 import { Gratings } from './gratings.js';
 import { MovingMnist } from './moving-mnist.js';
+import { Textures } from './textures.js';
 import type { AsyncClipSource } from './batching.js';
 import type { ClipDataset, DatasetSpec } from './types.js';
 import { DatasetSpecError } from './validate.js';
 
-export const DATASET_NAMES = ['moving-mnist', 'gratings', 'double-gratings', 'folder'] as const;
+export const DATASET_NAMES = ['moving-mnist', 'textures', 'gratings', 'double-gratings', 'folder'] as const;
 
 /**
  * Builds a dataset from its spec. Synthetic datasets come back synchronously; 'folder' returns
@@ -25,6 +26,8 @@ export function createDataset(spec: DatasetSpec): ClipDataset | Promise<ClipData
   switch (name) {
     case 'moving-mnist':
       return new MovingMnist(opts);
+    case 'textures':
+      return new Textures(opts);
     case 'gratings':
       return new Gratings(opts);
     case 'double-gratings':

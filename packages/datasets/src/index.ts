@@ -1,6 +1,6 @@
 /**
  * @stratum/datasets — clip datasets for masked video transformers: Moving MNIST, drifting
- * gratings (single and double), and folders of real videos. Every dataset follows the
+ * periodic textures, drifting gratings (single and double), and folders of real videos. Every dataset follows the
  * `ClipDataset` contract in types.ts: [T, H, W, C] Float32Array clips with integer labels.
  */
 export type {
@@ -12,6 +12,7 @@ export type {
   StreamBatch,
   DatasetSpec,
   MovingMnistOptions,
+  TexturesOptions,
   GratingsOptions,
   DoubleGratingsOptions,
   GratingRenderOptions,
@@ -27,6 +28,7 @@ export { InMemoryDataset } from './in-memory.js';
 export { FactorGrid, balancedSubsample } from './grid.js';
 export { resampleArea, type SourceWindow } from './resample.js';
 export { MovingMnist, movingMnist, renderMovingDigits, bounce, velocityOf, DIRECTION_BINS, type DigitMotion } from './moving-mnist.js';
+export { Textures, textures, TEXTURE_DIRECTIONS, type TextureParams } from './textures.js';
 export { digitPool, MNIST_TRAIN_FRACTION, type DigitPool } from './mnist-digits.js';
 export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './grating.js';
 export { Gratings, gratings, SINGLE_GRATING_GRIDS, GRATING_GRIDS, type GratingCell } from './gratings.js';

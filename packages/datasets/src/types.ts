@@ -166,8 +166,35 @@ export interface FolderOptions {
   concurrency?: number;
 }
 
+/** Drifting periodic textures (textures.ts): the CPU miniature's learnable dataset. */
+export interface TexturesOptions {
+  /** Seeds every clip's parameters; default 0. */
+  seed?: number;
+  /** Number of clips; default 4096. */
+  count?: number;
+  /** Frames per clip; default 16. */
+  frames?: number;
+  /** Square side in pixels; default 32. */
+  size?: number;
+  /** Side of the tiled texture in pixels; default 4 (the CPU presets' tubelet width). */
+  period?: number;
+  /** Number of prototype textures (the `texture` label); default 10. */
+  classes?: number;
+  /** Per-clip uniform pixel jitter (full width) added to the prototype; default 0.3. */
+  noise?: number;
+  /** Contrast is drawn uniformly from [minContrast, 1]; default 0.5. */
+  minContrast?: number;
+  /** Drift speeds in pixels per frame, integers below period/2; default [1]. */
+  speeds?: number[];
+  /** 'train' or 'test': disjoint clip draws from the same prototypes; default 'train'. */
+  split?: 'train' | 'test';
+  /** Seeds the prototypes (shared by every split and seed); default 0. */
+  prototypeSeed?: number;
+}
+
 export type DatasetSpec =
   | ({ name: 'moving-mnist' } & MovingMnistOptions)
+  | ({ name: 'textures' } & TexturesOptions)
   | ({ name: 'gratings' } & GratingsOptions)
   | ({ name: 'double-gratings' } & DoubleGratingsOptions)
   | ({ name: 'folder' } & FolderOptions);

@@ -18,7 +18,7 @@ describe('createDataset', () => {
   });
 
   it('rejects unknown names, unknown keys and bad values, naming the field', () => {
-    expect(bad({ name: 'cifar' })).toThrow(/field "name" must be one of "moving-mnist", "gratings", "double-gratings", "folder"/);
+    expect(bad({ name: 'cifar' })).toThrow(/field "name" must be one of "moving-mnist", "textures", "gratings", "double-gratings", "folder"/);
     expect(bad({ name: 'moving-mnist', frame: 16 })).toThrow(/dataset "moving-mnist": field "frame" is not a known option/);
     expect(bad({ name: 'moving-mnist', frames: 2.5 })).toThrow(/field "frames" must be an integer in \[1, 1024\], got 2.5/);
     expect(bad({ name: 'gratings', size: '32' })).toThrow(/field "size" must be an integer/);

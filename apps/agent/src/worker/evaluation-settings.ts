@@ -51,7 +51,7 @@ export function evaluationSettings(raw: unknown): EvaluationSettings {
 
 /**
  * The fixed evaluation set for a training dataset: held-out digits (Moving MNIST's test split)
- * with a fixed seed; a fixed balanced subsample of the grating grids; a folder's clips in
+ * or held-out texture clips, with a fixed seed; a fixed balanced subsample of the grating grids; a folder's clips in
  * evaluation mode (centre clip, centre crop), from its test split when it has one (the
  * comparison job's set; the folder suite itself streams, see folder-evaluation.ts).
  * `settings.dataset` overrides all of this.
@@ -60,6 +60,7 @@ export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSe
   if (settings.dataset) return settings.dataset as DatasetSpec;
   switch (train.name) {
     case 'moving-mnist':
+    case 'textures':
       return { ...train, split: 'test', seed: EVALUATION_SEED, count: settings.clips };
     case 'gratings':
     case 'double-gratings':
@@ -76,7 +77,7 @@ export function evaluationDatasetSpec(train: DatasetSpec, settings: EvaluationSe
 }
 
 export function evaluationDatasetName(spec: DatasetSpec): string {
-  const split = spec.name === 'moving-mnist' ? (spec.split ?? 'train') : spec.name === 'folder' ? (spec.mode ?? 'eval') : 'grid';
+  const split = spec.name === 'moving-mnist' || spec.name === 'textures' ? (spec.split ?? 'train') : spec.name === 'folder' ? (spec.mode ?? 'eval') : 'grid';
   return `${spec.name}/${split}`;
 }
 

@@ -116,7 +116,7 @@ async function main(): Promise<number> {
   const wasFinished = before !== null && before.length > 0 && before.every((r) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status));
   const runs = await followSweep(api.url, submitted.id, say, stopping.signal, 2000, retry);
   const seconds = Math.round((Date.now() - started) / 1000);
-  process.stdout.write(`\n${summaryTable(runs)}\n\n`);
+  process.stdout.write(`\n${summaryTable(runs, probeTarget(sweep))}\n\n`);
   const facts = await retry.call('reading the final losses and CKA', () => runFacts(apiUrl, runs));
   process.stdout.write(`${factsTable(facts)}\n\n`);
   const list = findings(facts, probeTarget(sweep));

@@ -100,10 +100,10 @@ export async function followSweep(apiUrl: string, sweepId: string, print: (line:
   }
 }
 
-/** The final table: per run, the last block's probe accuracy and retrieval mAP per target. */
-export function summaryTable(runs: RunView[]): string {
+/** The final table: per run, the last block's probe accuracy per target and retrieval mAP on `target`. */
+export function summaryTable(runs: RunView[], target: string): string {
   const targets = [...new Set(runs.flatMap((r) => r.evaluations.filter((e) => e.kind === 'LINEAR_PROBE' && e.metric === 'accuracy').map((e) => e.target)))].sort();
-  const header = ['run', 'status', 'evals', ...targets.map((t) => `probe ${t}`), 'mAP digit'];
+  const header = ['run', 'status', 'evals', ...targets.map((t) => `probe ${t}`), `mAP ${target}`];
   const rows = runs
     .slice()
     .sort((a, b) => a.blocks - b.blocks || a.mode.localeCompare(b.mode) || a.seed - b.seed)
@@ -113,7 +113,7 @@ export function summaryTable(runs: RunView[]): string {
         const deepest = matches.sort((a, b) => b.depth - a.depth)[0];
         return deepest ? deepest.value.toFixed(3) : '—';
       };
-      return [label(run), run.status, String(run.evaluations.length), ...targets.map((t) => last('LINEAR_PROBE', 'accuracy', t)), last('KNN_RETRIEVAL', 'mAP', 'digit')];
+      return [label(run), run.status, String(run.evaluations.length), ...targets.map((t) => last('LINEAR_PROBE', 'accuracy', t)), last('KNN_RETRIEVAL', 'mAP', target)];
     });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
