@@ -152,6 +152,18 @@ describe('E2E trained once per (size, seed), evaluated at every K', () => {
     expect(evals.run.evaluations.map((e) => [e.depth, e.partition])).toEqual([[1, 3], [2, 3], [3, 3]]);
   });
 
+  it('reads one E2E run\'s depth profile at any K it was evaluated at (the compare view beside a blockwise run), and refuses another', async () => {
+    const metric = { source: 'EVALUATION', kind: 'LINEAR_PROBE' };
+    const run = runs.find((r) => r.mode === 'E2E')!;
+    const RUNS = `query($runIds: [ID!], $metric: MetricSelector!, $partition: Int) { depthProfile(runIds: $runIds, metric: $metric, partition: $partition) { points { depth mean } } }`;
+    const read = (partition?: number) => t.ok<{ depthProfile: { points: Array<{ depth: number; mean: number }> } }>(RUNS, { runIds: [run.id], metric, partition }, 'reader');
+    expect((await read()).depthProfile.points.map((p) => [p.depth, p.mean])).toEqual([1, 2].map((b) => [b, probeValue(run, 2, b)]));
+    expect((await read(3)).depthProfile.points.map((p) => [p.depth, p.mean])).toEqual([1, 2, 3].map((b) => [b, probeValue(run, 3, b)]));
+    const refused = await t.gql(RUNS, { runIds: [run.id], metric, partition: 4 }, 'reader');
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0]!.message).toContain('was not evaluated at K=4 (its partitions: 2, 3)');
+  });
+
   it('pairs the one E2E run with the blockwise runs of every K for cross-run CKA', async () => {
     const { rows } = await t.api.services.pool.query<{ run_id: string; other_run_id: string }>(
       `SELECT j.run_id, j.other_run_id FROM jobs j JOIN runs r ON r.id = j.run_id WHERE r.sweep_id = $1 AND j.kind = 'COMPARE'`, [sweepId]);

@@ -19,4 +19,6 @@ export class DepthProfileArgs {
   @Field(() => GridCellInput, { nullable: true }) @IsOptional() @ValidateNested() cell?: GridCellInput | null;
   @Field(() => MetricSelector) @ValidateNested() metric!: MetricSelector;
   @Field(() => Int, { nullable: true, description: 'Read values at or before this step (null: the latest).' }) @IsOptional() @IsInt() @Min(0) at?: number;
+  @Field(() => Int, { nullable: true, description: "With runIds: read block depths at this K, one of every run's partitions (an E2E run of a sweep has each K of its sweep); null: each run's own K." })
+  @IsOptional() @IsInt() @Min(1) @Max(256) partition?: number | null;
 }

@@ -26,12 +26,20 @@ export async function runInfos(app: AppServices, ids: string[], field: string): 
   return runs.map((r) => ({ id: r.id, mode: r.mode, modelSize: r.modelSize, blocks: r.blocks, partitions: r.partitions, seed: r.seed, status: r.status }));
 }
 
+/** The runs read at K = `partition` (each must have been evaluated there), or at their own K. */
+function atPartition(runs: RunInfo[], partition: number | null): RunInfo[] {
+  if (partition === null) return runs;
+  const missing = runs.find((r) => !r.partitions.includes(partition));
+  if (missing) throw new BadInputError(`run ${missing.id} was not evaluated at K=${partition} (its partitions: ${missing.partitions.join(', ')})`, 'partition');
+  return runs.map((r) => ({ ...r, blocks: partition }));
+}
+
 export async function depthProfile(app: AppServices, args: DepthProfileArgs): Promise<DepthProfile> {
   // An explicit null counts as absent (GraphQL clients often send one).
   const hasRuns = args.runIds !== undefined && args.runIds !== null;
   const hasCell = args.cell !== undefined && args.cell !== null;
   if (hasRuns === hasCell) throw new BadInputError('give exactly one of runIds and cell', 'runIds');
-  const runs = hasRuns ? await runInfos(app, args.runIds!, 'runIds') : await cellRuns(app, args.cell!);
+  const runs = hasRuns ? await atPartition(await runInfos(app, args.runIds!, 'runIds'), args.partition ?? null) : await cellRuns(app, args.cell!);
   const metric = await resolveMetric(app, args.metric, runs.map((r) => r.id));
   const at = args.at ?? null;
   const readings = await readingsByDepth(app, runs, metric, at);

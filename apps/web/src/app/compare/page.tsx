@@ -11,7 +11,7 @@ import { Empty, ErrorPanel, PanelSkeleton } from '@/components/ui/States';
 import { UrlSelect } from '@/components/ui/UrlSelect';
 import { describeError, isApiError, type ApiErrorShape } from '@/lib/api-error';
 import { compareHrefWithout, parseCompareItems, type CompareItem } from '@/lib/compare-items';
-import { getCrossCka, getDepthProfile, getItemMatrices, itemMatrix, resolveItem, type ResolvedItem } from '@/lib/data/compare';
+import { getCrossCka, getDepthProfile, getItemMatrices, itemMatrix, partitionOf, readAtSharedK, resolveItem, type ResolvedItem } from '@/lib/data/compare';
 import { depthAxis, layersOf } from '@/lib/depth-axis';
 import { modeLabel } from '@/lib/format';
 import { consecutive, difference, type LabeledMatrix } from '@/lib/matrix';
@@ -91,19 +91,21 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     );
   }
 
-  const resolved = Promise.all(items.map(resolveItem));
+  const resolved = Promise.all(items.map(resolveItem)).then(readAtSharedK);
   // Evaluation targets the items report, per kind; the default is "action", else the first.
   const targetOptions = (m: 'probe' | 'map') => resolved.then((its) => [...new Set(its.flatMap((it) => it.targets[m === 'probe' ? 'LINEAR_PROBE' : 'KNN_RETRIEVAL'] ?? []))].sort());
   const defaultTarget = (options: string[]) => (options.includes('action') ? 'action' : options[0]);
   // Started with the page (they need only the URL), not after the items resolve. Without a target
   // in the URL the API picks the only one; when there are several it says so, and the default decides.
-  const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item) => settle(
-    getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target)).catch(async (error: unknown) => {
+  // An E2E run beside blockwise items is read at their K (readAtSharedK), known once the items resolve.
+  const partitionAt = (i: number) => resolved.then((its) => partitionOf(its[i]!), () => null);
+  const profileOf = (m: 'probe' | 'map' | 'loss') => Promise.all(items.map((item, i) => settle(partitionAt(i).then((partition) =>
+    getDepthProfile(item, selectorFor(m, m === 'loss' ? undefined : target), partition).catch(async (error: unknown) => {
       if (m === 'loss' || target || !isApiError(error) || error.code !== 'BAD_USER_INPUT' || !/target/.test(error.message)) throw error;
       const chosen = defaultTarget(await targetOptions(m));
       if (!chosen) throw error;
-      return getDepthProfile(item, selectorFor(m, chosen));
-    }),
+      return getDepthProfile(item, selectorFor(m, chosen), partition);
+    })),
   )));
   const profiles = Promise.all([profileOf('probe'), profileOf('map'), profileOf('loss')]);
   const A = int(params, 'a') ?? 0;
@@ -135,7 +137,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                       <strong>{String.fromCharCode(65 + i)}</strong>
                       <Link href={it.href}>{it.label}</Link>
                       <span className={`mode-${it.mode} small`}>{modeLabel(it.mode)}</span>
-                      <span className="muted small">{it.modelSize} · K={it.blocks} · seeds {it.seeds.join(', ')}</span>
+                      <span className="muted small">{it.modelSize} · K={it.blocks}{it.partitions.length > 1 ? ` (trained once, evaluated at K=${it.partitions.join(', ')})` : ''} · seeds {it.seeds.join(', ')}</span>
                       <Link className="btn small" href={compareHrefWithout(items, i, rest)} aria-label={`Remove ${it.label} from the comparison`}>remove</Link>
                     </li>
                   ))}

@@ -184,6 +184,7 @@ export type DepthProfileQueryVariables = Exact<{
   runIds?: Array<string | number> | string | number | null | undefined;
   cell?: GridCellInput | null | undefined;
   metric: MetricSelector;
+  partition?: number | null | undefined;
 }>;
 
 
@@ -230,7 +231,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
+export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
 
 export type RunsPageQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -278,6 +279,7 @@ export type SimilarityQueryVariables = Exact<{
   kind: SimilarityKind;
   step?: number | null | undefined;
   otherRunId?: string | number | null | undefined;
+  partition?: number | null | undefined;
 }>;
 
 
@@ -427,8 +429,13 @@ export const CellRunsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CellRunsQuery, CellRunsQueryVariables>;
 export const DepthProfileDocument = new TypedDocumentString(`
-    query DepthProfile($runIds: [ID!], $cell: GridCellInput, $metric: MetricSelector!) {
-  depthProfile(runIds: $runIds, cell: $cell, metric: $metric) {
+    query DepthProfile($runIds: [ID!], $cell: GridCellInput, $metric: MetricSelector!, $partition: Int) {
+  depthProfile(
+    runIds: $runIds
+    cell: $cell
+    metric: $metric
+    partition: $partition
+  ) {
     runIds
     metric {
       key
@@ -572,6 +579,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     mode
     modelSize
     blocks
+    partitions
     seed
     dataset
     config
@@ -721,8 +729,14 @@ export const MetricKeysDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MetricKeysQuery, MetricKeysQueryVariables>;
 export const SimilarityDocument = new TypedDocumentString(`
-    query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID) {
-  similarity(runId: $runId, kind: $kind, step: $step, otherRunId: $otherRunId) {
+    query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID, $partition: Int) {
+  similarity(
+    runId: $runId
+    kind: $kind
+    step: $step
+    otherRunId: $otherRunId
+    partition: $partition
+  ) {
     runId
     otherRunId
     kind

@@ -13,6 +13,7 @@ const RunQuery = graphql(`
       mode
       modelSize
       blocks
+      partitions
       seed
       dataset
       config

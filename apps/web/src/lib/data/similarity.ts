@@ -6,8 +6,8 @@ export const SIMILARITY_KINDS = ['LINEAR_CKA', 'DEBIASED_CKA', 'RBF_CKA'] as con
 export type SimilarityKindName = (typeof SIMILARITY_KINDS)[number];
 
 const SimilarityQuery = graphql(`
-  query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID) {
-    similarity(runId: $runId, kind: $kind, step: $step, otherRunId: $otherRunId) {
+  query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID, $partition: Int) {
+    similarity(runId: $runId, kind: $kind, step: $step, otherRunId: $otherRunId, partition: $partition) {
       runId
       otherRunId
       kind
@@ -43,8 +43,9 @@ const PatchQuery = graphql(`
   }
 `);
 
-export async function getSimilarity(runId: string, kind: SimilarityKindName = 'LINEAR_CKA', step: number | null = null, otherRunId: string | null = null) {
-  return (await gql(SimilarityQuery, { runId, kind, step, otherRunId })).similarity;
+/** `partition`: the K whose block boundaries to read (an E2E run of a sweep has each K of it); null: the run's own. */
+export async function getSimilarity(runId: string, kind: SimilarityKindName = 'LINEAR_CKA', step: number | null = null, otherRunId: string | null = null, partition: number | null = null) {
+  return (await gql(SimilarityQuery, { runId, kind, step, otherRunId, partition })).similarity;
 }
 
 export async function getPatchDiagnostics(runId: string, step: number | null = null) {
