@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import { buildSeedData, type SeedData, type SeedRun } from './seed-data.js';
-import { ACTION_CLASSES, writeSeed, type SeededIds } from './seed-db.js';
+import { ACTION_CLASSES, seedVia, writeSeed, type SeededIds } from './seed-db.js';
 import { launchChromium, startWeb, type RunningWeb } from './web.js';
 
 const SHOTS = path.join(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
@@ -50,11 +50,7 @@ async function chartTexts(page: Page, testId: string): Promise<string[]> {
 beforeAll(async () => {
   api = await startApiForTest({ LOG_LEVEL: 'warn', AGENT_LOST_AFTER_SECONDS: '86400' });
   data = buildSeedData();
-  ids = await writeSeed(api.db.url, data, async (query, variables) => {
-    const { body } = await api.gql(query, variables);
-    if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
-    return body.data ?? {};
-  });
+  ids = await writeSeed(api.db.url, data, seedVia(api));
   // One cross-run matrix, stored as a COMPARE job stores it: rows from the blockwise run.
   const pool = new pg.Pool({ connectionString: api.db.url, max: 1 });
   try {

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import pg from 'pg';
 import { buildSeedData, FINAL_STEP, LOG_EVERY, lossAt, meanCi, trainedRuns, type SeedData } from './seed-data.js';
-import { writeSeed, type SeededIds } from './seed-db.js';
+import { seedVia, writeSeed, type SeededIds } from './seed-db.js';
 import { launchChromium, startWeb, type RunningWeb } from './web.js';
 
 const RENDER_BUDGET_MS = 2000;
@@ -85,17 +85,9 @@ beforeAll(async () => {
   // Heartbeats are seeded, not sent: keep the reaper from declaring the agents lost mid-test.
   api = await startApiForTest({ LOG_LEVEL: 'warn', AGENT_LOST_AFTER_SECONDS: '86400' });
   data = buildSeedData();
-  ids = await writeSeed(api.db.url, data, async (query, variables) => {
-    const { body } = await api.gql(query, variables);
-    if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
-    return body.data ?? {};
-  });
+  ids = await writeSeed(api.db.url, data, seedVia(api));
   // A baseline and one recorded check (the paper grid against itself), through the API.
-  const seedGql = async (query: string, variables: Record<string, unknown>) => {
-    const { body } = await api.gql(query, variables);
-    if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
-    return body.data!;
-  };
+  const seedGql = seedVia(api);
   await seedGql('mutation($s: ID!) { setBaseline(project: "video-mae", name: "paper-v1", sweepId: $s) { id } }', { s: ids.sweeps.get('paper-grid') });
   await seedGql(
     `mutation($s: ID!) { checkRegression(project: "video-mae", baseline: "paper-v1", candidate: { sweepId: $s },

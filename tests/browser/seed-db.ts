@@ -1,6 +1,7 @@
 // Writes the seed data to the test database in bulk (SQL; metrics through unnest) and returns
 // the ids the tests navigate to.
 import pg from 'pg';
+import type { StartedApi } from '../support/api.js';
 import { rebuildMetricRollups } from '@stratum/db';
 import { cellKey, EVAL_STEPS, FINAL_STEP, LOG_EVERY, lossAt, trainedRuns, type SeedData, type SeedRun } from './seed-data.js';
 
@@ -27,6 +28,15 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
  * the trainer's resolved configs); then SQL moves the runs along (status, agent, timings) and
  * bulk-loads what agents would have reported.
  */
+/** Seeds through the test API: a query's data, or an error naming what the API refused. */
+export function seedVia(api: Pick<StartedApi, 'gql'>): Gql {
+  return async (query, variables) => {
+    const { body } = await api.gql(query, variables);
+    if (body.errors?.length) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
+    return body.data ?? {};
+  };
+}
+
 export async function writeSeed(databaseUrl: string, data: SeedData, gql: Gql): Promise<SeededIds> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const ids: SeededIds = { projects: new Map(), sweeps: new Map(), runs: new Map(), agents: new Map() };

@@ -51,8 +51,8 @@ export class VideoMae {
   readonly decoders: DecoderParams[] = [];
   /** Fixed sinusoid tables: encoder [N, D], decoder [N, Dd]. */
   readonly tables: PositionTables;
-  /** (x − mean) · 1/std per patch column (layout t,h,w,C); null for configs from before input normalisation. */
-  private readonly inputNorm: { shift: tf.Tensor1D; scale: tf.Tensor1D } | null;
+  /** (x − mean) · 1/std per patch column (layout t,h,w,C). */
+  private readonly inputNorm: { shift: tf.Tensor1D; scale: tf.Tensor1D };
 
   constructor(
     readonly config: ModelConfig,
@@ -86,12 +86,10 @@ export class VideoMae {
       const head = addLinear(this.params, rng, `${name}.head`, m.decoderDim, P, d, true, m.decoderHeadInit === 'zero' ? 'zero' : 'xavier');
       this.decoders.push({ toDecoder, maskToken, layers, norm, head });
     }
-    this.inputNorm = m.inputMean && m.inputStd
-      ? {
-          shift: tf.tensor1d(Float32Array.from({ length: P }, (_, i) => m.inputMean[i % m.channels]!)),
-          scale: tf.tensor1d(Float32Array.from({ length: P }, (_, i) => 1 / m.inputStd[i % m.channels]!)),
-        }
-      : null;
+    this.inputNorm = {
+      shift: tf.tensor1d(Float32Array.from({ length: P }, (_, i) => m.inputMean[i % m.channels]!)),
+      scale: tf.tensor1d(Float32Array.from({ length: P }, (_, i) => 1 / m.inputStd[i % m.channels]!)),
+    };
     this.tables = { encoder: sinusoidTable(this.grid.tokens, m.embedDim), decoder: sinusoidTable(this.grid.tokens, m.decoderDim) };
   }
 
@@ -146,8 +144,8 @@ export class VideoMae {
 
   /** Tubelet embedding: patches [B·n, P] → [B·n, D], plus the fixed positions. */
   embedTokens(patches: tf.Tensor2D, pos: tf.Tensor2D): tf.Tensor2D {
-    const x = this.inputNorm ? tf.mul(tf.sub(patches, this.inputNorm.shift), this.inputNorm.scale) : patches;
-    return tf.add(linear(x as tf.Tensor2D, this.patchEmbed.w as tf.Tensor2D, this.patchEmbed.b as tf.Tensor1D), pos);
+    const x = tf.mul(tf.sub(patches, this.inputNorm.shift), this.inputNorm.scale) as tf.Tensor2D;
+    return tf.add(linear(x, this.patchEmbed.w as tf.Tensor2D, this.patchEmbed.b as tf.Tensor1D), pos);
   }
 
   /**
@@ -211,6 +209,6 @@ export class VideoMae {
 
   dispose(): void {
     this.params.dispose();
-    if (this.inputNorm) tf.dispose([this.inputNorm.shift, this.inputNorm.scale]);
+    tf.dispose([this.inputNorm.shift, this.inputNorm.scale]);
   }
 }
