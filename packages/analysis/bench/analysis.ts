@@ -9,14 +9,16 @@
  *      evaluation clips with every block's and layer's features taken in that pass (measured
  *      before and after the suite, averaged; target suite ÷ floor ≤ 1.5 at 1,000 clips). The
  *      suite is one such pass (also keeping the tokens of the patch-diagnostic clips), the masked
- *      pass for per-position reconstruction error on those clips, and `evaluateRepresentations`
- *      over the extracted features (the ratio to the training run is printed for reference).
+ *      pass for per-position reconstruction error on those clips, and the analysis of the
+ *      extracted features as the agent runs it (`evaluateRepresentationsInParallel`: probes on a
+ *      worker thread beside the rest; the CPU ratio is printed beside the wall ratio), the ratio
+ *      to the training run printed for reference.
  *
  * Options: --steps <n> (nano training steps, default: the preset's), --eval-clips <n> (default
  * 1000), --patch-clips <n> (clips with token-level diagnostics, default 128), --skip-nano. Last line:
  * RESULT analysis cka_matrix_ms=… probes_ms=… suite_to_forward_ratio=… suite_to_train_ratio=…
  */
-import { ckaMatrices, ckaMatrix, crossValidatedProbe, evaluateRepresentations, type DepthInput, type LogisticModel } from '../src/index.js';
+import { ckaMatrices, ckaMatrix, crossValidatedProbe, evaluateRepresentationsInParallel, type DepthInput, type LogisticModel } from '../src/index.js';
 import { cpus, loadavg } from 'node:os';
 import { syntheticDepths } from './synthetic.js';
 
@@ -135,7 +137,7 @@ if (!process.argv.includes('--skip-nano')) {
       };
     });
     const analysis = await measure(async () =>
-      evaluateRepresentations(
+      evaluateRepresentationsInParallel(
         { dataset: 'moving-mnist', depths, labels: batch.labels, grid: { t: gt, h: gh, w: gw }, patchSize: { t: tt, h: th, w: tw } },
         { probe: { seed: 0 } },
       ),

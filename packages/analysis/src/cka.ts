@@ -399,7 +399,7 @@ function crossMatrices(
   return pairMatrices(fn, kinds, statsA, statsB);
 }
 
-interface RepresentationStats {
+export interface RepresentationStats {
   readonly linear: KernelStats;
   readonly rbf?: KernelStats;
 }
@@ -437,10 +437,18 @@ function pairMatrices(
  * for callers that already hold them (the evaluation suite also derives distances from them).
  * Throws, like `ckaMatrices`, for a zero Gram (constant features).
  */
+/**
+ * Per-representation kernel statistics already computed, by centred Gram: a caller that passes
+ * the same Gram to several `ckaMatricesFromCentredGrams` calls (with the same kinds and
+ * threshold) computes its statistics, the RBF kernel included, once.
+ */
+export type CKAStatsCache = WeakMap<Float64Array, RepresentationStats>;
+
 export function ckaMatricesFromCentredGrams(
   grams: readonly Float64Array[],
   n: number,
   options: CKAMatrixOptions = {},
+  cache: CKAStatsCache = new WeakMap(),
 ): CKAMatrixResult[] {
   const fn = 'ckaMatrices';
   const kinds = options.kinds ?? ['linear', 'debiased', 'rbf'];
@@ -448,10 +456,14 @@ export function ckaMatricesFromCentredGrams(
   const minSamples = kinds.includes('debiased') ? 4 : 2;
   if (n < minSamples) throw new AnalysisError(fn, `needs at least ${minSamples} samples, got ${n}`);
   const stats = grams.map((k, i): RepresentationStats => {
+    const known = cache.get(k);
+    if (known) return known;
     if (k.length !== n * n) throw new AnalysisError(fn, `Gram ${i} has ${k.length} values, expected ${n * n}`);
     const linear = statsOfCentredGram(k, n);
     if (!(linear.selfInner > 0)) throw new AnalysisError(fn, `features[${i}] is constant across samples (every feature has zero variance), so CKA is undefined`);
-    return kinds.includes('rbf') ? { linear, rbf: rbfStatsFromLinearGram(k, n, threshold, fn, `features[${i}]`) } : { linear };
+    const computed = kinds.includes('rbf') ? { linear, rbf: rbfStatsFromLinearGram(k, n, threshold, fn, `features[${i}]`) } : { linear };
+    cache.set(k, computed);
+    return computed;
   });
   return pairMatrices(fn, kinds, stats, null);
 }

@@ -112,5 +112,6 @@ export {
   type PatchDiagnosticsReport,
   type MetricConvention,
   METRIC_CONVENTIONS,
-  evaluateRepresentations,
-} from './suite.js';
+} from './suite/types.js';
+export { evaluateRepresentations } from './suite/evaluate.js';
+export { evaluateRepresentationsInParallel } from './suite/parallel.js';

@@ -351,6 +351,50 @@ export function normalizeRows(x: Matrix, fn = 'normalizeRows', name = 'x'): Matr
   return matrix(x.rows, x.cols, out);
 }
 
+/**
+ * Both n×n Grams a depth's analysis needs, for one Gram's multiply-adds: the centred Gram
+ * XcXcᵀ (CKA, PCA, distances) and the cosine similarities of the rows, the latter derived in
+ * O(n²) from the former: with X = Xc + 1μᵀ, ⟨x_i, x_j⟩ = ⟨xc_i, xc_j⟩ + ⟨xc_i, μ⟩ + ⟨xc_j, μ⟩ + ‖μ‖²,
+ * divided by the rows' norms (taken directly, so a zero row is the same error as in
+ * `normalizeRows`). The cosine diagonal is exactly 1.
+ */
+export function centredAndCosineGrams(x: Matrix, fn = 'centredAndCosineGrams', name = 'x'): { centred: Float64Array; cosine: Float64Array } {
+  const { rows: n, cols } = x;
+  const norms = rowNorms(x);
+  for (let i = 0; i < n; i++) {
+    if (!((norms[i] as number) > 0)) throw new AnalysisError(fn, `${name} row ${i} has zero norm, so its cosine similarity is undefined`);
+  }
+  const mean = columnMeans(x);
+  const xc = centerColumns(x);
+  const centred = gram(xc).data;
+  let meanSquare = 0;
+  for (let j = 0; j < cols; j++) meanSquare += (mean[j] as number) * (mean[j] as number);
+  const towardMean = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) s += (xc.data[o + j] as number) * (mean[j] as number);
+    towardMean[i] = s;
+  }
+  const cosine = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const o = i * n;
+    const ti = (towardMean[i] as number) + meanSquare;
+    const ni = norms[i] as number;
+    for (let j = 0; j < n; j++) cosine[o + j] = ((centred[o + j] as number) + ti + (towardMean[j] as number)) / (ni * (norms[j] as number));
+    cosine[o + i] = 1;
+  }
+  return { centred, cosine };
+}
+
+/** Whether two arrays hold the same values in the same order (a first difference ends the scan). */
+export function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The rows of X listed in `indices`, in that order. */
 export function selectRows(x: Matrix, indices: ArrayLike<number>): Matrix {
   const out = new Float64Array(indices.length * x.cols);

@@ -63,100 +63,161 @@ export function retrievalFromCosine(cosine: Float64Array, y: Int32Array, ks: rea
   return retrievalForFamilies(cosine, [y], ks, fn)[0] as RetrievalResult;
 }
 
-/**
- * `retrievalFromCosine` for several label families at once: each query's candidate similarities
- * are sorted once and serve every family (counts of candidates at or above a score are binary
- * searches in that order).
- */
+/** `retrievalFromCosine` for several label families at once (see `rankedRetrieval`). */
 export function retrievalForFamilies(cosine: Float64Array, families: readonly Int32Array[], ks: readonly number[], fn = 'retrieval'): RetrievalResult[] {
+  return rankedRetrieval(cosine, families, ks, 0, fn).retrieval;
+}
+
+/**
+ * Leave-one-out retrieval for several label families and, with `neighbours` > 0, every query's
+ * nearest neighbours, from ONE ranking of each query's candidates (`rankCandidates`): walking it
+ * once gives every family's AP terms (a tie group's relevant items all take precision at the
+ * group's end), its first relevant rank (hit@k) and the top k candidates.
+ */
+export function rankedRetrieval(
+  cosine: Float64Array,
+  families: readonly Int32Array[],
+  ks: readonly number[],
+  neighbours: number,
+  fn = 'retrieval',
+): { retrieval: RetrievalResult[]; neighbours: Neighbours | null } {
   checkKs(ks, fn);
-  if (families.length === 0) return [];
+  if (families.length === 0) return { retrieval: [], neighbours: null };
   const n = (families[0] as Int32Array).length;
-  // Negated similarities: ascending order = descending similarity.
-  const sorted = new Float64Array(n - 1);
-  const relevant = new Float64Array(n - 1);
-  const state = families.map(() => ({ ap: 0, queries: 0, without: 0, hits: ks.map(() => 0) }));
+  const m = n - 1;
+  const F = families.length;
+  const kk = Math.min(neighbours, m);
+  const top = kk > 0 ? { k: kk, index: new Int32Array(n * kk), similarity: new Float64Array(n * kk) } : null;
+  const ranker = candidateRanker(n);
+  const apSum = new Float64Array(F);
+  const queries = new Int32Array(F);
+  const hits = families.map(() => new Int32Array(ks.length));
+  const groupEnds = new Uint8Array(m);
   for (let q = 0; q < n; q++) {
     const row = q * n;
-    let p = 0;
-    for (let j = 0; j < n; j++) if (j !== q) sorted[p++] = -(cosine[row + j] as number);
-    sorted.sort();
-    families.forEach((y, f) => {
-      const acc = state[f] as { ap: number; queries: number; without: number; hits: number[] };
+    const ranking = ranker(cosine, q);
+    // Where each tie group ends: its relevant items' precision is taken at its last rank.
+    for (let r = 0; r < m; r++) groupEnds[r] = r + 1 === m || cosine[row + (ranking[r + 1] as number)] !== cosine[row + (ranking[r] as number)] ? 1 : 0;
+    for (let f = 0; f < F; f++) {
+      const y = families[f] as Int32Array;
       const label = y[q] as number;
-      let count = 0;
-      for (let j = 0; j < n; j++) if (j !== q && y[j] === label) relevant[count++] = -(cosine[row + j] as number);
-      if (count === 0) {
-        acc.without++;
-        return;
-      }
-      const rel = relevant.subarray(0, count).sort();
-      // One term per relevant item: precision at its score's threshold (ties share it).
+      let cumulative = 0;
+      let inGroup = 0;
+      let first = 0;
       let ap = 0;
-      for (let m = 0; m < count; ) {
-        const v = rel[m] as number;
-        let end = m + 1;
-        while (end < count && rel[end] === v) end++;
-        ap += ((end - m) * end) / upperBound(sorted, v);
-        m = end;
+      for (let r = 0; r < m; r++) {
+        if (y[ranking[r] as number] === label) {
+          inGroup++;
+          if (first === 0) first = r + 1;
+        }
+        if (inGroup > 0 && groupEnds[r] === 1) {
+          cumulative += inGroup;
+          ap += (inGroup * cumulative) / (r + 1);
+          inGroup = 0;
+        }
       }
-      acc.ap += ap / count;
-      acc.queries++;
-      const rank = firstRelevantRank(sorted, rel[0] as number, cosine, y, q);
+      if (cumulative === 0) continue;
+      apSum[f] = (apSum[f] as number) + ap / cumulative;
+      queries[f] = (queries[f] as number) + 1;
+      const hit = hits[f] as Int32Array;
       ks.forEach((k, i) => {
-        if (rank <= k) acc.hits[i] = (acc.hits[i] as number) + 1;
+        if (first <= k) hit[i] = (hit[i] as number) + 1;
       });
-    });
+    }
+    if (top) {
+      for (let t = 0; t < kk; t++) {
+        const j = ranking[t] as number;
+        top.index[q * kk + t] = j;
+        top.similarity[q * kk + t] = cosine[row + j] as number;
+      }
+    }
   }
-  return state.map((acc) => {
-    if (acc.queries === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
+  const retrieval = families.map((_, f) => {
+    if (queries[f] === 0) throw new AnalysisError(fn, 'no query has a relevant item (every label occurs once), so mAP is undefined');
     const hitRate: Record<number, number> = {};
-    ks.forEach((k, i) => (hitRate[k] = (acc.hits[i] as number) / n));
-    return { mAP: acc.ap / acc.queries, hitRate, queries: acc.queries, queriesWithoutRelevant: acc.without };
+    ks.forEach((k, i) => (hitRate[k] = ((hits[f] as Int32Array)[i] as number) / n));
+    return { mAP: (apSum[f] as number) / (queries[f] as number), hitRate, queries: queries[f] as number, queriesWithoutRelevant: n - (queries[f] as number) };
   });
+  return { retrieval, neighbours: top };
 }
 
-/** First index with a[i] ≥ v in an ascending array (= the number of values < v). */
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const float32 = new Float32Array(1);
+const float32Bits = new Uint32Array(float32.buffer);
 
-/** The number of values ≤ v in an ascending array. */
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** A uint32 that orders as the float32 rounding of v does (−0 and +0 alike). */
+function orderedFloat32Bits(v: number): number {
+  float32[0] = v + 0;
+  const bits = float32Bits[0] as number;
+  return bits >= 0x80000000 ? ~bits >>> 0 : bits + 0x80000000;
 }
 
 /**
- * 1-based rank of q's best relevant item (negated similarity `best`) in the index-ordered
- * ranking: the candidates strictly more similar, then, among those tied with it, the ones with
- * a smaller index.
+ * Returns a function giving query q's n − 1 candidates ranked by cosine similarity, descending,
+ * ties by ascending index (the ranking rule of the file comment), in a buffer reused across
+ * calls. A stable LSD radix sort (four 8-bit digits) of the candidates' float32 order bits,
+ * which keeps equal keys in ascending index; then the rare runs whose similarities round to the
+ * same float32 are put in exact float64 order by insertion (stable, so exact ties keep
+ * ascending index). About a quarter of the time of a native sort of the similarities.
  */
-function firstRelevantRank(sorted: Float64Array, best: number, cosine: Float64Array, y: Int32Array, q: number): number {
-  const above = lowerBound(sorted, best);
-  if (upperBound(sorted, best) - above === 1) return above + 1;
-  const n = y.length;
-  const row = q * n;
-  let before = 0;
-  for (let j = 0; j < n; j++) {
-    if (j === q || -(cosine[row + j] as number) !== best) continue;
-    if (y[j] === y[q]) break;
-    before++;
-  }
-  return above + before + 1;
+function candidateRanker(n: number): (cosine: Float64Array, q: number) => Int32Array {
+  const m = n - 1;
+  let keys = new Uint32Array(m);
+  let spareKeys = new Uint32Array(m);
+  let ranking = new Int32Array(m);
+  let spareRanking = new Int32Array(m);
+  const counts = new Int32Array(4 * 256);
+  return (cosine, q) => {
+    const row = q * n;
+    counts.fill(0);
+    let p = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === q) continue;
+      const key = orderedFloat32Bits(-(cosine[row + j] as number));
+      keys[p] = key;
+      ranking[p++] = j;
+      for (let pass = 0, shift = 0; pass < 4; pass++, shift += 8) {
+        const c = pass * 256 + ((key >>> shift) & 255);
+        counts[c] = (counts[c] as number) + 1;
+      }
+    }
+    for (let pass = 0; pass < 4; pass++) {
+      const shift = pass * 8;
+      const base = pass * 256;
+      if (m === 0 || counts[base + (((keys[0] as number) >>> shift) & 255)] === m) continue; // one digit value: order unchanged
+      let offset = 0;
+      for (let d = 0; d < 256; d++) {
+        const c = counts[base + d] as number;
+        counts[base + d] = offset;
+        offset += c;
+      }
+      for (let r = 0; r < m; r++) {
+        const key = keys[r] as number;
+        const c = base + ((key >>> shift) & 255);
+        const o = counts[c] as number;
+        counts[c] = o + 1;
+        spareKeys[o] = key;
+        spareRanking[o] = ranking[r] as number;
+      }
+      [keys, spareKeys] = [spareKeys, keys];
+      [ranking, spareRanking] = [spareRanking, ranking];
+    }
+    for (let a = 0; a < m; ) {
+      let b = a + 1;
+      while (b < m && keys[b] === keys[a]) b++;
+      for (let i = a + 1; i < b; i++) {
+        const v = ranking[i] as number;
+        const s = cosine[row + v] as number;
+        let t = i - 1;
+        while (t >= a && (cosine[row + (ranking[t] as number)] as number) < s) {
+          ranking[t + 1] = ranking[t] as number;
+          t--;
+        }
+        ranking[t + 1] = v;
+      }
+      a = b;
+    }
+    return ranking;
+  };
 }
 
 export interface KnnOptions {

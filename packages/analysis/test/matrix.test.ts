@@ -16,7 +16,7 @@ import {
   median,
   std,
 } from '../src/index.js';
-import { choleskySolveRows, scatterMatrix } from '../src/matrix.js';
+import { centredAndCosineGrams, choleskySolveRows, scatterMatrix } from '../src/matrix.js';
 import { selectKth } from '../src/stats.js';
 import { maxAbsDiff, mul, randomMatrix, transposeArrays } from './helpers.js';
 
@@ -81,6 +81,23 @@ describe('centring and normalising', () => {
     expect(u[0]?.[0]).toBeCloseTo(0.6, 15);
     expect(u[0]?.[1]).toBeCloseTo(0.8, 15);
     expect(() => normalizeRows(toMatrix([[0, 0]]), 'retrieval', 'features')).toThrow(/retrieval: features row 0 has zero norm/);
+  });
+});
+
+describe('centredAndCosineGrams', () => {
+  it('gives the centred Gram and the cosines of the rows, also when a large shared offset dominates', () => {
+    for (const offset of [0, 1e3]) {
+      const rows = randomMatrix(40, 7, 3).map((r) => r.map((v, j) => v + offset * (j + 1)));
+      const x = toMatrix(rows);
+      const { centred, cosine } = centredAndCosineGrams(x);
+      expect(maxAbsDiff([Array.from(centred)], [Array.from(gram(centerColumns(x)).data)])).toBeLessThan(1e-9);
+      const direct = gram(normalizeRows(x)).data;
+      expect(maxAbsDiff([Array.from(cosine)], [Array.from(direct)])).toBeLessThan(1e-12);
+      for (let i = 0; i < 40; i++) expect(cosine[i * 40 + i]).toBe(1);
+    }
+    expect(() => centredAndCosineGrams(toMatrix([[1, 2], [0, 0]]), 'evaluateRepresentations', 'B1 pooled features')).toThrow(
+      /evaluateRepresentations: B1 pooled features row 1 has zero norm/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { knnAccuracy, knnPredict, retrieval } from '../src/index.js';
 import { gram, normalizeRows, toMatrix } from '../src/index.js';
-import { retrievalForFamilies } from '../src/retrieval.js';
+import { nearestNeighbours, rankedRetrieval, retrievalForFamilies } from '../src/retrieval.js';
 import { randomMatrix } from './helpers.js';
 
 const at = (degrees: number): number[] => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
@@ -119,6 +119,31 @@ describe('retrieval', () => {
       expect(together[f]?.mAP).toBeCloseTo(ref.mAP, 14);
       expect(together[f]?.hitRate).toEqual(ref.hit);
     });
+  });
+
+  it('ranks similarities that differ below float32 precision exactly, and its neighbours are the k-NN search', () => {
+    // Values 1e-12 apart round to one float32; exact duplicates are true ties (index order).
+    const n = 48;
+    const cosine = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cosine[i * n + j] = i === j ? 1 : 0.5 + (((i * 31 + j * 17) % 5) - 2) * 1e-12 + ((i + j) % 3 === 0 ? 0.25 : 0);
+    const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % 5);
+    const ranked = rankedRetrieval(cosine, [y], [1, 3], 6);
+    let ap = 0;
+    const hits = { 1: 0, 3: 0 };
+    for (let q = 0; q < n; q++) {
+      const others = Array.from({ length: n }, (_, j) => ({ j, s: cosine[q * n + j] as number })).filter((o) => o.j !== q);
+      others.sort((a, b) => b.s - a.s || a.j - b.j);
+      const relevant = others.filter((o) => y[o.j] === y[q]);
+      ap += relevant.reduce((t, r) => t + relevant.filter((o) => o.s >= r.s).length / others.filter((o) => o.s >= r.s).length, 0) / relevant.length;
+      const first = others.findIndex((o) => y[o.j] === y[q]) + 1;
+      if (first <= 1) hits[1]++;
+      if (first <= 3) hits[3]++;
+    }
+    expect(ranked.retrieval[0]?.mAP).toBeCloseTo(ap / n, 14);
+    expect(ranked.retrieval[0]?.hitRate).toEqual({ 1: hits[1] / n, 3: hits[3] / n });
+    const knn = nearestNeighbours(cosine, n, n, 6, true, 'test');
+    expect(Array.from(ranked.neighbours?.index ?? [])).toEqual(Array.from(knn.index));
+    expect(Array.from(ranked.neighbours?.similarity ?? [])).toEqual(Array.from(knn.similarity));
   });
 
   it('refuses zero rows, length mismatches and sets without any relevant pair', () => {

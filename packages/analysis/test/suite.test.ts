@@ -130,6 +130,23 @@ describe('evaluateRepresentations', () => {
     }
   });
 
+  it('reports a block boundary that is also a layer\'s output (B1 = L2 here) with the same numbers at both depths', () => {
+    const at = (block: number, layer: number | null) =>
+      report.metrics.filter((m) => m.block === block && m.layer === layer && m.kind !== 'CONSECUTIVE_CKA').map(({ block: _b, layer: _l, ...rest }) => rest);
+    const b1 = at(1, null);
+    expect(b1.length).toBeGreaterThan(20);
+    expect(at(1, 2)).toEqual(b1);
+    // Their token statistics are shared too, when the token tensors hold the same values.
+    const withTokens = evaluateRepresentations(
+      { ...input, depths: [input.depths[0]!, { block: 1, layer: 2, pooled: depth(1), tokens: tokens(1).map((m) => m.map((r) => [...r])) }] },
+      { probe: { seed: 3 }, retrieval: { ks: [1, 5] } },
+    );
+    const [block, layer] = withTokens.patches;
+    expect(layer?.tokenCosine).toEqual(block?.tokenCosine);
+    expect(layer?.tokenEffectiveRank).toBe(block?.tokenEffectiveRank);
+    expect(layer?.reconstructionError).toBeNull();
+  });
+
   it('averages retrieval over the targets (target null)', () => {
     const a = retrieval(depth(3), digit, { ks: [1, 5] });
     const b = retrieval(depth(3), speed, { ks: [1, 5] });

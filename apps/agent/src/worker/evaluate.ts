@@ -187,7 +187,7 @@ export async function analyse(input: {
   log: Logger;
   probes?: boolean;
 }): Promise<EvaluationReport> {
-  const { evaluateRepresentations } = await import('@stratum/analysis');
+  const { evaluateRepresentations, evaluateRepresentationsInParallel } = await import('@stratum/analysis');
   const { settings, log } = input;
   try {
     const probes = input.probes ?? true;
@@ -203,7 +203,8 @@ export async function analyse(input: {
     // Probeable targets (every class ≥ folds ≥ 2 clips) are retrievable too: the full suite on
     // them (geometry, CKA and patches do not depend on targets), then retrieval alone for the rest.
     const probed = probes ? probeable : [];
-    const main = evaluateRepresentations(base, { ...options, targets: probed, probes: probed.length > 0, retrievals: probed.length > 0 });
+    // The probes run on a worker thread beside the rest of the suite.
+    const main = await evaluateRepresentationsInParallel(base, { ...options, targets: probed, probes: probed.length > 0, retrievals: probed.length > 0 });
     const rest = retrievable.filter((t) => !probed.includes(t));
     if (rest.length === 0) return main;
     const extra = evaluateRepresentations(base, { ...options, targets: rest, probes: false, geometry: false, similarity: false, patches: false });
