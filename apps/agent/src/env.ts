@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { BACKEND_CHOICES, type BackendChoice as TrainerBackendChoice } from '@stratum/trainer/config';
+import { BACKEND_CHOICES, type BackendChoice as TrainerBackendChoice } from '@stratum/run-config';
 
 export const BACKENDS = BACKEND_CHOICES;
 export type BackendChoice = TrainerBackendChoice;

@@ -1,7 +1,7 @@
 // Which tfjs backends load on this host, found in a throw-away worker process (loading
 // TensorFlow in the daemon itself would cost memory for weeks and could crash it).
 import { fork } from 'node:child_process';
-import { AUTO_BACKEND_ORDER } from '@stratum/trainer/config';
+import { AUTO_BACKEND_ORDER } from '@stratum/run-config';
 import type { BackendChoice } from './env.js';
 import type { Logger } from './logger.js';
 import type { FromWorker, ProbeResult, WebgpuAdapter } from './worker/messages.js';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { train, TrainingDivergedError } from '@stratum/trainer';
-import { resolveRunConfig } from '@stratum/trainer/config';
+import { resolveRunConfig } from '@stratum/run-config';
 import { createLogger } from '../src/logger.js';
-import { ConfigError } from '@stratum/trainer/config';
+import { ConfigError } from '@stratum/run-config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { EvaluationReport } from '@stratum/analysis';
 import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, occludeForOccDrop, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';

@@ -1,7 +1,7 @@
 // createSweep / cancelSweep / sweeps: expansion with the trainer's resolved config, idempotency,
 // conflicts, every bad-input class, atomicity, cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, resolveRunConfig } from '@stratum/trainer/config';
+import { PRESETS, resolveRunConfig } from '@stratum/run-config';
 import { startTestApi, type TestApi } from './harness.js';
 import { CREATE_SWEEP, errorCode, errorField } from './research-fixtures.js';
 

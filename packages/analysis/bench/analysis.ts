@@ -81,7 +81,8 @@ out(`12 probes × 3 folds, no warm start across depths: ${cold.ms.toFixed(0)} ms
 let ratio = 'pending';
 let forward = 'pending';
 if (!process.argv.includes('--skip-nano')) {
-  const { train, embed, reconstructionError, resolveRunConfig } = await import('@stratum/trainer');
+  const { train, embed, reconstructionError } = await import('@stratum/trainer');
+  const { resolveRunConfig } = await import('@stratum/run-config');
   const { movingMnist, batchOf } = await import('@stratum/datasets');
   const steps = flag('steps');
   const config = resolveRunConfig({ preset: 'nano', ...(steps ? { steps: Number(steps) } : {}) });

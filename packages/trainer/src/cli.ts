@@ -13,7 +13,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
-import { BACKEND_CHOICES, ConfigError, resolveRunConfig } from './config.js';
+import { BACKEND_CHOICES, ConfigError, resolveRunConfig } from '@stratum/run-config';
 import { train, type StepInfo } from './train/loop.js';
 
 interface CliOptions {
@@ -87,7 +87,7 @@ async function main(opts: CliOptions): Promise<number> {
 const program = new Command()
   .name('stratum-train')
   .description('Train a video masked autoencoder end-to-end or blockwise, writing metrics and checkpoints to a folder')
-  .requiredOption('-c, --config <file>', 'run config JSON (see @stratum/trainer/config)')
+  .requiredOption('-c, --config <file>', 'run config JSON (see @stratum/run-config)')
   .requiredOption('-o, --out <dir>', 'output folder')
   .option('-b, --backend <name>', `override the config's backend (${BACKEND_CHOICES.join(' | ')})`)
   .option('-r, --resume <checkpoint>', "resume from a checkpoint file, or 'latest' in --out")

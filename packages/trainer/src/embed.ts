@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend, selectBackend } from './backend.js';
-import type { BackendChoice } from './config.js';
+import type { BackendChoice } from '@stratum/run-config';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
 import { Prng } from './prng.js';

@@ -2,15 +2,14 @@
  * @stratum/trainer — a TensorFlow.js video masked autoencoder (VideoMAE-style) trained
  * end-to-end or blockwise (simultaneous / sequential), after arXiv 2601.09040.
  *
- * `@stratum/trainer/config` exposes the run configuration without loading tfjs.
+ * The run configuration it trains (presets, validation, cost model) is @stratum/run-config.
  */
-export * from './config.js';
 export { selectBackend, ensureBackend, gpuMemoryMb, BackendError, AUTO_ORDER, type BackendInfo, type BackendName } from './backend.js';
 export { GpuError, type AdapterInfo } from './webgpu/device.js';
 export { setWebgpuKernelsEnabled, webgpuKernelsActive } from './webgpu/kernels.js';
 export { setWasmKernelsEnabled, wasmKernelsActive } from './kernels/wasm-kernels.js';
 export { train, type TrainOptions, type TrainSummary, type CheckpointEvent, type StepInfo } from './train/loop.js';
-export { METRIC_KEYS, type MetricKey, type MetricPoint } from './train/metrics.js';
+export { type MetricPoint } from './train/metrics.js';
 export { lrAt, type ScheduleConfig } from './train/schedule.js';
 export { trainStep, type StepResult, type BlockValue } from './train/step.js';
 export { buildModel, modelFromCheckpoint } from './train/state.js';

@@ -1,6 +1,6 @@
 /** Small configs and data so every test trains in well under a second. */
 import { InMemoryDataset, type ClipDataset } from '@stratum/datasets';
-import { resolveRunConfig, type RunConfig, type RunConfigInput } from '../src/config.js';
+import { resolveRunConfig, type RunConfig, type RunConfigInput } from '@stratum/run-config';
 import { Prng } from '../src/prng.js';
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
-import { PRESETS, type ModelConfig } from '../src/config.js';
+import { PRESETS, type ModelConfig } from '@stratum/run-config';
 import { maskedInputsJs, maskedInputsTensor, disposeInputs } from '../src/model/inputs.js';
 import { flatRows, sampleTubeMask } from '../src/model/masking.js';
 import { gridOf, normalisedTargets, patchify, unpatchify } from '../src/model/patchify.js';

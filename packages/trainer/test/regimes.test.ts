@@ -3,7 +3,7 @@ import { batchOf } from '@stratum/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
-import { parameterCount, resolveRunConfig, type RunConfig } from '../src/config.js';
+import { parameterCount, resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import type { MaskedInputs } from '../src/model/inputs.js';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
 import { setWasmKernelsEnabled } from '../src/kernels/wasm-kernels.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
-import { resolveRunConfig, type RunConfig } from '../src/config.js';
+import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { CheckpointError, TrainingDivergedError } from '../src/errors.js';
 import { train, type CheckpointEvent, type TrainOptions } from '../src/train/loop.js';
 import type { MetricPoint } from '../src/train/metrics.js';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError, selectBackend } from '../src/backend.js';
 import { decodeCheckpoint } from '../src/checkpoint.js';
 import { embed, reconstructionError } from '../src/embed.js';
-import { resolveRunConfig, type RunConfig } from '../src/config.js';
+import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
 import { AdamW } from '../src/optim/adamw.js';

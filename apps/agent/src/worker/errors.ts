@@ -3,7 +3,7 @@
 // and an incompatible checkpoint (training is deterministic), and so does the evaluation suite
 // refusing its input (an AnalysisError: same weights, same fixed set); anything else — a backend that
 // did not load on this host, an I/O error, a crash — may well pass on another attempt or agent.
-import { ConfigError } from '@stratum/trainer/config';
+import { ConfigError } from '@stratum/run-config';
 import { DatasetSpecError } from '@stratum/datasets';
 import type { Divergence } from './messages.js';
 

@@ -10,7 +10,7 @@ import type { DatasetSpec } from '@stratum/datasets';
 import { batchOf, createDataset, keepRandomPatches } from '@stratum/datasets';
 import type { EvaluationInput, EvaluationReport } from '@stratum/analysis';
 import type { Embeddings } from '@stratum/trainer';
-import type { RunConfig } from '@stratum/trainer/config';
+import type { RunConfig } from '@stratum/run-config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
 import { evaluationDatasetName, evaluationDatasetSpec, extraDatasetSpecs, testSplitFor, type EvaluationSettings } from './evaluation-settings.js';

@@ -1,7 +1,7 @@
 // The agent's evaluation settings (the run config's optional `evaluation` key) and the
 // evaluation sets they derive from the training dataset.
 import type { DatasetSpec } from '@stratum/datasets';
-import type { RunConfig } from '@stratum/trainer/config';
+import type { RunConfig } from '@stratum/run-config';
 import { z } from 'zod';
 import { JobConfigError } from './errors.js';
 

@@ -9,7 +9,7 @@
 // Clips stream through the encoder in chunks, so memory holds features, never the split's clips.
 import { assembleBatch, FolderVideos, mapLimit, type ClipBatch, type FolderOptions } from '@stratum/datasets';
 import type { MetricRow } from '@stratum/analysis';
-import type { RunConfig } from '@stratum/trainer/config';
+import type { RunConfig } from '@stratum/run-config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
 import { analyse, attentionFor, roundTimes, type DepthFeatures } from './evaluate.js';

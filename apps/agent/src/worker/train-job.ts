@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTrainingSource, DatasetSpecError, type AsyncClipSource, type ClipDataset, type FolderReport } from '@stratum/datasets';
-import { resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
+import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import type { Logger } from '../logger.js';
 import { EvaluationError, JobConfigError } from './errors.js';
 import { evaluateCheckpoint, evaluationSettings, type EvaluationSettings } from './evaluate.js';

@@ -12,7 +12,7 @@
 // The rows read are O(maxPoints) per series, however many points it stores.
 import { distance } from 'fastest-levenshtein';
 import type pg from 'pg';
-import { METRIC_KEYS } from '@stratum/trainer/config';
+import { METRIC_KEYS } from '@stratum/run-config';
 import type { AppServices } from '../context.js';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
 import { parseIds } from '../run/ids.js';

@@ -1,5 +1,5 @@
 // A sweep's runs in factor order, for Sweep.runs (batched over sweeps).
-import { PRESET_NAMES } from '@stratum/trainer/config';
+import { PRESET_NAMES } from '@stratum/run-config';
 import type { AppServices } from '../context.js';
 import { groupBy, RUN_COLUMNS } from '../run/run.service.js';
 import type { Run } from '../run/run.type.js';

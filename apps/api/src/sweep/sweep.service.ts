@@ -2,7 +2,7 @@
 // queued TRAIN job per cell, in one transaction, idempotent on (project, name, spec hash).
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { ConfigError, PRESET_NAMES, resolveRunConfig, type RunConfig } from '@stratum/trainer/config';
+import { ConfigError, PRESET_NAMES, resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import type { AppServices } from '../context.js';
 import { BadInputError, coded, ConflictError, NotFoundError } from '../errors/codes.js';
 import { idPrefixPattern } from '../run/ids.js';

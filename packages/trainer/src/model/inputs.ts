@@ -8,7 +8,7 @@
  * cpu, where tfjs's 6-D transpose and gather kernels cost more than the whole JS pass).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../presets.js';
+import type { ModelConfig } from '@stratum/run-config';
 import type { SeqShape } from './layers.js';
 import { flatRows, type TubeMask } from './masking.js';
 import { normalisedTargets, patchify, type Grid } from './patchify.js';

@@ -6,7 +6,7 @@
  * VideoMAE's Conv3d output flattened; a patch vector is laid out (t, h, w, C) with C fastest.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../presets.js';
+import type { ModelConfig } from '@stratum/run-config';
 
 export interface Grid {
   gt: number;

@@ -9,7 +9,7 @@
 import { batchStream, batchStreamAsync, createTrainingSource, isAsyncSource, type AsyncClipSource, type ClipDataset, type FolderReport, type StreamBatch } from '@stratum/datasets';
 import { selectBackend, type BackendInfo } from '../backend.js';
 import { sha256Hex } from '../checkpoint.js';
-import { parameterCount, resolveRunConfig, type ParameterCount, type RunConfig } from '../config.js';
+import { parameterCount, resolveRunConfig, type ParameterCount, type RunConfig } from '@stratum/run-config';
 import { silentLogger, type Logger } from '../log.js';
 import { VideoMae } from '../model/mae.js';
 import { sampleTubeMask } from '../model/masking.js';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { decodeCheckpoint, encodeCheckpoint, type DecodedCheckpoint, type NamedValues } from '../checkpoint.js';
-import { resolveRunConfig, type RunConfig } from '../config.js';
+import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { CheckpointError } from '../errors.js';
 import { VideoMae } from '../model/mae.js';
 import type { AdamW } from '../optim/adamw.js';

@@ -13,7 +13,7 @@
  * (on WebGPU the check runs inside the update kernels, and the read follows them).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Regime } from '../config.js';
+import type { Regime } from '@stratum/run-config';
 import { TrainingDivergedError } from '../errors.js';
 import type { MaskedInputs } from '../model/inputs.js';
 import type { VideoMae } from '../model/mae.js';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MaskedInputs, PositionTables } from '../model/inputs.js';
 import type { TubeMask } from '../model/masking.js';
 import type { Grid } from '../model/patchify.js';
-import type { ModelConfig } from '../presets.js';
+import type { ModelConfig } from '@stratum/run-config';
 import { allocate, dispatch, fold } from './dispatch.js';
 import { scalars } from './kernels.js';
 import { tubeletsShader } from './shaders/tubelets.js';

@@ -1,15 +1,10 @@
 /**
  * The run configuration: one typed, validated object holding every hyper-parameter, with a
- * default and a one-line reason for each. Unknown keys are errors. This module (exported as
- * `@stratum/trainer/config`) must not import tfjs: the API server validates sweeps with it.
+ * default and a one-line reason for each. Unknown keys are errors.
  */
 import type { DatasetSpec } from '@stratum/datasets';
 import { z } from 'zod';
 import { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, modelFieldSchemas, type ModelConfig, type PresetName } from './presets.js';
-
-export { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, type ModelConfig, type PresetName } from './presets.js';
-export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type TokenCounts } from './cost.js';
-export { METRIC_KEYS, type MetricKey } from './train/metrics.js';
 
 export const REGIMES = ['e2e', 'simultaneous', 'sequential'] as const;
 export type Regime = (typeof REGIMES)[number];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, PRESETS, flopsPerStep, parameterCount, resolveRunConfig, tokenCounts } from '../src/config.js';
+import { ConfigError, PRESETS, flopsPerStep, parameterCount, resolveRunConfig, tokenCounts } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -136,7 +136,7 @@ describe('cost', () => {
   });
 });
 
-describe('the config subpath', () => {
+describe('the package', () => {
   it('never imports tfjs (the API validates sweeps without loading it)', () => {
     const seen = new Set<string>();
     const external: string[] = [];
@@ -150,9 +150,10 @@ describe('the config subpath', () => {
         else if (!/^import\s+type\b/.test(m[0].trim())) external.push(spec);
       }
     };
-    visit(join(here, '..', 'src', 'config.ts'));
-    expect(seen.size).toBeGreaterThanOrEqual(3);
-    expect(external.filter((s) => s.startsWith('@tensorflow'))).toEqual([]);
-    expect(external).toEqual(['zod', 'zod']);
+    visit(join(here, '..', 'src', 'index.ts'));
+    expect(seen.size).toBeGreaterThanOrEqual(5);
+    expect([...new Set(external)]).toEqual(['zod']);
+    const manifest = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@stratum/datasets', 'zod']);
   });
 });

@@ -1,0 +1,22 @@
+/**
+ * @stratum/run-config: what a run is — model presets, the validated run configuration, the
+ * metric keys a run logs and its cost model. No tfjs: the API validates sweeps with it, the
+ * client and the agent read it, and the trainer trains what it describes.
+ */
+export {
+  AUTO_BACKEND_ORDER,
+  BACKEND_CHOICES,
+  ConfigError,
+  REGIMES,
+  resolveRunConfig,
+  runConfigInputSchema,
+  type BackendChoice,
+  type ConfigIssue,
+  type OptimizerConfig,
+  type Regime,
+  type RunConfig,
+  type RunConfigInput,
+} from './run-config.js';
+export { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, modelFieldSchemas, type ModelConfig, type PresetName } from './presets.js';
+export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type TokenCounts } from './cost.js';
+export { METRIC_KEYS, type MetricKey } from './metric-keys.js';
