@@ -54,14 +54,14 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.join(config.STRATUM_DATA_DIR, 'postgres'), log });
   await migrate(database.url, { log });
-  const poolOptions = { max: 10, statementTimeoutMs: config.QUERY_TIMEOUT_MS };
-  const pool = createPool(database.url, poolOptions);
-  const replicaPool: pg.Pool | null = config.DATABASE_READ_URL ? createPool(config.DATABASE_READ_URL, poolOptions) : null;
+  // One pool for Prisma and raw SQL alike (20: what the two separate pools of 10 held before).
+  const pool = createPool(database.url, { max: 20, statementTimeoutMs: config.QUERY_TIMEOUT_MS });
+  const replicaPool: pg.Pool | null = config.DATABASE_READ_URL ? createPool(config.DATABASE_READ_URL, { max: 10, statementTimeoutMs: config.QUERY_TIMEOUT_MS }) : null;
   const metrics = new ApiMetrics();
   const reads = new ReadRouter(pool, replicaPool, { maxLagMs: config.DATABASE_READ_MAX_LAG_MS, pollMs: config.REPLICA_LAG_POLL_MS, log, onMeasured: (state) => metrics.replicaMeasured(state) });
   await reads.poll();
   reads.start();
-  const prisma = createPrismaClient(database.url, poolOptions);
+  const prisma = createPrismaClient(pool);
   const pubsub = new PostgresPubSub(database.url, pool, log);
   await pubsub.start();
   const services: AppServices = {

@@ -1,5 +1,6 @@
-// Connections: Prisma (through the pg driver adapter, no native engine) for the relational
-// core, and a plain pg Pool for the hot paths (metric ingestion with unnest/COPY, bucketed reads).
+// Connections: one pg Pool per process, shared by Prisma (through its pg driver adapter, no
+// native engine) for the relational core and by raw SQL for the hot paths (metric ingestion
+// with unnest/COPY, bucketed reads, claims and fenced writes).
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -26,11 +27,7 @@ export function createPool(url: string, options: ClientOptions = {}): pg.Pool {
   return pool;
 }
 
-export function createPrismaClient(url: string, options: ClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({
-    connectionString: url,
-    max: options.max ?? 10,
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-  });
-  return new PrismaClient({ adapter });
+/** A Prisma client over `pool` (the caller ends the pool after `$disconnect`). */
+export function createPrismaClient(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

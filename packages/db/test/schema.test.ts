@@ -16,8 +16,8 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase('schema');
-  prisma = createPrismaClient(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  prisma = createPrismaClient(pool);
 });
 afterAll(async () => {
   await prisma.$disconnect();
