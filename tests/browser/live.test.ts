@@ -75,6 +75,23 @@ describe('live dashboard', () => {
     await expect.poll(() => page.locator('[data-testid="run-progress"]').innerText(), { timeout: 5_000 }).toContain('step 100 / 1,000');
   });
 
+  it('catches up once on points logged after the page rendered but before its stream subscribed', async () => {
+    const late = await browser.newPage();
+    let openStream: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (openStream = resolve));
+    await late.route('**/api/live?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await late.goto(`${web.url}/runs/${lease.runId}`, { waitUntil: 'load' });
+    const rendered = Number(await late.locator('[data-testid="run-curves-last-step"]').innerText());
+    expect(rendered).toBeGreaterThanOrEqual(99);
+    await logLoss('before-the-stream', [rendered + 1, rendered + 2]); // pushed to no one: the stream is not open yet
+    openStream();
+    await expect.poll(() => late.locator('[data-testid="run-curves-last-step"]').innerText(), { timeout: 10_000 }).toBe(String(rendered + 2));
+    await late.close();
+  });
+
   it('pushes queue changes to the agents view, which sends nothing while idle', async () => {
     const agents = await browser.newPage();
     const seen: Array<{ at: number; url: string }> = [];

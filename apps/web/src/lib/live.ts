@@ -11,6 +11,8 @@ import { webConfig } from './env';
 
 /** Connections by a hash of their token ('' for none); each closes 5 s after its last subscription. */
 const clients = new Map<string, Client>();
+/** Whether each connection is connected (acknowledged by the API) right now. */
+const connected = new WeakMap<Client, boolean>();
 
 /** Close codes after which retrying with the same token cannot help (the API refused the token). */
 const REFUSED = new Set([4401, 4403]);
@@ -33,7 +35,9 @@ function apiClient(token: string | null): Client {
     shouldRetry: (event) => !REFUSED.has((event as { code?: number })?.code ?? 0),
     keepAlive: 20_000,
     on: {
+      connected: () => connected.set(client, true),
       closed: (event) => {
+        connected.set(client, false);
         if (REFUSED.has((event as { code?: number })?.code ?? 0) && clients.get(key) === client) {
           clients.delete(key);
           void client.dispose();
@@ -59,6 +63,9 @@ const encoder = new TextEncoder();
 /**
  * A Server-Sent Events stream of the topics' events, subscribed with `token`, until the browser
  * goes away (`signal`).
+ * A `ready` event follows each (re)connection to the API once the topics are subscribed: events
+ * before it may have been missed (the page was rendered earlier, or the API restarted), so a
+ * view catches up once on it — that one read is the only request it makes besides the stream.
  * A comment line every 25 s keeps proxies from closing an idle stream; it is not a request.
  */
 export function liveStream(topics: LiveTopic[], token: string | null, signal: AbortSignal): ReadableStream<Uint8Array> {
@@ -83,6 +90,8 @@ export function liveStream(topics: LiveTopic[], token: string | null, signal: Ab
       send('retry: 3000\n: connected\n\n');
       timer = setInterval(() => send(': keep-alive\n\n'), 25_000);
       const client = apiClient(token);
+      const ready = () => setTimeout(() => send('event: ready\ndata: {}\n\n'), 0);
+      stops.push(client.on('connected', ready));
       for (const topic of topics) {
         stops.push(client.subscribe(
           { query: topic.query, variables: topic.variables ?? {} },
@@ -97,6 +106,7 @@ export function liveStream(topics: LiveTopic[], token: string | null, signal: Ab
           },
         ));
       }
+      if (connected.get(client)) ready();
       signal.addEventListener('abort', () => {
         open = false;
         stop();

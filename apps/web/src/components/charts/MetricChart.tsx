@@ -46,6 +46,21 @@ function extent(series: SeriesPayload[]): Range | null {
   return Number.isFinite(from) ? { from, to } : null;
 }
 
+/** The first step a catch-up read needs: after the series' earliest last step (null: read all). */
+function caughtUpFrom(series: SeriesPayload[]): number | null {
+  let from = Infinity;
+  for (const s of series) {
+    const last = s.points[s.points.length - 1];
+    if (!last) return null;
+    from = Math.min(from, last[0] + 1);
+  }
+  return Number.isFinite(from) ? from : null;
+}
+
+function livePointsOf(series: SeriesPayload[]): LivePoint[] {
+  return series.flatMap((s) => s.points.map(([step, value]) => ({ key: s.key, block: s.block, step, value })));
+}
+
 export function MetricChart({ request, initial, names, label, yName, live = false, height, testId }: MetricChartProps) {
   const theme = useChartTheme();
   const [overview, setOverview] = useState(initial);
@@ -61,11 +76,23 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
   useEffect(() => setOverview(initial), [initial]);
 
   // Live: points the agent logs are pushed (through /api/live) and appended to the overview.
+  // When the stream is ready (first opened, or reconnected) the points logged since the
+  // overview's last step are read once: the page was rendered before the stream subscribed.
   const liveRun = live && request.runIds.length === 1 ? request.runIds[0]! : null;
+  const overviewRef = useRef(overview);
+  overviewRef.current = overview;
   useLiveEvents(liveRun ? `run=${liveRun}` : null, {
     metrics: (event) => {
       const { runId, points } = event as { runId: string; points: LivePoint[] };
       setOverview((current) => appendLivePoints(current, JSON.parse(requestKey) as SeriesRequest, runId, points));
+    },
+    ready: () => {
+      if (!liveRun) return;
+      const wanted = JSON.parse(requestKey) as SeriesRequest;
+      const fromStep = caughtUpFrom(overviewRef.current);
+      fetchSeries({ ...wanted, ...(fromStep !== null ? { fromStep } : {}) })
+        .then((series) => setOverview((current) => appendLivePoints(current, wanted, liveRun, livePointsOf(series))))
+        .catch((error: Error) => setStatus(`could not catch up with the live run: ${error.message}`));
     },
   });
 
