@@ -1,7 +1,7 @@
 // Baselines and checkRegression: Welch intervals per cell, PASS / FAIL / INSUFFICIENT_DATA,
 // absolute and relative drops, both directions, pooling, stored reports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studentTQuantile } from '../src/common/stats.js';
+import { studentTQuantile } from '@stratum/stats';
 import { startTestApi, type TestApi } from './harness.js';
 import { errorCode, errorField, seedEvaluation, seedPoints, seedRun, seedSweep } from './research-fixtures.js';
 

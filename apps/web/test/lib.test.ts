@@ -53,7 +53,14 @@ describe('stats', () => {
     expect(s.n).toBe(3);
     expect(s.mean).toBe(2);
     expect(s.std).toBeCloseTo(1, 12);
-    expect(s.ciHigh! - 2).toBeCloseTo(4.303 / Math.sqrt(3), 10);
+    expect(s.ciHigh! - 2).toBeCloseTo(4.302652730 / Math.sqrt(3), 8); // t(0.975, 2), from a t table
+  });
+
+  it('uses the t quantile beyond 30 degrees of freedom too, as the API and `stratum check` do', () => {
+    // 41 values: df 40, t(0.975, 40) = 2.021075390 (a t table), not the normal 1.96.
+    const values = Array.from({ length: 41 }, (_, i) => i % 2);
+    const s = summarize(values);
+    expect(s.ciHigh! - s.mean!).toBeCloseTo((2.021075390 * s.std!) / Math.sqrt(41), 8);
   });
 
   it('has no CI for a single value', () => {
@@ -65,8 +72,8 @@ describe('stats', () => {
     const b = summarize([2, 3, 4]);
     const d = welchDelta(a, b);
     expect(d.delta).toBe(-1);
-    // equal variances and n: df = 4, t = 2.776, se = sqrt(2/3)
-    expect(d.ciHigh! - d.delta!).toBeCloseTo(2.776 * Math.sqrt(2 / 3), 10);
+    // equal variances and n: df = 4, t(0.975, 4) = 2.776445105 from a t table, se = sqrt(2/3)
+    expect(d.ciHigh! - d.delta!).toBeCloseTo(2.776445105 * Math.sqrt(2 / 3), 8);
   });
 });
 

@@ -5,7 +5,7 @@
  * an update), so consecutive depths are similar in the same coordinates.
  */
 import { type Matrix, centerColumns, matmul, matrix } from '../src/matrix.js';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '@stratum/stats';
 
 export interface SyntheticOptions {
   readonly samples: number;

@@ -28,7 +28,7 @@ export {
 } from './matrix.js';
 export { type SymmetricEigen, type SymmetricEigenOptions, symmetricEigen, symmetricEigenvalues } from './eigen.js';
 export { mean, std, median } from './stats.js';
-export { type Random, seededRandom } from './random.js';
+export { type Random, seededRandom } from '@stratum/stats';
 export { type Labels } from './labels.js';
 export {
   type CKAKind,

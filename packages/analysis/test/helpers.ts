@@ -1,5 +1,5 @@
 /** Test helpers: seeded random matrices and slow, obviously-correct reference computations. */
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '@stratum/stats';
 
 export function randomMatrix(rows: number, cols: number, seed: number, scale = 1): number[][] {
   const r = seededRandom(seed);

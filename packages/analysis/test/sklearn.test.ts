@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { distanceStatistics, evaluateRepresentations, rbfCKA, retrieval, spectrumStatistics, stratifiedFolds } from '../src/index.js';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '@stratum/stats';
 
 const PYTHON = '/usr/bin/python3';
 

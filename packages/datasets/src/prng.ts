@@ -3,8 +3,12 @@
  *
  * Every random choice in this package is drawn from an `Rng` keyed by a tuple of integers
  * (e.g. `(seed, clipIndex)` or `(seed, epoch)`), so any clip or any epoch order can be
- * regenerated on its own, in any order, without replaying a stream.
+ * regenerated on its own, in any order, without replaying a stream. The generator itself is
+ * @stratum/stats' `Rng` (mulberry32).
  */
+import { Rng, shuffleInPlace } from '@stratum/stats';
+
+export { Rng };
 
 /** murmur3's 32-bit finaliser: a bijective avalanche mix of one 32-bit word. */
 export function mix32(x: number): number {
@@ -33,40 +37,6 @@ export function hashInts(...values: number[]): number {
   return h;
 }
 
-/** mulberry32: a 32-bit state generator, plenty for sampling clip parameters. */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  nextU32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** Uniform float in [0, 1). */
-  next(): number {
-    return this.nextU32() / 0x100000000;
-  }
-
-  /** Uniform integer in [0, n). */
-  int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Rng.int needs a positive integer, got ${n}`);
-    return Math.floor(this.next() * n);
-  }
-
-  /** Uniform float in [lo, hi). */
-  uniform(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-}
-
 /** An `Rng` keyed by a tuple of integers: `rngFor(seed, index)`. */
 export function rngFor(...key: number[]): Rng {
   return new Rng(hashInts(...key));
@@ -76,11 +46,6 @@ export function rngFor(...key: number[]): Rng {
 export function permutation(n: number, rng: Rng): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
+  shuffleInPlace(p, rng);
   return p;
 }

@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { Context } from '../context.js';
 import { QueueEntry } from '../job/job.type.js';
 import { runningJobsByAgent } from '../job/queue.js';
-import { assertActsAs, parseUuid } from '../job/fence.js';
+import { assertActsAs } from '../job/fence.js';
+import { parseId } from '../common/ids.js';
 import { AgentStatus } from './agent.enums.js';
 import { AgentsArgs, RegisterAgentArgs } from './agent.input.js';
 import { Agent } from './agent.type.js';
@@ -25,7 +26,7 @@ export class AgentResolver {
     @Arg('status', () => AgentStatus) status: AgentStatus,
     @Ctx() ctx: Context,
   ): Promise<Agent> {
-    const id = parseUuid(agentId, 'agentId');
+    const id = parseId(agentId, 'agentId');
     assertActsAs(ctx.principal, id);
     return setAgentStatus(ctx.app, id, status);
   }
@@ -39,7 +40,7 @@ export class AgentResolver {
   @Authorized('READER')
   @Query(() => Agent, { nullable: true })
   agent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Agent | null> {
-    return getAgent(ctx.app, parseUuid(id, 'id'));
+    return getAgent(ctx.app, parseId(id, 'id'));
   }
 
   @FieldResolver(() => [QueueEntry])

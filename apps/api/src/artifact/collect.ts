@@ -6,7 +6,7 @@
 // row locks (SKIP LOCKED) split the work.
 import type { AppServices } from '../context.js';
 import { startPeriodicTask } from '../common/periodic.js';
-import { withTransaction } from '../run/sql.js';
+import { withTransaction } from '../common/sql.js';
 import { blobLock } from './uploads.js';
 
 export interface CollectionPass {

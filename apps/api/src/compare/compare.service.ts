@@ -2,10 +2,10 @@
 // of two runs with their deltas (b − a).
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import { requireRuns } from '../run/run.service.js';
 import { metricKeys } from '../series/series.service.js';
-import { canonicalJson } from '../sweep/sweep.service.js';
+import { canonicalJson } from '../sweep/expand.js';
 import type { DepthUnit, EvaluationKind } from '../report/report.enums.js';
 import { Presence, type ConfigDifference, type EvaluationDelta, type MetricDelta, type RunComparison } from './compare.type.js';
 

@@ -2,7 +2,7 @@
 // consecutive-block CKA, and the paper's depth-wise findings as blockwise − E2E differences
 // paired by seed (same K), each with a 95% Student-t interval over the seeds. The sweep trains
 // E2E once per seed and evaluates it at every K: it stands in the facts once per K, read there.
-import { summarize } from '../common/stats.js';
+import { summarize } from '@stratum/stats';
 import { graphql, type RunView } from './progress.js';
 
 export interface RunFacts {

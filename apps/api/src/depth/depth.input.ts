@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RunMode } from '../run/run.enums.js';
-import { MetricSelector } from '../grid/metric.input.js';
+import { MetricSelector } from '../metric/metric.input.js';
 
 @InputType({ description: 'One cell of a sweep: its runs are the seeds.' })
 export class GridCellInput {

@@ -1,11 +1,11 @@
 // depthProfile: a metric per block (or layer) for a set of runs, with mean, std and t-interval
 // over the runs at each depth.
 import type { AppServices } from '../context.js';
-import { summarize } from '../common/stats.js';
+import { summarize } from '@stratum/stats';
 import { BadInputError } from '../errors/codes.js';
-import { parseId, parseIds } from '../run/ids.js';
+import { parseId, parseIds } from '../common/ids.js';
 import { requireRuns } from '../run/run.service.js';
-import { readingsByDepth, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
+import { readingsByDepth, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../metric/metric-values.js';
 import type { SeedValue } from '../grid/grid.type.js';
 import { requireSweep } from '../sweep/sweep.service.js';
 import type { DepthProfileArgs, GridCellInput } from './depth.input.js';

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
-import { MetricSelector } from './metric.input.js';
+import { MetricSelector } from '../metric/metric.input.js';
 
 @ArgsType()
 export class SweepGridArgs {

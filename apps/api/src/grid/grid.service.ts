@@ -2,13 +2,13 @@
 // trains E2E once per (size, seed) and evaluates it at every K: its E2E cell under each K is fed
 // by that one run, read at that K's block boundaries.
 import type { AppServices } from '../context.js';
-import { summarize } from '../common/stats.js';
+import { summarize } from '@stratum/stats';
 import { RunMode } from '../run/run.enums.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import { factorsOf, requireSweep } from '../sweep/sweep.service.js';
 import type { SweepGridArgs } from './grid.input.js';
 import type { GridCell, SeedValue, SweepGrid } from './grid.type.js';
-import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from './metric-values.js';
+import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../metric/metric-values.js';
 
 const MODE_ORDER: RunMode[] = [RunMode.E2E, RunMode.BLOCKWISE_SIMULTANEOUS, RunMode.BLOCKWISE_SEQUENTIAL];
 

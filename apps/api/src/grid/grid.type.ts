@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DepthUnit, EvaluationKind, SimilarityKind } from '../report/report.enums.js';
 import { RunMode, RunStatus } from '../run/run.enums.js';
-import { MetricSource } from './metric.input.js';
+import { MetricSource } from '../metric/metric.input.js';
 
 @ObjectType({ description: 'The metric as read, with every default filled in.' })
 export class ResolvedMetricInfo {

@@ -18,3 +18,23 @@ export function publishStatusChange(app: AppServices, change: StatusChange): voi
     app.pubsub.publish(Topics.runStatus, { runId: change.runId, sweepId: change.sweepId, status: change.runStatus });
   }
 }
+
+/** A job whose status changed (as RETURNING gives it). */
+export interface ChangedJob {
+  id: string;
+  runId: string;
+  status: string;
+}
+
+/** A run whose status changed. */
+export interface ChangedRun {
+  id: string;
+  sweepId: string | null;
+  status: string;
+}
+
+/** Publishes changed jobs (queue) and runs (run status) after their transaction committed. */
+export function publishChanges(app: AppServices, runs: readonly ChangedRun[], jobs: readonly ChangedJob[]): void {
+  for (const job of jobs) app.pubsub.publish(Topics.queue, { jobId: job.id, runId: job.runId, status: job.status });
+  for (const run of runs) app.pubsub.publish(Topics.runStatus, { runId: run.id, sweepId: run.sweepId, status: run.status });
+}

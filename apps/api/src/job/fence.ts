@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { AppServices } from '../context.js';
 import type { Principal } from '../auth/tokens.js';
 import { BadInputError, ForbiddenError, LeaseLostError, NotFoundError } from '../errors/codes.js';
+import { parseId } from '../common/ids.js';
 
 /**
  * The agent a caller acts as: an AGENT token's bound agent, or null for ADMIN (operators and
@@ -24,13 +25,6 @@ export function actingAgent(principal: Principal | null): string | null {
 export function assertActsAs(principal: Principal | null, agentId: string): void {
   const bound = actingAgent(principal);
   if (bound !== null && bound !== agentId) throw new ForbiddenError(`this token is bound to agent ${bound} and cannot act as agent ${agentId}`);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function parseUuid(value: string, field: string): string {
-  if (!UUID.test(value)) throw new BadInputError(`${field} must be a UUID, not ${JSON.stringify(value.slice(0, 60))}`, field);
-  return value.toLowerCase();
 }
 
 /** Fencing tokens travel as decimal strings (they are 64-bit in the database). */
@@ -53,7 +47,7 @@ export interface Fence {
 }
 
 export function fenceFor(principal: Principal | null, jobId: string, fencingToken: string): Fence {
-  return { jobId: parseUuid(jobId, 'jobId'), token: parseFencingToken(fencingToken), agentId: actingAgent(principal) };
+  return { jobId: parseId(jobId, 'jobId'), token: parseFencingToken(fencingToken), agentId: actingAgent(principal) };
 }
 
 export function fenceParams(fence: Fence): [string, string, string | null] {

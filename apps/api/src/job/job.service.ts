@@ -4,7 +4,8 @@ import type { AppServices } from '../context.js';
 import type { Principal } from '../auth/tokens.js';
 import { BadInputError } from '../errors/codes.js';
 import { checkLabels, touchAgent } from '../agent/agent.service.js';
-import { assertActsAs, fenceFor, parseUuid } from './fence.js';
+import { assertActsAs, fenceFor } from './fence.js';
+import { parseId } from '../common/ids.js';
 import { claimJob, type Capabilities } from './claim-job.js';
 import { heartbeat } from './heartbeat.js';
 import { completeJob } from './complete-job.js';
@@ -30,7 +31,7 @@ function offerFrom(input: { backends: string[]; devices?: unknown; labels?: unkn
 }
 
 export async function claimForAgent(app: AppServices, principal: Principal | null, agentIdArg: string, capabilities: CapabilitiesInput | null | undefined): Promise<ClaimedJob | null> {
-  const agentId = parseUuid(agentIdArg, 'agentId');
+  const agentId = parseId(agentIdArg, 'agentId');
   assertActsAs(principal, agentId);
   const registered = await touchAgent(app, agentId);
   if (registered.status === 'DRAINING') return null; // draining: finish what it holds, take nothing new

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import { Sweep } from '../sweep/sweep.type.js';
 import { sweepsByProject } from '../sweep/sweep.service.js';
 import { CreateProjectArgs, ProjectsArgs } from './project.input.js';

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { MetricSelector } from '../grid/metric.input.js';
+import { MetricSelector } from '../metric/metric.input.js';
 import { NAME_MESSAGE, NAME_PATTERN } from '../project/project.input.js';
 import { Direction } from './regression.type.js';
 

@@ -1,11 +1,11 @@
 // Baselines and seed-aware regression checks: per rule and cell, Welch's interval of the
 // candidate − baseline difference decides PASS / FAIL / INSUFFICIENT_DATA; every check is stored.
 import type { AppServices } from '../context.js';
-import { mean, sampleVariance, welchInterval } from '../common/stats.js';
+import { mean, sampleVariance, welchInterval } from '@stratum/stats';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
-import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../grid/metric-values.js';
+import { atEachPartition, finalDepth, readingKey, readingsAtEach, resolveMetric, RUN_INFO_COLUMNS, type RunInfo } from '../metric/metric-values.js';
 import { cellKey } from '../grid/grid.service.js';
-import { parseId, parseIds } from '../run/ids.js';
+import { parseId, parseIds } from '../common/ids.js';
 import type { CheckRegressionArgs, RegressionRuleInput, SetBaselineArgs } from './regression.input.js';
 import { Direction, Verdict, type Baseline, type CellKey, type RegressionReport, type RegressionVerdict } from './regression.type.js';
 

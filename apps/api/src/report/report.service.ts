@@ -7,7 +7,8 @@ import type pg from 'pg';
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { SHA256_PATTERN } from '../common/artifact-store.js';
-import { withFence, parseUuid, type Fence } from '../job/fence.js';
+import { withFence, type Fence } from '../job/fence.js';
+import { parseId } from '../common/ids.js';
 import type { CheckpointRef } from '../job/job.type.js';
 import type { EvaluationInput, PatchDiagnosticInput, SimilarityInput } from './report.input.js';
 import type { ReportResult } from './report.type.js';
@@ -81,7 +82,7 @@ export async function reportSimilarity(app: AppServices, fence: Fence, input: Si
     throw new BadInputError(`values has ${input.values.length} entries; ${rows} rows × ${cols} columns need ${rows * cols}`, 'values');
   }
   if (input.values.length > MAX_SIMILARITY_VALUES) throw new BadInputError(`a matrix holds at most ${MAX_SIMILARITY_VALUES} values`, 'values');
-  const otherRunId = input.otherRunId ? parseUuid(input.otherRunId, 'otherRunId') : null;
+  const otherRunId = input.otherRunId ? parseId(input.otherRunId, 'otherRunId') : null;
   return withFence(app, fence, async (client, job) => {
     if (otherRunId !== null && otherRunId !== job.otherRunId) {
       throw new BadInputError(

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Matches, MaxLeng
 import { JSONScalar } from '../common/scalars.js';
 import { DepthUnit, EvaluationKind } from '../report/report.enums.js';
 import { RunMode, RunStatus, SortDirection } from './run.enums.js';
-import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from './ids.js';
+import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from '../common/ids.js';
 
 /** Hard ceiling of a page; the configured MAX_PAGE_SIZE may be lower. */
 export const PAGE_SIZE_CEILING = 1000;

@@ -1,15 +1,16 @@
 // Runs: the filtered, keyset-paginated listing, loaders for everything a run links to, and the
 // researcher's writes (cancel, retry, tags, notes).
-import type pg from 'pg';
 import type { AppServices, Context } from '../context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors/codes.js';
-import { Topics } from '../events/pubsub.js';
 import type { RunStatus } from './run.enums.js';
 import { SortDirection } from './run.enums.js';
 import { PAGE_SIZE_CEILING, RunOrderField, type EvaluationFilter, type RunFilter, type RunOrder, type RunsArgs } from './run.input.js';
 import type { Checkpoint, Evaluation, JobAttempt, Run, RunConnection } from './run.type.js';
-import { SqlParams, likeEscape, withTransaction } from './sql.js';
-import { idPrefixPattern, parseId } from './ids.js';
+import { SqlParams, likeEscape, withTransaction } from '../common/sql.js';
+import { idPrefixPattern, parseId } from '../common/ids.js';
+import { cancelRunsWhere } from '../job/cancel-jobs.js';
+import { requeueTrainJob } from '../job/enqueue-train.js';
+import { publishChanges } from '../job/events.js';
 
 /** Every run column, aliased to the GraphQL field names. */
 export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
@@ -211,31 +212,6 @@ export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (
 
 // ---- writes --------------------------------------------------------------------------------
 
-interface ChangedJob { id: string; runId: string; status: string }
-
-function publishChanges(app: AppServices, runs: Array<{ id: string; sweepId: string | null; status: string }>, jobs: ChangedJob[]): void {
-  for (const job of jobs) app.pubsub.publish(Topics.queue, { jobId: job.id, runId: job.runId, status: job.status });
-  for (const run of runs) app.pubsub.publish(Topics.runStatus, { runId: run.id, sweepId: run.sweepId, status: run.status });
-}
-
-/**
- * Cancels runs still QUEUED or RUNNING: queued jobs become CANCELLED (no longer claimable), a
- * running job gets cancelRequested (its agent sees it on the next heartbeat and stops).
- * Jobs are locked before runs, the order claimJob uses.
- */
-async function cancelWhere(client: pg.PoolClient, runCondition: string, values: unknown[]): Promise<{ runs: Array<{ id: string; sweepId: string | null; status: string }>; jobs: ChangedJob[] }> {
-  const jobs = (await client.query<ChangedJob>(
-    `UPDATE jobs j SET status = CASE WHEN j.status = 'QUEUED' THEN 'CANCELLED'::"JobStatus" ELSE j.status END,
-            cancel_requested = true, updated_at = now()
-     WHERE j.status IN ('QUEUED', 'RUNNING') AND j.run_id IN (SELECT r.id FROM runs r WHERE ${runCondition} AND r.status IN ('QUEUED', 'RUNNING'))
-     RETURNING j.id, j.run_id AS "runId", j.status::text AS status`, values)).rows;
-  const runs = (await client.query<{ id: string; sweepId: string | null; status: string }>(
-    `UPDATE runs r SET status = 'CANCELLED', finished_at = COALESCE(r.finished_at, now()), updated_at = now()
-     WHERE ${runCondition} AND r.status IN ('QUEUED', 'RUNNING')
-     RETURNING r.id, r.sweep_id AS "sweepId", r.status::text AS status`, values)).rows;
-  return { runs, jobs };
-}
-
 export async function cancelRun(app: AppServices, runId: string): Promise<Run> {
   const id = parseId(runId, 'runId');
   const changed = await withTransaction(app.pool, async (client) => {
@@ -244,7 +220,7 @@ export async function cancelRun(app: AppServices, runId: string): Promise<Run> {
     if (current.status === 'SUCCEEDED' || current.status === 'FAILED') {
       throw new ConflictError(`run ${id} already finished (${current.status}); there is nothing to cancel`);
     }
-    return cancelWhere(client, 'r.id = $1', [id]);
+    return cancelRunsWhere(client, 'r.id = $1', [id]);
   });
   publishChanges(app, changed.runs, changed.jobs);
   return (await runsByIds(app, [id]))[0]!;
@@ -254,7 +230,7 @@ export async function cancelSweepRuns(app: AppServices, sweepId: string): Promis
   const changed = await withTransaction(app.pool, async (client) => {
     const found = await client.query('SELECT 1 FROM sweeps WHERE id = $1', [sweepId]);
     if (!found.rowCount) throw new NotFoundError('sweep', sweepId);
-    return cancelWhere(client, 'r.sweep_id = $1', [sweepId]);
+    return cancelRunsWhere(client, 'r.sweep_id = $1', [sweepId]);
   });
   publishChanges(app, changed.runs, changed.jobs);
   return { cancelledRuns: changed.runs.length, cancelRequested: changed.jobs.filter((j) => j.status === 'RUNNING').length };
@@ -274,12 +250,7 @@ export async function retryRun(app: AppServices, runId: string): Promise<Run> {
       throw new ConflictError(`only FAILED or CANCELLED runs can be retried; run ${id} is ${current.status}`);
     }
     if (running.rowCount) throw new ConflictError(`run ${id} still has a running job (cancel requested); retry once its agent has stopped`);
-    const job = (await client.query<ChangedJob>(
-      `INSERT INTO jobs (run_id, kind, status, priority, max_attempts, requirements)
-       SELECT $1, 'TRAIN', 'QUEUED', COALESCE(last.priority, 0), COALESCE(last.max_attempts, 3), COALESCE(last.requirements, '{}'::jsonb)
-       FROM (SELECT 1) one LEFT JOIN LATERAL (
-         SELECT priority, max_attempts, requirements FROM jobs WHERE run_id = $1 AND kind = 'TRAIN' ORDER BY created_at DESC LIMIT 1) last ON true
-       RETURNING id, run_id AS "runId", status::text AS status`, [id])).rows[0]!;
+    const job = await requeueTrainJob(client, id);
     await client.query(`UPDATE runs SET status = 'QUEUED', error = NULL, divergence = NULL, finished_at = NULL, updated_at = now() WHERE id = $1`, [id]);
     return { runs: [{ id, sweepId: current.sweepId, status: 'QUEUED' }], jobs: [job] };
   });

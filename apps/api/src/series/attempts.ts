@@ -3,7 +3,7 @@
 // written by one attempt; this reads them back (gaps-and-islands over the points' attempt).
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { AppServices } from '../context.js';
-import { parseIds } from '../run/ids.js';
+import { parseIds } from '../common/ids.js';
 
 @ObjectType({ description: 'Consecutive stored points of one series written by one attempt (a claim of the run\'s job).' })
 export class SeriesAttemptRange {

@@ -15,7 +15,7 @@ import type pg from 'pg';
 import { METRIC_KEYS } from '@stratum/run-config';
 import type { AppServices } from '../context.js';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
-import { parseIds } from '../run/ids.js';
+import { parseIds } from '../common/ids.js';
 import { MAX_SERIES, MAX_TOTAL_POINTS, type MetricSeriesArgs } from './series.input.js';
 import type { MetricKeyInfo, MetricSeries } from './series.type.js';
 import { BucketFolder, planSeries } from './rollup-plan.js';

@@ -1,7 +1,7 @@
 // Similarity matrices and patch diagnostics of a run, by step (latest when not given).
 import type { AppServices } from '../context.js';
 import { NotFoundError } from '../errors/codes.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import type { PatchDiagnosticsArgs, SimilarityArgs } from './similarity.input.js';
 import type { PatchDiagnostic, SimilarityMatrix } from './similarity.type.js';
 

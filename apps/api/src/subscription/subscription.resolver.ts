@@ -4,7 +4,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context.js';
 import { Topics } from '../events/pubsub.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import { Run } from '../run/run.type.js';
 import { runLoader } from '../run/run.service.js';
 import { AgentHeartbeatEvent, MetricPointsEvent, QueueEvent, RunStatusEvent } from './subscription.type.js';

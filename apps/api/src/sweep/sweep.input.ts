@@ -2,7 +2,7 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../common/scalars.js';
 import { RunMode } from '../run/run.enums.js';
-import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from '../run/ids.js';
+import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from '../common/ids.js';
 import { NAME_MESSAGE, NAME_PATTERN } from '../project/project.input.js';
 
 @InputType({ description: 'The factors to cross. Each list needs at least one value and no repeats.' })

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { Context } from '../context.js';
 import { Project } from '../project/project.type.js';
 import { projectsByIds } from '../project/project.service.js';
-import { parseId } from '../run/ids.js';
+import { parseId } from '../common/ids.js';
 import { Run } from '../run/run.type.js';
 import { cancelSweepRuns } from '../run/run.service.js';
 import { BadInputError } from '../errors/codes.js';

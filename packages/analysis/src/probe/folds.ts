@@ -6,7 +6,7 @@
  * permutation itself differs, since the generators differ.)
  */
 import { AnalysisError } from '../errors.js';
-import { seededRandom, shuffleInPlace } from '../random.js';
+import { seededRandom, shuffleInPlace } from '@stratum/stats';
 import { type Labels, toLabels } from '../labels.js';
 
 export interface FoldOptions {

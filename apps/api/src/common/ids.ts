@@ -1,5 +1,5 @@
-// Identifier checks shared by the researcher-facing modules: a malformed id is bad input that
-// names its field, never a database error.
+// Identifier checks shared by every module, researcher-facing and the agent protocol alike: a
+// malformed id is bad input that names its field, never a database error.
 import { BadInputError } from '../errors/codes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
-// Small helpers for hand-written SQL in the read-side modules: positional parameters built up
-// alongside the text, and transactions that retry on deadlocks and serialisation failures.
+// Small helpers for hand-written SQL: positional parameters built up alongside the text, and
+// transactions that retry on deadlocks and serialisation failures.
 import type pg from 'pg';
 
 export class SqlParams {

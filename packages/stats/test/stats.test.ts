@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lnGamma, mean, regularizedBeta, sampleVariance, studentTCdf, studentTQuantile, summarize, welchInterval } from '../src/common/stats.js';
+import { lnGamma, mean, regularizedBeta, sampleVariance, studentTCdf, studentTQuantile, summarize, welchInterval } from '../src/index.js';
 
 // Two-sided critical values from standard t tables (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
 const TABLE: Array<[p: number, df: number, t: number]> = [
