@@ -108,7 +108,7 @@ async function main(): Promise<number> {
     '--work-dir', path.join(dataDir, 'agent'), '--max-jobs', args['max-jobs'], '--backend', 'auto',
   ], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, logFile: path.join(logs, 'agent.log') });
   children.push(agent);
-  agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
+  void agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
   say(`agent started (wasm/cpu here; ${args['max-jobs']} jobs at a time)`);
 
   // A rerun on a finished sweep: say when it finished rather than timing the follow-up.

@@ -10,6 +10,7 @@ import { getProjects, getSweeps } from '@/lib/data/projects';
 import { fmtAgo, fmtTime, MODE_SHORT } from '@/lib/format';
 
 export default function HomePage() {
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: now is the request's time
   const now = Date.now();
   const projects = getProjects();
   const sweeps = getSweeps(8);

@@ -24,6 +24,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const view = oneOf(params, 'jobs', Object.keys(VIEWS) as View[], 'active');
   const offset = Math.max(0, int(params, 'offset') ?? 0);
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: now is the request's time
   const now = Date.now();
   const agents = getAgents();
   const queue = getQueue([...VIEWS[view].status], PAGE, offset);

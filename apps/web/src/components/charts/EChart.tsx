@@ -23,7 +23,9 @@ export function EChart({ option, label, className = 'chart', height, onReady, te
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const ready = useRef(onReady);
-  ready.current = onReady;
+  useEffect(() => {
+    ready.current = onReady;
+  });
 
   useEffect(() => {
     const el = ref.current;

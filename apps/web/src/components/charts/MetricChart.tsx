@@ -73,14 +73,20 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
   const zoomAbort = useRef<AbortController | null>(null);
 
   // A new server render (navigation, refresh) replaces the overview.
-  useEffect(() => setOverview(initial), [initial]);
+  const [renderedInitial, setRenderedInitial] = useState(initial);
+  if (initial !== renderedInitial) {
+    setRenderedInitial(initial);
+    setOverview(initial);
+  }
 
   // Live: points the agent logs are pushed (through /api/live) and appended to the overview.
   // When the stream is ready (first opened, or reconnected) the points logged since the
   // overview's last step are read once: the page was rendered before the stream subscribed.
   const liveRun = live && request.runIds.length === 1 ? request.runIds[0]! : null;
   const overviewRef = useRef(overview);
-  overviewRef.current = overview;
+  useEffect(() => {
+    overviewRef.current = overview;
+  });
   useLiveEvents(liveRun ? `run=${liveRun}` : null, {
     metrics: (event) => {
       const { runId, points } = event as { runId: string; points: LivePoint[] };
@@ -100,7 +106,7 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
 
   const onZoomed = useCallback((range: Range) => {
     if (zoomTimer.current) clearTimeout(zoomTimer.current);
-    zoomTimer.current = setTimeout(async () => {
+    const load = async () => {
       const whole = full && range.from <= full.from && range.to >= full.to;
       setZoom(whole ? null : range);
       if (whole) {
@@ -118,7 +124,8 @@ export function MetricChart({ request, initial, names, label, yName, live = fals
       } catch (error) {
         if ((error as Error).name !== 'AbortError') setStatus(`could not load detail: ${(error as Error).message}`);
       }
-    }, 250);
+    };
+    zoomTimer.current = setTimeout(() => void load(), 250);
   }, [full, requestKey]);
 
   const shown = detail && zoom ? detail.series : overview;
