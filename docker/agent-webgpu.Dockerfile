@@ -20,6 +20,8 @@ COPY --from=prune /src/out/json/ ./
 COPY --from=prune /src/out/package-lock.json ./package-lock.json
 RUN npm ci --no-audit --no-fund
 COPY --from=prune /src/out/full/ ./
+# The agent generates its protocol types from the API's committed schema.
+COPY apps/api/schema.graphql ./apps/api/schema.graphql
 COPY tsconfig.json turbo.json ./
 RUN npx turbo run build --filter=@stratum/agent
 

@@ -28,6 +28,8 @@ COPY --from=prune /src/out/package-lock.json ./package-lock.json
 # optionalDependencies include tfjs-node-gpu: here (with internet and CUDA) it installs for real.
 RUN npm ci --no-audit --no-fund --allow-scripts=@tensorflow/tfjs-node-gpu,@tensorflow/tfjs-node
 COPY --from=prune /src/out/full/ ./
+# The agent generates its protocol types from the API's committed schema.
+COPY apps/api/schema.graphql ./apps/api/schema.graphql
 COPY tsconfig.json turbo.json ./
 RUN npx turbo run build --filter=@stratum/agent \
  && useradd --create-home --uid 10001 stratum && mkdir -p /work && chown stratum /work

@@ -105,7 +105,7 @@ describe('agent faults', () => {
     const done = await waitForStatus(api, run.jobId, ['SUCCEEDED', 'FAILED'], 120_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     await expectCompleteSeries(api, run.runId, total);
-    expect(agent.logs.some((l) => typeof l.error === 'string' && /cannot reach the API/.test(l.error as string))).toBe(true);
+    expect(agent.logs.some((l) => typeof l.error === 'string' && /cannot reach the Stratum API/.test(l.error as string))).toBe(true);
     // The spool is deleted once acknowledged; the agent does so just after it reports the outcome.
     await waitFor('job directory removed', () => !fs.existsSync(path.join(agent.workDir, 'jobs', run.jobId)), 10_000, 50);
   });

@@ -10,7 +10,7 @@ import { describeDevices, hostInventory, planSlots, type HostInventory, type Slo
 import { JobRunner, type JobOutcome } from './job-runner.js';
 import type { Logger } from './logger.js';
 import { planBackends, type BackendPlan } from './probe.js';
-import { AbortedError, ProtocolClient, isRetryable } from './protocol/client.js';
+import { isAborted, isRetryable, ProtocolClient } from './protocol/client.js';
 import { AgentProtocol, type ClaimedJob } from './protocol/operations.js';
 import { recoverJobs } from './recovery.js';
 import { errorMessage, jitter, sleep } from './util.js';
@@ -120,7 +120,7 @@ export class Agent {
       try {
         await this.startUp();
       } catch (error) {
-        if (this.stopping.signal.aborted && error instanceof AbortedError) return this.summary; // stopped while starting
+        if (this.stopping.signal.aborted && isAborted(error)) return this.summary; // stopped while starting
         throw error;
       }
       if (!this.stopping.signal.aborted) await this.claimLoop();
@@ -192,7 +192,7 @@ export class Agent {
       try {
         claim = await this.protocol.claimJob(this.agentId!, this.capabilities(free), { signal });
       } catch (error) {
-        if (signal.aborted || error instanceof AbortedError) return;
+        if (signal.aborted || isAborted(error)) return;
         if (!isRetryable(error)) throw error;
         this.log.warn({ error: errorMessage(error), retryInMs: Math.round(delay) }, 'claim failed; the API may be down');
       }

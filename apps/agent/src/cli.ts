@@ -9,7 +9,7 @@ import { AgentConfigError, loadAgentConfig } from './env.js';
 import { DeviceError } from './inventory.js';
 import { createLogger } from './logger.js';
 import { BackendUnavailableError } from './probe.js';
-import { ProtocolError } from './protocol/client.js';
+import { isUnauthorized } from './protocol/client.js';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`stratum-agent: ${message}\n`);
@@ -48,8 +48,8 @@ async function main(): Promise<void> {
       fail(`${error.message}\nNot falling back to another backend. See apps/agent/README.md (GPU hosts) for the CUDA/cuDNN requirements, or pass --backend auto.`, 2);
     }
     if (error instanceof DeviceError || error instanceof WorkDirInUseError) fail(error.message, 2);
-    if (error instanceof ProtocolError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) {
-      fail(`the API refused this agent's token (${error.code}): ${error.message}`, 2);
+    if (isUnauthorized(error)) {
+      fail(`the API refused this agent's token (${error.status === 403 || error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'UNAUTHENTICATED'}): ${error.message}`, 2);
     }
     log.fatal({ error: error instanceof Error ? error.stack : String(error) }, 'agent failed');
     fail(error instanceof Error ? error.message : String(error), 1);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { MetricsPipeline } from './metrics-pipeline.js';
-import { AbortedError, isLeaseLost } from './protocol/client.js';
+import { isAborted, isLeaseLost } from './protocol/client.js';
 import type { ClaimedJob, Lease } from './protocol/operations.js';
 import { Spool } from './spool.js';
 import { errorMessage } from './util.js';
@@ -146,7 +146,7 @@ export class JobRunner {
         await task();
       } catch (error) {
         if (isLeaseLost(error)) this.leaseLost(error as Error);
-        else if (!(error instanceof AbortedError)) this.fatal(error);
+        else if (!isAborted(error)) this.fatal(error);
       }
     });
   }

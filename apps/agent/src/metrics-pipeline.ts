@@ -3,7 +3,8 @@
 // A batch leaves the spool when the server acknowledges it. Network failures are retried until
 // the job ends; a lost lease stops everything (the caller is told and discards the spool).
 import type { Logger } from './logger.js';
-import { AbortedError, isLeaseLost, ProtocolError } from './protocol/client.js';
+import { abortedError, StratumError } from '@stratum/wire';
+import { isAborted, isLeaseLost, isRetryable } from './protocol/client.js';
 import type { AgentProtocol, Lease } from './protocol/operations.js';
 import type { MetricPoint, Spool } from './spool.js';
 import { errorMessage } from './util.js';
@@ -81,7 +82,7 @@ export class MetricsPipeline {
     this.stopController.abort();
     this.wake?.();
     await this.sending;
-    this.rejectWaiters(this.failed ?? new AbortedError());
+    this.rejectWaiters(this.failed ?? abortedError());
   }
 
   get pendingBatches(): number {
@@ -115,14 +116,14 @@ export class MetricsPipeline {
         this.stats.batches += 1;
         this.ack(next.id);
       } catch (error) {
-        if (error instanceof AbortedError || signal.aborted) break;
+        if (isAborted(error) || signal.aborted) break;
         if (isLeaseLost(error)) {
           this.failed = error as Error;
           this.rejectWaiters(this.failed);
           this.options.onLeaseLost(this.failed);
           break;
         }
-        if (error instanceof ProtocolError && !error.transient) {
+        if (error instanceof StratumError && !isRetryable(error)) {
           // The server refuses this batch for good (a bug on our side): keeping it would block
           // every later batch, so it is logged in full and dropped.
           this.options.log.error({ batchId: next.id, points: next.points.length, code: error.code, error: error.message }, 'metrics batch refused; dropped');

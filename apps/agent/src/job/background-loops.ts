@@ -1,6 +1,6 @@
 // The loops that run beside the worker for as long as the job does: the lease heartbeat (which
 // also carries the job's progress and brings back cancel requests) and the system metrics.
-import { AbortedError, isLeaseLost } from '../protocol/client.js';
+import { isAborted, isLeaseLost } from '../protocol/client.js';
 import { CpuMeter, sampleSystem } from '../sysmetrics.js';
 import { errorMessage, sleep } from '../util.js';
 import type { JobContext } from './context.js';
@@ -34,7 +34,7 @@ export async function heartbeatLoop(job: JobContext, worker: WorkerProcess, repo
       interval = heartbeatInterval(result.leaseExpiresAt);
       if (result.cancelRequested) hooks.cancel();
     } catch (error) {
-      if (signal.aborted || error instanceof AbortedError) return;
+      if (signal.aborted || isAborted(error)) return;
       if (isLeaseLost(error)) hooks.leaseLost(error as Error);
       else job.log.warn({ error: errorMessage(error) }, 'heartbeat failed; the worker keeps going and metrics stay spooled');
     }

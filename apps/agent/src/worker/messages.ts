@@ -1,6 +1,7 @@
 // The IPC contract between the daemon and a job's worker process. The worker never talks to
 // the API: it trains and evaluates, and the daemon — which holds the lease — spools, sends,
 // uploads and reports. Messages travel with Node's 'advanced' serialization (typed arrays ok).
+import type { EvaluationInput, PatchDiagnosticInput, SimilarityInput } from '../protocol/generated/graphql.js';
 import type { MetricPoint } from '../spool.js';
 
 /** A job as the worker runs it: everything resolved, files already local. */
@@ -62,24 +63,8 @@ export interface ProbeResult {
   adapter?: WebgpuAdapter;
 }
 
-/** One evaluation value, shaped for reportEvaluation. */
-export interface EvaluationValue {
-  kind: string;
-  metric: string;
-  target: string;
-  dataset: string;
-  split?: string;
-  depthUnit: string;
-  depth: number;
-  /** K of the partition a BLOCK depth counts (omitted: the run's K). */
-  partition?: number;
-  value: number;
-  std?: number | null;
-  ciLow?: number | null;
-  ciHigh?: number | null;
-  folds?: number[];
-  n?: number | null;
-}
+/** One evaluation result, shaped for reportEvaluation (the step is added when it is sent). */
+export type EvaluationValue = Omit<EvaluationInput, 'step'>;
 
 /** Where training became non-finite (TrainingDivergedError), shaped for failJob's divergence. */
 export interface Divergence {
@@ -90,21 +75,11 @@ export interface Divergence {
   value: 'NaN' | 'Infinity' | '-Infinity';
 }
 
-/** A similarity matrix, shaped for reportSimilarity. */
-export interface SimilarityValue {
-  kind: string;
-  dataset: string;
-  rowLabels: string[];
-  colLabels: string[];
-  /** Row-major rows × cols. */
-  values: number[];
-  otherRunId?: string | null;
-  /** K of the partition the block labels refer to (omitted: the run's K). */
-  partition?: number;
-}
+/** A similarity matrix, shaped for reportSimilarity (row-major values). */
+export type SimilarityValue = Omit<SimilarityInput, 'step'>;
 
 /** One row of patch diagnostics, shaped for reportPatchDiagnostics. */
-export type PatchDiagnosticValue = { dataset: string; block: number; partition?: number } & Record<string, unknown>;
+export type PatchDiagnosticValue = Omit<PatchDiagnosticInput, 'step'>;
 
 export type FromWorker =
   | { type: 'started'; backend: BackendReport; totalSteps: number | null }

@@ -1,6 +1,7 @@
 // The analysis report mapped onto the protocol's reportEvaluation / reportSimilarity /
 // reportPatchDiagnostics inputs (pure).
 import type { EvaluationReport, MetricRow } from '@stratum/analysis';
+import type { EvaluationKind } from '../protocol/generated/graphql.js';
 import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from './messages.js';
 
 export interface EvaluationResult {
@@ -11,7 +12,7 @@ export interface EvaluationResult {
 }
 
 /** The report rows' kinds as the API names them. */
-const KIND: Record<MetricRow['kind'], string> = {
+const KIND: Record<MetricRow['kind'], EvaluationKind> = {
   LINEAR_PROBE: 'LINEAR_PROBE',
   KNN_RETRIEVAL: 'KNN_RETRIEVAL',
   KNN_CLASSIFIER: 'KNN_ACCURACY',

@@ -1,5 +1,9 @@
 // An error from the Stratum API as the dashboard shows it: the API's own message and code.
-// Shared by server code (which throws it) and client islands (which render it).
+// Server code throws @stratum/wire's StratumError (as the SDK and the agent do); client islands
+// render its plain shape.
+import { StratumError } from '@stratum/wire';
+
+export { StratumError };
 
 export interface ApiErrorShape {
   message: string;
@@ -7,29 +11,14 @@ export interface ApiErrorShape {
   code: string;
 }
 
-export class ApiError extends Error implements ApiErrorShape {
-  readonly code: string;
-  readonly status: number | undefined;
-
-  constructor(message: string, code: string, status?: number) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.status = status;
-  }
-
-  toJSON(): ApiErrorShape {
-    return { message: this.message, code: this.code };
-  }
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
+/** An error from the Stratum API (or from reaching it): @stratum/wire's StratumError. */
+export function isApiError(error: unknown): error is StratumError {
+  return error instanceof StratumError;
 }
 
 /** A plain { message, code } from anything thrown, for rendering. */
 export function describeError(error: unknown): ApiErrorShape {
-  if (error instanceof ApiError) return error.toJSON();
+  if (error instanceof StratumError) return error.toJSON();
   if (error instanceof Error) return { message: error.message, code: 'ERROR' };
   return { message: String(error), code: 'ERROR' };
 }

@@ -1,22 +1,17 @@
-// Server-side GraphQL: typed documents POSTed to the API with the token of the person this
-// request acts for (see session.ts). Always POST — the API keeps Apollo's CSRF guard, which
-// refuses GET queries without a preflight header.
+// Server-side GraphQL: typed documents POSTed to the API through @stratum/wire (the transport the
+// SDK and the agent use) with the token of the person this request acts for (see session.ts).
+// Failures are StratumErrors carrying the API's message and code. No retries: a page render
+// shows the error rather than hold the request.
 import 'server-only';
-import type { TypedDocumentString } from '@/generated/gql/graphql';
-import { ApiError } from './api-error';
+import { graphqlEndpoint, hasCode, postGraphQL, StratumError, type TypedOperation } from '@stratum/wire';
 import { webConfig } from './env';
 import { caller } from './session';
 
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string } }>;
-}
-
 type VariablesArg<V> = [V] extends [Record<string, never>] ? [variables?: V] : [variables: V];
 
-/** Run one operation as this request's caller; throws ApiError carrying the API's message and code on any failure. */
+/** Run one operation as this request's caller. */
 export async function gql<TResult, TVariables>(
-  document: TypedDocumentString<TResult, TVariables>,
+  document: TypedOperation<TResult, TVariables>,
   ...[variables]: VariablesArg<TVariables>
 ): Promise<TResult> {
   return gqlAs((await caller()).token, document, ...([variables] as VariablesArg<TVariables>));
@@ -25,48 +20,21 @@ export async function gql<TResult, TVariables>(
 /** Run one operation with the given token (sign-in checks a token before it is kept). */
 export async function gqlAs<TResult, TVariables>(
   token: string | null,
-  document: TypedDocumentString<TResult, TVariables>,
+  document: TypedOperation<TResult, TVariables>,
   ...[variables]: VariablesArg<TVariables>
 ): Promise<TResult> {
-  const body = await postOperation<TResult>(token, document.toString(), withoutNulls(variables ?? {}));
-  if (body.errors?.length) {
-    const [first] = body.errors;
-    const more = body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : '';
-    throw new ApiError(`${first?.message ?? 'unknown error'}${more}`, first?.extensions?.code ?? 'GRAPHQL_ERROR');
-  }
-  if (!body.data) throw new ApiError('the API returned no data', 'NO_DATA');
-  return body.data;
-}
-
-/** The raw POST. */
-async function postOperation<T>(token: string | null, query: string, variables: unknown): Promise<GraphQLResponse<T>> {
   const config = webConfig();
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
   try {
-    response = await fetch(`${config.STRATUM_API_URL}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-      cache: 'no-store',
-      signal: AbortSignal.timeout(config.STRATUM_API_TIMEOUT_MS),
-    });
+    const request = { query: document.toString(), variables: withoutNulls(variables ?? {}) };
+    return (await postGraphQL(graphqlEndpoint(config.STRATUM_API_URL), request, {
+      token, timeoutMs: config.STRATUM_API_TIMEOUT_MS, init: { cache: 'no-store' },
+    })) as TResult;
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${config.STRATUM_API_TIMEOUT_MS} ms` : (error as Error).message;
-    throw new ApiError(`cannot reach the Stratum API at ${config.STRATUM_API_URL} (${reason}); is it running and is STRATUM_API_URL right?`, 'API_UNREACHABLE');
+    if (hasCode(error, 'NETWORK_ERROR', 'TIMEOUT')) {
+      throw new StratumError(error.code, `${error.message}; is it running and is STRATUM_API_URL right?`, { cause: error });
+    }
+    throw error;
   }
-  const text = await response.text();
-  let body: GraphQLResponse<T>;
-  try {
-    body = JSON.parse(text) as GraphQLResponse<T>;
-  } catch {
-    throw new ApiError(`the API answered HTTP ${response.status} without GraphQL JSON: ${text.slice(0, 200)}`, 'BAD_RESPONSE', response.status);
-  }
-  if (!response.ok && !body.errors?.length) {
-    throw new ApiError(`the API answered HTTP ${response.status}`, 'HTTP_' + response.status, response.status);
-  }
-  return body;
 }
 
 /** Leaves out null variables: an omitted argument takes its default, while an explicit null may

@@ -7,7 +7,7 @@ import 'server-only';
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, type SessionOptions } from 'iron-session';
-import { ApiError } from './api-error';
+import { StratumError } from './api-error';
 import { webConfig } from './env';
 import { SESSION_COOKIE, type SessionData } from './session-cookie';
 
@@ -48,5 +48,5 @@ export async function caller(): Promise<Caller> {
   if (person) return { token: person.token, via: 'session' };
   const config = webConfig();
   if (config.STRATUM_LOCAL_DEV) return { token: config.STRATUM_API_TOKEN ?? null, via: 'local-dev' };
-  throw new ApiError('not signed in: sign in with your API token at /login', 'UNAUTHENTICATED', 401);
+  throw new StratumError('UNAUTHENTICATED', 'not signed in: sign in with your API token at /login', { status: 401 });
 }

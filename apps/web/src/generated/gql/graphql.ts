@@ -190,6 +190,8 @@ export type DepthProfileQueryVariables = Exact<{
 
 export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric: { key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, depthUnit: DepthUnit | null }, points: Array<{ depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null }> } };
 
+export type SweepSummaryFragment = { id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } };
+
 export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -340,7 +342,31 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const SweepSummaryFragmentDoc = new TypedDocumentString(`
+    fragment SweepSummary on Sweep {
+  id
+  name
+  createdAt
+  project {
+    id
+    name
+  }
+  factors {
+    modelSizes
+    blocks
+    modes
+    seeds
+  }
+  statusCounts {
+    queued
+    running
+    succeeded
+    failed
+    cancelled
+    total
+  }
+}
+    `, {"fragmentName":"SweepSummary"}) as unknown as TypedDocumentString<SweepSummaryFragment, unknown>;
 export const CancelRunDocument = new TypedDocumentString(`
     mutation CancelRun($id: ID!) {
   cancelRun(id: $id) {
@@ -472,30 +498,32 @@ export const ProjectsDocument = new TypedDocumentString(`
 export const RecentSweepsDocument = new TypedDocumentString(`
     query RecentSweeps($first: Int!, $project: String) {
   sweeps(first: $first, project: $project) {
-    id
-    name
-    createdAt
-    project {
-      id
-      name
-    }
-    factors {
-      modelSizes
-      blocks
-      modes
-      seeds
-    }
-    statusCounts {
-      queued
-      running
-      succeeded
-      failed
-      cancelled
-      total
-    }
+    ...SweepSummary
   }
 }
-    `) as unknown as TypedDocumentString<RecentSweepsQuery, RecentSweepsQueryVariables>;
+    fragment SweepSummary on Sweep {
+  id
+  name
+  createdAt
+  project {
+    id
+    name
+  }
+  factors {
+    modelSizes
+    blocks
+    modes
+    seeds
+  }
+  statusCounts {
+    queued
+    running
+    succeeded
+    failed
+    cancelled
+    total
+  }
+}`) as unknown as TypedDocumentString<RecentSweepsQuery, RecentSweepsQueryVariables>;
 export const ProjectByNameDocument = new TypedDocumentString(`
     query ProjectByName($name: String!) {
   project(name: $name) {
@@ -773,30 +801,32 @@ export const PatchDiagnosticsDocument = new TypedDocumentString(`
 export const SweepHeaderDocument = new TypedDocumentString(`
     query SweepHeader($id: ID!) {
   sweep(id: $id) {
-    id
-    name
-    createdAt
-    project {
-      id
-      name
-    }
-    factors {
-      modelSizes
-      blocks
-      modes
-      seeds
-    }
-    statusCounts {
-      queued
-      running
-      succeeded
-      failed
-      cancelled
-      total
-    }
+    ...SweepSummary
   }
 }
-    `) as unknown as TypedDocumentString<SweepHeaderQuery, SweepHeaderQueryVariables>;
+    fragment SweepSummary on Sweep {
+  id
+  name
+  createdAt
+  project {
+    id
+    name
+  }
+  factors {
+    modelSizes
+    blocks
+    modes
+    seeds
+  }
+  statusCounts {
+    queued
+    running
+    succeeded
+    failed
+    cancelled
+    total
+  }
+}`) as unknown as TypedDocumentString<SweepHeaderQuery, SweepHeaderQueryVariables>;
 export const SweepTargetsDocument = new TypedDocumentString(`
     query SweepTargets($sweepId: ID!) {
   runs(filter: {sweepId: $sweepId, status: [SUCCEEDED, RUNNING]}, first: 3) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { graphql } from '@/generated/gql';
 import type { MetricSelector } from '@/generated/gql/graphql';
-import { ApiError } from '../api-error';
+import { StratumError } from '../api-error';
 import type { CompareItem } from '../compare-items';
 import { gql } from '../graphql';
 import { gridTargets, type MetricSelectorVars } from '../sweep-metrics';
@@ -84,7 +84,7 @@ export async function resolveItem(item: CompareItem): Promise<ResolvedItem> {
   }
   const { cellRuns } = await gql(CellRunsQuery, { filter: { sweepId: item.sweepId, modelSize: [item.modelSize], blocks: [item.blocks], mode: [item.mode] } });
   const runs = cellRuns.nodes;
-  if (runs.length === 0) throw new ApiError(`no runs in cell ${item.modelSize}, K=${item.blocks}, ${item.mode} of sweep ${item.sweepId}`, 'NOT_FOUND');
+  if (runs.length === 0) throw new StratumError('NOT_FOUND', `no runs in cell ${item.modelSize}, K=${item.blocks}, ${item.mode} of sweep ${item.sweepId}`);
   const { seed: _seed, ...config } = (runs[0]!.config ?? {}) as Record<string, unknown>;
   const short = item.mode === 'E2E' ? 'e2e' : item.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'sim' : 'seq';
   return {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { graphql } from '@/generated/gql';
-import { ApiError } from '../api-error';
+import { StratumError } from '../api-error';
 import { gql } from '../graphql';
 
 const ProjectsQuery = graphql(`
@@ -21,27 +21,7 @@ const ProjectsQuery = graphql(`
 const SweepsQuery = graphql(`
   query RecentSweeps($first: Int!, $project: String) {
     sweeps(first: $first, project: $project) {
-      id
-      name
-      createdAt
-      project {
-        id
-        name
-      }
-      factors {
-        modelSizes
-        blocks
-        modes
-        seeds
-      }
-      statusCounts {
-        queued
-        running
-        succeeded
-        failed
-        cancelled
-        total
-      }
+      ...SweepSummary
     }
   }
 `);
@@ -62,9 +42,9 @@ const ProjectByNameQuery = graphql(`
   }
 `);
 
-/** The project's id, or ApiError NOT_FOUND. */
+/** The project's id, or StratumError NOT_FOUND. */
 export async function getProjectId(name: string): Promise<string> {
   const { project } = await gql(ProjectByNameQuery, { name });
-  if (!project) throw new ApiError(`project ${JSON.stringify(name)} not found`, 'NOT_FOUND');
+  if (!project) throw new StratumError('NOT_FOUND', `project ${JSON.stringify(name)} not found`);
   return project.id;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
 import { graphql } from '@/generated/gql';
-import { ApiError } from '../api-error';
+import { StratumError } from '../api-error';
 import { gql } from '../graphql';
 
 const RunQuery = graphql(`
@@ -76,10 +76,10 @@ const RunQuery = graphql(`
   }
 `);
 
-/** The run or ApiError NOT_FOUND; cached per request (the page and its widgets share it). */
+/** The run or StratumError NOT_FOUND; cached per request (the page and its widgets share it). */
 export const getRun = cache(async (id: string) => {
   const { run } = await gql(RunQuery, { id });
-  if (!run) throw new ApiError(`run ${id} not found`, 'NOT_FOUND');
+  if (!run) throw new StratumError('NOT_FOUND', `run ${id} not found`);
   return run;
 });
 

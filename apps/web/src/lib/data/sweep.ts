@@ -2,34 +2,14 @@ import 'server-only';
 import { cache } from 'react';
 import { graphql } from '@/generated/gql';
 import type { MetricSelector } from '@/generated/gql/graphql';
-import { ApiError } from '../api-error';
+import { StratumError } from '../api-error';
 import { gql } from '../graphql';
 import { gridTargets, type MetricSelectorVars } from '../sweep-metrics';
 
 const SweepQuery = graphql(`
   query SweepHeader($id: ID!) {
     sweep(id: $id) {
-      id
-      name
-      createdAt
-      project {
-        id
-        name
-      }
-      factors {
-        modelSizes
-        blocks
-        modes
-        seeds
-      }
-      statusCounts {
-        queued
-        running
-        succeeded
-        failed
-        cancelled
-        total
-      }
+      ...SweepSummary
     }
   }
 `);
@@ -93,7 +73,7 @@ const SweepGridQuery = graphql(`
 
 export const getSweep = cache(async (id: string) => {
   const { sweep } = await gql(SweepQuery, { id });
-  if (!sweep) throw new ApiError(`sweep ${id} not found`, 'NOT_FOUND');
+  if (!sweep) throw new StratumError('NOT_FOUND', `sweep ${id} not found`);
   return sweep;
 });
 
