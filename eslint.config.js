@@ -1,10 +1,24 @@
 // One lint configuration for the whole workspace; packages run `eslint src` (tests: `eslint .`)
 // against it. Type-aware rules catch promises nobody awaits or handles; the dashboard also gets
-// React's hooks rules and Next's own.
+// React's hooks rules and Next's own; every GraphQL document (the SDK's and the agent's .graphql
+// files, the dashboard's graphql() calls) is checked against the API's schema.
+import path from 'node:path';
 import js from '@eslint/js';
+import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+
+const root = import.meta.dirname;
+const at = (...parts) => path.join(root, ...parts);
+// Each client of the API has its own documents: operation and fragment names are unique, and
+// fragments used, within one client.
+const schema = at('apps/api/schema.graphql');
+const clients = {
+  'packages/client': [at('packages/client/src/operations/**/*.graphql')],
+  'apps/agent': [at('apps/agent/src/protocol/documents/**/*.graphql')],
+  'apps/web': [at('apps/web/src/**/*.ts'), at('apps/web/src/**/*.tsx'), `!${at('apps/web/src/generated/**')}`],
+};
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/.next/**', '**/generated/**', '**/node_modules/**', '**/*.d.ts'] },
@@ -36,4 +50,20 @@ export default tseslint.config(
       '@next/next/no-html-link-for-pages': 'off',
     },
   },
+  {
+    // The dashboard's documents live in graphql() calls: the processor lints each as a .graphql block.
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    ignores: ['apps/web/src/generated/**'],
+    processor: graphqlPlugin.processor,
+  },
+  ...Object.entries(clients).map(([dir, documents]) => ({
+    files: [`${dir}/**/*.graphql`],
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema, documents } } },
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    rules: {
+      ...graphqlPlugin.configs['flat/operations-recommended'].rules,
+      // For clients with a normalised cache (Apollo Client, urql); Stratum's clients keep none.
+      '@graphql-eslint/require-selections': 'off',
+    },
+  })),
 );

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import type { Express } from 'express';
 import { createPool, createPrismaClient, migrate, openDatabase } from '@stratum/db';
 import type { ApiConfig } from './env.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,6 +22,8 @@ import { ApiMetrics } from './system/metrics.js';
 export interface RunningApi {
   url: string;
   port: number;
+  /** The Express application behind `url` (tests drive it in-process with supertest). */
+  app: Express;
   services: AppServices;
   /** Printed once: the admin token created on first start (null when tokens already existed). */
   firstAdminToken: string | null;
@@ -104,6 +107,7 @@ export async function startApi(config: ApiConfig, options: StartOptions = {}): P
   return {
     url: `http://${host}:${port}`,
     port,
+    app: server.app,
     services,
     firstAdminToken,
     close: async () => {

@@ -25,6 +25,8 @@ const KNOWN_CODES = new Set([
 ]);
 
 export interface ApiServer {
+  /** The Express application (driven in-process by the tests, through supertest). */
+  app: express.Express;
   httpServer: http.Server;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -176,6 +178,7 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   });
 
   return {
+    app: server,
     httpServer,
     listen: (port, host) =>
       new Promise((resolve, reject) => {

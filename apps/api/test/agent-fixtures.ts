@@ -152,12 +152,10 @@ export async function uploadArtifact(
   t: TestApi, token: string, bytes: Buffer, job: { jobId: string; fencingToken: string },
 ): Promise<{ sha256: string; status: number; body: Record<string, unknown> }> {
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${t.url}/artifacts/${sha256}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-stratum-job': job.jobId, 'x-stratum-fencing-token': job.fencingToken },
-    body: bytes,
-  });
-  return { sha256, status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const response = await t.http.put(`/artifacts/${sha256}`)
+    .set({ authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-stratum-job': job.jobId, 'x-stratum-fencing-token': job.fencingToken })
+    .send(bytes);
+  return { sha256, status: response.status, body: response.body as Record<string, unknown> };
 }
 
 export async function jobRow(t: TestApi, jobId: string) {

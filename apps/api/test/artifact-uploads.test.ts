@@ -20,28 +20,27 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
-const stored = async (name: string) => (await fetch(`${t.url}/artifacts/${name}`, { method: 'HEAD', headers: { authorization: `Bearer ${t.tokens.reader}` } })).status;
+const stored = async (name: string) => (await t.http.head(`/artifacts/${name}`).set('authorization', `Bearer ${t.tokens.reader}`)).status;
 
-function put(bytes: Buffer, token: string, headers: Record<string, string>, body: Buffer | ReadableStream<Uint8Array> = bytes) {
-  return fetch(`${t.url}/artifacts/${sha(bytes)}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', ...headers },
-    body,
-    ...(body instanceof Buffer ? {} : { duplex: 'half' }),
-  } as RequestInit);
+/** PUT `bytes` under its sha256: whole with its Content-Length, or as `chunks` without one. */
+async function put(bytes: Buffer, token: string, headers: Record<string, string>, chunks?: Buffer[]) {
+  const request = t.http.put(`/artifacts/${sha(bytes)}`).set({ authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', ...headers });
+  if (!chunks) return request.send(bytes);
+  for (const chunk of chunks) request.write(chunk);
+  return request;
 }
 
 it('refuses an upload that names no job, or a job the agent does not hold, before reading it', async () => {
   const bytes = crypto.randomBytes(1000);
   const none = await put(bytes, agent.token, {});
   expect(none.status).toBe(400);
-  expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/X-Stratum-Job/);
+  expect((none.body as { error: { message: string } }).error.message).toMatch(/X-Stratum-Job/);
 
   // Another registered agent holds nothing: the first agent's job is not its to upload under.
   const other = await registerTestAgent(t);
   const foreign = await put(bytes, other.token, { 'x-stratum-job': held.jobId, 'x-stratum-fencing-token': held.fencingToken });
   expect(foreign.status).toBe(409);
-  expect(await foreign.json()).toEqual({ error: { code: 'LEASE_LOST', message: expect.stringMatching(/does not hold the job/) } });
+  expect(foreign.body).toEqual({ error: { code: 'LEASE_LOST', message: expect.stringMatching(/does not hold the job/) } });
   // A stale fencing token, even from the holder.
   const stale = await put(bytes, agent.token, { 'x-stratum-job': held.jobId, 'x-stratum-fencing-token': String(Number(held.fencingToken) - 1) });
   expect(stale.status).toBe(409);
@@ -62,12 +61,10 @@ it('counts uploads against the project quota: 507 past it, declared or streamed,
   expect(declared.status).toBe(507);
   expect(declared.body).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: expect.stringMatching(new RegExp(`has 60000 of its ${QUOTA} artifact bytes in use; this artifact needs 50000 more`)) } });
   // Chunked (no Content-Length): the quota's rest trips while streaming.
-  const chunks = [second.subarray(0, 25_000), second.subarray(25_000)];
-  let i = 0;
   const streamed = await put(second, agent.token, { 'x-stratum-job': held.jobId, 'x-stratum-fencing-token': held.fencingToken },
-    new ReadableStream({ pull(c) { const chunk = chunks[i++]; if (chunk) c.enqueue(chunk); else c.close(); } }));
+    [second.subarray(0, 25_000), second.subarray(25_000)]);
   expect(streamed.status).toBe(507);
-  expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(/larger than the 40000 bytes left of project .* artifact quota/);
+  expect((streamed.body as { error: { message: string } }).error.message).toMatch(/larger than the 40000 bytes left of project .* artifact quota/);
   expect(await stored(sha(second))).toBe(404);
   // The refused uploads hold no quota: what still fits is accepted.
   const fits = crypto.randomBytes(40_000);

@@ -2,10 +2,10 @@
 // limit, idempotent re-upload, and a clear 507 when the store's disk is full.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import express from 'express';
+import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { artifactRouter } from '../src/artifact/artifact.router.js';
@@ -28,22 +28,26 @@ afterAll(async () => { await t.close(); });
 
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
-function put(name: string, body: Buffer | ReadableStream<Uint8Array>, token: string | null, base = t.url) {
-  return fetch(`${base}/artifacts/${name}`, {
-    method: 'PUT',
-    headers: {
-      'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}),
-      'x-stratum-job': held.jobId, 'x-stratum-fencing-token': held.fencingToken,
-    },
-    body,
-    ...(body instanceof Buffer ? {} : { duplex: 'half' }),
-  } as RequestInit);
+/** PUT under the held job: a Buffer with its Content-Length, or chunks streamed without one. */
+async function put(name: string, body: Buffer | Buffer[], token: string | null, app: express.Express = t.api.app) {
+  const request = supertest(app).put(`/artifacts/${name}`).set({
+    'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}),
+    'x-stratum-job': held.jobId, 'x-stratum-fencing-token': held.fencingToken,
+  });
+  if (!Array.isArray(body)) return request.send(body);
+  for (const chunk of body) request.write(chunk);
+  return request;
 }
 
-function streamOf(chunks: Buffer[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({ pull(controller) { const chunk = chunks[i++]; if (chunk) controller.enqueue(chunk); else controller.close(); } });
-}
+/** GET or HEAD with a token, the body kept as bytes. */
+const download = (name: string, token: string | null, method: 'get' | 'head' = 'get') => {
+  const request = t.http[method](`/artifacts/${name}`).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  return token ? request.set('authorization', `Bearer ${token}`) : request;
+};
 
 /** Files under the artifact directory (no stray partial uploads allowed). */
 function storedFiles(): string[] {
@@ -54,18 +58,18 @@ function storedFiles(): string[] {
 describe('artifacts over HTTP', () => {
   it('uploads as an agent (streamed in chunks), downloads as a reader, byte for byte', async () => {
     const bytes = crypto.randomBytes(40_000);
-    const response = await put(sha(bytes), streamOf([bytes.subarray(0, 10_000), bytes.subarray(10_000, 25_000), bytes.subarray(25_000)]), agentToken);
+    const response = await put(sha(bytes), [bytes.subarray(0, 10_000), bytes.subarray(10_000, 25_000), bytes.subarray(25_000)], agentToken);
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({ sha256: sha(bytes), bytes: bytes.length, created: true, uri: expect.stringMatching(/^file:\/\//) });
+    expect(response.body).toMatchObject({ sha256: sha(bytes), bytes: bytes.length, created: true, uri: expect.stringMatching(/^file:\/\//) });
     for (const role of ['reader', 'writer', 'admin', 'agent'] as const) {
-      const get = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { headers: { authorization: `Bearer ${t.tokens[role]}` } });
+      const get = await download(sha(bytes), t.tokens[role]);
       expect(get.status).toBe(200);
-      expect(get.headers.get('etag')).toBe(`"${sha(bytes)}"`);
-      expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
+      expect(get.headers.etag).toBe(`"${sha(bytes)}"`);
+      expect((get.body as Buffer).equals(bytes)).toBe(true);
     }
-    const head = await fetch(`${t.url}/artifacts/${sha(bytes)}`, { method: 'HEAD', headers: { authorization: `Bearer ${agentToken}` } });
+    const head = await download(sha(bytes), agentToken, 'head');
     expect(head.status).toBe(200);
-    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect(head.headers['content-length']).toBe(String(bytes.length));
   });
 
   it('re-uploading the same bytes is free and idempotent', async () => {
@@ -74,7 +78,7 @@ describe('artifacts over HTTP', () => {
     const before = storedFiles().length;
     const again = await put(sha(bytes), bytes, agentToken);
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ created: false, bytes: 1000 });
+    expect(again.body).toMatchObject({ created: false, bytes: 1000 });
     expect(storedFiles().length).toBe(before);
   });
 
@@ -83,9 +87,9 @@ describe('artifacts over HTTP', () => {
     const wrongName = sha(Buffer.from('something else'));
     const response = await put(wrongName, bytes, agentToken);
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { code: string; message: string } };
+    const body = response.body as { error: { code: string; message: string } };
     expect(body.error.message).toBe(`content sha256 is ${sha(bytes)}, not ${wrongName} as named`);
-    expect((await fetch(`${t.url}/artifacts/${wrongName}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+    expect((await download(wrongName, t.tokens.reader)).status).toBe(404);
     expect(storedFiles().some((f) => f.endsWith('.part'))).toBe(false);
     const badName = await put('not-a-hash', bytes, agentToken);
     expect(badName.status).toBe(400);
@@ -95,12 +99,12 @@ describe('artifacts over HTTP', () => {
     const big = crypto.randomBytes(LIMIT + 1);
     const declared = await put(sha(big), big, agentToken);
     expect(declared.status).toBe(413);
-    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((declared.body as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     // Without a Content-Length (chunked), the limit trips while streaming.
-    const streamed = await put(sha(big), streamOf([big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)]), agentToken);
+    const streamed = await put(sha(big), [big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)], agentToken);
     expect(streamed.status).toBe(413);
-    expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(`exceeds the limit of ${LIMIT} bytes`);
-    expect((await fetch(`${t.url}/artifacts/${sha(big)}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+    expect((streamed.body as { error: { message: string } }).error.message).toMatch(`exceeds the limit of ${LIMIT} bytes`);
+    expect((await download(sha(big), t.tokens.reader)).status).toBe(404);
     expect(storedFiles().some((f) => f.startsWith(sha(big)))).toBe(false);
     const exact = crypto.randomBytes(LIMIT);
     expect((await put(sha(exact), exact, agentToken)).status).toBe(201);
@@ -111,13 +115,13 @@ describe('artifacts over HTTP', () => {
     for (const role of ['reader', 'writer'] as const) {
       const response = await put(sha(bytes), bytes, t.tokens[role]);
       expect(response.status).toBe(403);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+      expect((response.body as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     }
     expect((await put(sha(bytes), bytes, null)).status).toBe(401);
     expect((await put(sha(bytes), bytes, 'stm_unknown')).status).toBe(401);
     expect((await put(sha(bytes), bytes, t.tokens.admin)).status).toBe(201);
-    expect((await fetch(`${t.url}/artifacts/${sha(bytes)}`)).status).toBe(401);
-    expect((await fetch(`${t.url}/artifacts/${'0'.repeat(64)}`, { headers: { authorization: `Bearer ${t.tokens.reader}` } })).status).toBe(404);
+    expect((await download(sha(bytes), null)).status).toBe(401);
+    expect((await download('0'.repeat(64), t.tokens.reader)).status).toBe(404);
   });
 
   it('answers 507 with a clear message when the store runs out of disk', async () => {
@@ -130,16 +134,9 @@ describe('artifacts over HTTP', () => {
     }
     const app = express();
     app.use('/artifacts', artifactRouter({ ...t.api.services, artifacts: new FullDisk(path.join(t.dataDir, 'full')) }));
-    const server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (server.address() as { port: number }).port;
-      const bytes = crypto.randomBytes(500);
-      const response = await put(sha(bytes), bytes, agentToken, `http://127.0.0.1:${port}`);
-      expect(response.status).toBe(507);
-      expect(await response.json()).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: 'artifact store is out of disk space; retry later' } });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const bytes = crypto.randomBytes(500);
+    const response = await put(sha(bytes), bytes, agentToken, app);
+    expect(response.status).toBe(507);
+    expect(response.body).toEqual({ error: { code: 'INSUFFICIENT_STORAGE', message: 'artifact store is out of disk space; retry later' } });
   });
 });

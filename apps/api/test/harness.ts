@@ -1,9 +1,11 @@
 // Starts a real API on a fresh, migrated PostgreSQL database for one test file, with one token
-// per role, and a small GraphQL helper. Tests talk HTTP to it (supertest-style, over loopback).
+// per role. Tests drive its Express app in-process with supertest (`t.http`, and the GraphQL
+// helpers on top of it); subscriptions and agents use the listening server at `t.url`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
 import { loadConfig, type ApiConfig } from '../src/env.js';
 import { startApi, type RunningApi } from '../src/app.js';
@@ -22,6 +24,8 @@ export interface TestApi {
   url: string;
   tokens: Record<Role, string>;
   dataDir: string;
+  /** supertest bound to the API's Express app: `await t.http.get('/healthz')`. */
+  http: ReturnType<typeof supertest>;
   /** POST a GraphQL operation with the given role's token (or a raw token / none). */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: Role | { token: string | null }): Promise<GraphQLResponse<T>>;
   /** Like gql, but throws on any error and returns data. */
@@ -45,18 +49,16 @@ export async function startTestApi(env: Record<string, string> = {}, logLines?: 
     reader: (await api.services.tokens.create('READER', 'test reader')).token,
     agent: (await api.services.tokens.create('AGENT', 'test agent')).token,
   };
+  const http = supertest(api.app);
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}, as: Role | { token: string | null } = 'admin'): Promise<GraphQLResponse<T>> => {
     const token = typeof as === 'string' ? tokens[as] : as.token;
-    const response = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as GraphQLResponse<T>;
-    return { ...body, status: response.status };
+    const request = http.post('/graphql').set('content-type', 'application/json');
+    if (token) request.set('authorization', `Bearer ${token}`);
+    const response = await request.send({ query, variables });
+    return { ...(response.body as GraphQLResponse<T>), status: response.status };
   };
   return {
-    api, db, url: api.url, tokens, dataDir, gql,
+    api, db, url: api.url, tokens, dataDir, http, gql,
     ok: async <T>(query: string, variables?: Record<string, unknown>, as?: Role | { token: string | null }) => {
       const result = await gql<T>(query, variables, as);
       if (result.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);

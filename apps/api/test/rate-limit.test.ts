@@ -13,18 +13,16 @@ let t: TestApi;
 beforeAll(async () => { t = await startTestApi({ RATE_LIMIT_REQUESTS: String(PEOPLE), RATE_LIMIT_AGENT_REQUESTS: String(AGENTS), RATE_LIMIT_WINDOW_SECONDS: String(WINDOW) }); });
 afterAll(async () => { await t.close(); });
 
-const post = (token: string) => fetch(`${t.url}/graphql`, {
-  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ viewer { role } }' }),
-});
+const post = async (token: string) => t.http.post('/graphql').set('authorization', `Bearer ${token}`).send({ query: '{ viewer { role } }' });
 
 it('answers 429 with Retry-After past a token\'s rate, leaving other tokens alone, and admits it again after the wait', async () => {
   const statuses = await Promise.all(Array.from({ length: PEOPLE + 3 }, () => post(t.tokens.reader)));
   expect(statuses.filter((r) => r.status === 200)).toHaveLength(PEOPLE);
   const refused = statuses.find((r) => r.status === 429)!;
-  const retryAfter = Number(refused.headers.get('retry-after'));
+  const retryAfter = Number(refused.headers['retry-after']);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(WINDOW);
-  expect(await refused.json()).toEqual({ errors: [{
+  expect(refused.body).toEqual({ errors: [{
     message: `rate limit: this READER token may make ${PEOPLE} requests per ${WINDOW} s (RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS); retry after ${retryAfter} s`,
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
   }] });

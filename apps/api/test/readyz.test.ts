@@ -24,9 +24,9 @@ it('answers 503 without the database error when the database refuses connections
   await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
   try {
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    const response = await fetch(`${t.url}/readyz`);
+    const response = await t.http.get('/readyz');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'database unreachable' });
+    expect(response.body).toEqual({ status: 'database unreachable' });
   } finally {
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
   }

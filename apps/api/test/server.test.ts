@@ -7,8 +7,8 @@ afterAll(async () => { await t.close(); });
 
 describe('server basics', () => {
   it('answers health and readiness', async () => {
-    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${t.url}/readyz`);
+    expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
   });
 
@@ -50,10 +50,11 @@ describe('server basics', () => {
     // Tools' standard introspection query stays within the default limit.
     const { getIntrospectionQuery } = await import('graphql');
     expect((await t.gql(getIntrospectionQuery())).errors).toBeUndefined();
-    const malformed = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` }, body: '{"query": ' });
+    const post = () => t.http.post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${t.tokens.admin}`);
+    const malformed = await post().send('{"query": ');
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
-    const huge = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify({ query: '{ viewer { role } }', variables: { x: 'a'.repeat(17 * 1024 * 1024) } }) });
+    expect((malformed.body as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    const huge = await post().send(JSON.stringify({ query: '{ viewer { role } }', variables: { x: 'a'.repeat(17 * 1024 * 1024) } }));
     expect(huge.status).toBe(413);
   });
 });
