@@ -9,7 +9,7 @@ import type { AgentConfig } from './env.js';
 import { describeDevices, hostInventory, planSlots, type HostInventory, type Slot } from './inventory.js';
 import { JobRunner, type JobOutcome } from './job-runner.js';
 import type { Logger } from './logger.js';
-import { planBackends, type BackendPlan } from './probe.js';
+import { planBackends, type BackendPlan } from './backends.js';
 import { isAborted, isRetryable, ProtocolClient } from './protocol/client.js';
 import { AgentProtocol, type ClaimedJob } from './protocol/operations.js';
 import { recoverJobs } from './recovery.js';

@@ -8,7 +8,7 @@ import { Agent, WorkDirInUseError } from './agent.js';
 import { AgentConfigError, loadAgentConfig } from './env.js';
 import { DeviceError } from './inventory.js';
 import { createLogger } from './logger.js';
-import { BackendUnavailableError } from './probe.js';
+import { BackendUnavailableError } from './backends.js';
 import { isUnauthorized } from './protocol/client.js';
 
 function fail(message: string, code: number): never {

@@ -6,7 +6,8 @@ import type { Logger } from './logger.js';
 import { abortedError, StratumError } from '@stratum/wire';
 import { isAborted, isLeaseLost, isRetryable } from './protocol/client.js';
 import type { AgentProtocol, Lease } from './protocol/operations.js';
-import type { MetricPoint, Spool } from './spool.js';
+import type { MetricPoint } from '@stratum/run-config';
+import type { Spool } from './spool.js';
 import { errorMessage } from './util.js';
 
 export interface PipelineOptions {

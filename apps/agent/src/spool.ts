@@ -11,16 +11,7 @@
 // the pending batches only, fsync'd, renamed over the old file).
 import fs from 'node:fs';
 import path from 'node:path';
-
-export interface MetricPoint {
-  key: string;
-  /** Encoder block (1..K) or null for whole-model series. */
-  block: number | null;
-  step: number;
-  value: number;
-  /** Milliseconds since the epoch. */
-  wallTime: number;
-}
+import type { MetricPoint } from '@stratum/run-config';
 
 export interface SpooledBatch {
   id: string;

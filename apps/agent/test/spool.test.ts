@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Spool, type MetricPoint } from '../src/spool.js';
+import type { MetricPoint } from '@stratum/run-config';
+import { Spool } from '../src/spool.js';
 
 let dir: string;
 let file: string;

@@ -5,13 +5,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeDevices } from '../src/inventory.js';
-import { planBackends, probeBackends } from '../src/probe.js';
+import { planBackends, detectBackends } from '../src/backends.js';
 import { classifyError } from '../src/worker/errors.js';
 
 /** The compiled worker (the test task builds first). */
 const WORKER_PATH = fileURLToPath(new URL('../dist/worker/main.js', import.meta.url));
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Parameters<typeof planBackends>[3];
-const [webgpu] = await probeBackends(WORKER_PATH, ['webgpu'], process.env);
+const [webgpu] = await detectBackends(WORKER_PATH, ['webgpu'], process.env);
 const lavapipe = webgpu?.ok === true && webgpu.adapter?.software === true;
 if (!webgpu?.ok && process.env.CI === 'true') throw new Error(`CI runs setup:webgpu, but WebGPU does not load: ${webgpu?.error}`);
 

@@ -54,7 +54,7 @@ class MemoryBucket implements S3Sender {
 
 const stores: Array<[string, () => ArtifactStore]> = [
   ['local directory', () => new DirectoryArtifactStore(fs.mkdtempSync(path.join(scratch, 'local-')))],
-  ['S3 (in-memory bucket)', () => new S3ArtifactStore({ bucket: 'b', prefix: 'artifacts/', region: 'us-east-1', client: new MemoryBucket(), spoolDir: fs.mkdtempSync(path.join(scratch, 'spool-')) })],
+  ['S3 (in-memory bucket)', () => new S3ArtifactStore({ bucket: 'b', prefix: 'artifacts/', region: 'us-east-1', client: new MemoryBucket(), stagingDir: fs.mkdtempSync(path.join(scratch, 'staging-')) })],
 ];
 
 describe.each(stores)('ArtifactStore contract: %s', (_name, make) => {
@@ -117,8 +117,8 @@ describe('S3ArtifactStore specifics', () => {
 
   it('sends the SHA-256 checksum S3 verifies (base64 of the raw digest) and the exact length', async () => {
     const bucket = new MemoryBucket();
-    const spoolDir = fs.mkdtempSync(path.join(scratch, 'spool-'));
-    const store = new S3ArtifactStore({ bucket: 'ckpts', prefix: 'p', region: 'eu-west-1', client: bucket, spoolDir });
+    const stagingDir = fs.mkdtempSync(path.join(scratch, 'staging-'));
+    const store = new S3ArtifactStore({ bucket: 'ckpts', prefix: 'p', region: 'eu-west-1', client: bucket, stagingDir });
     const bytes = crypto.randomBytes(4321);
     const put = await store.put(sha(bytes), chunks(bytes), 10_000);
     expect(put.uri).toBe(`s3://ckpts/p/${sha(bytes).slice(0, 2)}/${sha(bytes)}`);
@@ -126,18 +126,18 @@ describe('S3ArtifactStore specifics', () => {
     const upload = bucket.sent.find((c) => c.name === 'PutObjectCommand')!;
     expect(upload.input).toMatchObject({ Bucket: 'ckpts', Key: `p/${sha(bytes).slice(0, 2)}/${sha(bytes)}`, ContentLength: 4321, ChecksumSHA256: crypto.createHash('sha256').update(bytes).digest('base64') });
     expect(checksumOf(sha(bytes))).toBe(crypto.createHash('sha256').update(bytes).digest('base64'));
-    expect(fs.readdirSync(spoolDir)).toEqual([]); // the spooled copy is gone
+    expect(fs.readdirSync(stagingDir)).toEqual([]); // the staged copy is gone
   });
 
-  it('never sends a body it could not verify, and leaves no spool behind', async () => {
+  it('never sends a body it could not verify, and leaves no staged copy behind', async () => {
     const bucket = new MemoryBucket();
-    const spoolDir = fs.mkdtempSync(path.join(scratch, 'spool-'));
-    const store = new S3ArtifactStore({ bucket: 'b', prefix: '', region: 'us-east-1', client: bucket, spoolDir });
+    const stagingDir = fs.mkdtempSync(path.join(scratch, 'staging-'));
+    const store = new S3ArtifactStore({ bucket: 'b', prefix: '', region: 'us-east-1', client: bucket, stagingDir });
     const bytes = crypto.randomBytes(2000);
     await expect(store.put('f'.repeat(64), chunks(bytes), 10_000)).rejects.toMatchObject({ status: 400 });
     await expect(store.put(sha(bytes), chunks(bytes), 1999)).rejects.toMatchObject({ status: 413 });
     expect(bucket.sent.filter((c) => c.name === 'PutObjectCommand')).toEqual([]);
-    expect(fs.readdirSync(spoolDir)).toEqual([]);
+    expect(fs.readdirSync(stagingDir)).toEqual([]);
   });
 
   it('propagates errors other than not-found from the bucket', async () => {

@@ -19,4 +19,4 @@ export {
 } from './run-config.js';
 export { PRESETS, PRESET_NAMES, defaultInputNorm, isCpuPreset, modelFieldSchemas, type ModelConfig, type PresetName } from './presets.js';
 export { parameterCount, flopsPerStep, tokenCounts, type ParameterCount, type TokenCounts } from './cost.js';
-export { METRIC_KEYS, type MetricKey } from './metric-keys.js';
+export { METRIC_KEYS, type MetricKey, type MetricPoint } from './metric-keys.js';

@@ -10,7 +10,22 @@
  *   lr         learning rate used by the step (block null)
  *
  * `step` is the 1-based global step (a sequential run numbers its K stages consecutively, so
- * block k's losses occupy steps (k−1)·S+1 … k·S). `wallTime` is seconds since the Unix epoch.
+ * block k's losses occupy steps (k−1)·S+1 … k·S). `wallTime` is milliseconds since the Unix epoch.
  */
 export const METRIC_KEYS = ['loss', 'loss_trivial', 'grad_norm', 'lr'] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/**
+ * One metric point, from the trainer through the agent's spool to the API's logMetrics. The
+ * trainer's keys are METRIC_KEYS; the agent adds its own (`sys/…` host metrics, `data/…` counts).
+ */
+export interface MetricPoint<Key extends string = string> {
+  key: Key;
+  /** Encoder block (1..K), or null for whole-model series. */
+  block: number | null;
+  /** 1-based global step. */
+  step: number;
+  value: number;
+  /** Milliseconds since the Unix epoch. */
+  wallTime: number;
+}

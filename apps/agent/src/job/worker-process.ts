@@ -3,7 +3,7 @@
 // queued as API work (checkpoints, evaluations, the job's end) on the reporter. A crash, an OOM
 // or a cancel kills only the child; an exit without a final message fails the job as retryable.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { MetricPoint } from '../spool.js';
+import type { MetricPoint } from '@stratum/run-config';
 import { errorMessage } from '../util.js';
 import type { FromWorker, ToWorker, WorkerJob } from '../worker/messages.js';
 import type { JobContext } from './context.js';
@@ -142,7 +142,7 @@ export class WorkerProcess {
         log.error({ error: message.error, retryable: message.retryable, code: message.code, divergence: message.divergence }, 'job failed in the worker');
         this.job.enqueue(() => reporter.fail(message.error, message.retryable, message.divergence));
         return;
-      case 'probed':
+      case 'backends-detected':
         return;
     }
   }

@@ -2,7 +2,7 @@
 // documents/agent.graphql). Each wrapper states its retry policy: idempotent writes retry until
 // they succeed or fail for good; claims do not (a lost answer would lease a job we never hear
 // of — it is requeued when the lease expires).
-import type { MetricPoint } from '../spool.js';
+import type { MetricPoint } from '@stratum/run-config';
 import type { Divergence, EvaluationValue, PatchDiagnosticValue, SimilarityValue } from '../worker/messages.js';
 import type { ProtocolClient, RetryOptions } from './client.js';
 import {

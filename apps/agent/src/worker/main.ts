@@ -3,7 +3,7 @@
 // API. If the daemon dies, the IPC channel closes and the worker exits with it.
 import { createLogger, type Logger } from '../logger.js';
 import { errorMessage } from '../util.js';
-import type { FromWorker, ProbeResult, ToWorker, WorkerJob } from './messages.js';
+import type { FromWorker, BackendCheck, ToWorker, WorkerJob } from './messages.js';
 import { classifyError, divergenceOf } from './errors.js';
 
 let drainRequested = false;
@@ -26,9 +26,9 @@ async function finish(message: FromWorker, code = 0): Promise<never> {
   }
 }
 
-async function probe(backends: string[]): Promise<void> {
+async function detectBackends(backends: string[]): Promise<void> {
   const { selectBackend } = await import('@stratum/trainer');
-  const results: ProbeResult[] = [];
+  const results: BackendCheck[] = [];
   for (const name of backends) {
     try {
       const info = await selectBackend(name as Parameters<typeof selectBackend>[0]);
@@ -37,7 +37,7 @@ async function probe(backends: string[]): Promise<void> {
       results.push({ name, ok: false, error: errorMessage(error).replace(/^backend "[^"]+" is unavailable: /, '') });
     }
   }
-  await finish({ type: 'probed', results });
+  await finish({ type: 'backends-detected', results });
 }
 
 async function run(job: WorkerJob, log: Logger): Promise<void> {
@@ -63,10 +63,10 @@ async function run(job: WorkerJob, log: Logger): Promise<void> {
 process.on('disconnect', () => process.exit(0)); // the daemon died: nobody holds the lease for us
 process.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'probe':
+    case 'detect-backends':
       if (busy) return;
       busy = true;
-      void probe(message.backends);
+      void detectBackends(message.backends);
       return;
     case 'run': {
       if (busy) return;

@@ -2,7 +2,7 @@
 // the API: it trains and evaluates, and the daemon — which holds the lease — spools, sends,
 // uploads and reports. Messages travel with Node's 'advanced' serialization (typed arrays ok).
 import type { EvaluationInput, PatchDiagnosticInput, SimilarityInput } from '../protocol/generated/graphql.js';
-import type { MetricPoint } from '../spool.js';
+import type { MetricPoint } from '@stratum/run-config';
 
 /** A job as the worker runs it: everything resolved, files already local. */
 export type WorkerJob =
@@ -37,7 +37,7 @@ export type ToWorker =
   /** Graceful drain: checkpoint at the next step boundary and stop. */
   | { type: 'drain' }
   /** Try these backends one by one and say which load. */
-  | { type: 'probe'; backends: string[] };
+  | { type: 'detect-backends'; backends: string[] };
 
 /** A WebGPU adapter as the trainer describes it (vendor, device, driver, limits). */
 export interface WebgpuAdapter {
@@ -56,7 +56,7 @@ export interface BackendReport {
   adapter?: WebgpuAdapter;
 }
 
-export interface ProbeResult {
+export interface BackendCheck {
   name: string;
   ok: boolean;
   error?: string;
@@ -92,4 +92,4 @@ export type FromWorker =
   /** Stopped after a drain request; its last checkpoint was sent before this. */
   | { type: 'drained'; step: number | null }
   | { type: 'failed'; error: string; retryable: boolean; code: string; divergence?: Divergence }
-  | { type: 'probed'; results: ProbeResult[] };
+  | { type: 'backends-detected'; results: BackendCheck[] };

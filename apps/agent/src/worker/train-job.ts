@@ -99,12 +99,8 @@ export async function trainJob(job: Extract<WorkerJob, { kind: 'TRAIN' }>, ctx: 
     log,
     onMetrics: async (points) => {
       let step = 0;
-      const converted = points.map((p) => {
-        step = Math.max(step, p.step);
-        // The trainer stamps seconds; the protocol carries milliseconds.
-        return { key: p.key, block: p.block, step: p.step, value: p.value, wallTime: Math.round(p.wallTime * 1000) };
-      });
-      await send({ type: 'metrics', points: converted });
+      for (const p of points) step = Math.max(step, p.step);
+      await send({ type: 'metrics', points });
       await send({ type: 'progress', step, totalSteps, phase: 'train', gpuMemoryMb: trainer.gpuMemoryMb() });
     },
     onCheckpoint: async (checkpoint) => {

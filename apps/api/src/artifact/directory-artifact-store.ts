@@ -1,5 +1,5 @@
 // Artifacts in a local directory: <dir>/<sha[0:2]>/<sha> (the layout of the foundation's
-// former LocalArtifactStore, so existing directories keep working). Uploads are spooled next to their
+// former LocalArtifactStore, so existing directories keep working). Uploads are staged next to their
 // final place while being verified, then renamed in atomically; a refused or failed upload
 // leaves nothing behind.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
 import { ArtifactError } from './artifact-error.js';
-import { OUT_OF_SPACE, spoolVerified } from './spool.js';
+import { OUT_OF_SPACE, stageVerified } from './staged-upload.js';
 
 export class DirectoryArtifactStore implements ArtifactStore {
   readonly location: string;
@@ -38,15 +38,15 @@ export class DirectoryArtifactStore implements ArtifactStore {
       return { ...existing, created: false };
     }
     const target = this.file(sha256);
-    const spooled = await spoolVerified(body, sha256, maxBytes, path.dirname(target));
+    const staged = await stageVerified(body, sha256, maxBytes, path.dirname(target));
     try {
-      await fs.promises.rename(spooled.file, target);
+      await fs.promises.rename(staged.file, target);
     } catch (error) {
-      await spooled.remove();
+      await staged.remove();
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new ArtifactError(OUT_OF_SPACE, 507);
       throw error;
     }
-    return { sha256, bytes: spooled.bytes, uri: pathToFileURL(target).toString(), created: true };
+    return { sha256, bytes: staged.bytes, uri: pathToFileURL(target).toString(), created: true };
   }
 
   async get(sha256: string): Promise<{ body: Readable; bytes: number } | null> {

@@ -1,5 +1,5 @@
 // Artifacts in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2, …) under
-// <prefix><sha[0:2]>/<sha>. An upload is spooled to a local temp file while hashing, so a body
+// <prefix><sha[0:2]>/<sha>. An upload is staged in a local temp file while hashing, so a body
 // whose digest does not match its name never reaches the bucket. Up to one part size it goes up
 // in one PutObject carrying the SHA-256 checksum, so the store verifies the bytes it received too;
 // above it, as a multipart upload (@aws-sdk/lib-storage) with a SHA-256 checksum per part, aborted
@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactInfo, ArtifactStore } from '../common/artifact-store.js';
-import { spoolVerified } from './spool.js';
+import { stageVerified } from './staged-upload.js';
 
 /** The part of S3Client this store uses (a fake in unit tests). */
 export interface S3Sender {
@@ -27,8 +27,8 @@ export interface S3StoreOptions {
   region: string;
   /** For S3-compatible services; implies path-style addressing. */
   endpoint?: string | undefined;
-  /** Where uploads are spooled while being verified (default: the OS temp dir). */
-  spoolDir?: string;
+  /** Where uploads are staged while being verified (default: the OS temp dir). */
+  stagingDir?: string;
   /** Bodies above this go up as multipart uploads in parts of this size (default 8 MiB, S3's minimum 5 MiB). */
   partSize?: number;
   /** Attempts per request, for the SDK's standard retry strategy (default 5). */
@@ -62,12 +62,12 @@ function isNotFound(error: unknown): boolean {
 export class S3ArtifactStore implements ArtifactStore {
   readonly location: string;
   private readonly client: S3Client | S3Sender;
-  private readonly spoolDir: string;
+  private readonly stagingDir: string;
   private readonly partSize: number;
 
   constructor(private readonly options: S3StoreOptions) {
     this.location = `s3://${options.bucket}/${normalisePrefix(options.prefix)}`;
-    this.spoolDir = options.spoolDir ?? path.join(os.tmpdir(), 'stratum-artifact-spool');
+    this.stagingDir = options.stagingDir ?? path.join(os.tmpdir(), 'stratum-artifact-staging');
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = options.client ?? new S3Client({
       region: options.region,
@@ -100,22 +100,22 @@ export class S3ArtifactStore implements ArtifactStore {
       body.resume(); // content-addressed: the same name is the same bytes
       return { ...existing, created: false };
     }
-    const spooled = await spoolVerified(body, sha256, maxBytes, this.spoolDir);
+    const staged = await stageVerified(body, sha256, maxBytes, this.stagingDir);
     try {
-      if (spooled.bytes > this.partSize) await this.putMultipart(sha256, spooled.file);
+      if (staged.bytes > this.partSize) await this.putMultipart(sha256, staged.file);
       else {
         await this.client.send(new PutObjectCommand({
           Bucket: this.options.bucket,
           Key: this.key(sha256),
-          Body: await fs.promises.readFile(spooled.file),
-          ContentLength: spooled.bytes,
+          Body: await fs.promises.readFile(staged.file),
+          ContentLength: staged.bytes,
           ContentType: 'application/octet-stream',
           ChecksumSHA256: checksumOf(sha256),
         }));
       }
-      return { sha256, bytes: spooled.bytes, uri: this.uriOf(sha256), created: true };
+      return { sha256, bytes: staged.bytes, uri: this.uriOf(sha256), created: true };
     } finally {
-      await spooled.remove();
+      await staged.remove();
     }
   }
 

@@ -16,7 +16,7 @@ export async function createArtifactStore(config: ApiConfig): Promise<ArtifactSt
       endpoint: config.S3_ENDPOINT,
       partSize: config.S3_PART_SIZE,
       maxAttempts: config.S3_MAX_ATTEMPTS,
-      spoolDir: path.join(config.STRATUM_DATA_DIR, 'artifact-spool'),
+      stagingDir: path.join(config.STRATUM_DATA_DIR, 'artifact-staging'),
     });
   }
   return new DirectoryArtifactStore(config.ARTIFACT_DIR ?? path.join(config.STRATUM_DATA_DIR, 'artifacts'));

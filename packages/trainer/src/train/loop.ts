@@ -194,7 +194,7 @@ async function runLoop(state: TrainingState, dataset: Source, backend: BackendIn
       opts.onStep?.({ step: state.step, totalSteps, stage: state.stage, losses: result.losses, trivial: result.trivial, lr, elapsedS: (performance.now() - started) / 1000 });
 
       if (state.step % config.logEvery === 0 || state.step === totalSteps) {
-        const wallTime = Date.now() / 1000;
+        const wallTime = Date.now();
         const step = state.step;
         metrics.push(
           ...result.losses.map((l): MetricPoint => ({ key: 'loss', block: l.block, step, value: l.value, wallTime })),

@@ -1,13 +1,7 @@
-import type { MetricKey } from '@stratum/run-config';
+import type { MetricKey, MetricPoint as Point } from '@stratum/run-config';
 
-/** A metric point as the agent ships it (keys and their meaning: @stratum/run-config's METRIC_KEYS). */
-export interface MetricPoint {
-  key: MetricKey;
-  block: number | null;
-  step: number;
-  value: number;
-  wallTime: number;
-}
+/** A point the trainer logs (keys and their meaning: @stratum/run-config's METRIC_KEYS). */
+export type MetricPoint = Point<MetricKey>;
 
 /** Buffers points and hands them out in batches (by count or age), awaiting the consumer. */
 export class MetricBuffer {

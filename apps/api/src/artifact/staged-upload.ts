@@ -10,7 +10,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArtifactError } from './artifact-error.js';
 
-export interface Spooled {
+export interface StagedUpload {
   file: string;
   bytes: number;
   remove(): Promise<void>;
@@ -19,7 +19,7 @@ export interface Spooled {
 /** The ENOSPC the client sees: a 507 it can act on (retry later), not an internal error. */
 export const OUT_OF_SPACE = 'artifact store is out of disk space; retry later';
 
-export async function spoolVerified(body: Readable, sha256: string, maxBytes: number, dir: string): Promise<Spooled> {
+export async function stageVerified(body: Readable, sha256: string, maxBytes: number, dir: string): Promise<StagedUpload> {
   const file = path.join(dir, `${sha256}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
   const remove = () => fs.promises.rm(file, { force: true });
   const hash = crypto.createHash('sha256');

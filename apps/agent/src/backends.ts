@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { AUTO_BACKEND_ORDER } from '@stratum/run-config';
 import type { BackendChoice } from './env.js';
 import type { Logger } from './logger.js';
-import type { FromWorker, ProbeResult, WebgpuAdapter } from './worker/messages.js';
+import type { FromWorker, BackendCheck, WebgpuAdapter } from './worker/messages.js';
 
 /** The trainer's `auto` order: tensorflow-gpu → webgpu → tensorflow → wasm → cpu. */
 export const AUTO_ORDER = AUTO_BACKEND_ORDER;
@@ -19,15 +19,15 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-export async function probeBackends(workerPath: string, backends: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ProbeResult[]> {
+export async function detectBackends(workerPath: string, backends: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<BackendCheck[]> {
   const child = fork(workerPath, [], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2_000)));
   try {
-    return await new Promise<ProbeResult[]>((resolve, reject) => {
+    return await new Promise<BackendCheck[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`backend probe gave no answer within ${timeoutMs} ms`)), timeoutMs);
       child.on('message', (message: FromWorker) => {
-        if (message.type === 'probed') {
+        if (message.type === 'backends-detected') {
           clearTimeout(timer);
           resolve(message.results);
         }
@@ -36,7 +36,7 @@ export async function probeBackends(workerPath: string, backends: readonly strin
         clearTimeout(timer);
         reject(new Error(`backend probe process exited (${signal ?? `code ${code}`}) before answering${stderr ? `: ${stderr.trim()}` : ''}`));
       });
-      child.send({ type: 'probe', backends: [...backends] });
+      child.send({ type: 'detect-backends', backends: [...backends] });
     });
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -50,7 +50,7 @@ export interface BackendPlan {
   adapter?: WebgpuAdapter;
   /** The one jobs run on unless a job asks for another available one. */
   preferred: string;
-  results: ProbeResult[];
+  results: BackendCheck[];
 }
 
 /**
@@ -60,7 +60,7 @@ export interface BackendPlan {
  */
 export async function planBackends(choice: BackendChoice, workerPath: string, env: NodeJS.ProcessEnv, log: Logger): Promise<BackendPlan> {
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
-  const results = await probeBackends(workerPath, candidates, env);
+  const results = await detectBackends(workerPath, candidates, env);
   if (choice === 'auto') {
     // as the trainer's own auto: a software WebGPU adapter (lavapipe) is slower than wasm
     for (const r of results) {
@@ -70,7 +70,7 @@ export async function planBackends(choice: BackendChoice, workerPath: string, en
   const available = results.filter((r) => r.ok).map((r) => r.name);
   if (choice !== 'auto') {
     const result = results[0];
-    if (!result?.ok) throw new BackendUnavailableError(choice, result?.error ?? 'no answer from the probe');
+    if (!result?.ok) throw new BackendUnavailableError(choice, result?.error ?? 'no answer from the backend check');
     log.info({ backend: choice }, 'backend loaded (explicitly requested)');
     return { available, preferred: choice, results, ...adapterOf(results) };
   }
@@ -82,7 +82,7 @@ export async function planBackends(choice: BackendChoice, workerPath: string, en
   return { available, preferred, results, ...adapterOf(results) };
 }
 
-function adapterOf(results: ProbeResult[]): { adapter?: WebgpuAdapter } {
+function adapterOf(results: BackendCheck[]): { adapter?: WebgpuAdapter } {
   const webgpu = results.find((r) => r.name === 'webgpu' && r.ok && r.adapter);
   return webgpu ? { adapter: webgpu.adapter } : {};
 }
