@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeCandidate, outcomesFromReport, parseCandidate, ruleToInput } from '../src/check.js';
-import type { RegressionReport } from '../src/client.js';
+import { describeCandidate, outcomesFromReport, parseCandidate, ruleToInput } from '../src/check/outcomes.js';
+import type { RegressionReport } from '../src/sdk/client.js';
 import { configFilter } from '../src/cli/commands/runs.js';
 import { describeProgress } from '../src/cli/commands/sweep.js';
-import { parseRule } from '../src/rules.js';
+import { parseRule } from '../src/check/rules.js';
 
 const ID1 = '3f1c2a9e-1111-4222-8333-444455556666';
 const ID2 = '9a2e2a9e-1111-4222-8333-444455556666';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configDir, configPath, readStoredConfig, resolveConnection, saveLogin } from '../src/config.js';
-import { StratumError } from '../src/errors.js';
+import { configDir, configPath, readStoredConfig, resolveConnection, saveLogin } from '../src/cli/config.js';
+import { StratumError } from '../src/sdk/errors.js';
 
 let home: string;
 beforeEach(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-config-')); });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, exitCodeForCheck, exitCodeForError } from '../src/exit-codes.js';
-import { StratumError } from '../src/errors.js';
-import { formatDelta, formatInterval, formatValue } from '../src/report/format.js';
-import { escapeXml, renderJUnit } from '../src/report/junit.js';
-import { escapeMarkdownCell, markdownCode, renderMarkdown } from '../src/report/markdown.js';
-import type { CheckReport, RuleOutcome } from '../src/report/verdicts.js';
+import { ExitCode, exitCodeForCheck, exitCodeForError } from '../src/cli/exit-codes.js';
+import { StratumError } from '../src/sdk/errors.js';
+import { formatDelta, formatInterval, formatValue } from '../src/check/format.js';
+import { escapeXml, renderJUnit } from '../src/check/junit.js';
+import { escapeMarkdownCell, markdownCode, renderMarkdown } from '../src/check/markdown.js';
+import type { CheckReport, RuleOutcome } from '../src/check/verdicts.js';
 
 const pass: RuleOutcome = { rule: 'probe_acc@final:block=last:max_drop=0.02', verdict: 'PASS', baselineMean: 0.43, candidateMean: 0.435, delta: 0.005, ciLow: -0.01, ciHigh: 0.02, baselineN: 3, candidateN: 3, reason: null };
 const fail: RuleOutcome = { rule: 'map:max_rel_drop=5%', verdict: 'FAIL', baselineMean: 0.2, candidateMean: 0.18, delta: -0.02, ciLow: -0.03, ciHigh: -0.01, baselineN: 3, candidateN: 3, reason: 'dropped 10.0% > 5%' };

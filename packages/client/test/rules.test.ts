@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRule, parseRule, RuleSyntaxError } from '../src/rules.js';
+import { formatRule, parseRule, RuleSyntaxError } from '../src/check/rules.js';
 
 function syntaxError(text: string): RuleSyntaxError {
   try {

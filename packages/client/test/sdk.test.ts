@@ -2,8 +2,8 @@
 // codes, analysis queries against hand-computed values, and the subscription-driven watch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, StratumError, type StratumClient } from '../src/index.js';
-import { parseRule } from '../src/rules.js';
-import { ruleToInput } from '../src/check.js';
+import { parseRule } from '../src/check/rules.js';
+import { ruleToInput } from '../src/check/outcomes.js';
 import { startStack, type Stack } from './harness.js';
 import { insertProbe, insertSeries, seriesValue, setRunStatus, sweepRuns, type SeededRun } from './seed.js';
 

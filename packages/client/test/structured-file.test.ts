@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FileValidationError, formatIssue, formatPath, jsonErrorOffset, parseStructuredFile, type FileIssue } from '../src/structured-file.js';
+import { FileValidationError, formatIssue, formatPath, jsonErrorOffset, parseStructuredFile, type FileIssue } from '../src/files/structured-file.js';
 
 const schema = z.strictObject({
   name: z.string().min(1),

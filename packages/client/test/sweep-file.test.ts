@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellCount, parseSweepFile } from '../src/sweep-file.js';
-import { FileValidationError, type FileIssue } from '../src/structured-file.js';
+import { cellCount, parseSweepFile } from '../src/files/sweep-file.js';
+import { FileValidationError, type FileIssue } from '../src/files/structured-file.js';
 
 const good = `# a paper-in-miniature sweep
 project: paper-mini

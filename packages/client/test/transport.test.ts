@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StratumError } from '../src/errors.js';
-import { backoffDelay, graphqlEndpoint, Transport } from '../src/transport.js';
+import { StratumError } from '../src/sdk/errors.js';
+import { backoffDelay, graphqlEndpoint, Transport } from '../src/sdk/transport.js';
 
 type Reply = { status: number; body: string } | 'drop';
 let server: http.Server | undefined;

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRecordWriter, csvField } from '../src/writer.js';
+import { createRecordWriter, csvField } from '../src/cli/writer.js';
 
 type Row = { run: string; step: number; value: number | null; note: string };
 const columns = ['run', 'step', 'value', 'note'] as const;

@@ -1,9 +1,9 @@
 // What every command gets: its streams, the environment, and a lazily created client built from
 // the global --url/--token flags, STRATUM_URL/STRATUM_TOKEN, or the stored login.
 import type { Readable } from 'node:stream';
-import { createClient, type StratumClient } from '../client.js';
-import { configPath, interactive, NoApiUrlError, resolveConnection, type Connection, type Env } from '../config.js';
-import { LOCAL_API_URL, localDevApiAnswers } from '../local-api.js';
+import { createClient, type StratumClient } from '../sdk/client.js';
+import { configPath, interactive, NoApiUrlError, resolveConnection, type Connection, type Env } from './config.js';
+import { LOCAL_API_URL, localDevApiAnswers } from './local-api.js';
 import type { OutStream } from './output.js';
 
 export interface CliIO {

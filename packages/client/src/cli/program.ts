@@ -1,8 +1,8 @@
 // The `stratum` command tree. Each command lives in its own module under commands/.
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeForError, ExitCode } from '../exit-codes.js';
-import { StratumError } from '../errors.js';
-import { FileValidationError } from '../file-errors.js';
+import { exitCodeForError, ExitCode } from './exit-codes.js';
+import { StratumError } from '../sdk/errors.js';
+import { FileValidationError } from '../files/file-errors.js';
 import { CliContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerLogin } from './commands/login.js';
 import { registerSweep } from './commands/sweep.js';

@@ -1,14 +1,14 @@
 // `stratum check` (the CI gate) and `stratum baseline set | ls`.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { describeCandidate, outcomesFromReport, parseCandidate, resolveCandidate, ruleToInput } from '../../check.js';
-import { StratumError } from '../../errors.js';
-import { exitCodeForCheck } from '../../exit-codes.js';
-import { formatDelta, formatInterval, formatValue } from '../../report/format.js';
-import { renderJUnit } from '../../report/junit.js';
-import { renderMarkdown } from '../../report/markdown.js';
-import { countVerdicts, type CheckReport } from '../../report/verdicts.js';
-import { parseRule, type RegressionRule } from '../../rules.js';
+import { describeCandidate, outcomesFromReport, parseCandidate, resolveCandidate, ruleToInput } from '../../check/outcomes.js';
+import { StratumError } from '../../sdk/errors.js';
+import { exitCodeForCheck } from '../exit-codes.js';
+import { formatDelta, formatInterval, formatValue } from '../../check/format.js';
+import { renderJUnit } from '../../check/junit.js';
+import { renderMarkdown } from '../../check/markdown.js';
+import { countVerdicts, type CheckReport } from '../../check/verdicts.js';
+import { parseRule, type RegressionRule } from '../../check/rules.js';
 import type { CliContext } from '../context.js';
 import { withExamples } from '../help.js';
 import { renderTable, toJson } from '../output.js';

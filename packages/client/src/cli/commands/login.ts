@@ -1,9 +1,9 @@
 // `stratum login` stores the API URL and token (0600) after checking them; `stratum whoami`
 // shows which API and identity the other commands would use, and where each came from.
 import type { Command } from 'commander';
-import { createClient } from '../../client.js';
-import { saveLogin, validateLogin } from '../../config.js';
-import { StratumError } from '../../errors.js';
+import { createClient } from '../../sdk/client.js';
+import { saveLogin, validateLogin } from '../config.js';
+import { StratumError } from '../../sdk/errors.js';
 import type { CliContext } from '../context.js';
 import { readAll, withExamples } from '../help.js';
 import { toJson } from '../output.js';

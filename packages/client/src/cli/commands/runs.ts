@@ -1,10 +1,10 @@
 // `stratum runs ls | show` and `stratum compare A B`.
 import type { Command } from 'commander';
-import type { RunDetail, RunSummary } from '../../client.js';
-import { StratumError } from '../../errors.js';
+import type { RunDetail, RunSummary } from '../../sdk/client.js';
+import { StratumError } from '../../sdk/errors.js';
 import type { RunFilter, RunOrderField, RunStatus, RunMode } from '../../generated/graphql.js';
-import { formatDelta, formatValue } from '../../report/format.js';
-import { MODE_ALIASES, RUN_MODES } from '../../modes.js';
+import { formatDelta, formatValue } from '../../check/format.js';
+import { MODE_ALIASES, RUN_MODES } from '../../files/modes.js';
 import type { CliContext } from '../context.js';
 import { withExamples } from '../help.js';
 import { formatDuration, renderTable, toJson } from '../output.js';

@@ -1,9 +1,9 @@
 // `stratum sweep create | status | cancel | ls`.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { sweepFinished, type SweepStatus, type SweepSummary } from '../../client.js';
-import { StratumError } from '../../errors.js';
-import { ExitCode } from '../../exit-codes.js';
+import { sweepFinished, type SweepStatus, type SweepSummary } from '../../sdk/client.js';
+import { StratumError } from '../../sdk/errors.js';
+import { ExitCode } from '../exit-codes.js';
 import type { CliContext } from '../context.js';
 import { readAll, withExamples } from '../help.js';
 import { formatDuration, progressBar, renderTable, toJson } from '../output.js';
@@ -64,7 +64,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
     ],
   ).action(async (options: { file: string; dryRun?: boolean; json?: boolean }) => {
     const text = options.file === '-' ? await readAll(ctx.io.stdin) : readFile(options.file);
-    const { cellCount, parseSweepFile } = await import('../../sweep-file.js'); // zod + yaml: only here
+    const { cellCount, parseSweepFile } = await import('../../files/sweep-file.js'); // zod + yaml: only here
     const spec = parseSweepFile(text, options.file === '-' ? '<stdin>' : options.file);
     if (options.dryRun) {
       if (options.json) ctx.out(toJson({ valid: true, runs: cellCount(spec), input: spec }));

@@ -1,9 +1,9 @@
 // What people type for a sweep or a run, resolved to the thing itself: a full id, the start of an
 // id as printed by `stratum runs ls` (unique, else an error listing the candidates), a sweep name,
 // or a run name (a sweep names its runs `sweep/size-kK-mode-sS`).
-import { StratumError } from './errors.js';
-import type { RequestOptions } from './transport.js';
-import type { RunSummary, StratumClient, SweepSummary } from './client.js';
+import { StratumError } from '../sdk/errors.js';
+import type { RequestOptions } from '../sdk/transport.js';
+import type { RunSummary, StratumClient, SweepSummary } from '../sdk/client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The start of an id: what the API accepts as idPrefix. */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { StratumError } from './errors.js';
+import { StratumError } from '../sdk/errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

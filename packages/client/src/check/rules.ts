@@ -17,7 +17,7 @@
 //   map:max_rel_drop=5%
 //   hit@5@final:block=3:max_drop=0.01
 //   loss@2000:block=model:max_rel_drop=0.1           (loss: an increase is a drop)
-import { StratumError } from './errors.js';
+import { StratumError } from '../sdk/errors.js';
 
 export type RuleMetric = 'probe_acc' | 'knn_acc' | 'map' | 'loss' | 'cka' | `hit@${number}`;
 export type RuleBlock = number | 'last' | 'model';

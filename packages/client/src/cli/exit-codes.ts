@@ -1,6 +1,6 @@
 // What the CLI's exit status means, for every command. CI gates on these.
-import { INPUT_ERROR_CODES, StratumError } from './errors.js';
-import type { RuleOutcome } from './report/verdicts.js';
+import { INPUT_ERROR_CODES, StratumError } from '../sdk/errors.js';
+import type { RuleOutcome } from '../check/verdicts.js';
 
 export const ExitCode = {
   /** Everything asked for was done; every rule passed; every watched run succeeded. */

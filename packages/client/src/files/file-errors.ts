@@ -1,6 +1,6 @@
 // Problems found in a user's file (sweep files), with positions; kept apart from the YAML parser
 // so that reporting them does not load it.
-import { StratumError } from './errors.js';
+import { StratumError } from '../sdk/errors.js';
 
 export interface FileIssue {
   /** Dotted field path, e.g. `factors.seeds[1]`; empty for the whole document. */

@@ -1,12 +1,12 @@
 // `stratum check` without the command line: turning parsed rules into the API's rule inputs,
 // naming the candidate (a sweep, a tag or run ids), and turning the API's report into the
 // outcomes the renderers and the exit-code policy consume.
-import type { StratumClient } from './client.js';
-import { isUuid } from './client.js';
-import { StratumError } from './errors.js';
-import type { MetricSelector, RegressionRuleInput, RunSetInput } from './generated/graphql.js';
-import type { RegressionReport } from './client.js';
-import type { RuleOutcome } from './report/verdicts.js';
+import type { StratumClient } from '../sdk/client.js';
+import { isUuid } from '../sdk/client.js';
+import { StratumError } from '../sdk/errors.js';
+import type { MetricSelector, RegressionRuleInput, RunSetInput } from '../generated/graphql.js';
+import type { RegressionReport } from '../sdk/client.js';
+import type { RuleOutcome } from './verdicts.js';
 import type { RegressionRule } from './rules.js';
 
 /** How the rule's metric is read by the API. */

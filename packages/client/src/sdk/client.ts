@@ -6,7 +6,7 @@
 import type { Client as WsClient } from 'graphql-ws';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { StratumError } from './errors.js';
-import { isUuid, resolveRunId, resolveSweep } from './refs.js';
+import { isUuid, resolveRunId, resolveSweep } from '../cli/refs.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
 import {
   BaselineDocument, BaselinesDocument, CancelSweepDocument, CheckRegressionDocument, CompareRunsDocument, CreateSweepDocument,
@@ -19,7 +19,7 @@ import {
   type RunStatusChangedSubscription, type RunSummaryFragment, type SimilarityQuery, type SimilarityQueryVariables,
   type SweepGridQuery, type SweepGridQueryVariables, type SweepRunsQuery, type SweepStatusQuery, type SweepSummaryFragment,
   type ViewerQuery,
-} from './generated/graphql.js';
+} from '../generated/graphql.js';
 import { pageSeries, type SeriesChunk, type SeriesOptions } from './series.js';
 import { listenOver, openSocket, runStatusEvents, subscribeOver, watchSweepStatus, type WatchOptions } from './subscriptions.js';
 

@@ -5,7 +5,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { StratumError } from './errors.js';
 import type { RunStatusEvent, StratumClient, SweepStatus, SweepSummary } from './client.js';
-import { RunStatusChangedDocument } from './generated/graphql.js';
+import { RunStatusChangedDocument } from '../generated/graphql.js';
 
 export interface WatchOptions {
   /** Poll interval in ms (default 2000); a status event over graphql-ws wakes the loop earlier. */

@@ -2,7 +2,7 @@
 // walked in step windows sized so that no request returns more than a page of points.
 import { StratumError } from './errors.js';
 import type { StratumClient } from './client.js';
-import { SeriesWindowDocument } from './generated/graphql.js';
+import { SeriesWindowDocument } from '../generated/graphql.js';
 
 /** A run of raw points of one series (run, key, block), in step order. */
 export interface SeriesChunk {
