@@ -1,8 +1,9 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
-export const NAME_MESSAGE = 'names are 1–100 characters of letters, digits and _.:- starting with a letter or digit';
+import { NAME_MESSAGE, NAME_PATTERN } from '@stratum/run-config';
+
+export { NAME_MESSAGE, NAME_PATTERN };
 
 @ArgsType()
 export class CreateProjectArgs {

@@ -1,34 +1,16 @@
-// A sweep's declared grid, checked and expanded — pure, no database: the spec normalised (every
-// issue named by its field), one cell per (model size, K, regime, seed) with the trainer's
-// resolved config, and the canonical JSON whose hash makes createSweep idempotent.
-import { z } from 'zod';
-import { ConfigError, PRESET_NAMES, resolveRunConfig, type RunConfig } from '@stratum/run-config';
+// A sweep's declared grid, checked and expanded — pure, no database: the spec checked by
+// @stratum/run-config's sweep schema (the one the CLI checks sweep files with; every issue
+// named by its field) and brought to canonical order, one cell per (model size, K, regime,
+// seed) with the trainer's resolved config, and the canonical JSON whose hash makes
+// createSweep idempotent.
+import { checkSweepSpec, ConfigError, FACTOR_KEYS, PRESET_NAMES, resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { coded } from '../errors/codes.js';
 import { REGIME_OF_MODE, RunMode } from '../run/run.enums.js';
 import type { CreateSweepInput } from './sweep.input.js';
 import type { SweepFactors } from './sweep.type.js';
 
-export const MAX_CELLS = 1000;
-
-/** Run-config keys the sweep itself sets; overrides may not touch them. */
-const FACTOR_KEYS: Record<string, string> = {
-  preset: 'factors.modelSizes',
-  regime: 'factors.modes',
-  blocks: 'factors.blocks',
-  seed: 'factors.seeds',
-  dataset: 'dataset',
-  steps: 'steps',
-};
-
 const MODE_ORDER: RunMode[] = [RunMode.E2E, RunMode.BLOCKWISE_SIMULTANEOUS, RunMode.BLOCKWISE_SEQUENTIAL];
 const MODE_SHORT: Record<RunMode, string> = { E2E: 'e2e', BLOCKWISE_SIMULTANEOUS: 'sim', BLOCKWISE_SEQUENTIAL: 'seq' };
-
-const requirementsSchema = z.strictObject({
-  backends: z.array(z.string().min(1).max(50)).max(10).optional(),
-  labels: z.record(z.string().max(100), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),
-  gpu: z.boolean().optional(),
-  devices: z.number().int().min(1).max(64).optional(),
-});
 
 export interface Issue { field: string; message: string }
 
@@ -77,74 +59,27 @@ export interface Cell {
   config: Record<string, unknown>;
 }
 
-function duplicates<T>(values: readonly T[]): T[] {
-  const seen = new Set<T>();
-  const repeated = new Set<T>();
-  for (const v of values) (seen.has(v) ? repeated : seen).add(v);
-  return [...repeated];
-}
-
 /** Checks the declared spec and brings it to its canonical form (sorted factors, defaults). */
 export function normaliseSpec(input: CreateSweepInput): NormalisedSpec {
-  const issues: Issue[] = [];
-  const f = input.factors;
-  for (const [field, values] of [['modelSizes', f.modelSizes], ['blocks', f.blocks], ['modes', f.modes], ['seeds', f.seeds]] as const) {
-    const repeated = duplicates<unknown>(values);
-    if (repeated.length) issues.push({ field: `factors.${field}`, message: `repeats ${repeated.map((v) => JSON.stringify(v)).join(', ')}` });
-  }
-  for (const size of f.modelSizes) {
-    if (!(PRESET_NAMES as readonly string[]).includes(size)) {
-      issues.push({ field: 'factors.modelSizes', message: `unknown model size ${JSON.stringify(size)} (known: ${PRESET_NAMES.join(', ')})` });
-    }
-  }
-  const cells = runCount(f);
-  if (cells > MAX_CELLS) issues.push({ field: 'factors', message: `expands to ${cells} runs; the limit is ${MAX_CELLS}` });
-  if (input.dataset !== undefined && input.dataset !== null && (!isPlainObject(input.dataset) || typeof input.dataset.name !== 'string')) {
-    issues.push({ field: 'dataset', message: 'must be a JSON object with a "name", e.g. { "name": "moving-mnist" }' });
-  }
-  if (input.evaluation !== undefined && input.evaluation !== null && !isPlainObject(input.evaluation)) {
-    issues.push({ field: 'evaluation', message: 'must be a JSON object' });
-  }
-  let overrides: Record<string, unknown> = {};
-  if (input.overrides !== undefined && input.overrides !== null) {
-    if (!isPlainObject(input.overrides)) issues.push({ field: 'overrides', message: 'must be a JSON object of trainer config fields' });
-    else {
-      overrides = input.overrides;
-      for (const key of Object.keys(overrides)) {
-        if (key in FACTOR_KEYS) issues.push({ field: `overrides.${key}`, message: `is set by the sweep; use ${FACTOR_KEYS[key]}` });
-        if (key === 'evaluation') issues.push({ field: 'overrides.evaluation', message: 'use the evaluation field' });
-      }
-    }
-  }
-  let requirements: Record<string, unknown> = {};
-  if (input.requirements !== undefined && input.requirements !== null) {
-    const parsed = requirementsSchema.safeParse(input.requirements);
-    if (parsed.success) requirements = parsed.data;
-    else {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map(String).join('.');
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [null];
-        for (const key of keys) issues.push({ field: ['requirements', path, key].filter(Boolean).join('.'), message: key ? 'unknown key' : issue.message });
-      }
-    }
-  }
-  if (issues.length) throw invalidSweep(issues);
-
+  const checked = checkSweepSpec(input);
+  if (!checked.ok) throw invalidSweep(checked.issues);
+  const { spec } = checked;
+  const f = spec.factors;
   const presetRank = (s: string) => (PRESET_NAMES as readonly string[]).indexOf(s);
   return {
     factors: {
       modelSizes: [...f.modelSizes].sort((a, b) => presetRank(a) - presetRank(b)),
       blocks: [...f.blocks].sort((a, b) => a - b),
-      modes: [...f.modes].sort((a, b) => MODE_ORDER.indexOf(a) - MODE_ORDER.indexOf(b)),
+      modes: (f.modes as RunMode[]).sort((a, b) => MODE_ORDER.indexOf(a) - MODE_ORDER.indexOf(b)),
       seeds: [...f.seeds].sort((a, b) => a - b),
     },
-    dataset: (input.dataset as Record<string, unknown> | undefined) ?? null,
-    steps: input.steps ?? null,
-    evaluation: (input.evaluation as Record<string, unknown> | undefined) ?? null,
-    overrides,
-    requirements,
-    priority: input.priority,
-    maxAttempts: input.maxAttempts,
+    dataset: spec.dataset ?? null,
+    steps: spec.steps ?? null,
+    evaluation: spec.evaluation ?? null,
+    overrides: spec.overrides ?? {},
+    requirements: spec.requirements ?? {},
+    priority: spec.priority ?? 0,
+    maxAttempts: spec.maxAttempts ?? 3,
   };
 }
 
@@ -215,12 +150,6 @@ export function expandSpec(sweepName: string, spec: NormalisedSpec): Cell[] {
   // The same problem for every seed is one problem.
   if (issues.length) throw invalidSweep(issues);
   return cells;
-}
-
-/** Runs a sweep of these factors trains: E2E once per (size, seed), blockwise once per K as well. */
-export function runCount(f: { modelSizes: readonly unknown[]; blocks: readonly unknown[]; modes: readonly RunMode[]; seeds: readonly unknown[] }): number {
-  const e2e = f.modes.includes(RunMode.E2E) ? 1 : 0;
-  return f.modelSizes.length * f.seeds.length * (e2e + f.blocks.length * (f.modes.length - e2e));
 }
 
 export function specDifferences(a: unknown, b: unknown, prefix = ''): string[] {

@@ -1,44 +1,41 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { JSONScalar } from '../common/scalars.js';
 import { RunMode } from '../run/run.enums.js';
 import { ID_PREFIX_MESSAGE, ID_PREFIX_PATTERN } from '../common/ids.js';
-import { NAME_MESSAGE, NAME_PATTERN } from '../project/project.input.js';
 
+// A sweep's fields are checked by @stratum/run-config's sweep schema (normaliseSpec), the one the
+// CLI checks sweep files with: no validation decorators here, so there is one set of rules.
 @InputType({ description: 'The factors to cross. Each list needs at least one value and no repeats.' })
 export class SweepFactorsInput {
   @Field(() => [String], { description: 'Trainer presets: nano, micro (CPU scale), tiny, small (the paper).' })
-  @ArrayMinSize(1) @ArrayMaxSize(20) @MaxLength(50, { each: true })
   modelSizes!: string[];
 
   @Field(() => [Int], { description: 'K values; each must divide the encoder depth (12 for tiny/small, 6 for nano/micro).' })
-  @ArrayMinSize(1) @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) @Max(256, { each: true })
   blocks!: number[];
 
-  @Field(() => [RunMode]) @ArrayMinSize(1) @ArrayMaxSize(3) @IsIn(Object.values(RunMode), { each: true })
-  modes!: RunMode[];
+  @Field(() => [RunMode]) modes!: RunMode[];
 
-  @Field(() => [Int]) @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(0, { each: true }) @Max(2_147_483_647, { each: true })
-  seeds!: number[];
+  @Field(() => [Int]) seeds!: number[];
 }
 
 @InputType({ description: 'A sweep: a project, a name and the factors, expanded into one run and one queued TRAIN job per combination.' })
 export class CreateSweepInput {
-  @Field(() => String, { description: 'Project name (created when missing).' }) @Matches(NAME_PATTERN, { message: NAME_MESSAGE }) project!: string;
-  @Field(() => String) @Matches(NAME_PATTERN, { message: NAME_MESSAGE }) name!: string;
-  @Field(() => SweepFactorsInput) @ValidateNested() factors!: SweepFactorsInput;
+  @Field(() => String, { description: 'Project name (created when missing).' }) project!: string;
+  @Field(() => String) name!: string;
+  @Field(() => SweepFactorsInput) factors!: SweepFactorsInput;
   @Field(() => JSONScalar, { nullable: true, description: 'A @stratum/datasets spec, e.g. { "name": "moving-mnist", "count": 512 } (default: Moving MNIST for the CPU presets).' })
-  @IsOptional() dataset?: unknown;
+  dataset?: unknown;
   @Field(() => Int, { nullable: true, description: "Optimisation steps per parameter (default: the trainer's per preset)." })
-  @IsOptional() @IsInt() @Min(1) @Max(100_000_000) steps?: number;
+  steps?: number;
   @Field(() => JSONScalar, { nullable: true, description: "The agent's evaluation settings, stored as the run config's `evaluation` key (e.g. { \"clips\": 256, \"everySteps\": 1000 })." })
-  @IsOptional() evaluation?: unknown;
+  evaluation?: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'Trainer config overrides for every run (model, optimizer, batchSize, checkpointEvery, logEvery, backend).' })
-  @IsOptional() overrides?: unknown;
+  overrides?: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'What an agent must offer to claim the jobs: { backends?: [String], labels?: {…}, gpu?: Boolean, devices?: Int }.' })
-  @IsOptional() requirements?: unknown;
-  @Field(() => Int, { defaultValue: 0, description: 'Higher is claimed first.' }) @IsInt() @Min(-1000) @Max(1000) priority: number = 0;
-  @Field(() => Int, { defaultValue: 3, description: 'Attempts per job before it fails for good.' }) @IsInt() @Min(1) @Max(20) maxAttempts: number = 3;
+  requirements?: unknown;
+  @Field(() => Int, { defaultValue: 0, description: 'Higher is claimed first.' }) priority: number = 0;
+  @Field(() => Int, { defaultValue: 3, description: 'Attempts per job before it fails for good.' }) maxAttempts: number = 3;
 }
 
 @ArgsType()

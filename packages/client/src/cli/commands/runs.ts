@@ -4,7 +4,7 @@ import type { RunDetail, RunSummary } from '../../sdk/client.js';
 import { StratumError } from '../../sdk/errors.js';
 import type { RunFilter, RunOrderField, RunStatus, RunMode } from '../../generated/graphql.js';
 import { formatDelta, formatValue } from '../../check/format.js';
-import { MODE_ALIASES, RUN_MODES } from '../../files/modes.js';
+import { MODE_ALIASES, RUN_MODES } from '@stratum/run-config';
 import type { CliContext } from '../context.js';
 import { withExamples } from '../help.js';
 import { formatDuration, renderTable, toJson } from '../output.js';
