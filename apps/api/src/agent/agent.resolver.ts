@@ -1,13 +1,13 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { QueueEntry } from '../job/job.type.js';
-import { runningJobsByAgent } from '../job/queue.js';
 import { assertActsAs } from '../job/fence.js';
 import { parseId } from '../common/ids.js';
 import { AgentStatus } from './agent.enums.js';
 import { AgentsArgs, RegisterAgentArgs } from './agent.input.js';
 import { Agent } from './agent.type.js';
 import { getAgent, listAgents, registerAgent, setAgentStatus } from './agent.service.js';
+import { agentCurrentJobs } from './agent.loaders.js';
 
 @Resolver(() => Agent)
 export class AgentResolver {
@@ -45,12 +45,12 @@ export class AgentResolver {
 
   @FieldResolver(() => [QueueEntry])
   currentJobs(@Root() agent: Agent, @Ctx() ctx: Context): Promise<QueueEntry[]> {
-    return ctx.loader<string, QueueEntry[]>('agent.currentJobs', (ids) => runningJobsByAgent(ctx.app, ids)).load(agent.id);
+    return agentCurrentJobs(ctx).load(agent.id);
   }
 
   @FieldResolver(() => QueueEntry, { nullable: true, description: 'The first of currentJobs (agents usually run one job per device).' })
   async currentJob(@Root() agent: Agent, @Ctx() ctx: Context): Promise<QueueEntry | null> {
-    const jobs = await ctx.loader<string, QueueEntry[]>('agent.currentJobs', (ids) => runningJobsByAgent(ctx.app, ids)).load(agent.id);
+    const jobs = await agentCurrentJobs(ctx).load(agent.id);
     return jobs[0] ?? null;
   }
 }

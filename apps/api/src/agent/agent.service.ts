@@ -91,3 +91,10 @@ export async function listAgents(app: AppServices, status: AgentStatus[] | undef
 export async function getAgent(app: AppServices, id: string): Promise<Agent | null> {
   return (await app.prisma.agent.findUnique({ where: { id } })) as Agent | null;
 }
+
+/** Agents' names by id (null for an unknown id). */
+export async function agentNames(app: AppServices, ids: readonly string[]): Promise<Array<string | null>> {
+  const { rows } = await app.pool.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
+  const byId = new Map(rows.map((r) => [r.id, r.name]));
+  return ids.map((id) => byId.get(id) ?? null);
+}

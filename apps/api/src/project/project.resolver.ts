@@ -3,10 +3,10 @@ import type { Context } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
 import { parseId } from '../common/ids.js';
 import { Sweep } from '../sweep/sweep.type.js';
-import { sweepsByProject } from '../sweep/sweep.service.js';
 import { CreateProjectArgs, ProjectsArgs } from './project.input.js';
 import { Project } from './project.type.js';
-import { listProjects, projectByName, projectsByIds, runCounts, upsertProject } from './project.service.js';
+import { listProjects, projectByName, projectsByIds, upsertProject } from './project.service.js';
+import { projectRunCount, projectSweeps } from './project.loaders.js';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -36,11 +36,11 @@ export class ProjectResolver {
 
   @FieldResolver(() => [Sweep], { description: 'Newest first.' })
   sweeps(@Root() project: Project, @Ctx() ctx: Context): Promise<Sweep[]> {
-    return ctx.loader<string, Sweep[]>('project.sweeps', (ids) => sweepsByProject(ctx.app, ids)).load(project.id);
+    return projectSweeps(ctx).load(project.id);
   }
 
   @FieldResolver(() => Int)
   runCount(@Root() project: Project, @Ctx() ctx: Context): Promise<number> {
-    return ctx.loader<string, number>('project.runCount', (ids) => runCounts(ctx.app, ids)).load(project.id);
+    return projectRunCount(ctx).load(project.id);
   }
 }

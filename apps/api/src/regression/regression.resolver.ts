@@ -2,14 +2,15 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolv
 import type { Context } from '../context.js';
 import { NotFoundError } from '../errors/codes.js';
 import { Project } from '../project/project.type.js';
-import { projectsByIds } from '../project/project.service.js';
+import { projectById } from '../project/project.loaders.js';
 import { Run } from '../run/run.type.js';
-import { runLoader } from '../run/run.service.js';
+import { runById } from '../run/run.loaders.js';
 import { Sweep } from '../sweep/sweep.type.js';
-import { sweepsByIds } from '../sweep/sweep.service.js';
+import { sweepById } from '../sweep/sweep.loaders.js';
 import { CheckRegressionArgs, RegressionChecksArgs, SetBaselineArgs } from './regression.input.js';
 import { Baseline, RegressionReport } from './regression.type.js';
-import { baselineRunIds, checkRegression, getBaseline, listBaselines, regressionChecks, setBaseline } from './regression.service.js';
+import { checkRegression, getBaseline, listBaselines, regressionChecks, setBaseline } from './regression.service.js';
+import { baselineChecks, baselineRuns } from './regression.loaders.js';
 
 @Resolver(() => Baseline)
 export class RegressionResolver {
@@ -49,24 +50,24 @@ export class RegressionResolver {
 
   @FieldResolver(() => Project)
   async project(@Root() baseline: Baseline, @Ctx() ctx: Context): Promise<Project> {
-    return (await ctx.loader<string, Project | null>('project.byId', (ids) => projectsByIds(ctx.app, ids)).load(baseline.projectId))!;
+    return (await projectById(ctx).load(baseline.projectId))!;
   }
 
   @FieldResolver(() => Sweep, { nullable: true })
   sweep(@Root() baseline: Baseline, @Ctx() ctx: Context): Promise<Sweep | null> {
-    return baseline.sweepId ? ctx.loader<string, Sweep | null>('sweep.byId', (ids) => sweepsByIds(ctx.app, ids)).load(baseline.sweepId) : Promise.resolve(null);
+    return baseline.sweepId ? sweepById(ctx).load(baseline.sweepId) : Promise.resolve(null);
   }
 
   @FieldResolver(() => [Run], { description: 'The runs the baseline stands for now.' })
   async runs(@Root() baseline: Baseline, @Ctx() ctx: Context): Promise<Run[]> {
-    const ids = await ctx.loader<string, string[]>('baseline.runIds', (keys) => baselineRunIds(ctx.app, keys)).load(baseline.id);
-    const runs = await runLoader(ctx).loadMany(ids);
+    const ids = await baselineRuns(ctx).load(baseline.id);
+    const runs = await runById(ctx).loadMany(ids);
     return runs.filter((r): r is Run => r !== null && !(r instanceof Error));
   }
 
   @FieldResolver(() => [RegressionReport], { description: 'Recorded checks, newest first.' })
   checks(@Root() baseline: Baseline, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: Context): Promise<RegressionReport[]> {
     const n = Math.max(1, Math.min(first, 500));
-    return ctx.loader<string, RegressionReport[]>(`baseline.checks:${n}`, (ids) => regressionChecks(ctx.app, ids, n)).load(baseline.id);
+    return baselineChecks(ctx, n).load(baseline.id);
   }
 }

@@ -1,15 +1,16 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { Project } from '../project/project.type.js';
-import { projectsByIds } from '../project/project.service.js';
+import { projectById } from '../project/project.loaders.js';
+import { agentName } from '../agent/agent.loaders.js';
 import { Sweep } from '../sweep/sweep.type.js';
-import { sweepsByIds } from '../sweep/sweep.service.js';
+import { sweepById } from '../sweep/sweep.loaders.js';
 import { EvaluationFilter, RunTagsArgs, RunsArgs, SetRunNotesArgs, SetRunTagsArgs } from './run.input.js';
 import { Checkpoint, Evaluation, JobAttempt, Run, RunConnection } from './run.type.js';
 import {
-  addRunTags, agentNames, cancelRun, checkpointsByRun, evaluationsByRun, getRun, jobsByRun, listRuns, removeRunTags, retryRun,
-  setRunNotes, setRunTags,
+  addRunTags, cancelRun, getRun, listRuns, removeRunTags, retryRun, setRunNotes, setRunTags,
 } from './run.service.js';
+import { runCheckpoints, runEvaluations, runJobs } from './run.loaders.js';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -63,19 +64,19 @@ export class RunResolver {
 
   @FieldResolver(() => Project)
   async project(@Root() run: Run, @Ctx() ctx: Context): Promise<Project> {
-    return (await ctx.loader<string, Project | null>('project.byId', (ids) => projectsByIds(ctx.app, ids)).load(run.projectId))!;
+    return (await projectById(ctx).load(run.projectId))!;
   }
 
   @FieldResolver(() => Sweep, { nullable: true })
   async sweep(@Root() run: Run, @Ctx() ctx: Context): Promise<Sweep | null> {
     if (!run.sweepId) return null;
-    return ctx.loader<string, Sweep | null>('sweep.byId', (ids) => sweepsByIds(ctx.app, ids)).load(run.sweepId);
+    return sweepById(ctx).load(run.sweepId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Name of the agent that last ran it.' })
   async agentName(@Root() run: Run, @Ctx() ctx: Context): Promise<string | null> {
     if (!run.agentId) return null;
-    return ctx.loader<string, string | null>('agent.name', (ids) => agentNames(ctx.app, ids)).load(run.agentId);
+    return agentName(ctx).load(run.agentId);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Seconds from start to finish (or to now while running).' })
@@ -86,20 +87,20 @@ export class RunResolver {
 
   @FieldResolver(() => [Checkpoint], { description: 'By step.' })
   checkpoints(@Root() run: Run, @Ctx() ctx: Context): Promise<Checkpoint[]> {
-    return ctx.loader<string, Checkpoint[]>('run.checkpoints', (ids) => checkpointsByRun(ctx.app, ids)).load(run.id);
+    return runCheckpoints(ctx).load(run.id);
   }
 
   @FieldResolver(() => [JobAttempt], { description: 'Its jobs, newest first (a retry adds one).' })
   async jobs(@Root() run: Run, @Arg('first', () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context): Promise<JobAttempt[]> {
-    const all = await ctx.loader<string, JobAttempt[]>('run.jobs', (ids) => jobsByRun(ctx.app, ids)).load(run.id);
+    const all = await runJobs(ctx).load(run.id);
     return all.slice(0, Math.max(0, Math.min(first, 100)));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Name of the agent holding the latest job, if any.' })
   async latestJobAgentName(@Root() run: Run, @Ctx() ctx: Context): Promise<string | null> {
-    const jobs = await ctx.loader<string, JobAttempt[]>('run.jobs', (ids) => jobsByRun(ctx.app, ids)).load(run.id);
+    const jobs = await runJobs(ctx).load(run.id);
     const owner = jobs[0]?.leaseOwner;
-    return owner ? ctx.loader<string, string | null>('agent.name', (ids) => agentNames(ctx.app, ids)).load(owner) : null;
+    return owner ? agentName(ctx).load(owner) : null;
   }
 
   @FieldResolver(() => [Evaluation])
@@ -108,9 +109,7 @@ export class RunResolver {
     @Arg('filter', () => EvaluationFilter, { nullable: true }) filter: EvaluationFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Evaluation[]> {
-    // One loader per distinct filter, so a page of runs asking the same thing is one query.
-    const key = `run.evaluations:${JSON.stringify(filter ?? null)}`;
-    return ctx.loader<string, Evaluation[]>(key, (ids) => evaluationsByRun(ctx.app, ids, filter)).load(run.id);
+    return runEvaluations(ctx, filter).load(run.id);
   }
 }
 

@@ -11,6 +11,7 @@ import { idPrefixPattern, parseId } from '../common/ids.js';
 import { cancelRunsWhere } from '../job/cancel-jobs.js';
 import { requeueTrainJob } from '../job/enqueue-train.js';
 import { publishChanges } from '../job/events.js';
+import { runById } from './run.loaders.js';
 
 /** Every run column, aliased to the GraphQL field names. */
 export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
@@ -145,12 +146,8 @@ export async function runsByIds(app: AppServices, ids: readonly string[]): Promi
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-export function runLoader(ctx: Context) {
-  return ctx.loader<string, Run | null>('run.byId', (ids) => runsByIds(ctx.app, ids));
-}
-
 export async function getRun(ctx: Context, id: string): Promise<Run | null> {
-  return runLoader(ctx).load(parseId(id, 'id'));
+  return runById(ctx).load(parseId(id, 'id'));
 }
 
 /** The runs, or NOT_FOUND naming the first missing id. */
@@ -162,12 +159,6 @@ export async function requireRuns(app: AppServices, ids: readonly string[], fiel
 }
 
 // ---- relations -----------------------------------------------------------------------------
-
-export async function agentNames(app: AppServices, ids: readonly string[]): Promise<Array<string | null>> {
-  const { rows } = await app.pool.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
-  const byId = new Map(rows.map((r) => [r.id, r.name]));
-  return ids.map((id) => byId.get(id) ?? null);
-}
 
 export async function checkpointsByRun(app: AppServices, runIds: readonly string[]): Promise<Checkpoint[][]> {
   const { rows } = await app.readPool.query<Checkpoint & { runId: string }>(

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { Topics } from '../events/pubsub.js';
 import { parseId } from '../common/ids.js';
 import { Run } from '../run/run.type.js';
-import { runLoader } from '../run/run.service.js';
+import { runById } from '../run/run.loaders.js';
 import { AgentHeartbeatEvent, MetricPointsEvent, QueueEvent, RunStatusEvent } from './subscription.type.js';
 
 interface StatusArgs { sweepId?: string | null; runId?: string | null }
@@ -57,6 +57,6 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => Run, { nullable: true, description: 'The run as it is now.' })
   run(@Root() event: RunStatusEvent, @Ctx() ctx: Context): Promise<Run | null> {
-    return runLoader(ctx).load(event.runId);
+    return runById(ctx).load(event.runId);
   }
 }

@@ -1,15 +1,15 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { Project } from '../project/project.type.js';
-import { projectsByIds } from '../project/project.service.js';
+import { projectById } from '../project/project.loaders.js';
 import { parseId } from '../common/ids.js';
 import { Run } from '../run/run.type.js';
 import { cancelSweepRuns } from '../run/run.service.js';
 import { BadInputError } from '../errors/codes.js';
 import { CreateSweepInput, SweepArgs, SweepsArgs } from './sweep.input.js';
 import { CancelSweepPayload, CreateSweepPayload, StatusCounts, Sweep, SweepFactors } from './sweep.type.js';
-import { createSweep, factorsOf, listSweeps, requireSweep, statusCounts, sweepByName, sweepsByIds } from './sweep.service.js';
-import { runsBySweep } from './sweep.runs.js';
+import { createSweep, factorsOf, listSweeps, requireSweep, sweepByName, sweepsByIds } from './sweep.service.js';
+import { sweepRuns, sweepStatusCounts } from './sweep.loaders.js';
 
 @Resolver(() => Sweep)
 export class SweepResolver {
@@ -50,7 +50,7 @@ export class SweepResolver {
 
   @FieldResolver(() => Project)
   async project(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<Project> {
-    return (await ctx.loader<string, Project | null>('project.byId', (ids) => projectsByIds(ctx.app, ids)).load(sweep.projectId))!;
+    return (await projectById(ctx).load(sweep.projectId))!;
   }
 
   @FieldResolver(() => SweepFactors)
@@ -60,11 +60,11 @@ export class SweepResolver {
 
   @FieldResolver(() => [Run], { description: 'Every run of the sweep, in factor order (model size, K, mode, seed).' })
   runs(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<Run[]> {
-    return ctx.loader<string, Run[]>('sweep.runs', (ids) => runsBySweep(ctx.app, ids)).load(sweep.id);
+    return sweepRuns(ctx).load(sweep.id);
   }
 
   @FieldResolver(() => StatusCounts)
   statusCounts(@Root() sweep: Sweep, @Ctx() ctx: Context): Promise<StatusCounts> {
-    return ctx.loader<string, StatusCounts>('sweep.statusCounts', (ids) => statusCounts(ctx.app, ids)).load(sweep.id);
+    return sweepStatusCounts(ctx).load(sweep.id);
   }
 }
