@@ -4,7 +4,7 @@ import { resolveRunConfig } from '@stratum/run-config';
 import { createLogger } from '../src/logger.js';
 import { ConfigError } from '@stratum/run-config';
 import { DatasetSpecError } from '@stratum/datasets';
-import type { EvaluationReport } from '@stratum/analysis';
+import type { SuiteResults } from '@stratum/analysis';
 import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, occludeForOccDrop, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
 import { EvaluationError, JobConfigError, classifyError, divergenceOf } from '../src/worker/errors.js';
 
@@ -76,7 +76,7 @@ describe('evaluation settings and sets', () => {
 });
 
 describe('reportRows', () => {
-  const report: EvaluationReport = {
+  const report: SuiteResults = {
     dataset: 'moving-mnist/test',
     samples: 90,
     depths: [],

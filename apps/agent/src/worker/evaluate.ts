@@ -8,7 +8,7 @@
 // reads it at the boundaries of each of its K — and every row is tagged with its K.
 import type { DatasetSpec } from '@stratum/datasets';
 import { batchOf, createDataset, keepRandomPatches } from '@stratum/datasets';
-import type { EvaluationInput, EvaluationReport } from '@stratum/analysis';
+import type { EvaluationInput, SuiteResults } from '@stratum/analysis';
 import type { Embeddings } from '@stratum/trainer';
 import type { RunConfig } from '@stratum/run-config';
 import type { Logger } from '../logger.js';
@@ -134,7 +134,7 @@ async function analyseAt(
   embeddings: Embeddings, occluded: Embeddings | null,
   reconstruction: Array<{ block: number; error: Float32Array }>,
   ctx: { name: string; n: number; labels: Record<string, ArrayLike<number>>; config: RunConfig; settings: EvaluationSettings; log: Logger },
-): Promise<EvaluationReport> {
+): Promise<SuiteResults> {
   const { settings, n } = ctx;
 
   const tokenClips = Math.min(settings.tokenClips, n);
@@ -186,7 +186,7 @@ export async function analyse(input: {
   settings: EvaluationSettings;
   log: Logger;
   probes?: boolean;
-}): Promise<EvaluationReport> {
+}): Promise<SuiteResults> {
   const { evaluateRepresentations, evaluateRepresentationsInParallel } = await import('@stratum/analysis');
   const { settings, log } = input;
   try {

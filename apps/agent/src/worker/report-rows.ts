@@ -1,6 +1,6 @@
 // The analysis report mapped onto the protocol's reportEvaluation / reportSimilarity /
 // reportPatchDiagnostics inputs (pure).
-import type { EvaluationReport, MetricRow } from '@stratum/analysis';
+import type { SuiteResults, MetricRow } from '@stratum/analysis';
 import type { EvaluationKind } from '../protocol/generated/graphql.js';
 import type { EvaluationValue, PatchDiagnosticValue, SimilarityValue } from './messages.js';
 
@@ -36,7 +36,7 @@ export function atPartition(result: Omit<EvaluationResult, 'timingsMs'>, partiti
 }
 
 /** Maps the analysis report onto the protocol's inputs (pure; tested). */
-export function reportRows(report: EvaluationReport, dataset: string, reconstruction: Array<{ block: number; meanError: number; trivialError?: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
+export function reportRows(report: SuiteResults, dataset: string, reconstruction: Array<{ block: number; meanError: number; trivialError?: number; error: Float32Array | number[]; grid: [number, number, number] }>): Omit<EvaluationResult, 'timingsMs'> {
   const evaluations: EvaluationValue[] = [];
   for (const row of report.metrics) {
     const value = finite(row.value);

@@ -33,12 +33,12 @@ import { type PooledAnalysis, type Target, analysePooled } from './pooled.js';
 import type {
   EvaluationInput,
   EvaluationOptions,
-  EvaluationReport,
+  SuiteResults,
   MetricConvention,
   MetricRow,
-  PatchDiagnosticsReport,
+  PatchDiagnosticsResult,
   SimilarityKind,
-  SimilarityMatrixReport,
+  SimilarityMatrixResult,
 } from './types.js';
 
 const KIND_NAMES: Record<CKAKind, SimilarityKind> = { linear: 'LINEAR_CKA', debiased: 'DEBIASED_CKA', rbf: 'RBF_CKA' };
@@ -48,7 +48,7 @@ const sameMatrix = (a: Matrix | null, b: Matrix | null): boolean =>
   a === null || b === null ? a === b : a.rows === b.rows && a.cols === b.cols && sameValues(a.data, b.data);
 
 /** Runs the evaluation suite (see the file comment). Throws an `AnalysisError` for inconsistent input. */
-export function evaluateRepresentations(input: EvaluationInput, options: EvaluationOptions = {}): EvaluationReport {
+export function evaluateRepresentations(input: EvaluationInput, options: EvaluationOptions = {}): SuiteResults {
   const fn = 'evaluateRepresentations';
   const timings: Record<string, number> = { probes: 0, retrieval: 0, geometry: 0, similarity: 0, patches: 0 };
   const timed = <T>(section: string, work: () => T): T => {
@@ -94,7 +94,7 @@ export function evaluateRepresentations(input: EvaluationInput, options: Evaluat
   });
 
   const metrics: MetricRow[] = [];
-  const patches: PatchDiagnosticsReport[] = [];
+  const patches: PatchDiagnosticsResult[] = [];
   const centredGrams: Float64Array[] = [];
   const probeOptions = options.probe ?? {};
   // Warm starts: the same probe chain's fold models at the previous depth of the same scope.
@@ -131,7 +131,7 @@ export function evaluateRepresentations(input: EvaluationInput, options: Evaluat
     }
   }
 
-  const similarity: SimilarityMatrixReport[] = [];
+  const similarity: SimilarityMatrixResult[] = [];
   if (options.similarity !== false) {
     // A block boundary's Gram is also its last layer's: its kernel statistics serve both scopes.
     const ckaCache: CKAStatsCache = new WeakMap();

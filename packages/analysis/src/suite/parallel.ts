@@ -11,19 +11,19 @@ import { Worker } from 'node:worker_threads';
 import { AnalysisError } from '../errors.js';
 import { depthLabel } from './patches.js';
 import { evaluateRepresentations } from './evaluate.js';
-import type { EvaluationInput, EvaluationOptions, EvaluationReport, MetricRow, PatchDiagnosticsReport } from './types.js';
+import type { EvaluationInput, EvaluationOptions, SuiteResults, MetricRow, PatchDiagnosticsResult } from './types.js';
 
 const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('../../dist/suite/probe-worker.js', import.meta.url) : new URL('./probe-worker.js', import.meta.url);
 
-function probeOnWorker(input: EvaluationInput, options: EvaluationOptions): { report: Promise<EvaluationReport>; stop: () => Promise<number> } {
+function probeOnWorker(input: EvaluationInput, options: EvaluationOptions): { report: Promise<SuiteResults>; stop: () => Promise<number> } {
   const worker = new Worker(WORKER_URL, {
     workerData: {
       input: { ...input, depths: input.depths.map((d) => ({ block: d.block, layer: d.layer ?? null, pooled: d.pooled, ...(d.occludedPooled ? { occludedPooled: d.occludedPooled } : {}) })) },
       options: { ...options, retrievals: false, geometry: false, similarity: false, patches: true },
     },
   });
-  const report = new Promise<EvaluationReport>((resolve, reject) => {
-    worker.once('message', (message: { report?: EvaluationReport; error?: { fn: string | null; problem: string } }) => {
+  const report = new Promise<SuiteResults>((resolve, reject) => {
+    worker.once('message', (message: { report?: SuiteResults; error?: { fn: string | null; problem: string } }) => {
       if (message.report) resolve(message.report);
       else if (message.error?.fn) reject(new AnalysisError(message.error.fn, message.error.problem));
       else reject(new Error(`the probe worker failed: ${message.error?.problem ?? 'no report'}`));
@@ -36,7 +36,7 @@ function probeOnWorker(input: EvaluationInput, options: EvaluationOptions): { re
 }
 
 /** `evaluateRepresentations` with the probes on a worker thread (see the file comment). */
-export async function evaluateRepresentationsInParallel(input: EvaluationInput, options: EvaluationOptions = {}): Promise<EvaluationReport> {
+export async function evaluateRepresentationsInParallel(input: EvaluationInput, options: EvaluationOptions = {}): Promise<SuiteResults> {
   if (options.probes === false) return evaluateRepresentations(input, options);
   const probing = probeOnWorker(input, options);
   try {
@@ -49,7 +49,7 @@ export async function evaluateRepresentationsInParallel(input: EvaluationInput, 
 }
 
 /** The two halves in `evaluateRepresentations`' order: per depth its probe rows, then the others; CKA rows last. */
-function merge(rest: EvaluationReport, probes: EvaluationReport): EvaluationReport {
+function merge(rest: SuiteResults, probes: SuiteResults): SuiteResults {
   const byDepth = (rows: MetricRow[]) => {
     const map = new Map<string, MetricRow[]>();
     for (const row of rows) {
@@ -62,8 +62,8 @@ function merge(rest: EvaluationReport, probes: EvaluationReport): EvaluationRepo
   const restRows = byDepth(rest.metrics.filter((m) => m.kind !== 'CONSECUTIVE_CKA'));
   const metrics = rest.depths.flatMap((d) => [...(probeRows.get(d.label) ?? []), ...(restRows.get(d.label) ?? [])]);
   metrics.push(...rest.metrics.filter((m) => m.kind === 'CONSECUTIVE_CKA'));
-  const find = (list: PatchDiagnosticsReport[], block: number, layer: number | null) => list.find((p) => p.block === block && p.layer === layer);
-  const patches = rest.depths.flatMap((d): PatchDiagnosticsReport[] => {
+  const find = (list: PatchDiagnosticsResult[], block: number, layer: number | null) => list.find((p) => p.block === block && p.layer === layer);
+  const patches = rest.depths.flatMap((d): PatchDiagnosticsResult[] => {
     const own = find(rest.patches, d.block, d.layer);
     const occlusion = find(probes.patches, d.block, d.layer)?.occlusion ?? null;
     if (!own && !occlusion) return [];

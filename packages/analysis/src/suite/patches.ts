@@ -10,10 +10,10 @@ import { type NormStatistics, spectrumOfRows, summariseSpectrum } from '../geome
 import { sameValues } from '../matrix.js';
 import { std as stdOf } from '../stats.js';
 import { type TokenView, tokenCosineOf, tokenNormsOf, tokenView } from '../tokens.js';
-import type { DepthInput, PatchDiagnosticsReport } from './types.js';
+import type { DepthInput, PatchDiagnosticsResult } from './types.js';
 
 interface TokenStatistics {
-  tokenCosine: PatchDiagnosticsReport['tokenCosine'];
+  tokenCosine: PatchDiagnosticsResult['tokenCosine'];
   tokenNorm: NormStatistics | null;
   tokenEffectiveRank: number | null;
   tokenParticipationRatio: number | null;
@@ -42,15 +42,15 @@ export function patchDiagnostics(
   d: DepthInput,
   block: number,
   layer: number | null,
-  occlusion: PatchDiagnosticsReport['occlusion'],
+  occlusion: PatchDiagnosticsResult['occlusion'],
   grid: GridShape | undefined,
   patchSize: GridShape | undefined,
   fn: string,
   tokenMemo: TokenMemo,
-): PatchDiagnosticsReport | null {
+): PatchDiagnosticsResult | null {
   const hasOcclusion = occlusion !== null && Object.keys(occlusion).length > 0;
   if (!d.tokens && !d.attention && !d.reconstructionError && !hasOcclusion) return null;
-  let tokenCosine: PatchDiagnosticsReport['tokenCosine'] = null;
+  let tokenCosine: PatchDiagnosticsResult['tokenCosine'] = null;
   let tokenNorm: NormStatistics | null = null;
   let tokenEffectiveRank: number | null = null;
   let tokenParticipationRatio: number | null = null;
@@ -70,7 +70,7 @@ export function patchDiagnostics(
     if (!grid || !patchSize) throw new AnalysisError(fn, 'attention distances need input.grid and input.patchSize');
     attentionDistance = meanAttentionDistance(d.attention, grid, patchSize);
   }
-  let reconstructionError: PatchDiagnosticsReport['reconstructionError'] = null;
+  let reconstructionError: PatchDiagnosticsResult['reconstructionError'] = null;
   if (d.reconstructionError) {
     const values = Array.from(d.reconstructionError);
     values.forEach((v, i) => {

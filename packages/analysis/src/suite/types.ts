@@ -1,6 +1,6 @@
 /**
- * The evaluation suite's input, options and report (see evaluate.ts for what it computes). The
- * report is flat and JSON-serialisable (no typed arrays): `metrics` rows map one-to-one onto
+ * The evaluation suite's input, options and results (see evaluate.ts for what it computes). The
+ * results are flat and JSON-serialisable (no typed arrays): `metrics` rows map one-to-one onto
  * stored evaluation rows {kind, metric, target, block, layer, value, std, folds}; `similarity`
  * onto similarity matrices; `patches` onto patch diagnostics. Every metric row names the
  * convention it follows (`convention`, a key of `METRIC_CONVENTIONS`: the paper's released
@@ -32,7 +32,7 @@ export interface DepthInput {
 }
 
 export interface EvaluationInput {
-  /** Name of the evaluation set, copied into the report. */
+  /** Name of the evaluation set, copied into the results. */
   readonly dataset?: string;
   readonly depths: readonly DepthInput[];
   /** Label families: target name → one integer label per clip (e.g. digit, direction, speed). */
@@ -113,7 +113,7 @@ export interface MetricRow {
 
 export type SimilarityKind = 'LINEAR_CKA' | 'DEBIASED_CKA' | 'RBF_CKA';
 
-export interface SimilarityMatrixReport {
+export interface SimilarityMatrixResult {
   readonly kind: SimilarityKind;
   /** Block boundaries or individual layers. */
   readonly scope: 'BLOCK' | 'LAYER';
@@ -124,7 +124,7 @@ export interface SimilarityMatrixReport {
   readonly values: number[][];
 }
 
-export interface PatchDiagnosticsReport {
+export interface PatchDiagnosticsResult {
   readonly block: number;
   readonly layer: number | null;
   /** Mean over clips of the mean pairwise cosine of standardised tokens, and its std over clips. */
@@ -140,14 +140,14 @@ export interface PatchDiagnosticsReport {
   readonly reconstructionError: { readonly grid: GridShape | null; readonly values: number[] } | null;
 }
 
-export interface EvaluationReport {
+export interface SuiteResults {
   readonly dataset: string | null;
   readonly samples: number;
   readonly depths: { readonly block: number; readonly layer: number | null; readonly label: string; readonly dims: number }[];
   readonly targets: { readonly name: string; readonly classes: number }[];
   readonly metrics: MetricRow[];
-  readonly similarity: SimilarityMatrixReport[];
-  readonly patches: PatchDiagnosticsReport[];
+  readonly similarity: SimilarityMatrixResult[];
+  readonly patches: PatchDiagnosticsResult[];
   /** Wall time per section, for budgeting the suite against training time. */
   readonly timingsMs: Record<string, number>;
 }
