@@ -17,7 +17,7 @@ describe('the quick demo', () => {
     const env = { ...process.env, LOG_LEVEL: 'info' } as NodeJS.ProcessEnv;
     delete env.DATABASE_URL; // a fresh machine: the demo brings its own PostgreSQL
     delete env.STRATUM_TEST_SERVER_URL;
-    const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/demo/cli.js'), '--quick', '--data-dir', dataDir], { cwd: root, env });
+    const child = spawn(process.execPath, [path.join(root, 'apps/demo/dist/cli.js'), '--quick', '--data-dir', dataDir], { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -19,7 +19,9 @@ program
       throw new ConfigurationError(`STRATUM_LOCAL_DEV accepts anonymous requests and is only allowed on a loopback HOST, not ${config.HOST}`);
     }
     const log = createLogger(config.LOG_LEVEL);
-    const api = await startApi(config, { log });
+    // Local-dev mode answers loopback requests as its admin, so no first admin token is made
+    // (or written to the data directory); a later start without it makes one if none is active.
+    const api = await startApi(config, { log, bootstrapAdmin: !config.STRATUM_LOCAL_DEV });
     if (api.firstAdminToken) {
       // Deliberately not a log line, and not on a non-terminal stdout (container logs): see first-admin.ts.
       process.stdout.write(deliverFirstAdminToken(api.firstAdminToken, config.STRATUM_DATA_DIR, process.stdout.isTTY === true));

@@ -1,6 +1,6 @@
 // The demo's derived names and its rerun line (pure).
 import { describe, expect, it } from 'vitest';
-import { alreadyFinishedLine, demoAgentName } from '../src/demo/names.js';
+import { alreadyFinishedLine, demoAgentName } from '../src/names.js';
 
 describe('demoAgentName', () => {
   it('names the agent of the default data directory plainly, never with a dot', () => {

@@ -3,30 +3,43 @@
 // sweep to its end. Only an API silent for the whole give-up period ends it.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { loadConfig } from '../src/env.js';
-import { startApi, type RunningApi } from '../src/app.js';
-import { followSweep, submitSweep } from '../src/demo/progress.js';
-import { ApiRetry } from '../src/demo/retry.js';
-import { QUICK_SWEEP } from '../src/demo/sweeps.js';
-import { startTestApi, type TestApi } from './harness.js';
+import { createPool } from '@stratum/db';
+import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
+import { startApi, type ApiProcess } from '../src/api-process.js';
+import { followSweep, submitSweep } from '../src/progress.js';
+import { ApiRetry } from '../src/retry.js';
+import { QUICK_SWEEP } from '../src/sweeps.js';
 
-let t: TestApi;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+let db: TestDatabase;
+let pool: pg.Pool;
+let dataDir: string;
 let port: number;
-let firstClosed = false;
-let restarted: RunningApi | undefined;
+let api: ApiProcess | undefined;
+
+/** The API's own binary on the test database, as the demo runs it. */
+const start = async () => startApi({
+  root, dataDir, port: String(port), logFile: path.join(dataDir, 'api.log'),
+  env: { DATABASE_URL: db.url, TOKEN_PEPPER: 'test-pepper-0123456789abcdef', LOG_LEVEL: 'warn', REAPER_INTERVAL_MS: '3600000' },
+});
 
 beforeAll(async () => {
-  t = await startTestApi({ STRATUM_LOCAL_DEV: 'true', REAPER_INTERVAL_MS: '3600000' });
-  port = Number(new URL(t.url).port);
+  db = await createTestDatabase('demo');
+  pool = createPool(db.url);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-demo-test-'));
+  port = await closedPort();
+  api = await start();
 });
 afterAll(async () => {
-  if (!firstClosed) return t.close();
-  // The first API is closed already; the test database and data directory go with the second.
-  await restarted?.close();
-  await t.db.drop();
-  fs.rmSync(t.dataDir, { recursive: true, force: true });
+  await api?.child.stop();
+  await pool.end();
+  await db.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A port nothing listens on. */
@@ -48,27 +61,25 @@ function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
 
 describe('the demo when its API goes away', () => {
   it('survives the API being stopped for 10 s mid-sweep, reporting and retrying, and follows the sweep to its end', async () => {
-    const submitted = await submitSweep(t.url, QUICK_SWEEP);
+    const url = `http://127.0.0.1:${port}`;
+    const submitted = await submitSweep(url, QUICK_SWEEP);
     const lines: string[] = [];
     const print = (line: string) => void lines.push(line);
     const stop = new AbortController();
     const retry = new ApiRetry({ print, signal: stop.signal, baseDelayMs: 250, maxDelayMs: 2000 });
-    const following = followSweep(t.url, submitted.id, print, stop.signal, 100, retry);
+    const following = followSweep(url, submitted.id, print, stop.signal, 100, retry);
     await waitFor(() => lines.some((l) => /QUEUED/.test(l)), 10_000);
 
-    await t.api.close(); // the API is gone: connections refused
-    firstClosed = true;
+    await api?.child.stop(); // the API is gone: connections refused
+    api = undefined;
     const stoppedAt = Date.now();
     await waitFor(() => lines.some((l) => /polling the sweep failed: fetch failed/.test(l)), 5_000);
     await new Promise((resolve) => setTimeout(resolve, 10_000 - (Date.now() - stoppedAt)));
-    restarted = await startApi(loadConfig({
-      DATABASE_URL: t.db.url, PORT: String(port), HOST: '127.0.0.1', STRATUM_DATA_DIR: t.dataDir, STRATUM_LOCAL_DEV: 'true',
-      TOKEN_PEPPER: 'test-pepper-0123456789abcdef', LOG_LEVEL: 'silent', REAPER_INTERVAL_MS: '3600000',
-    }), { log: pino({ level: 'silent' }), bootstrapAdmin: false });
+    api = await start();
 
     // Meanwhile the agent finished every run.
-    await restarted.services.pool.query(`UPDATE jobs SET status = 'SUCCEEDED' WHERE run_id IN (SELECT id FROM runs WHERE sweep_id = $1)`, [submitted.id]);
-    await restarted.services.pool.query(`UPDATE runs SET status = 'SUCCEEDED', started_at = now() - interval '1 minute', finished_at = now() WHERE sweep_id = $1`, [submitted.id]);
+    await pool.query(`UPDATE jobs SET status = 'SUCCEEDED' WHERE run_id IN (SELECT id FROM runs WHERE sweep_id = $1)`, [submitted.id]);
+    await pool.query(`UPDATE runs SET status = 'SUCCEEDED', started_at = now() - interval '1 minute', finished_at = now() WHERE sweep_id = $1`, [submitted.id]);
     const runs = await following;
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const failures = lines.filter((l) => /polling the sweep failed/.test(l));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run demo`: embedded PostgreSQL → migrations → API (local-dev auth on 127.0.0.1) →
-// dashboard → one local agent → the paper-in-miniature sweep, with a progress line per run.
+// `npm run demo`: the API (local-dev auth on 127.0.0.1; it runs the migrations, on an embedded
+// PostgreSQL unless DATABASE_URL is set) → dashboard → one local agent, each a child process
+// running its app's own binary → the paper-in-miniature sweep, with a progress line per run.
 // `--exit` runs the full sweep, prints the summary (per-run loss beside its trivial reference,
 // consecutive-block CKA, the paper's findings with 95% intervals over seeds) and a last
 // `RESULT demo …` line, then exits. `--quick` runs a two-run version on a fresh data directory and exits 0 when every run has
@@ -10,9 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { loadConfig } from '../env.js';
-import { startApi, type RunningApi } from '../app.js';
+import { createAgentToken, freePort, revokeToken, startApi, type ApiProcess } from './api-process.js';
 import { spawnLogged, waitForHttp, type Child } from './children.js';
 import { factsTable, findings, findingsTable, resultLine, runFacts } from './findings.js';
 import { followSweep, submitSweep, summaryTable, sweepRuns } from './progress.js';
@@ -20,7 +19,7 @@ import { ApiRetry } from './retry.js';
 import { alreadyFinishedLine, demoAgentName } from './names.js';
 import { FULL_SWEEP, QUICK_SWEEP, probeTarget } from './sweeps.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -43,7 +42,7 @@ const logs = path.join(dataDir, 'logs');
 fs.mkdirSync(logs, { recursive: true });
 
 const children: Child[] = [];
-let api: RunningApi | undefined;
+let api: ApiProcess | undefined;
 let agentTokenId: string | undefined;
 const stopping = new AbortController();
 let cleanupAfterStop: string | undefined;
@@ -58,8 +57,8 @@ async function stopAll(code: number): Promise<never> {
   stopping.abort();
   say('stopping: agent (drains its jobs), dashboard, API, PostgreSQL …');
   for (const child of children.reverse()) await child.stop().catch(() => undefined);
-  if (api && agentTokenId) await api.services.tokens.revoke(agentTokenId).catch(() => undefined);
-  await api?.close().catch(() => undefined);
+  if (api && agentTokenId) await revokeToken(api, agentTokenId).catch(() => undefined);
+  await api?.child.stop().catch(() => undefined);
   if (cleanupAfterStop) fs.rmSync(cleanupAfterStop, { recursive: true, force: true });
   say(`stopped after ${Math.round((Date.now() - started) / 1000)} s`);
   process.exit(code);
@@ -68,13 +67,12 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 
 async function main(): Promise<number> {
-  // The API's own validated configuration, with what the demo decides on top (PORT and
-  // LOG_LEVEL keep the API's defaults or the environment's values).
-  const port = args.port ?? (quick ? '0' : undefined); // the quick demo takes any free port
-  const config = loadConfig({ ...process.env, STRATUM_LOCAL_DEV: 'true', HOST: '127.0.0.1', STRATUM_DATA_DIR: dataDir, ...(port ? { PORT: port } : {}) });
-  const log = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: path.join(logs, 'api.log'), sync: false }));
-  say(`data: ${dataDir}${config.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ' (embedded PostgreSQL)'}; logs in ${logs}`);
-  api = await startApi(config, { log, bootstrapAdmin: false });
+  // The API validates its own configuration; the demo decides the loopback host, local-dev auth,
+  // the data directory and (quick: any free one) the port. PORT and LOG_LEVEL otherwise keep the
+  // API's defaults or the environment's values.
+  const port = args.port ?? (quick ? String(await freePort()) : (process.env.PORT ?? '4000'));
+  say(`data: ${dataDir}${process.env.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ' (embedded PostgreSQL)'}; logs in ${logs}`);
+  api = await startApi({ root, dataDir, port, logFile: path.join(logs, 'api.log') });
   say(`API: ${api.url}/graphql (local-dev: no token needed on 127.0.0.1)`);
 
   const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
@@ -100,7 +98,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const agentToken = await api.services.tokens.create('AGENT', `demo agent ${new Date().toISOString()}`);
+  const agentToken = await createAgentToken(api, `demo agent ${new Date().toISOString()}`);
   agentTokenId = agentToken.id;
   const agent = spawnLogged('agent', process.execPath, [
     path.join(root, 'apps', 'agent', 'dist', 'cli.js'),

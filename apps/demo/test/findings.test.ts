@@ -1,8 +1,8 @@
 // The demo's findings: blockwise − E2E differences paired by seed at the same K, with a Student-t
 // 95% interval over the seeds, and the RESULT line naming the one with the strongest evidence.
 import { describe, expect, it } from 'vitest';
-import { findings, resultLine, strongest, type RunFacts } from '../src/demo/findings.js';
-import type { RunView } from '../src/demo/progress.js';
+import { findings, resultLine, strongest, type RunFacts } from '../src/findings.js';
+import type { RunView } from '../src/progress.js';
 
 function fact(mode: string, seed: number, probes: [number, number], cka: number, loss = 0.5, trivial = 1): RunFacts {
   const run: RunView = {
