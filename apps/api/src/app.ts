@@ -65,6 +65,7 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
   await reads.poll();
   reads.start();
   const prisma = createPrismaClient(pool);
+  const replicaPrisma = replicaPool ? createPrismaClient(replicaPool) : null;
   const pubsub = new PostgresPubSub(database.url, pool, log);
   await pubsub.start();
   const services: AppServices = {
@@ -73,6 +74,9 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
     pool,
     get readPool() {
       return reads.pool;
+    },
+    get readPrisma() {
+      return replicaPrisma && reads.pool === replicaPool ? replicaPrisma : prisma;
     },
     reads,
     metrics,
@@ -84,6 +88,7 @@ export async function createServices(config: ApiConfig, options: StartOptions = 
   const closeDatabase = async () => {
     await pubsub.close();
     await prisma.$disconnect();
+    await replicaPrisma?.$disconnect();
     await reads.stop();
     if (replicaPool) await replicaPool.end();
     await pool.end();

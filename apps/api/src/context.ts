@@ -24,6 +24,8 @@ export interface AppServices {
    * Read it per query: it changes as the replica's lag does.
    */
   readonly readPool: pg.Pool;
+  /** The Prisma client on whichever pool readPool is now (the same rule, for the relational core's lists). */
+  readonly readPrisma: PrismaClient;
   /** Routes readPool and reports the replica's lag. */
   reads: ReadRouter;
   metrics: ApiMetrics;

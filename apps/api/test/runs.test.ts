@@ -179,7 +179,7 @@ describe('run', () => {
       (pool as unknown as { query: unknown }).query = original;
     }
     const count = (needle: string) => queries.filter((q) => q.includes(needle)).length;
-    expect(count('FROM projects p WHERE p.id = ANY')).toBe(1);
+    expect(count('FROM "public"."projects" WHERE "public"."projects"."id" IN')).toBe(1); // the Prisma client's lookup, on the same pool
     expect(count('FROM checkpoints')).toBe(1);
     expect(count('FROM jobs')).toBe(1);
     expect(count('FROM evaluations')).toBe(1);

@@ -1,5 +1,8 @@
 // Baselines and seed-aware regression checks: per rule and cell, Welch's interval of the
 // candidate − baseline difference decides PASS / FAIL / INSUFFICIENT_DATA; every check is stored.
+// Baselines and stored checks are plain CRUD (the Prisma client); what a baseline stands for now
+// (a sweep's current runs) and the newest checks per baseline are joins kept in SQL.
+import type { Prisma } from '@stratum/db';
 import type { AppServices } from '../context.js';
 import { mean, sampleVariance, welchInterval } from '@stratum/stats';
 import { BadInputError, NotFoundError } from '../errors/codes.js';
@@ -9,13 +12,12 @@ import { parseId, parseIds } from '../common/ids.js';
 import type { CheckRegressionArgs, RegressionRuleInput, SetBaselineArgs } from './regression.input.js';
 import { Direction, Verdict, type Baseline, type CellKey, type RegressionReport, type RegressionVerdict } from './regression.type.js';
 
-const BASELINE_COLUMNS = `b.id, b.project_id AS "projectId", b.name, b.sweep_id AS "sweepId", b.run_ids AS "runIds",
-  b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
+const BASELINE = { id: true, projectId: true, name: true, sweepId: true, runIds: true, createdAt: true, updatedAt: true } as const;
 
 async function projectId(app: AppServices, name: string): Promise<string> {
-  const { rows } = await app.pool.query<{ id: string }>('SELECT id FROM projects WHERE name = $1', [name]);
-  if (!rows[0]) throw new NotFoundError('project', name);
-  return rows[0].id;
+  const project = await app.prisma.project.findUnique({ select: { id: true }, where: { name } });
+  if (!project) throw new NotFoundError('project', name);
+  return project.id;
 }
 
 function oneOf(set: { sweepId?: string | undefined; runIds?: string[] | undefined }, field: string): void {
@@ -31,35 +33,32 @@ export async function setBaseline(app: AppServices, args: SetBaselineArgs): Prom
   let runIds: string[] = [];
   if (args.sweepId) {
     sweepId = parseId(args.sweepId, 'sweepId');
-    const { rows } = await app.pool.query<{ projectId: string }>('SELECT project_id AS "projectId" FROM sweeps WHERE id = $1', [sweepId]);
-    if (!rows[0]) throw new NotFoundError('sweep', sweepId);
-    if (rows[0].projectId !== project) throw new BadInputError(`sweep ${sweepId} belongs to another project`, 'sweepId');
+    const sweep = await app.prisma.sweep.findUnique({ select: { projectId: true }, where: { id: sweepId } });
+    if (!sweep) throw new NotFoundError('sweep', sweepId);
+    if (sweep.projectId !== project) throw new BadInputError(`sweep ${sweepId} belongs to another project`, 'sweepId');
   } else {
     runIds = [...new Set(parseIds(args.runIds!, 'runIds'))];
-    const { rows } = await app.pool.query<{ id: string; projectId: string }>('SELECT id, project_id AS "projectId" FROM runs WHERE id = ANY($1::uuid[])', [runIds]);
+    const rows = await app.prisma.run.findMany({ select: { id: true, projectId: true }, where: { id: { in: runIds } } });
     const found = new Map(rows.map((r) => [r.id, r.projectId]));
     const missing = runIds.find((id) => !found.has(id));
     if (missing) throw new NotFoundError('run', missing);
     const foreign = runIds.find((id) => found.get(id) !== project);
     if (foreign) throw new BadInputError(`run ${foreign} belongs to another project`, 'runIds');
   }
-  const { rows } = await app.pool.query<Baseline>(
-    `INSERT INTO baselines AS b (project_id, name, sweep_id, run_ids) VALUES ($1, $2, $3, $4::uuid[])
-     ON CONFLICT (project_id, name) DO UPDATE SET sweep_id = EXCLUDED.sweep_id, run_ids = EXCLUDED.run_ids, updated_at = now()
-     RETURNING ${BASELINE_COLUMNS}`, [project, args.name, sweepId, runIds]);
-  return rows[0]!;
+  return app.prisma.baseline.upsert({
+    select: BASELINE,
+    where: { projectId_name: { projectId: project, name: args.name } },
+    create: { projectId: project, name: args.name, sweepId, runIds },
+    update: { sweepId, runIds },
+  });
 }
 
 export async function listBaselines(app: AppServices, project: string): Promise<Baseline[]> {
-  const { rows } = await app.readPool.query<Baseline>(
-    `SELECT ${BASELINE_COLUMNS} FROM baselines b JOIN projects p ON p.id = b.project_id WHERE p.name = $1 ORDER BY b.name`, [project]);
-  return rows;
+  return app.readPrisma.baseline.findMany({ select: BASELINE, where: { project: { name: project } }, orderBy: { name: 'asc' } });
 }
 
 export async function getBaseline(app: AppServices, project: string, name: string): Promise<Baseline | null> {
-  const { rows } = await app.pool.query<Baseline>(
-    `SELECT ${BASELINE_COLUMNS} FROM baselines b JOIN projects p ON p.id = b.project_id WHERE p.name = $1 AND b.name = $2`, [project, name]);
-  return rows[0] ?? null;
+  return app.prisma.baseline.findFirst({ select: BASELINE, where: { name, project: { name: project } } });
 }
 
 /** The runs of a set (a sweep's runs as they are now). */
@@ -87,6 +86,9 @@ export async function baselineRunIds(app: AppServices, baselineIds: readonly str
      WHERE b.id = ANY($1::uuid[]) ORDER BY r.seed, r.id`, [baselineIds]);
   return baselineIds.map((id) => rows.filter((r) => r.baselineId === id).map((r) => r.runId));
 }
+
+/** A value as Prisma stores JSON (plain data: class instances and undefined fields dropped, as JSON.stringify would). */
+const toJson = (value: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 const fmt = (x: number) => Number(x.toPrecision(4)).toString();
 
@@ -159,10 +161,11 @@ export async function checkRegression(app: AppServices, args: CheckRegressionArg
   const insufficient = verdicts.filter((v) => v.verdict === Verdict.INSUFFICIENT_DATA).length;
   const passed = failed === 0 && insufficient === 0;
   const candidate = args.candidate.sweepId ? { sweepId: args.candidate.sweepId } : { runIds: args.candidate.runIds };
-  const { rows } = await app.pool.query<{ id: string; createdAt: Date }>(
-    `INSERT INTO regression_checks (baseline_id, candidate, rules, verdicts, passed) VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at AS "createdAt"`,
-    [baseline.id, JSON.stringify(candidate), JSON.stringify(args.rules), JSON.stringify(verdicts), passed]);
-  return { id: rows[0]!.id, createdAt: rows[0]!.createdAt, baselineId: baseline.id, baselineName: baseline.name, passed, failed, insufficient, candidate, verdicts };
+  const stored = await app.prisma.regressionCheck.create({
+    select: { id: true, createdAt: true },
+    data: { baselineId: baseline.id, candidate: toJson(candidate), rules: toJson(args.rules), verdicts: toJson(verdicts), passed },
+  });
+  return { id: stored.id, createdAt: stored.createdAt, baselineId: baseline.id, baselineName: baseline.name, passed, failed, insufficient, candidate, verdicts };
 }
 
 export async function regressionChecks(app: AppServices, baselineIds: readonly string[], first: number): Promise<RegressionReport[][]> {

@@ -49,8 +49,11 @@ export async function createSweep(app: AppServices, input: CreateSweepInput): Pr
   return { sweep: result.sweep, created: result.created };
 }
 
+/** A sweep's fields, for the Prisma client (lookups); creation and id-prefix lists are SQL. */
+const SWEEP = { id: true, projectId: true, name: true, spec: true, specHash: true, createdAt: true } as const;
+
 export async function sweepsByIds(app: AppServices, ids: readonly string[]): Promise<Array<Sweep | null>> {
-  const { rows } = await app.pool.query<Sweep>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.id = ANY($1::uuid[])`, [ids]);
+  const rows = await app.prisma.sweep.findMany({ select: SWEEP, where: { id: { in: [...ids] } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -66,17 +69,18 @@ export async function requireSweep(app: AppServices, id: string): Promise<Sweep>
  * (several → BAD_USER_INPUT naming their projects). Null when there is none.
  */
 export async function sweepByName(app: AppServices, name: string, project?: string | null): Promise<Sweep | null> {
-  const values: unknown[] = [name];
-  const inProject = project === undefined || project === null ? '' : `AND p.name = $${values.push(project)}`;
-  const { rows } = await app.pool.query<Sweep & { projectName: string }>(
-    `SELECT ${SWEEP_COLUMNS}, p.name AS "projectName" FROM sweeps s JOIN projects p ON p.id = s.project_id
-     WHERE s.name = $1 ${inProject} ORDER BY p.name LIMIT 20`, values);
+  const rows = await app.prisma.sweep.findMany({
+    select: { ...SWEEP, project: { select: { name: true } } },
+    where: { name, ...(project === undefined || project === null ? {} : { project: { name: project } }) },
+    orderBy: { project: { name: 'asc' } },
+    take: 20,
+  });
   if (rows.length > 1) {
-    throw new BadInputError(`several projects have a sweep named ${JSON.stringify(name)} (${rows.map((r) => r.projectName).join(', ')}); give project`, 'project');
+    throw new BadInputError(`several projects have a sweep named ${JSON.stringify(name)} (${rows.map((r) => r.project.name).join(', ')}); give project`, 'project');
   }
   const row = rows[0];
   if (!row) return null;
-  const { projectName: _projectName, ...sweep } = row;
+  const { project: _project, ...sweep } = row;
   return sweep;
 }
 
@@ -93,7 +97,7 @@ export async function listSweeps(app: AppServices, filter: { projectId?: string 
 }
 
 export async function sweepsByProject(app: AppServices, projectIds: readonly string[]): Promise<Sweep[][]> {
-  const { rows } = await app.readPool.query<Sweep>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.project_id = ANY($1::uuid[]) ORDER BY s.created_at DESC, s.id`, [projectIds]);
+  const rows = await app.readPrisma.sweep.findMany({ select: SWEEP, where: { projectId: { in: [...projectIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
   return projectIds.map((id) => rows.filter((r) => r.projectId === id));
 }
 
