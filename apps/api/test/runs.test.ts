@@ -180,8 +180,8 @@ describe('run', () => {
     }
     const count = (needle: string) => queries.filter((q) => q.includes(needle)).length;
     expect(count('FROM "public"."projects" WHERE "public"."projects"."id" IN')).toBe(1); // the Prisma client's lookup, on the same pool
-    expect(count('FROM checkpoints')).toBe(1);
-    expect(count('FROM jobs')).toBe(1);
+    expect(count('FROM "public"."checkpoints"')).toBe(1);
+    expect(count('FROM "public"."jobs"')).toBe(1);
     expect(count('FROM evaluations')).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { startTestApi, type TestApi } from './harness.js';
 
 let t: TestApi;
-beforeAll(async () => { t = await startTestApi({ STRATUM_LOCAL_DEV: 'true', WS_INIT_TIMEOUT_MS: '500', QUERY_DEPTH_LIMIT: '6', QUERY_COMPLEXITY_LIMIT: '500', WS_MAX_CONNECTIONS_PER_TOKEN: '2' }); });
+beforeAll(async () => { t = await startTestApi({ STRATUM_LOCAL_DEV: 'true', WS_INIT_TIMEOUT_MS: '1000', QUERY_DEPTH_LIMIT: '6', QUERY_COMPLEXITY_LIMIT: '500', WS_MAX_CONNECTIONS_PER_TOKEN: '2' }); });
 afterAll(async () => { await t.close(); });
 
 const wsUrl = () => t.url.replace(/^http/, 'ws') + '/graphql';
@@ -85,10 +85,12 @@ describe('ws operations get the HTTP validation', () => {
 
 describe('ws resource bounds', () => {
   it('closes a socket that sends a 20 MB frame without parsing it', async () => {
+    // Built before the socket opens: the frame must reach the server well within the init timeout.
+    const frame = Buffer.alloc(20 * 1024 * 1024, 'x');
     const result = await openRaw({});
     if (!('open' in result)) throw new Error('not opened');
     const closed = closeOf(result.open);
-    result.open.send('x'.repeat(20 * 1024 * 1024));
+    result.open.send(frame, { binary: false });
     expect(await closed).toBe(1009);
   });
   it('refuses a token connection over the per-token limit at connection_init', async () => {

@@ -161,19 +161,25 @@ export async function requireRuns(app: AppServices, ids: readonly string[], fiel
 // ---- relations -----------------------------------------------------------------------------
 
 export async function checkpointsByRun(app: AppServices, runIds: readonly string[]): Promise<Checkpoint[][]> {
-  const { rows } = await app.readPool.query<Checkpoint & { runId: string }>(
-    `SELECT id, run_id AS "runId", step, uri, sha256, bytes::float8 AS bytes, created_at AS "createdAt"
-     FROM checkpoints WHERE run_id = ANY($1::uuid[]) ORDER BY step`, [runIds]);
-  return groupBy(runIds, rows, (r) => r.runId);
+  const rows = await app.readPrisma.checkpoint.findMany({
+    select: { id: true, runId: true, step: true, uri: true, sha256: true, bytes: true, createdAt: true },
+    where: { runId: { in: [...runIds] } },
+    orderBy: { step: 'asc' },
+  });
+  return groupBy(runIds, rows.map((r) => ({ ...r, bytes: Number(r.bytes) })), (r) => r.runId);
 }
 
 export async function jobsByRun(app: AppServices, runIds: readonly string[]): Promise<JobAttempt[][]> {
-  const { rows } = await app.pool.query<JobAttempt & { runId: string }>(
-    `SELECT id, run_id AS "runId", kind, status, priority, attempts, max_attempts AS "maxAttempts", not_before AS "notBefore",
-            lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", cancel_requested AS "cancelRequested",
-            progress, last_error AS "lastError", requirements, created_at AS "createdAt", updated_at AS "updatedAt"
-     FROM jobs WHERE run_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`, [runIds]);
-  return groupBy(runIds, rows, (r) => r.runId);
+  const rows = await app.prisma.job.findMany({
+    select: {
+      id: true, runId: true, kind: true, status: true, priority: true, attempts: true, maxAttempts: true, notBefore: true, leaseOwner: true,
+      leaseExpiresAt: true, cancelRequested: true, progress: true, lastError: true, requirements: true, createdAt: true, updatedAt: true,
+    },
+    where: { runId: { in: [...runIds] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+  });
+  // The schema's job enums hold the GraphQL enums' values.
+  return groupBy(runIds, rows as Array<JobAttempt & { runId: string }>, (r) => r.runId);
 }
 
 export async function evaluationsByRun(app: AppServices, runIds: readonly string[], filter: EvaluationFilter | undefined): Promise<Evaluation[][]> {
