@@ -143,6 +143,13 @@ export async function claim(t: TestApi, agent: TestAgent, caps?: Record<string, 
   return data.claimJob;
 }
 
+/** A job `agent` now holds, on a queue of its own: queued jobs cancelled, fresh ones seeded, one claimed. */
+export async function holdFreshJob(t: TestApi, agent: TestAgent): Promise<Claimed> {
+  await t.api.services.pool.query(`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`);
+  await seedJobs(t);
+  return (await claim(t, agent))!;
+}
+
 export function errorCode(response: GraphQLResponse): string | undefined {
   return response.errors?.[0]?.extensions?.code;
 }

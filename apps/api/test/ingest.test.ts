@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { Topics } from '../src/events/pubsub.js';
-import { claim, errorCode, LOG_COLUMNS, LOG_POINTS, registerTestAgent, seedJobs, type Claimed, type TestAgent } from './agent-fixtures.js';
+import { claim, errorCode, holdFreshJob, LOG_COLUMNS, LOG_POINTS, registerTestAgent, seedJobs, type Claimed, type TestAgent } from './agent-fixtures.js';
 
 let t: TestApi;
 let agent: TestAgent;
@@ -14,11 +14,7 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 let job: Claimed;
-beforeEach(async () => {
-  await t.api.services.pool.query(`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`);
-  await seedJobs(t);
-  job = (await claim(t, agent))!;
-});
+beforeEach(async () => { job = await holdFreshJob(t, agent); });
 
 interface Stored { key: string; block: number; step: number; value: number; wall_ms: number | null }
 

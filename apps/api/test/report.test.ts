@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import {
-  claim, errorCode, registerTestAgent, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, seedJobs, uploadArtifact,
+  claim, errorCode, holdFreshJob, registerTestAgent, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, seedJobs, uploadArtifact,
   type Claimed, type TestAgent,
 } from './agent-fixtures.js';
 
@@ -17,11 +17,7 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 let job: Claimed;
-beforeEach(async () => {
-  await t.api.services.pool.query(`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`);
-  await seedJobs(t);
-  job = (await claim(t, agent))!;
-});
+beforeEach(async () => { job = await holdFreshJob(t, agent); });
 
 function as<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) {
   return t.gql<T>(query, { jobId: job.jobId, token: job.fencingToken, ...variables }, { token: agent.token });
