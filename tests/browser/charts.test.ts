@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApiForTest, type StartedApi } from '../support/api.js';
 import { buildSeedData, type SeedData, type SeedRun } from './seed-data.js';
@@ -170,8 +170,13 @@ describe('runs table', () => {
     const options = await page.locator('[data-testid="add-metric-column"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toContain(column);
     expect(options).not.toContain('LINEAR_PROBE:accuracy_chance:action');
-    await page.locator('[data-testid="add-metric-column"]').selectOption(column);
-    await page.waitForURL((url) => url.searchParams.getAll('col').includes(column), { timeout: 30_000 });
+    // The picker is server-rendered: a choice made before React hydrates it is lost, so the
+    // choice is made again (only while the URL still lacks the column) until the page takes it.
+    const hasColumn = (url: URL) => url.searchParams.getAll('col').includes(column);
+    await vi.waitFor(async () => {
+      if (!hasColumn(new URL(page.url()))) await page.locator('[data-testid="add-metric-column"]').selectOption(column);
+      await page.waitForURL(hasColumn, { timeout: 5_000 });
+    }, { timeout: 30_000, interval: 100 });
     await page.waitForSelector('[data-testid="metric-cell"]', { timeout: 30_000 });
     await page.locator(`[data-testid="sort-col:${column}"]`).click();
     await page.waitForURL((url) => url.searchParams.get('sort') === `col:${column}` && url.searchParams.get('dir') === 'asc', { timeout: 30_000 });
