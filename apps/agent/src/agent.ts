@@ -13,7 +13,8 @@ import { planBackends, type BackendPlan } from './backends.js';
 import { isAborted, isRetryable, ProtocolClient } from './protocol/client.js';
 import { AgentProtocol, type ClaimedJob } from './protocol/operations.js';
 import { recoverJobs } from './recovery.js';
-import { errorMessage, jitter, sleep } from './util.js';
+import { sleep } from '@stratum/wire';
+import { errorMessage, jitter } from './util.js';
 
 export const AGENT_VERSION = '0.1.0';
 

@@ -2,7 +2,6 @@
 // reports the failures, retries with backoff, carries on when the API is back, and follows the
 // sweep to its end. Only an API silent for the whole give-up period ends it.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@stratum/db';
 import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
-import { startApi, type ApiProcess } from '../src/api-process.js';
+import { freePort, startApi, type ApiProcess } from '../src/api-process.js';
 import { followSweep, submitSweep } from '../src/progress.js';
 import { ApiRetry } from '../src/retry.js';
 import { QUICK_SWEEP } from '../src/sweeps.js';
@@ -32,7 +31,7 @@ beforeAll(async () => {
   db = await createTestDatabase('demo');
   pool = createPool(db.url);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-demo-test-'));
-  port = await closedPort();
+  port = await freePort();
   api = await start();
 });
 afterAll(async () => {
@@ -41,15 +40,6 @@ afterAll(async () => {
   await db.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const free = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -93,7 +83,7 @@ describe('the demo when its API goes away', () => {
     const lines: string[] = [];
     const retry = new ApiRetry({ print: (line) => void lines.push(line), giveUpAfterMs: 1500, baseDelayMs: 100, maxDelayMs: 400 });
     const started = Date.now();
-    await expect(followSweep(`http://127.0.0.1:${await closedPort()}`, '00000000-0000-0000-0000-000000000000', () => undefined, new AbortController().signal, 100, retry))
+    await expect(followSweep(`http://127.0.0.1:${await freePort()}`, '00000000-0000-0000-0000-000000000000', () => undefined, new AbortController().signal, 100, retry))
       .rejects.toThrow(/^the API has not answered for 1\.\d s \(polling the sweep: fetch failed \(ECONNREFUSED\)\); giving up$/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     expect(lines.length).toBeGreaterThanOrEqual(3);

@@ -25,11 +25,6 @@ interface GraphQLResponseBody {
   errors?: Array<{ message?: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** The operation name of a query text (`query Name(…)`, `mutation Name …`), if it has one. */
-export function operationName(query: string): string | undefined {
-  return /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1];
-}
-
 /** POSTs one operation to `endpoint` (the /graphql URL) and returns its `data`. */
 export async function postGraphQL(endpoint: string, request: GraphQLRequest, options: SendOptions & { init?: RequestInit }): Promise<unknown> {
   const { response, text } = await send(endpoint, {

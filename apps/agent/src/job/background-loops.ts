@@ -2,7 +2,8 @@
 // also carries the job's progress and brings back cancel requests) and the system metrics.
 import { isAborted, isLeaseLost } from '../protocol/client.js';
 import { CpuMeter, sampleSystem } from '../sysmetrics.js';
-import { errorMessage, sleep } from '../util.js';
+import { sleep } from '@stratum/wire';
+import { errorMessage } from '../util.js';
 import type { JobContext } from './context.js';
 import type { JobReporter } from './reporter.js';
 import type { WorkerProcess } from './worker-process.js';

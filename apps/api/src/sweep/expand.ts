@@ -70,7 +70,7 @@ export function normaliseSpec(input: CreateSweepInput): NormalisedSpec {
     factors: {
       modelSizes: [...f.modelSizes].sort((a, b) => presetRank(a) - presetRank(b)),
       blocks: [...f.blocks].sort((a, b) => a - b),
-      modes: (f.modes as RunMode[]).sort((a, b) => MODE_ORDER.indexOf(a) - MODE_ORDER.indexOf(b)),
+      modes: [...(f.modes as RunMode[])].sort((a, b) => MODE_ORDER.indexOf(a) - MODE_ORDER.indexOf(b)),
       seeds: [...f.seeds].sort((a, b) => a - b),
     },
     dataset: spec.dataset ?? null,
