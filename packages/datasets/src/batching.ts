@@ -7,7 +7,7 @@
  * pure function of (size, seed, step), a stream started at `startStep` yields exactly what a
  * fresh stream yields from that step on — checkpoint resume continues the same data order.
  */
-import { permutation, rngFor } from './prng.js';
+import { permutation, rngFor } from '@stratum/stats';
 import type { ClipBatch, ClipDataset, ClipSample, ClipShape, StreamBatch, TargetSpec } from './types.js';
 
 /** Packs samples into a [B, T, H, W, C] batch with one Int32Array of labels per target. */

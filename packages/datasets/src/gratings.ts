@@ -18,7 +18,7 @@
  */
 import { colourName, colourRgb, driftingGrating, tintInto } from './grating.js';
 import { balancedSubsample, FactorGrid } from './grid.js';
-import { rngFor } from './prng.js';
+import { rngFor } from '@stratum/stats';
 import type { ClipDataset, ClipSample, ClipShape, ColourSpec, GratingGrid, GratingRenderOptions, GratingsOptions, TargetSpec } from './types.js';
 import { checkIndex, checkKeys, DatasetSpecError, enumField, intField, numField, numListField, seedField } from './validate.js';
 

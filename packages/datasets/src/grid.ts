@@ -1,7 +1,7 @@
 /**
  * Full-factorial grids (mixed radix, last factor fastest) and their balanced subsamples.
  */
-import { permutation, rngFor, type Rng } from './prng.js';
+import { permutation, rngFor, type Rng } from '@stratum/stats';
 
 export class FactorGrid {
   readonly size: number;

@@ -23,7 +23,7 @@ export type {
 export { batchOf, batchStream, batchStreamAsync, batchIndices, assembleBatch, mapLimit, EpochOrder, type AsyncClipSource, type StreamOptions, type AsyncStreamOptions } from './batching.js';
 export { createDataset, createTrainingSource, isAsyncSource, DATASET_NAMES } from './create.js';
 export { DatasetSpecError } from './validate.js';
-export { Rng, rngFor, hashInts, permutation } from './prng.js';
+export { Rng, rngFor, hashInts, permutation } from '@stratum/stats';
 export { InMemoryDataset } from './in-memory.js';
 export { FactorGrid, balancedSubsample } from './grid.js';
 export { resampleArea, type SourceWindow } from './resample.js';

@@ -14,7 +14,7 @@
  * overlapping digits combine by maximum.
  */
 import { digitPool, type DigitPool } from './mnist-digits.js';
-import { rngFor } from './prng.js';
+import { rngFor } from '@stratum/stats';
 import type { ClipDataset, ClipSample, ClipShape, MovingMnistOptions, TargetSpec } from './types.js';
 import { checkIndex, checkKeys, intField, enumField, numField, numListField, seedField } from './validate.js';
 

@@ -5,7 +5,7 @@
  * left half (columns [0, ⌊W/2⌋)) and one wholly in the right half ([⌊W/2⌋, W)). Rows and
  * columns are drawn uniformly over the aligned positions, seeded per (seed, clip).
  */
-import { rngFor } from './prng.js';
+import { rngFor } from '@stratum/stats';
 
 export interface PatchOcclusionOptions {
   /** Patch height and width in pixels (the tubelet's spatial size; the paper's 16×16). */

@@ -17,7 +17,7 @@
  * A speed must stay below period/2 so that a drift and its opposite look different.
  * Every clip is a pure function of (options, seed, index); values lie in [0, 1].
  */
-import { rngFor } from './prng.js';
+import { rngFor } from '@stratum/stats';
 import type { ClipDataset, ClipSample, ClipShape, TargetSpec, TexturesOptions } from './types.js';
 import { checkIndex, checkKeys, enumField, intField, numField, seedField } from './validate.js';
 import { DatasetSpecError } from './validate.js';

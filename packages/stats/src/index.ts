@@ -5,4 +5,4 @@
  */
 export { mean, sampleVariance, summarize, welchInterval, welchFromMoments, type Moments, type Summary, type WelchResult } from './seeds.js';
 export { lnGamma, regularizedBeta, studentTCdf, studentTQuantile } from './student-t.js';
-export { Rng, seededRandom, shuffleInPlace, type Random } from './random.js';
+export { hashInts, mix32, permutation, Prng, Rng, rngFor, seededRandom, shuffleInPlace, type PrngState, type Random } from './random.js';

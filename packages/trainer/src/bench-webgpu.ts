@@ -11,7 +11,7 @@ import { flopsPerStep, resolveRunConfig, type RunConfig } from '@stratum/run-con
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
 import { AdamW } from './optim/adamw.js';
-import { Prng } from './prng.js';
+import { Prng } from '@stratum/stats';
 import { buildModel } from './train/state.js';
 import { trainStep } from './train/step.js';
 import { checkGpuErrors, webgpuDispatches } from './webgpu/device.js';

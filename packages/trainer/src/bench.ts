@@ -17,7 +17,7 @@ import { BACKEND_CHOICES, flopsPerStep, resolveRunConfig, tokenCounts, type Back
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
 import { AdamW } from './optim/adamw.js';
-import { Prng } from './prng.js';
+import { Prng } from '@stratum/stats';
 import { train } from './train/loop.js';
 import { buildModel } from './train/state.js';
 import { trainStep } from './train/step.js';

@@ -11,7 +11,7 @@ import { ensureBackend, selectBackend } from './backend.js';
 import type { BackendChoice } from '@stratum/run-config';
 import { VideoMae } from './model/mae.js';
 import { sampleTubeMask } from './model/masking.js';
-import { Prng } from './prng.js';
+import { Prng } from '@stratum/stats';
 import { modelFromCheckpoint } from './train/state.js';
 
 /** Clips [N, T, H, W, C] row-major (a @stratum/datasets ClipBatch fits). */

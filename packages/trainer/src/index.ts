@@ -32,5 +32,5 @@ export { patchify, unpatchify, normalisedTargets, gridOf, type Grid } from './mo
 export { sampleTubeMask, flatRows, type TubeMask } from './model/masking.js';
 export { sinusoidTable } from './model/position.js';
 export { AdamW, type AdamWConfig } from './optim/adamw.js';
-export { Prng, type PrngState } from './prng.js';
+export { Prng, type PrngState } from '@stratum/stats';
 export type { Logger } from './log.js';

@@ -9,7 +9,7 @@ import { maxAbsDiff, toyConfig, toyDataset } from './helpers.js';
 import { extractTubelets } from '../src/model/inputs.js';
 import { sampleTubeMask } from '../src/model/masking.js';
 import { gridOf } from '../src/model/patchify.js';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 
 const data = toyDataset(6);
 let e2eCheckpoint: Uint8Array;

@@ -1,7 +1,7 @@
 /** Small configs and data so every test trains in well under a second. */
 import { InMemoryDataset, type ClipDataset } from '@stratum/datasets';
 import { resolveRunConfig, type RunConfig, type RunConfigInput } from '@stratum/run-config';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 
 /**
  * A toy model: 4×8×8×1 clips, tubelet (2,2,2) → 2×4×4 = 32 tokens, mask 0.75 → 8 visible;

@@ -6,7 +6,7 @@ import { maskedInputsJs, maskedInputsTensor, disposeInputs } from '../src/model/
 import { flatRows, sampleTubeMask } from '../src/model/masking.js';
 import { gridOf, normalisedTargets, patchify, unpatchify } from '../src/model/patchify.js';
 import { sinusoidTable } from '../src/model/position.js';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 import { maxAbsDiff, randn } from './helpers.js';
 
 const geometry: ModelConfig = { ...PRESETS.nano(), frames: 4, height: 6, width: 8, channels: 3, tubelet: [2, 3, 2] };

@@ -7,7 +7,7 @@ import { parameterCount, resolveRunConfig, type RunConfig } from '@stratum/run-c
 import type { MaskedInputs } from '../src/model/inputs.js';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 import { train } from '../src/train/loop.js';
 import { buildModel } from '../src/train/state.js';
 import { regimeGradients, type GroupGrads } from '../src/train/step.js';

@@ -11,7 +11,7 @@ import type { MetricPoint } from '../src/train/metrics.js';
 import { extractTubelets } from '../src/model/inputs.js';
 import { sampleTubeMask } from '../src/model/masking.js';
 import { gridOf } from '../src/model/patchify.js';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 import { TOY_MODEL, toyConfig, toyDataset } from './helpers.js';
 
 const data = toyDataset(16);

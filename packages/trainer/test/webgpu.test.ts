@@ -14,7 +14,7 @@ import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { VideoMae } from '../src/model/mae.js';
 import { sampleTubeMask } from '../src/model/masking.js';
 import { AdamW } from '../src/optim/adamw.js';
-import { Prng } from '../src/prng.js';
+import { Prng } from '@stratum/stats';
 import { train } from '../src/train/loop.js';
 import { buildModel } from '../src/train/state.js';
 import { regimeGradients } from '../src/train/step.js';

@@ -12,12 +12,12 @@
 import { readFile } from 'node:fs/promises';
 import { mapLimit, type AsyncClipSource } from '../batching.js';
 import { InMemoryDataset } from '../in-memory.js';
-import { permutation, rngFor } from '../prng.js';
+import { permutation, rngFor } from '@stratum/stats';
 import type { ClipDataset, ClipSample, ClipShape, FolderOptions, TargetSpec } from '../types.js';
 import { checkIndex, checkKeys, enumField, intField, numField, optionalStringField, seedField, stringField, DatasetSpecError } from '../validate.js';
 import { decodeVideoClips, decodeVideoFrames, FfmpegMissingError, probeFrameCount } from './ffmpeg.js';
 import { parsePnm, type RgbFrame } from './ppm.js';
-import type { Rng } from '../prng.js';
+import type { Rng } from '@stratum/stats';
 import { clipSpan, planSpatial, planTemporal, renderClip } from './sampling.js';
 import { interleavedOrder, stratifiedFraction } from './order.js';
 import { scanFolder, type VideoEntry } from './scan.js';

@@ -3,7 +3,7 @@
  * fraction (e.g. 30% of a test split) and a class-interleaved order whose prefixes are close to
  * class-balanced (bounded evaluation sets).
  */
-import { permutation, rngFor } from '../prng.js';
+import { permutation, rngFor } from '@stratum/stats';
 import type { VideoEntry } from './scan.js';
 
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {

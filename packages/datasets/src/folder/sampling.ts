@@ -7,7 +7,7 @@
  *     centre for evaluation. Cropping happens in source coordinates followed by one area
  *     resample, which equals scale-then-crop without building the scaled frame.
  */
-import type { Rng } from '../prng.js';
+import type { Rng } from '@stratum/stats';
 import { resampleArea, type SourceWindow } from '../resample.js';
 import type { RgbFrame } from './ppm.js';
 

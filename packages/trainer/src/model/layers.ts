@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attention, gelu, layerNorm, linear } from '../kernels/ops.js';
-import type { Prng } from '../prng.js';
+import type { Prng } from '@stratum/stats';
 import { addLinear, addNorm, filled, type LinearParams, type NormParams, type ParamStore } from './params.js';
 
 export interface LayerParams {

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { addRow, layerNorm, linear, meanSquaredError } from '../kernels/ops.js';
 import type { ModelConfig } from '@stratum/run-config';
-import { Prng } from '../prng.js';
+import { Prng } from '@stratum/stats';
 import { addLayer, attentionProbabilities, layerForward, type LayerParams, type SeqShape } from './layers.js';
 import { disposeInputs, maskedInputsJs, maskedInputsTensor, type MaskedInputs, type PositionTables } from './inputs.js';
 import type { TubeMask } from './masking.js';

@@ -7,7 +7,7 @@
  * slices, so every clip has exactly gt·(S − floor(ratio·S)) visible tokens. The mask is drawn
  * once per clip per step and shared by every block and decoder.
  */
-import type { Prng } from '../prng.js';
+import type { Prng } from '@stratum/stats';
 import type { Grid } from './patchify.js';
 
 export interface TubeMask {

@@ -1,7 +1,7 @@
 /**
  * Parameters as named tf.variables, without tf.layers: each knows its optimiser group (the
  * encoder block it trains with) and whether it takes weight decay. Initial values are drawn
- * from the trainer's own PRNG in JS, so a seed gives identical weights on every backend.
+ * from the seeded stream (@stratum/stats' Prng) in JS, so a seed gives identical weights on every backend.
  *
  * Initialisation follows VideoMAE: xavier-uniform linear weights with zero biases, LayerNorm
  * ones/zeros, mask token trunc-normal(0.02). The tubelet embedding is a Conv3d in VideoMAE,
@@ -9,7 +9,7 @@
  * weight and bias; we reproduce that for our equivalent linear.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Prng } from '../prng.js';
+import type { Prng } from '@stratum/stats';
 
 export interface Param {
   name: string;

@@ -14,7 +14,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { VideoMae } from '../model/mae.js';
 import { sampleTubeMask } from '../model/masking.js';
 import { AdamW } from '../optim/adamw.js';
-import { Prng } from '../prng.js';
+import { Prng } from '@stratum/stats';
 import { MetricBuffer, type MetricPoint } from './metrics.js';
 import { lrAt } from './schedule.js';
 import { buildModel, restoreState, saveState, type TrainingState } from './state.js';

@@ -9,7 +9,7 @@ import { resolveRunConfig, type RunConfig } from '@stratum/run-config';
 import { CheckpointError } from '../errors.js';
 import { VideoMae } from '../model/mae.js';
 import type { AdamW } from '../optim/adamw.js';
-import type { Prng } from '../prng.js';
+import type { Prng } from '@stratum/stats';
 
 export interface TrainingState {
   config: RunConfig;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashInts, permutation, Rng, rngFor } from '../src/prng.js';
+import { hashInts, permutation, Rng, rngFor } from '../src/random.js';
 
-describe('prng', () => {
+describe('keyed draws: rngFor, hashInts, permutation', () => {
   it('repeats a stream for the same seed and differs across seeds', () => {
     const draw = (seed: number) => Array.from({ length: 8 }, ((r) => () => r.nextU32())(new Rng(seed)));
     expect(draw(7)).toEqual(draw(7));
