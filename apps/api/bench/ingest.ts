@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateToken, hashToken } from '../src/auth/tokens.js';
-import { PEPPER, startApiProcess, startDatabase } from './support.js';
+import { PEPPER, startApiProcess, startDatabase, tearDown } from './support.js';
 
 const BATCH = 10_000;
 const SENDERS = 4;
@@ -190,16 +190,7 @@ async function main(): Promise<void> {
     const ratio = graphqlBest / copyBest;
     process.stdout.write(`RESULT ingest ratio=${ratio.toFixed(3)} graphql_points_per_s=${Math.round(graphqlBest)} copy_points_per_s=${Math.round(copyBest)} single_point_per_s=${Math.round(single.pointsPerSecond)}\n`);
   } finally {
-    await pool.end();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await db.drop();
-    if (server) await server.stop();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tearDown({ child, pool, db, server, scratch, dataDir });
   }
 }
 

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { rebuildMetricRollups } from '@stratum/db';
 import { generateToken, hashToken } from '../src/auth/tokens.js';
-import { PEPPER, startApiProcess, startDatabase } from './support.js';
+import { PEPPER, startApiProcess, startDatabase, tearDown } from './support.js';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 const SIZES = (process.argv[2] ?? '1e4,1e5,1e6,1e7').split(',').map(Number);
@@ -117,16 +117,7 @@ async function main(): Promise<void> {
     print(`${os.cpus().length} CPU cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; PostgreSQL ${server ? 'embedded' : 'from DATABASE_URL'}`);
     print(`RESULT series_scaling ${p50s.join(' ')} growth=${(medians.at(-1)! / medians[0]!).toFixed(2)}`);
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await pool.end();
-    await db.drop();
-    await server?.stop();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tearDown({ child, pool, db, server, scratch, dataDir });
   }
 }
 

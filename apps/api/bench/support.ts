@@ -38,3 +38,27 @@ export async function startApiProcess(databaseUrl: string, dataDir: string): Pro
   child.kill('SIGKILL');
   throw new Error('the API did not become ready within 180 s');
 }
+
+/** Stops the API: SIGTERM first, SIGKILL if it has not exited 15 s later. */
+export async function stopApiProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    process.stderr.write('the API did not stop within 15 s of SIGTERM; killing it\n');
+    child.kill('SIGKILL');
+  }, 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Everything a bench started, stopped and removed in order: the API, the bench's own pool, the
+ * database, the embedded server and the scratch folders. */
+export async function tearDown(parts: { child?: ChildProcess; pool: { end(): Promise<void> }; db: TestDatabase; server: EmbeddedServer | null; scratch: string | null; dataDir: string }): Promise<void> {
+  await stopApiProcess(parts.child);
+  await parts.pool.end();
+  await parts.db.drop();
+  await parts.server?.stop();
+  if (parts.scratch) fs.rmSync(parts.scratch, { recursive: true, force: true });
+  fs.rmSync(parts.dataDir, { recursive: true, force: true });
+}

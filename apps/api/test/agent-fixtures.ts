@@ -2,7 +2,7 @@
 // machinery needed), agents registered through the API with their own bound tokens, and the
 // GraphQL documents the agent daemon sends.
 import crypto from 'node:crypto';
-import type { TestApi, GraphQLResponse } from './harness.js';
+import { startTestApi, type TestApi, type GraphQLResponse } from './harness.js';
 
 export interface SeededJob {
   runId: string;
@@ -58,6 +58,13 @@ export interface TestAgent {
 }
 
 let agentCounter = 0;
+
+/** What an agent-protocol test file starts from: an API whose reaper stays off (a held job stays
+ * held for the whole file) and one agent registered with it. */
+export async function startAgentApi(): Promise<{ t: TestApi; agent: TestAgent }> {
+  const t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
+  return { t, agent: await registerTestAgent(t) };
+}
 
 /** A fresh AGENT token, bound to a new agent by registering through the API. */
 export async function registerTestAgent(t: TestApi, overrides: Record<string, unknown> = {}): Promise<TestAgent> {

@@ -3,8 +3,8 @@
 // its claim carries both runs' final checkpoints.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
-import { COMPLETE, REGISTER_CHECKPOINT, registerTestAgent, uploadArtifact, type TestAgent } from './agent-fixtures.js';
+import type { TestApi } from './harness.js';
+import { COMPLETE, REGISTER_CHECKPOINT, startAgentApi, uploadArtifact, type TestAgent } from './agent-fixtures.js';
 
 const CLAIM_WITH_OTHER = `mutation($agentId: ID!) {
   claimJob(agentId: $agentId) { jobId runId kind otherRunId fencingToken latestCheckpoint { step sha256 } otherCheckpoint { step sha256 } }
@@ -14,10 +14,7 @@ interface Claim { jobId: string; runId: string; kind: string; otherRunId: string
 
 let t: TestApi;
 let agent: TestAgent;
-beforeAll(async () => {
-  t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
-  agent = await registerTestAgent(t);
-});
+beforeAll(async () => ({ t, agent } = await startAgentApi()));
 afterAll(async () => { await t.close(); });
 
 async function seedSweep(): Promise<Record<string, string>> {

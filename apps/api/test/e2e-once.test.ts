@@ -4,9 +4,9 @@
 // and cross-run CKA pairs the one E2E run with the blockwise runs of every K.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
+import type { TestApi } from './harness.js';
 import {
-  claim, COMPLETE, registerTestAgent, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, uploadArtifact,
+  claim, COMPLETE, startAgentApi, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, uploadArtifact,
   type Claimed, type TestAgent,
 } from './agent-fixtures.js';
 import { CREATE_SWEEP, errorCode } from './research-fixtures.js';
@@ -24,10 +24,7 @@ let t: TestApi;
 let agent: TestAgent;
 let sweepId: string;
 let runs: Run[];
-beforeAll(async () => {
-  t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
-  agent = await registerTestAgent(t);
-});
+beforeAll(async () => ({ t, agent } = await startAgentApi()));
 afterAll(async () => { await t.close(); });
 
 /** A probe value that says which run, partition (K) and block it belongs to. */

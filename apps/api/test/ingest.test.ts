@@ -1,16 +1,13 @@
 // logMetrics: idempotent replays, atomic refusal of non-finite values, both input shapes,
 // exact storage, limits, metric keys, and the live-metrics event.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
+import type { TestApi } from './harness.js';
 import { Topics } from '../src/events/pubsub.js';
-import { claim, errorCode, holdFreshJob, LOG_COLUMNS, LOG_POINTS, registerTestAgent, seedJobs, type Claimed, type TestAgent } from './agent-fixtures.js';
+import { claim, errorCode, holdFreshJob, LOG_COLUMNS, LOG_POINTS, startAgentApi, seedJobs, type Claimed, type TestAgent } from './agent-fixtures.js';
 
 let t: TestApi;
 let agent: TestAgent;
-beforeAll(async () => {
-  t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
-  agent = await registerTestAgent(t);
-});
+beforeAll(async () => ({ t, agent } = await startAgentApi()));
 afterAll(async () => { await t.close(); });
 
 let job: Claimed;

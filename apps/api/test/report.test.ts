@@ -2,18 +2,15 @@
 // checkpoints tied to the artifact store, input checks.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
+import type { TestApi } from './harness.js';
 import {
-  claim, errorCode, holdFreshJob, registerTestAgent, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, seedJobs, uploadArtifact,
+  claim, errorCode, holdFreshJob, startAgentApi, REGISTER_CHECKPOINT, REPORT_EVALUATION, REPORT_PATCH, REPORT_SIMILARITY, seedJobs, uploadArtifact,
   type Claimed, type TestAgent,
 } from './agent-fixtures.js';
 
 let t: TestApi;
 let agent: TestAgent;
-beforeAll(async () => {
-  t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
-  agent = await registerTestAgent(t);
-});
+beforeAll(async () => ({ t, agent } = await startAgentApi()));
 afterAll(async () => { await t.close(); });
 
 let job: Claimed;

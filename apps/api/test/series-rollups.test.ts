@@ -7,16 +7,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLUP_MAX_LEVEL, ROLLUP_MIN_LEVEL } from '@stratum/db';
-import { startTestApi, type TestApi } from './harness.js';
-import { claim, LOG_COLUMNS, registerTestAgent, seedJobs, type TestAgent } from './agent-fixtures.js';
+import type { TestApi } from './harness.js';
+import { claim, LOG_COLUMNS, startAgentApi, seedJobs, type TestAgent } from './agent-fixtures.js';
 import { expectedSeries } from './series-rule.js';
 
 let t: TestApi;
 let agent: TestAgent;
-beforeAll(async () => {
-  t = await startTestApi({ REAPER_INTERVAL_MS: '3600000' });
-  agent = await registerTestAgent(t);
-});
+beforeAll(async () => ({ t, agent } = await startAgentApi()));
 afterAll(async () => { await t.close(); });
 
 const SERIES = `query($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
