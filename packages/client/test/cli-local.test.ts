@@ -1,12 +1,11 @@
 // With nothing configured, the CLI uses a local API in local-dev mode when one answers (the demo's
 // at 127.0.0.1:4000; here one on a free port named by STRATUM_LOCAL_URL), and says so.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startApi, type RunningApi } from '@stratum/api';
-import { startStack, type Stack } from './harness.js';
+import { closedPort, startStack, type Stack } from './harness.js';
 
 let s: Stack;
 let local: RunningApi;
@@ -26,15 +25,6 @@ afterAll(async () => {
   await s?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('the local fallback', () => {
   it('uses a local API in local-dev mode when nothing is configured, and says so on stderr', async () => {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness.js';
+import { closedPort, startStack, type Stack } from './harness.js';
 
 let s: Stack;
 beforeAll(async () => { s = await startStack(); });
@@ -55,12 +54,3 @@ describe('stratum login / whoami (child process, real API)', () => {
     expect(help.stdout).toMatch(/Examples:\n {2}# log in\n {2}\$ stratum login --url/);
   });
 });
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -3,6 +3,7 @@
 // can, and straight into the test database with SQL for bulk metrics and evaluations.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,4 +146,13 @@ export async function startStack(): Promise<Stack> {
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** A loopback port nothing listens on (bound, then released): an API that is down. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -24,11 +24,10 @@
  *   orientationDelta  index in the delta list (4)
  *   orientationMatch  1 when the delta is 0 mod 360 (2)
  */
-import { colourName, driftingGrating, tintInto } from './grating.js';
-import { gridField, phaseOf, RENDER_KEYS, resolveColour, resolveRender, type GridRender, type ResolvedRender } from './gratings.js';
-import { balancedSubsample, FactorGrid } from './grid.js';
-import type { ClipDataset, ClipSample, ClipShape, ColourSpec, DoubleGratingsOptions, GratingGrid, TargetSpec } from './types.js';
-import { checkIndex, checkKeys, DatasetSpecError, numListField } from './validate.js';
+import { colourName } from './grating.js';
+import { GratingDataset, phaseOf, resolveGratingSpec, type GridRender } from './grating-dataset.js';
+import type { ClipSample, ColourSpec, DoubleGratingsOptions, GratingGrid, TargetSpec } from './types.js';
+import { numListField } from './validate.js';
 
 type DoubleValues = Required<Pick<DoubleGratingsOptions, 'spatialFreqsLeft' | 'spatialFreqsRight' | 'orientations' | 'orientationDeltas' | 'temporalFreqs' | 'contrasts' | 'colours'>>;
 
@@ -83,43 +82,28 @@ export interface DoubleGratingCell {
   };
 }
 
-export class DoubleGratings implements ClipDataset {
+export class DoubleGratings extends GratingDataset<DoubleValues> {
   readonly name = 'double-gratings';
-  readonly shape: ClipShape;
-  readonly size: number;
   readonly targets: TargetSpec[];
-  readonly valueRange: [number, number] = [-1, 1];
-  readonly grid: FactorGrid;
-  readonly render: ResolvedRender;
-  readonly values: DoubleValues;
   /** Ascending distinct signed SF differences (right − left); `sfDelta` labels index this list. */
   readonly sfDeltas: number[];
   /** Ascending distinct right orientations; `orientationRight` labels index this list. */
   readonly rightOrientations: number[];
-  readonly cells: Int32Array;
-  private readonly rgbs: [number, number, number][];
 
   constructor(opts: DoubleGratingsOptions = {}) {
-    const n = this.name;
-    checkKeys(n, opts, [...RENDER_KEYS, 'spatialFreqsLeft', 'spatialFreqsRight', 'orientations', 'orientationDeltas', 'temporalFreqs', 'contrasts', 'colours']);
-    const grid = DOUBLE_GRATING_GRIDS[gridField(n, opts)];
-    this.render = resolveRender(n, opts, grid);
-    const colours = opts.colours ?? grid.colours;
-    if (!Array.isArray(colours) || colours.length === 0) throw new DatasetSpecError(n, 'colours', 'must be a non-empty array');
-    this.rgbs = colours.map((c, i) => resolveColour(n, `colours[${i}]`, c));
-    this.values = {
+    const n = 'double-gratings';
+    const spec = resolveGratingSpec(n, opts, ['spatialFreqsLeft', 'spatialFreqsRight', 'orientations', 'orientationDeltas', 'temporalFreqs', 'contrasts', 'colours'], DOUBLE_GRATING_GRIDS);
+    const { grid } = spec;
+    const v: DoubleValues = {
       spatialFreqsLeft: numListField(n, opts, 'spatialFreqsLeft', grid.spatialFreqsLeft, { above: 0 }),
       spatialFreqsRight: numListField(n, opts, 'spatialFreqsRight', grid.spatialFreqsRight, { above: 0 }),
       orientations: numListField(n, opts, 'orientations', grid.orientations),
       orientationDeltas: numListField(n, opts, 'orientationDeltas', grid.orientationDeltas),
       temporalFreqs: numListField(n, opts, 'temporalFreqs', grid.temporalFreqs),
       contrasts: numListField(n, opts, 'contrasts', grid.contrasts, { above: 0, max: 1 }),
-      colours: [...colours],
+      colours: spec.colours,
     };
-    const v = this.values;
-    this.sfDeltas = ascendingDistinct(v.spatialFreqsLeft.flatMap((l) => v.spatialFreqsRight.map((r) => r - l)));
-    this.rightOrientations = ascendingDistinct(v.orientations.flatMap((o) => v.orientationDeltas.map((d) => mod360(o + d))));
-    this.grid = new FactorGrid([
+    super(spec, v, [
       v.spatialFreqsLeft.length,
       v.spatialFreqsRight.length,
       v.orientations.length,
@@ -128,13 +112,8 @@ export class DoubleGratings implements ClipDataset {
       v.contrasts.length,
       v.colours.length,
     ]);
-    const { maxClips, seed, frames, size } = this.render;
-    this.cells =
-      maxClips === undefined || maxClips >= this.grid.size
-        ? Int32Array.from({ length: this.grid.size }, (_, i) => i)
-        : balancedSubsample(this.grid, maxClips, seed);
-    this.size = this.cells.length;
-    this.shape = { frames, height: size, width: size, channels: 3 };
+    this.sfDeltas = ascendingDistinct(v.spatialFreqsLeft.flatMap((l) => v.spatialFreqsRight.map((r) => r - l)));
+    this.rightOrientations = ascendingDistinct(v.orientations.flatMap((o) => v.orientationDeltas.map((d) => mod360(o + d))));
     this.targets = [
       { name: 'spatialFreqLeft', numClasses: v.spatialFreqsLeft.length, description: `left half's spatial frequency index (cycles/image: ${v.spatialFreqsLeft.join(', ')})` },
       { name: 'spatialFreqRight', numClasses: v.spatialFreqsRight.length, description: `right half's spatial frequency index (cycles/image: ${v.spatialFreqsRight.join(', ')})` },
@@ -149,8 +128,7 @@ export class DoubleGratings implements ClipDataset {
   }
 
   describe(index: number): DoubleGratingCell {
-    checkIndex(this.name, index, this.size);
-    const cell = this.cells[index]!;
+    const cell = this.cellOf(index);
     const [sl, sr, ol, od, t, c, k] = this.grid.decode(cell) as [number, number, number, number, number, number, number];
     const v = this.values;
     const left = v.spatialFreqsLeft[sl]!;
@@ -182,15 +160,9 @@ export class DoubleGratings implements ClipDataset {
 
   get(index: number): ClipSample {
     const d = this.describe(index);
-    const { frames, size, frameRate } = this.render;
-    const shape = { frames, height: size, width: size };
-    const clip = new Float32Array(frames * size * size * 3);
+    const { size } = this.render;
     const half = Math.floor(size / 2);
-    for (const [side, from, to] of [[d.left, 0, half], [d.right, half, size]] as const) {
-      const grey = driftingGrating({ ...shape, width: size, ...side, temporalFreq: d.temporalFreq, frameRate, contrast: d.contrast });
-      tintInto(clip, grey, d.rgb, shape, from, to);
-    }
-    return { clip, labels: { ...d.labels } };
+    return { clip: this.paint([{ ...d.left, from: 0, to: half }, { ...d.right, from: half, to: size }], d), labels: { ...d.labels } };
   }
 }
 

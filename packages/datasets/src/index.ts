@@ -31,7 +31,8 @@ export { MovingMnist, movingMnist, renderMovingDigits, bounce, velocityOf, DIREC
 export { Textures, textures, TEXTURE_DIRECTIONS, type TextureParams } from './textures.js';
 export { digitPool, MNIST_TRAIN_FRACTION, type DigitPool } from './mnist-digits.js';
 export { driftingGrating, linspaceUnit, PALETTE, type GratingParams } from './grating.js';
-export { Gratings, gratings, SINGLE_GRATING_GRIDS, GRATING_GRIDS, type GratingCell } from './gratings.js';
+export { GRATING_GRIDS } from './grating-dataset.js';
+export { Gratings, gratings, SINGLE_GRATING_GRIDS, type GratingCell } from './gratings.js';
 export { DoubleGratings, doubleGratings, DOUBLE_GRATING_GRIDS, type DoubleGratingCell } from './double-gratings.js';
 export { keepRandomPatches, type PatchOcclusionOptions, type KeptPatch } from './occlusion.js';
 export { FolderVideos, folderDataset, type FolderVideo, type FolderReport, type UndecodableVideo } from './folder/folder-dataset.js';
