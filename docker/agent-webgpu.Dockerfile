@@ -23,7 +23,10 @@ COPY --from=prune /src/out/full/ ./
 # The agent generates its protocol types from the API's committed schema.
 COPY apps/api/schema.graphql ./apps/api/schema.graphql
 COPY tsconfig.json turbo.json ./
-RUN npx turbo run build --filter=@stratum/agent
+# turbo builds the agent's dependencies; the agent itself is built by its own script, because the
+# repository's turbo.json orders its build after the API's (which prints the schema), and this
+# pruned workspace holds the API's committed schema, not the API.
+RUN npx turbo run build --filter=@stratum/agent^... && npm run build -w @stratum/agent
 
 FROM ${NODE_IMAGE} AS runtime
 # The Vulkan loader (the GPU's driver comes from the host); ffmpeg for folder datasets of videos.

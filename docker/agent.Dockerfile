@@ -31,7 +31,10 @@ COPY --from=prune /src/out/full/ ./
 # The agent generates its protocol types from the API's committed schema.
 COPY apps/api/schema.graphql ./apps/api/schema.graphql
 COPY tsconfig.json turbo.json ./
-RUN npx turbo run build --filter=@stratum/agent \
+# turbo builds the agent's dependencies; the agent itself is built by its own script, because the
+# repository's turbo.json orders its build after the API's (which prints the schema), and this
+# pruned workspace holds the API's committed schema, not the API.
+RUN npx turbo run build --filter=@stratum/agent^... && npm run build -w @stratum/agent \
  && useradd --create-home --uid 10001 stratum && mkdir -p /work && chown stratum /work
 USER stratum
 ENV STRATUM_WORK_DIR=/work STRATUM_BACKEND=tensorflow-gpu

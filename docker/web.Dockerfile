@@ -17,7 +17,10 @@ COPY --from=prune /src/out/full/ ./
 COPY apps/api/schema.graphql ./apps/api/schema.graphql
 COPY tsconfig.json turbo.json ./
 ENV NEXT_TELEMETRY_DISABLED=1
-RUN npx turbo run build --filter=@stratum/web
+# turbo builds the dashboard's dependencies; the dashboard itself is built by its own script, because the
+# repository's turbo.json orders its build after the API's (which prints the schema), and this
+# pruned workspace holds the API's committed schema, not the API.
+RUN npx turbo run build --filter=@stratum/web^... && npm run build -w @stratum/web
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 HOSTNAME=0.0.0.0 PORT=3000
