@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
 import { loadConfig, startApi, type ApiConfig, type RunningApi } from '@stratum/api';
 import { WORKER_PATH } from '@stratum/agent';
+import { tinyTrainConfig } from '../support/seed.js';
 
 export const AGENT_CLI = path.join(path.dirname(WORKER_PATH), '..', 'cli.js');
 
@@ -93,20 +94,9 @@ export async function startFaultApi(env: Record<string, string> = {}): Promise<F
   return handle;
 }
 
-/** A tiny but real run config: the nano preset shrunk so that a step takes milliseconds on wasm. */
+/** A tiny but real run config (seed.ts's, trained longer): a step takes milliseconds on wasm. */
 export function tinyConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    preset: 'nano',
-    model: { depth: 2, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
-    regime: 'e2e',
-    steps: 200,
-    batchSize: 4,
-    checkpointEvery: 50,
-    logEvery: 1,
-    dataset: { name: 'moving-mnist', count: 64, frames: 16, size: 32 },
-    evaluation: { clips: 96 },
-    ...overrides,
-  };
+  return tinyTrainConfig({ steps: 200, checkpointEvery: 50, ...overrides });
 }
 
 let projectCounter = 0;

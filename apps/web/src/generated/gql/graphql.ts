@@ -192,6 +192,8 @@ export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric:
 
 export type SweepSummaryFragment = { id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } };
 
+export type EvaluationValueFragment = { kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number };
+
 export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -233,7 +235,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ step: number, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, value: number, std: number | null, ciLow: number | null, ciHigh: number | null }> } | null };
+export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ std: number | null, ciLow: number | null, ciHigh: number | null, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }> } | null };
 
 export type RunsPageQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -367,6 +369,18 @@ export const SweepSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SweepSummary"}) as unknown as TypedDocumentString<SweepSummaryFragment, unknown>;
+export const EvaluationValueFragmentDoc = new TypedDocumentString(`
+    fragment EvaluationValue on Evaluation {
+  kind
+  metric
+  target
+  dataset
+  depthUnit
+  depth
+  step
+  value
+}
+    `, {"fragmentName":"EvaluationValue"}) as unknown as TypedDocumentString<EvaluationValueFragment, unknown>;
 export const CancelRunDocument = new TypedDocumentString(`
     mutation CancelRun($id: ID!) {
   cancelRun(id: $id) {
@@ -654,21 +668,23 @@ export const RunDetailDocument = new TypedDocumentString(`
       notBefore
     }
     evaluations {
-      step
-      kind
-      metric
-      target
-      dataset
-      depthUnit
-      depth
-      value
+      ...EvaluationValue
       std
       ciLow
       ciHigh
     }
   }
 }
-    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+    fragment EvaluationValue on Evaluation {
+  kind
+  metric
+  target
+  dataset
+  depthUnit
+  depth
+  step
+  value
+}`) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
 export const RunsPageDocument = new TypedDocumentString(`
     query RunsPage($filter: RunFilter, $orderBy: RunOrder, $first: Int!, $after: String, $withCount: Boolean!, $withMetrics: Boolean!, $metricKinds: [EvaluationKind!], $metrics: [String!], $metricTargets: [String!]) {
   runs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
@@ -697,19 +713,21 @@ export const RunsPageDocument = new TypedDocumentString(`
       evaluations(
         filter: {latestOnly: true, depthUnit: BLOCK, kind: $metricKinds, metric: $metrics, target: $metricTargets}
       ) @include(if: $withMetrics) {
-        kind
-        metric
-        target
-        dataset
-        depthUnit
-        depth
-        step
-        value
+        ...EvaluationValue
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<RunsPageQuery, RunsPageQueryVariables>;
+    fragment EvaluationValue on Evaluation {
+  kind
+  metric
+  target
+  dataset
+  depthUnit
+  depth
+  step
+  value
+}`) as unknown as TypedDocumentString<RunsPageQuery, RunsPageQueryVariables>;
 export const RunsColumnOptionsDocument = new TypedDocumentString(`
     query RunsColumnOptions($filter: RunFilter) {
   runs(filter: $filter, first: 5, orderBy: {field: CREATED_AT, direction: DESC}) {

@@ -28,3 +28,17 @@ export const SweepSummaryFragment = graphql(`
     }
   }
 `);
+
+/** A reported evaluation value where it was measured: what tables and profiles read. */
+export const EvaluationValueFragment = graphql(`
+  fragment EvaluationValue on Evaluation {
+    kind
+    metric
+    target
+    dataset
+    depthUnit
+    depth
+    step
+    value
+  }
+`);

@@ -60,14 +60,7 @@ const RunQuery = graphql(`
         notBefore
       }
       evaluations {
-        step
-        kind
-        metric
-        target
-        dataset
-        depthUnit
-        depth
-        value
+        ...EvaluationValue
         std
         ciLow
         ciHigh

@@ -35,14 +35,7 @@ const RunsPageQuery = graphql(`
         startedAt
         finishedAt
         evaluations(filter: { latestOnly: true, depthUnit: BLOCK, kind: $metricKinds, metric: $metrics, target: $metricTargets }) @include(if: $withMetrics) {
-          kind
-          metric
-          target
-          dataset
-          depthUnit
-          depth
-          step
-          value
+          ...EvaluationValue
         }
       }
     }
