@@ -5,6 +5,7 @@ import type { Principal } from '../auth/tokens.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../errors/codes.js';
 import type { RegisterAgentArgs } from './agent.input.js';
 import type { Agent } from './agent.type.js';
+import type { Row } from '../common/columns.js';
 
 const MAX_INVENTORY_BYTES = 64 * 1024;
 
@@ -60,7 +61,7 @@ export async function registerAgent(app: AppServices, principal: Principal, args
 
 /** Liveness + existence in one statement; returns the registered offer for claims without one. */
 export async function touchAgent(app: AppServices, agentId: string): Promise<{ backends: string[]; devices: unknown; labels: unknown; status: AgentStatus }> {
-  const { rows } = await app.pool.query<{ backends: string[]; devices: unknown; labels: unknown; status: AgentStatus }>({
+  const { rows } = await app.pool.query<Pick<Row<'agents'>, 'backends' | 'devices' | 'labels' | 'status'>>({
     name: 'stratum_touch_agent',
     text: `UPDATE agents SET last_heartbeat_at = now(),
              status = CASE WHEN status IN ('LOST', 'OFFLINE') THEN 'ONLINE'::"AgentStatus" ELSE status END
@@ -94,7 +95,7 @@ export async function getAgent(app: AppServices, id: string): Promise<Agent | nu
 
 /** Agents' names by id (null for an unknown id). */
 export async function agentNames(app: AppServices, ids: readonly string[]): Promise<Array<string | null>> {
-  const { rows } = await app.pool.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
+  const { rows } = await app.pool.query<Pick<Row<'agents'>, 'id' | 'name'>>('SELECT id, name FROM agents WHERE id = ANY($1::uuid[])', [ids]);
   const byId = new Map(rows.map((r) => [r.id, r.name]));
   return ids.map((id) => byId.get(id) ?? null);
 }

@@ -8,6 +8,7 @@ import type { AppServices } from '../context.js';
 import { startPeriodicTask } from '../common/periodic.js';
 import { withTransaction } from '../common/sql.js';
 import { blobLock } from './uploads.js';
+import type { Row } from '../common/columns.js';
 
 export interface CollectionPass {
   /** Blobs deleted from the store. */
@@ -18,7 +19,7 @@ export interface CollectionPass {
 
 export async function collectUnreferencedArtifacts(app: AppServices, limit = 200): Promise<CollectionPass> {
   const grace = app.config.ARTIFACT_GC_GRACE_SECONDS;
-  const { rows } = await app.pool.query<{ sha256: string }>(
+  const { rows } = await app.pool.query<Pick<Row<'artifact_uploads'>, 'sha256'>>(
     `SELECT u.sha256 FROM artifact_uploads u
      GROUP BY u.sha256
      HAVING max(u.uploaded_at) < now() - make_interval(secs => $1)

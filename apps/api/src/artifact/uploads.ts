@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { AppServices } from '../context.js';
 import { FENCE, fenceParams, type Fence } from '../job/fence.js';
 import { ArtifactError } from './artifact-error.js';
+import type { Row } from '../common/columns.js';
 
 export interface Reservation {
   projectId: string;
@@ -39,7 +40,7 @@ export async function reserveUpload(app: AppServices, fence: Fence, sha256: stri
   const client = await app.pool.connect();
   try {
     await client.query('BEGIN');
-    const job = (await client.query<{ project_id: string; run_id: string }>({
+    const job = (await client.query<Pick<Row<'runs'>, 'project_id'> & Pick<Row<'jobs'>, 'run_id'>>({
       text: `SELECT r.project_id, j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id WHERE ${FENCE} FOR SHARE OF j`,
       values: fenceParams(fence),
     })).rows[0];

@@ -2,6 +2,7 @@
 // them: the hot path only touches the database for names it has never seen.
 import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
+import type { Row } from '../common/columns.js';
 
 /** Names cached per pool; the least recently used are forgotten (and re-read) beyond this. */
 export const METRIC_KEY_CACHE_SIZE = 50_000;
@@ -47,7 +48,7 @@ export async function resolveMetricKeys(pool: pg.Pool, names: readonly string[])
   // A key committed by a concurrent caller after this statement's snapshot is neither inserted
   // nor seen; asking again finds it.
   for (let round = 0; missing.length > 0 && round < 3; round++) {
-    const { rows } = await pool.query<{ id: number; name: string }>({ name: 'stratum_upsert_metric_keys', text: UPSERT_KEYS, values: [missing] });
+    const { rows } = await pool.query<Pick<Row<'metric_keys'>, 'id' | 'name'>>({ name: 'stratum_upsert_metric_keys', text: UPSERT_KEYS, values: [missing] });
     for (const row of rows) {
       cache.set(row.name, row.id);
       found.set(row.name, row.id);

@@ -8,6 +8,7 @@
 // the WHERE clause after its lock is released, so it is never claimed twice.
 import type { AppServices } from '../context.js';
 import { publishStatusChange } from './events.js';
+import type { Row } from '../common/columns.js';
 
 export interface Capabilities {
   backends: string[];
@@ -17,32 +18,18 @@ export interface Capabilities {
   gpu: boolean;
 }
 
-export interface ClaimedRow {
-  id: string;
-  run_id: string;
-  other_run_id: string | null;
-  kind: 'TRAIN' | 'COMPARE';
-  fencing_token: string;
-  lease_expires_at: Date;
-  attempts: number;
-  max_attempts: number;
-  priority: number;
-  progress: unknown;
-  requirements: unknown;
-  run_name: string;
-  sweep_id: string | null;
-  project_id: string;
-  config: unknown;
-  backend: string | null;
-  ck_step: number | null;
-  ck_sha256: string | null;
-  ck_uri: string | null;
-  ck_bytes: string | null;
-  ock_step: number | null;
-  ock_sha256: string | null;
-  ock_uri: string | null;
-  ock_bytes: string | null;
-}
+/** A claimed job with its run and the checkpoints it starts from (ck_: its own run's latest,
+ * ock_: the other run's, for COMPARE jobs), column by column as CLAIM_SQL selects them. */
+export type ClaimedRow =
+  Pick<Row<'jobs'>, 'id' | 'run_id' | 'other_run_id' | 'kind' | 'fencing_token' | 'attempts' | 'max_attempts' | 'priority' | 'progress' | 'requirements'>
+  & { lease_expires_at: NonNullable<Row<'jobs'>['lease_expires_at']> }
+  & Pick<Row<'runs'>, 'sweep_id' | 'project_id' | 'config' | 'backend'> & { run_name: Row<'runs'>['name'] }
+  & CheckpointColumns<'ck'> & CheckpointColumns<'ock'>;
+
+/** A checkpoint's columns under a prefix, null when there is none; bytes as text. */
+type CheckpointColumns<P extends string> = {
+  [C in 'step' | 'sha256' | 'uri' | 'bytes' as `${P}_${C}`]: (C extends 'bytes' ? string : Row<'checkpoints'>[C]) | null;
+};
 
 /** A job's requirement list of backends is met when it is absent/empty or shares one with the offer. */
 const BACKENDS_MET = (requirements: string, offer: string) => `(jsonb_typeof(${requirements} -> 'backends') IS DISTINCT FROM 'array'

@@ -5,6 +5,7 @@
 // between the two networks on the same clips — the comparison the dashboard's Compare view shows.
 import type { AppServices } from '../context.js';
 import { publishStatusChange } from './events.js';
+import type { Row } from '../common/columns.js';
 
 const ENQUEUE_SQL = `
 WITH me AS (
@@ -34,7 +35,7 @@ export async function enqueueCompareJobs(app: AppServices, runId: string): Promi
     await client.query('BEGIN');
     // Two runs of one pair finishing at the same moment must not both queue the pair.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('stratum_compare:' || coalesce((SELECT sweep_id::text FROM runs WHERE id = $1), '')))", [runId]);
-    const { rows } = await client.query<{ id: string; run_id: string; sweep_id: string | null }>(ENQUEUE_SQL, [runId]);
+    const { rows } = await client.query<Pick<Row<'jobs'>, 'id' | 'run_id'> & Pick<Row<'runs'>, 'sweep_id'>>(ENQUEUE_SQL, [runId]);
     await client.query('COMMIT');
     for (const row of rows) publishStatusChange(app, { jobId: row.id, runId: row.run_id, sweepId: row.sweep_id, jobStatus: 'QUEUED', runStatus: null });
     return rows.map((r) => r.id);

@@ -2,6 +2,7 @@
 // after commit, so a subscriber that reacts by reading sees the new state.
 import type { AppServices } from '../context.js';
 import { Topics } from '../events/pubsub.js';
+import type { Row } from '../common/columns.js';
 
 export interface StatusChange {
   jobId: string;
@@ -21,16 +22,16 @@ export function publishStatusChange(app: AppServices, change: StatusChange): voi
 
 /** A job whose status changed (as RETURNING gives it). */
 export interface ChangedJob {
-  id: string;
-  runId: string;
-  status: string;
+  id: Row<'jobs'>['id'];
+  runId: Row<'jobs'>['run_id'];
+  status: Row<'jobs'>['status'];
 }
 
 /** A run whose status changed. */
 export interface ChangedRun {
-  id: string;
-  sweepId: string | null;
-  status: string;
+  id: Row<'runs'>['id'];
+  sweepId: Row<'runs'>['sweep_id'];
+  status: Row<'runs'>['status'];
 }
 
 /** Publishes changed jobs (queue) and runs (run status) after their transaction committed. */

@@ -7,6 +7,7 @@ import type { AppServices } from '../context.js';
 import type { Principal } from '../auth/tokens.js';
 import { BadInputError, ForbiddenError, LeaseLostError, NotFoundError } from '../errors/codes.js';
 import { parseId } from '../common/ids.js';
+import type { Row } from '../common/columns.js';
 
 /**
  * The agent a caller acts as: an AGENT token's bound agent, or null for ADMIN (operators and
@@ -59,7 +60,7 @@ export function fenceParams(fence: Fence): [string, string, string | null] {
  * stale token, no longer running, expired) and throws. Never on the success path.
  */
 export async function explainLeaseLoss(app: AppServices, fence: Fence): Promise<never> {
-  const { rows } = await app.pool.query<{ status: string; fencing_token: string; lease_owner: string | null; expired: boolean | null }>(
+  const { rows } = await app.pool.query<Pick<Row<'jobs'>, 'status' | 'fencing_token' | 'lease_owner'> & { expired: boolean | null }>(
     'SELECT status, fencing_token::text, lease_owner, lease_expires_at <= now() AS expired FROM jobs WHERE id = $1',
     [fence.jobId],
   );
@@ -91,7 +92,7 @@ export async function withFence<T>(app: AppServices, fence: Fence, fn: (client: 
   let outcome: { value: T } | null = null;
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ run_id: string; other_run_id: string | null; kind: 'TRAIN' | 'COMPARE' }>({
+    const { rows } = await client.query<Pick<Row<'jobs'>, 'run_id' | 'other_run_id' | 'kind'>>({
       name: 'stratum_fence_share',
       text: `SELECT j.run_id, j.other_run_id, j.kind::text AS kind FROM jobs j WHERE ${FENCE} FOR SHARE`,
       values: fenceParams(fence),

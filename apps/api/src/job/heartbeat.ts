@@ -4,6 +4,7 @@
 import type { AppServices } from '../context.js';
 import { Topics } from '../events/pubsub.js';
 import { explainLeaseLoss, FENCE, fenceParams, type Fence } from './fence.js';
+import type { Row } from '../common/columns.js';
 
 const HEARTBEAT_SQL = `
 WITH j AS (
@@ -31,7 +32,7 @@ export interface HeartbeatResult {
 }
 
 export async function heartbeat(app: AppServices, fence: Fence, progress: unknown, backend: string | null): Promise<HeartbeatResult> {
-  const { rows } = await app.pool.query<{ id: string; run_id: string; lease_owner: string | null; lease_expires_at: Date; cancel_requested: boolean }>({
+  const { rows } = await app.pool.query<Pick<Row<'jobs'>, 'id' | 'run_id' | 'lease_owner' | 'cancel_requested'> & { lease_expires_at: Date }>({
     name: 'stratum_heartbeat',
     text: HEARTBEAT_SQL,
     values: [...fenceParams(fence), app.config.LEASE_SECONDS, progress === null || progress === undefined ? null : JSON.stringify(progress), backend],

@@ -1,18 +1,14 @@
 // What a job operation changed: returned to the caller and published to subscribers.
 import type { AppServices } from '../context.js';
 import { publishStatusChange } from './events.js';
+import type { Row } from '../common/columns.js';
 
-export interface TransitionRow {
-  id: string;
-  run_id: string;
-  sweep_id: string | null;
-  job_status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-  run_status: string | null;
-  attempts: number;
-  max_attempts: number;
-  not_before: Date;
-  last_error: string | null;
-}
+/** A job after a transition, with its run's new status (null: the run was left alone), as TRANSITION_SELECT reads it. */
+export type TransitionRow = Pick<Row<'jobs'>, 'id' | 'run_id' | 'attempts' | 'max_attempts' | 'not_before' | 'last_error'> & {
+  sweep_id: Row<'runs'>['sweep_id'];
+  job_status: Row<'jobs'>['status'];
+  run_status: Row<'runs'>['status'] | null;
+};
 
 export interface Transition {
   jobId: string;

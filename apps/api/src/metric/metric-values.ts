@@ -3,21 +3,22 @@
 // latest within-run similarity matrix. Each lookup is one statement over all runs.
 import type { AppServices } from '../context.js';
 import { BadInputError } from '../errors/codes.js';
-import type { RunMode, RunStatus } from '../run/run.enums.js';
 import type { DepthUnit, EvaluationKind, SimilarityKind } from '../report/report.enums.js';
 import { MetricSource, type MetricSelector } from './metric.input.js';
+import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
 
-export interface RunInfo {
-  id: string;
-  mode: RunMode;
-  modelSize: string;
-  /** The K it is read at: block depths count this partition's boundaries (see atEachPartition). */
-  blocks: number;
-  /** Every K the run was evaluated at (a sweep's E2E run: every K of the sweep). */
-  partitions: number[];
-  seed: number;
-  status: RunStatus;
-}
+const RUN_INFO_FIELDS = {
+  id: 'id', mode: 'mode', modelSize: 'model_size', blocks: 'blocks', partitions: 'partitions', seed: 'seed', status: 'status',
+} as const satisfies Fields<'runs'>;
+export const RUN_INFO_COLUMNS = selectList('runs', 'r', RUN_INFO_FIELDS);
+
+/** The latest within-run matrix's entries (readingsAt's SIMILARITY source). */
+const LATEST_MATRIX_FIELDS = { runId: 'run_id', step: 'step', rowLabels: 'row_labels', colLabels: 'col_labels', values: 'values' } as const satisfies Fields<'similarity_matrices'>;
+
+/** A run as the readings need it. blocks is the K it is read at: block depths count this
+ * partition's boundaries (see atEachPartition); partitions, every K the run was evaluated at (a
+ * sweep's E2E run: every K of the sweep). */
+export type RunInfo = RowOf<'runs', typeof RUN_INFO_FIELDS>;
 
 /** The run once per K it was evaluated at, each read at that K's block boundaries. */
 export function atEachPartition(run: RunInfo): RunInfo[] {
@@ -59,7 +60,7 @@ export async function resolveMetric(app: AppServices, selector: MetricSelector, 
     const similarity = selector.similarity ?? 'LINEAR_CKA';
     let dataset = selector.dataset ?? null;
     if (dataset === null) {
-      const { rows } = await app.readPool.query<{ dataset: string }>(
+      const { rows } = await app.readPool.query<Pick<Row<'similarity_matrices'>, 'dataset'>>(
         'SELECT DISTINCT dataset FROM similarity_matrices WHERE run_id = ANY($1::uuid[]) AND other_run_id IS NULL AND kind::text = $2 ORDER BY 1', [runIds, similarity]);
       if (rows.length > 1) throw new BadInputError(`${field}.dataset: the runs have ${similarity} matrices on several datasets (${rows.map((r) => r.dataset).join(', ')}); choose one`, `${field}.dataset`);
       dataset = rows[0]?.dataset ?? null;
@@ -70,7 +71,7 @@ export async function resolveMetric(app: AppServices, selector: MetricSelector, 
   const key = selector.key ?? DEFAULT_EVALUATION_METRIC[selector.kind];
   if (!key) throw new BadInputError(`${field}.key (the evaluation metric, e.g. effective_rank) is required for ${selector.kind}`, `${field}.key`);
   const depthUnit = selector.depthUnit ?? 'BLOCK';
-  const { rows } = await app.readPool.query<{ target: string; dataset: string; split: string }>(
+  const { rows } = await app.readPool.query<Pick<Row<'evaluations'>, 'target' | 'dataset' | 'split'>>(
     `SELECT DISTINCT target, dataset, split FROM evaluations
      WHERE run_id = ANY($1::uuid[]) AND kind::text = $2 AND metric = $3 AND depth_unit::text = $4 ORDER BY 1, 2, 3`,
     [runIds, selector.kind, key, depthUnit]);
@@ -114,7 +115,7 @@ export async function readingsAt(
   if (metric.source === MetricSource.TRAINING) {
     const wanted = runs.map((r) => ({ id: r.id, block: depth(r) })).filter((w): w is { id: string; block: number } => w.block !== null);
     if (wanted.length === 0) return out;
-    const { rows } = await app.readPool.query<{ runId: string; step: number; value: number }>(
+    const { rows } = await app.readPool.query<{ runId: Row<'runs'>['id'] } & Pick<Row<'metric_points'>, 'step' | 'value'>>(
       `SELECT s.run_id AS "runId", v.step, v.value
        FROM unnest($1::uuid[], $2::int[]) AS s(run_id, block)
        CROSS JOIN LATERAL (SELECT p.step, p.value FROM metric_points p
@@ -163,7 +164,7 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
   const step = at ?? STEP_MAX;
   if (metric.source === MetricSource.TRAINING) {
     const pairs = runs.flatMap((r) => Array.from({ length: r.blocks + 1 }, (_, b) => ({ id: r.id, block: b })));
-    const { rows } = await app.readPool.query<{ runId: string; block: number; step: number; value: number }>(
+    const { rows } = await app.readPool.query<{ runId: Row<'runs'>['id'] } & Pick<Row<'metric_points'>, 'block' | 'step' | 'value'>>(
       `SELECT s.run_id AS "runId", s.block, v.step, v.value
        FROM unnest($1::uuid[], $2::int[]) AS s(run_id, block)
        CROSS JOIN LATERAL (SELECT p.step, p.value FROM metric_points p
@@ -176,7 +177,7 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
   if (metric.source === MetricSource.EVALUATION) {
     if (metric.target === null || metric.dataset === null || metric.split === null) return out; // nothing recorded
     // BLOCK depths at the K each run is read at; other units do not depend on it.
-    const { rows } = await app.readPool.query<{ runId: string; depth: number; step: number; value: number }>(
+    const { rows } = await app.readPool.query<{ runId: Row<'evaluations'>['run_id'] } & Pick<Row<'evaluations'>, 'depth' | 'step' | 'value'>>(
       `SELECT DISTINCT ON (e.run_id, e.depth) e.run_id AS "runId", e.depth, e.step, e.value
        FROM evaluations e JOIN unnest($1::uuid[], $9::int[]) AS r(id, partition) ON r.id = e.run_id
        WHERE (e.depth_unit <> 'BLOCK' OR e.partition = r.partition) AND e.kind::text = $2 AND e.metric = $3 AND e.target = $4 AND e.dataset = $5 AND e.split = $6
@@ -187,8 +188,8 @@ export async function readingsByDepth(app: AppServices, runs: readonly RunInfo[]
     return out;
   }
   if (metric.dataset === null) return out;
-  const { rows } = await app.readPool.query<{ runId: string; step: number; rowLabels: string[]; colLabels: string[]; values: number[] }>(
-    `SELECT DISTINCT ON (m.run_id) m.run_id AS "runId", m.step, m.row_labels AS "rowLabels", m.col_labels AS "colLabels", m.values
+  const { rows } = await app.readPool.query<RowOf<'similarity_matrices', typeof LATEST_MATRIX_FIELDS>>(
+    `SELECT DISTINCT ON (m.run_id) ${selectList('similarity_matrices', 'm', LATEST_MATRIX_FIELDS)}
      FROM similarity_matrices m JOIN unnest($1::uuid[], $5::int[]) AS r(id, partition) ON r.id = m.run_id AND r.partition = m.partition
      WHERE m.other_run_id IS NULL AND m.kind::text = $2 AND m.dataset = $3 AND m.step <= $4
      ORDER BY m.run_id, m.step DESC`, [ids, metric.similarity, metric.dataset, step, runs.map((r) => r.blocks)]);
@@ -212,4 +213,3 @@ function blockIndex(label: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-export const RUN_INFO_COLUMNS = 'r.id, r.mode, r.model_size AS "modelSize", r.blocks, r.partitions, r.seed, r.status';

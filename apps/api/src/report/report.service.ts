@@ -12,6 +12,7 @@ import { parseId } from '../common/ids.js';
 import type { CheckpointRef } from '../job/job.type.js';
 import type { EvaluationInput, PatchDiagnosticInput, SimilarityInput } from './report.input.js';
 import type { ReportResult } from './report.type.js';
+import type { Row } from '../common/columns.js';
 
 export const MAX_EVALUATIONS_PER_CALL = 5_000;
 export const MAX_DIAGNOSTICS_PER_CALL = 1_000;
@@ -22,7 +23,7 @@ export const MAX_SIMILARITY_VALUES = 1_000_000;
  * one of the run's partitions (an E2E run of a sweep has every K of the sweep).
  */
 async function partitionsOf(client: pg.PoolClient, runId: string, given: ReadonlyArray<number | null | undefined>, field: string): Promise<number[]> {
-  const run = (await client.query<{ blocks: number; partitions: number[] }>('SELECT blocks, partitions FROM runs WHERE id = $1', [runId])).rows[0]!;
+  const run = (await client.query<Pick<Row<'runs'>, 'blocks' | 'partitions'>>('SELECT blocks, partitions FROM runs WHERE id = $1', [runId])).rows[0]!;
   return given.map((k, i) => {
     if (k === null || k === undefined) return run.blocks;
     if (!run.partitions.includes(k)) {
@@ -183,7 +184,7 @@ export async function registerCheckpoint(app: AppServices, fence: Fence, args: C
     }
     const uri = args.uri ?? stored?.uri;
     if (!uri) throw new BadInputError(`artifact ${args.sha256} is not in the artifact store: upload it first (PUT /artifacts/${args.sha256}) or give its uri`, 'sha256');
-    const { rows } = await client.query<{ step: number; sha256: string; uri: string; bytes: string }>(
+    const { rows } = await client.query<Pick<Row<'checkpoints'>, 'step' | 'sha256' | 'uri' | 'bytes'>>(
       `INSERT INTO checkpoints (run_id, step, uri, sha256, bytes) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (run_id, step) DO UPDATE SET uri = EXCLUDED.uri, sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes
        RETURNING step, sha256, uri, bytes::text AS bytes`,

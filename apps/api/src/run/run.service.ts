@@ -2,25 +2,37 @@
 // researcher's writes (cancel, retry, tags, notes).
 import type { AppServices, Context } from '../context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors/codes.js';
-import type { RunStatus } from './run.enums.js';
 import { SortDirection } from './run.enums.js';
 import { PAGE_SIZE_CEILING, RunOrderField, type EvaluationFilter, type RunFilter, type RunOrder, type RunsArgs } from './run.input.js';
 import type { Checkpoint, Evaluation, JobAttempt, Run, RunConnection } from './run.type.js';
 import { SqlParams, likeEscape, withTransaction } from '../common/sql.js';
+import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
 import { idPrefixPattern, parseId } from '../common/ids.js';
 import { cancelRunsWhere } from '../job/cancel-jobs.js';
 import { requeueTrainJob } from '../job/enqueue-train.js';
 import { publishChanges } from '../job/events.js';
 import { runById } from './run.loaders.js';
 
-/** Every run column, aliased to the GraphQL field names. */
-export const RUN_COLUMNS = `r.id, r.project_id AS "projectId", r.sweep_id AS "sweepId", r.name, r.mode, r.model_size AS "modelSize",
-  r.blocks, r.partitions, r.seed, r.dataset, r.config, r.status, r.backend, r.agent_id AS "agentId", r.tags, r.notes, r.error, r.divergence,
-  r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt", r.updated_at AS "updatedAt"`;
+const RUN_FIELDS = {
+  id: 'id', projectId: 'project_id', sweepId: 'sweep_id', name: 'name', mode: 'mode', modelSize: 'model_size', blocks: 'blocks',
+  partitions: 'partitions', seed: 'seed', dataset: 'dataset', config: 'config', status: 'status', backend: 'backend', agentId: 'agent_id',
+  tags: 'tags', notes: 'notes', error: 'error', divergence: 'divergence',
+  createdAt: 'created_at', startedAt: 'started_at', finishedAt: 'finished_at', updatedAt: 'updated_at',
+} as const satisfies Fields<'runs'>;
 
-const EVALUATION_COLUMNS = `e.id, e.run_id AS "runId", e.step, e.kind, e.metric, e.target, e.dataset, e.split,
-  e.depth_unit AS "depthUnit", e.depth, e.partition, e.value, e.std, e.ci_low AS "ciLow", e.ci_high AS "ciHigh", e.folds, e.n,
-  e.created_at AS "createdAt"`;
+/** Every run column, aliased to the GraphQL field names. */
+export const RUN_COLUMNS = selectList('runs', 'r', RUN_FIELDS);
+
+/** A run row as RUN_COLUMNS reads it (its divergence JSON is what the agent reported). */
+export type RunRow = RowOf<'runs', typeof RUN_FIELDS> & { divergence: Run['divergence'] };
+
+const EVALUATION_FIELDS = {
+  id: 'id', runId: 'run_id', step: 'step', kind: 'kind', metric: 'metric', target: 'target', dataset: 'dataset', split: 'split',
+  depthUnit: 'depth_unit', depth: 'depth', partition: 'partition', value: 'value', std: 'std', ciLow: 'ci_low', ciHigh: 'ci_high',
+  folds: 'folds', n: 'n', createdAt: 'created_at',
+} as const satisfies Fields<'evaluations'>;
+
+const EVALUATION_COLUMNS = selectList('evaluations', 'e', EVALUATION_FIELDS);
 
 // ---- listing -------------------------------------------------------------------------------
 
@@ -110,9 +122,9 @@ export async function listRuns(app: AppServices, args: RunsArgs): Promise<RunCon
   const sql = `SELECT ${RUN_COLUMNS}, (${sort.expr})::text AS "sortKey" FROM runs r
     ${where.length ? 'WHERE ' + where.map((w) => `(${w})`).join(' AND ') : ''}
     ORDER BY ${sort.expr} ${dir}, r.id ${dir} LIMIT ${args.first + 1}`;
-  let rows: Array<Run & { sortKey: string }>;
+  let rows: Array<RunRow & { sortKey: string }>;
   try {
-    rows = (await app.readPool.query<Run & { sortKey: string }>(sql, params.values)).rows;
+    rows = (await app.readPool.query<RunRow & { sortKey: string }>(sql, params.values)).rows;
   } catch (error) {
     // A cursor whose key does not parse as the sort type (hand-edited) is bad input.
     if (args.after && ['22007', '22008', '22P02'].includes((error as { code?: string }).code ?? '')) {
@@ -122,7 +134,7 @@ export async function listRuns(app: AppServices, args: RunsArgs): Promise<RunCon
   }
   const hasNextPage = rows.length > args.first;
   const page = rows.slice(0, args.first);
-  const edges = page.map(({ sortKey, ...run }) => ({ cursor: encodeCursor({ field: order.field, key: sortKey, id: run.id }), node: run as Run }));
+  const edges = page.map(({ sortKey, ...run }) => ({ cursor: encodeCursor({ field: order.field, key: sortKey, id: run.id }), node: run satisfies Run }));
   return {
     edges,
     nodes: edges.map((e) => e.node),
@@ -141,7 +153,7 @@ export async function listRuns(app: AppServices, args: RunsArgs): Promise<RunCon
 }
 
 export async function runsByIds(app: AppServices, ids: readonly string[]): Promise<Array<Run | null>> {
-  const { rows } = await app.pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ANY($1::uuid[])`, [ids]);
+  const { rows } = await app.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ANY($1::uuid[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -197,7 +209,7 @@ export async function evaluationsByRun(app: AppServices, runIds: readonly string
     ? `SELECT * FROM (SELECT DISTINCT ON (${identity}) ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')}
          ORDER BY ${identity}, e.step DESC) x ORDER BY x.kind, x.metric, x.target, x."depthUnit", x.partition, x.depth, x.step`
     : `SELECT ${EVALUATION_COLUMNS} FROM evaluations e WHERE ${where.join(' AND ')} ORDER BY e.step, e.kind, e.metric, e.target, e.depth_unit, e.partition, e.depth`;
-  const { rows } = await app.readPool.query<Evaluation>(sql, params.values);
+  const { rows } = await app.readPool.query<RowOf<'evaluations', typeof EVALUATION_FIELDS>>(sql, params.values);
   return groupBy(runIds, rows, (r) => r.runId);
 }
 
@@ -212,7 +224,7 @@ export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (
 export async function cancelRun(app: AppServices, runId: string): Promise<Run> {
   const id = parseId(runId, 'runId');
   const changed = await withTransaction(app.pool, async (client) => {
-    const current = (await client.query<{ status: RunStatus }>('SELECT status FROM runs WHERE id = $1', [id])).rows[0];
+    const current = (await client.query<Pick<Row<'runs'>, 'status'>>('SELECT status FROM runs WHERE id = $1', [id])).rows[0];
     if (!current) throw new NotFoundError('run', id);
     if (current.status === 'SUCCEEDED' || current.status === 'FAILED') {
       throw new ConflictError(`run ${id} already finished (${current.status}); there is nothing to cancel`);
@@ -241,7 +253,7 @@ export async function retryRun(app: AppServices, runId: string): Promise<Run> {
   const id = parseId(runId, 'runId');
   const changed = await withTransaction(app.pool, async (client) => {
     const running = await client.query(`SELECT 1 FROM jobs WHERE run_id = $1 AND status = 'RUNNING' FOR UPDATE`, [id]);
-    const current = (await client.query<{ status: RunStatus; sweepId: string | null }>('SELECT status, sweep_id AS "sweepId" FROM runs WHERE id = $1 FOR UPDATE', [id])).rows[0];
+    const current = (await client.query<Pick<Row<'runs'>, 'status' | 'sweep_id'>>('SELECT status, sweep_id FROM runs WHERE id = $1 FOR UPDATE', [id])).rows[0];
     if (!current) throw new NotFoundError('run', id);
     if (current.status !== 'FAILED' && current.status !== 'CANCELLED') {
       throw new ConflictError(`only FAILED or CANCELLED runs can be retried; run ${id} is ${current.status}`);
@@ -249,7 +261,7 @@ export async function retryRun(app: AppServices, runId: string): Promise<Run> {
     if (running.rowCount) throw new ConflictError(`run ${id} still has a running job (cancel requested); retry once its agent has stopped`);
     const job = await requeueTrainJob(client, id);
     await client.query(`UPDATE runs SET status = 'QUEUED', error = NULL, divergence = NULL, finished_at = NULL, updated_at = now() WHERE id = $1`, [id]);
-    return { runs: [{ id, sweepId: current.sweepId, status: 'QUEUED' }], jobs: [job] };
+    return { runs: [{ id, sweepId: current.sweep_id, status: 'QUEUED' as const }], jobs: [job] };
   });
   publishChanges(app, changed.runs, changed.jobs);
   return (await runsByIds(app, [id]))[0]!;
@@ -259,7 +271,7 @@ async function updateRuns(app: AppServices, ids: string[], set: string, values: 
   const unique = [...new Set(ids.map((id, i) => parseId(id, `runIds[${i}]`)))];
   // All or nothing: an unknown id rolls the whole update back.
   const rows = await withTransaction(app.pool, async (client) => {
-    const updated = (await client.query<Run>(
+    const updated = (await client.query<RunRow>(
       `UPDATE runs r SET ${set}, updated_at = now() WHERE r.id = ANY($1::uuid[]) RETURNING ${RUN_COLUMNS}`, [unique, ...values])).rows;
     if (updated.length !== unique.length) {
       const found = new Set(updated.map((r) => r.id));

@@ -2,15 +2,29 @@
 import type { AppServices } from '../context.js';
 import { NotFoundError } from '../errors/codes.js';
 import { parseId } from '../common/ids.js';
+import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
 import type { PatchDiagnosticsArgs, SimilarityArgs } from './similarity.input.js';
 import type { PatchDiagnostic, SimilarityMatrix } from './similarity.type.js';
 
-const MATRIX_COLUMNS = `m.id, m.run_id AS "runId", m.other_run_id AS "otherRunId", m.kind, m.step, m.dataset, m.partition,
-  m.row_labels AS "rowLabels", m.col_labels AS "colLabels", m.values, m.created_at AS "createdAt"`;
+const MATRIX_FIELDS = {
+  id: 'id', runId: 'run_id', otherRunId: 'other_run_id', kind: 'kind', step: 'step', dataset: 'dataset', partition: 'partition',
+  rowLabels: 'row_labels', colLabels: 'col_labels', values: 'values', createdAt: 'created_at',
+} as const satisfies Fields<'similarity_matrices'>;
+const MATRIX_COLUMNS = selectList('similarity_matrices', 'm', MATRIX_FIELDS);
+
+const DIAGNOSTIC_FIELDS = {
+  id: 'id', runId: 'run_id', step: 'step', dataset: 'dataset', block: 'block', partition: 'partition', tokenCosine: 'token_cosine',
+  occDrop: 'occ_drop', effectiveRank: 'effective_rank', participationRatio: 'participation_ratio', isotropy: 'isotropy',
+  uniformity: 'uniformity', tokenNormMean: 'token_norm_mean', tokenNormStd: 'token_norm_std', tokenNormMax: 'token_norm_max',
+  attentionDistance: 'attention_distance', attentionDistanceSpatial: 'attention_distance_spatial',
+  attentionDistanceTemporal: 'attention_distance_temporal', reconstructionError: 'reconstruction_error',
+  reconstructionGrid: 'reconstruction_grid', createdAt: 'created_at',
+} as const satisfies Fields<'patch_diagnostics'>;
+const DIAGNOSTIC_COLUMNS = selectList('patch_diagnostics', 'd', DIAGNOSTIC_FIELDS);
 
 /** The run's K (the default partition); NOT_FOUND when there is no such run. */
 async function requireRun(app: AppServices, id: string): Promise<number> {
-  const { rows } = await app.readPool.query<{ blocks: number }>('SELECT blocks FROM runs WHERE id = $1', [id]);
+  const { rows } = await app.readPool.query<Pick<Row<'runs'>, 'blocks'>>('SELECT blocks FROM runs WHERE id = $1', [id]);
   if (!rows[0]) throw new NotFoundError('run', id);
   return rows[0].blocks;
 }
@@ -24,7 +38,7 @@ export async function similarity(app: AppServices, args: SimilarityArgs): Promis
   // run_id, partition of run_id): asked the other way round, the stored one is returned transposed.
   // Without a partition, each run's own K is meant.
   const partition = args.partition ?? null;
-  const { rows } = await app.readPool.query<SimilarityMatrix & { transposed: boolean }>(
+  const { rows } = await app.readPool.query<RowOf<'similarity_matrices', typeof MATRIX_FIELDS> & { transposed: boolean }>(
     `SELECT ${MATRIX_COLUMNS}, m.run_id <> $1 AS transposed FROM similarity_matrices m
      WHERE m.kind::text = $2 AND ($4::int IS NULL OR m.step = $4) AND ($5::text IS NULL OR m.dataset = $5)
        AND ((m.run_id = $1 AND m.other_run_id IS NOT DISTINCT FROM $3::uuid AND m.partition = COALESCE($6::int, $7::int))
@@ -47,7 +61,7 @@ export function transpose(m: SimilarityMatrix): SimilarityMatrix {
 
 /** Steps with a matrix like this one (same run, kind, dataset, other run — in either order), ascending. */
 export async function similaritySteps(app: AppServices, m: SimilarityMatrix): Promise<number[]> {
-  const { rows } = await app.readPool.query<{ step: number }>(
+  const { rows } = await app.readPool.query<Pick<Row<'similarity_matrices'>, 'step'>>(
     `SELECT DISTINCT step FROM similarity_matrices WHERE kind::text = $2 AND dataset = $3 AND partition = $5
        AND ((run_id = $1 AND other_run_id IS NOT DISTINCT FROM $4::uuid) OR ($4::uuid IS NOT NULL AND run_id = $4 AND other_run_id = $1))
      ORDER BY step`,
@@ -58,13 +72,8 @@ export async function similaritySteps(app: AppServices, m: SimilarityMatrix): Pr
 export async function patchDiagnostics(app: AppServices, args: PatchDiagnosticsArgs): Promise<PatchDiagnostic[]> {
   const runId = parseId(args.runId, 'runId');
   const partition = await requireRun(app, runId).then((k) => args.partition ?? k);
-  const { rows } = await app.readPool.query<PatchDiagnostic>(
-    `SELECT d.id, d.run_id AS "runId", d.step, d.dataset, d.block, d.partition, d.token_cosine AS "tokenCosine", d.occ_drop AS "occDrop",
-            d.effective_rank AS "effectiveRank", d.participation_ratio AS "participationRatio", d.isotropy, d.uniformity,
-            d.token_norm_mean AS "tokenNormMean", d.token_norm_std AS "tokenNormStd", d.token_norm_max AS "tokenNormMax",
-            d.attention_distance AS "attentionDistance", d.attention_distance_spatial AS "attentionDistanceSpatial",
-            d.attention_distance_temporal AS "attentionDistanceTemporal", d.reconstruction_error AS "reconstructionError",
-            d.reconstruction_grid AS "reconstructionGrid", d.created_at AS "createdAt"
+  const { rows } = await app.readPool.query<RowOf<'patch_diagnostics', typeof DIAGNOSTIC_FIELDS>>(
+    `SELECT ${DIAGNOSTIC_COLUMNS}
      FROM patch_diagnostics d
      WHERE d.run_id = $1 AND ($3::text IS NULL OR d.dataset = $3) AND d.partition = $4
        AND d.step = COALESCE($2::int, (SELECT max(x.step) FROM patch_diagnostics x WHERE x.run_id = $1 AND ($3::text IS NULL OR x.dataset = $3) AND x.partition = $4))

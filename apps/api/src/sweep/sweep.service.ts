@@ -7,11 +7,14 @@ import { idPrefixPattern } from '../common/ids.js';
 import { enqueueTrainJobs } from '../job/enqueue-train.js';
 import { publishChanges, type ChangedJob } from '../job/events.js';
 import { withTransaction } from '../common/sql.js';
+import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
 import { canonicalJson, expandSpec, normaliseSpec, specDifferences, type Cell } from './expand.js';
 import type { CreateSweepInput } from './sweep.input.js';
 import type { StatusCounts, Sweep, SweepFactors } from './sweep.type.js';
 
-const SWEEP_COLUMNS = 's.id, s.project_id AS "projectId", s.name, s.spec, s.spec_hash AS "specHash", s.created_at AS "createdAt"';
+const SWEEP_FIELDS = { id: 'id', projectId: 'project_id', name: 'name', spec: 'spec', specHash: 'spec_hash', createdAt: 'created_at' } as const satisfies Fields<'sweeps'>;
+const SWEEP_COLUMNS = selectList('sweeps', 's', SWEEP_FIELDS);
+type SweepRow = RowOf<'sweeps', typeof SWEEP_FIELDS>;
 
 export async function createSweep(app: AppServices, input: CreateSweepInput): Promise<{ sweep: Sweep; created: boolean }> {
   const spec = normaliseSpec(input);
@@ -20,14 +23,14 @@ export async function createSweep(app: AppServices, input: CreateSweepInput): Pr
   const cells = expandSpec(input.name, spec);
 
   const result = await withTransaction(app.pool, async (client) => {
-    const project = (await client.query<{ id: string }>(
+    const project = (await client.query<Pick<Row<'projects'>, 'id'>>(
       `INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`, [input.project])).rows[0]!;
-    const inserted = await client.query<Sweep>(
+    const inserted = await client.query<SweepRow>(
       `INSERT INTO sweeps AS s (project_id, name, spec, spec_hash, expansion) VALUES ($1, $2, $3::jsonb, $4, $5::jsonb)
        ON CONFLICT (project_id, name) DO NOTHING RETURNING ${SWEEP_COLUMNS}`,
       [project.id, input.name, specJson, specHash, JSON.stringify(cells.map(({ config: _config, ...cell }) => cell))]);
     if (!inserted.rows[0]) {
-      const existing = (await client.query<Sweep>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.project_id = $1 AND s.name = $2`, [project.id, input.name])).rows[0]!;
+      const existing = (await client.query<SweepRow>(`SELECT ${SWEEP_COLUMNS} FROM sweeps s WHERE s.project_id = $1 AND s.name = $2`, [project.id, input.name])).rows[0]!;
       if (existing.specHash === specHash) return { sweep: existing, created: false, cells: [] as Cell[], jobs: [] as ChangedJob[] };
       const differs = specDifferences(existing.spec, JSON.parse(specJson));
       throw new ConflictError(`sweep ${JSON.stringify(input.name)} already exists in project ${JSON.stringify(input.project)} with a different spec (differs in: ${differs.join(', ')}); use a new name`);
@@ -91,7 +94,7 @@ export async function listSweeps(app: AppServices, filter: { projectId?: string 
   if (filter.projectId) where.push(`s.project_id = $${values.push(filter.projectId)}::uuid`);
   // An explicit null (GraphQL clients often send one) means "no filter", like an absent argument.
   if (filter.project !== undefined && filter.project !== null) where.push(`s.project_id = (SELECT id FROM projects WHERE name = $${values.push(filter.project)})`);
-  const { rows } = await app.readPool.query<Sweep>(
+  const { rows } = await app.readPool.query<SweepRow>(
     `SELECT ${SWEEP_COLUMNS} FROM sweeps s ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.created_at DESC, s.id LIMIT $${values.push(filter.first)}`, values);
   return rows;
 }
@@ -107,12 +110,12 @@ export function factorsOf(sweep: Sweep): SweepFactors {
 }
 
 export async function statusCounts(app: AppServices, sweepIds: readonly string[]): Promise<StatusCounts[]> {
-  const { rows } = await app.pool.query<{ sweepId: string; status: string; n: number }>(
-    'SELECT sweep_id AS "sweepId", status::text AS status, count(*)::int AS n FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY 1, 2', [sweepIds]);
+  const { rows } = await app.pool.query<Pick<Row<'runs'>, 'sweep_id' | 'status'> & { n: number }>(
+    'SELECT sweep_id, status, count(*)::int AS n FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY 1, 2', [sweepIds]);
   return sweepIds.map((id) => {
     const counts: StatusCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const row of rows) {
-      if (row.sweepId !== id) continue;
+      if (row.sweep_id !== id) continue;
       counts.total += row.n;
       counts[row.status.toLowerCase() as keyof Omit<StatusCounts, 'total'>] = row.n;
     }
