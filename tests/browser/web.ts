@@ -3,25 +3,14 @@
 // playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
+import { freePort } from '@stratum/db';
 
 const require = createRequire(import.meta.url);
 
 export const WEB_DIR = path.dirname(require.resolve('@stratum/web/package.json'));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The standalone server.js and its static assets (copied next to it the way the Dockerfile does). */
 function standaloneServer(): string {

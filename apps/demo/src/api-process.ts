@@ -5,7 +5,6 @@
 // same data directory, reuse that server.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { spawnLogged, waitForHttp, type Child } from './children.js';
@@ -17,15 +16,6 @@ export interface ApiProcess {
   cli: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
-}
-
-/** A port nothing listens on now, for the API (the quick demo takes any). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts the API and waits until it is ready (migrations applied, listening). */

@@ -3,12 +3,12 @@
 // can, and straight into the test database with SQL for bulk metrics and evaluations.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig, startApi, type RunningApi } from '@stratum/api';
+import { freePort } from '@stratum/db';
 import { createTestDatabase, type TestDatabase } from '@stratum/db/testing';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -149,10 +149,4 @@ export async function startStack(): Promise<Stack> {
 }
 
 /** A loopback port nothing listens on (bound, then released): an API that is down. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = freePort;
