@@ -4,7 +4,7 @@
 // running its app's own binary → the paper-in-miniature sweep, with a progress line per run.
 // `--exit` runs the full sweep, prints the summary (per-run loss beside its trivial reference,
 // consecutive-block CKA, the paper's findings with 95% intervals over seeds) and a last
-// `RESULT demo …` line, then exits. `--quick` runs a two-run version on a fresh data directory and exits 0 when every run has
+// `RESULT demo …` line, then exits. `--quick` runs a three-run version on a fresh data directory and exits 0 when every run has
 // finished with its evaluations (non-zero otherwise). Ctrl-C stops everything cleanly; a second
 // `npm run demo` reuses the data and does not duplicate the sweep.
 import fs from 'node:fs';
@@ -21,18 +21,52 @@ import { alreadyFinishedLine, demoAgentName } from './names.js';
 import { FULL_SWEEP, QUICK_SWEEP, probeTarget } from './sweeps.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    'data-dir': { type: 'string' },
-    port: { type: 'string' },
-    'web-port': { type: 'string', default: '3000' },
-    web: { type: 'boolean', default: true },
-    'no-web': { type: 'boolean', default: false },
-    'max-jobs': { type: 'string', default: '2' },
-    exit: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run demo [-- options]
+
+  --quick             three short runs on a fresh data directory, then exit (0 when all finished)
+  --exit              run the full sweep, print the summary and a RESULT line, then exit
+  --data-dir <dir>    where the database, artifacts and logs live (default .stratum)
+  --port <n>          the API's port (default $PORT or 4000)
+  --web-port <n>      the dashboard's port (default 3000)
+  --no-web            no dashboard
+  --max-jobs <n>      jobs the local agent runs at a time (default 2)
+  --help              this text
+`;
+
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        'web-port': { type: 'string', default: '3000' },
+        web: { type: 'boolean', default: true },
+        'no-web': { type: 'boolean', default: false },
+        'max-jobs': { type: 'string', default: '2' },
+        exit: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const args = readArgs();
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+for (const name of ['port', 'web-port', 'max-jobs'] as const) {
+  const value = args[name];
+  const low = name === 'max-jobs' ? 1 : 0;
+  if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= low && Number(value) <= 65535)) {
+    process.stderr.write(`demo: --${name} must be a whole number${name === 'max-jobs' ? ' of at least 1' : ' (a port, 0–65535)'}, got ${JSON.stringify(value)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 const started = Date.now();
 const say = (line: string) => process.stdout.write(`[demo ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
