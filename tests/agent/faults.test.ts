@@ -181,6 +181,22 @@ describe('agent faults', () => {
     expect(agent.logs.filter((l) => l.msg === 'job claimed')).toHaveLength(2);
   });
 
+  it('an evaluation report the API refuses fails the job once with the refusal: the run does not succeed without its evaluations', async () => {
+    api = await startFaultApi({ LEASE_SECONDS: '3' });
+    const run = await seedRun(api, tinyConfig({ steps: 20, checkpointEvery: 0, evaluation: { clips: 32 } }), { maxAttempts: 3 });
+    // The run no longer lists the K the agent evaluates at (K=1), so the API refuses its report.
+    await api.pool().query(`UPDATE runs SET partitions = '{7}' WHERE id = $1`, [run.runId]);
+    const agent = spawnAgent(api, { token: await api.agentToken('refused') });
+    const job = await waitForStatus(api, run.jobId, ['FAILED', 'SUCCEEDED'], 90_000);
+    expect(job).toMatchObject({ status: 'FAILED', attempts: 1, run_status: 'FAILED' });
+    expect(job.last_error).toMatch(/partition: K=1 is not one of this run's partitions \(7\)/);
+    expect(job.run_error).toBe(job.last_error);
+    // Not retried: the same report would be refused again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await jobRow(api, run.jobId)).attempts).toBe(1);
+    expect(agent.logs.filter((l) => l.msg === 'job claimed')).toHaveLength(1);
+  });
+
   it('a run whose loss becomes non-finite fails once as diverged, with the step and the block, and is not retried', async () => {
     api = await startFaultApi({ LEASE_SECONDS: '3' });
     // A learning rate of 1e38 overflows float32 weights within a few steps.

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { MetricsPipeline } from './metrics-pipeline.js';
-import { isAborted, isLeaseLost } from './protocol/client.js';
+import { isAborted, isLeaseLost, isRefused } from './protocol/client.js';
 import type { ClaimedJob, Lease } from './protocol/operations.js';
 import { Spool } from './spool.js';
 import { errorMessage } from './util.js';
@@ -45,6 +45,8 @@ export class JobRunner {
   /** Set once the job is decided; later events change nothing. */
   private ending: JobOutcome | null = null;
   private stopReason: 'cancel' | 'lease-lost' | 'abandon' | null = null;
+  /** Set when supervision failed: of the API work already queued, only the failure is still sent. */
+  private failing = false;
   private draining = false;
   private readonly stopped = new AbortController();
   private resolveDone!: (outcome: JobOutcome) => void;
@@ -139,14 +141,22 @@ export class JobRunner {
   }
 
   /** API work, one task at a time in arrival order; nothing runs once the job stops or is decided. */
-  private enqueue(task: () => Promise<void>): void {
+  private enqueue(task: () => Promise<void>, options: { failure?: boolean } = {}): void {
     this.chain = this.chain.then(async () => {
       if (this.stopReason || this.ending) return;
+      // After a failed report (say, evaluations the API refused), the worker's 'done' may already
+      // be queued behind it: completing the job would pass off the run as whole.
+      if (this.failing && !options.failure) return;
       try {
         await task();
       } catch (error) {
         if (isLeaseLost(error)) this.leaseLost(error as Error);
-        else if (!isAborted(error)) this.fatal(error);
+        else if (isAborted(error)) return;
+        else if (options.failure) {
+          // Even the failure was refused: stop here; the lease runs out and the reaper decides.
+          this.log.error({ error: errorMessage(error) }, 'could not report the job as failed; leaving it to the lease reaper');
+          this.finish('failed');
+        } else this.fatal(error);
       }
     });
   }
@@ -180,14 +190,21 @@ export class JobRunner {
     void this.pipeline.stop().then(() => this.finish('lease-lost'));
   }
 
-  /** An error on our side (not the worker's): a retryable failure, unless the job itself cannot run. */
+  /**
+   * An error on our side (not the worker's): a retryable failure, unless the job itself cannot
+   * run or the API refused what the job produced (it would refuse it again).
+   */
   private fatal(error: unknown): void {
-    if (this.stopReason || this.ending) return;
-    const unrunnable = error instanceof UnrunnableJobError;
-    this.log.error({ error: errorMessage(error), retryable: !unrunnable }, 'job supervision failed');
+    if (this.stopReason || this.ending || this.failing) return;
+    this.failing = true;
+    const permanent = error instanceof UnrunnableJobError || isRefused(error);
+    this.log.error({ error: errorMessage(error), retryable: !permanent }, 'job supervision failed');
     this.worker.kill();
     this.worker.finalMessage = 'failed';
-    this.enqueue(() => this.reporter.fail(unrunnable ? errorMessage(error) : `agent error while running the job: ${errorMessage(error)}`, !unrunnable));
+    const message = error instanceof UnrunnableJobError ? errorMessage(error)
+      : isRefused(error) ? `the API refused the job's report: ${errorMessage(error)}`
+      : `agent error while running the job: ${errorMessage(error)}`;
+    this.enqueue(() => this.reporter.fail(message, !permanent), { failure: true });
   }
 
   private finish(outcome: JobOutcome): void {

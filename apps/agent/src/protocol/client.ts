@@ -27,6 +27,11 @@ export function isRetryable(error: unknown): boolean {
   return error.code === 'HTTP_ERROR' && (error.status === 429 || error.status === 507 || (error.status ?? 0) >= 500);
 }
 
+/** The API refused what was sent as invalid: sending it again would be refused again. */
+export function isRefused(error: unknown): boolean {
+  return hasCode(error, 'BAD_USER_INPUT');
+}
+
 /** The API refused the agent's token (or its role). */
 export function isUnauthorized(error: unknown): error is StratumError {
   return hasCode(error, 'UNAUTHENTICATED', 'FORBIDDEN') || (hasCode(error, 'HTTP_ERROR') && (error.status === 401 || error.status === 403));
