@@ -8,6 +8,21 @@ import type { SuiteResults } from '@stratum/analysis';
 import { analyse, EVALUATION_SEED, evaluateCheckpoint, extraDatasetSpecs, evaluationDatasetName, evaluationDatasetSpec, evaluationSettings, occludeForOccDrop, probeableTargets, reportRows, retrievableTargets, testSplitFor } from '../src/worker/evaluate.js';
 import { EvaluationError, JobConfigError, classifyError, divergenceOf } from '../src/worker/errors.js';
 
+/** A tiny nano run (width 32, one head, a one-layer decoder) trained on wasm before the describe's
+ * tests; `checkpoint()` is its final checkpoint. */
+function trainedTinyRun(shape: { regime: string; blocks: number; steps: number; depth: number }): { config: ReturnType<typeof resolveRunConfig>; checkpoint: () => Uint8Array } {
+  const config = resolveRunConfig({
+    preset: 'nano', regime: shape.regime, blocks: shape.blocks, steps: shape.steps, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
+    model: { depth: shape.depth, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
+    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
+  });
+  let bytes: Uint8Array | undefined;
+  beforeAll(async () => {
+    await train(config, { onCheckpoint: (c) => void (bytes = c.bytes) });
+  }, 60_000);
+  return { config, checkpoint: () => bytes! };
+}
+
 describe('evaluation settings and sets', () => {
   it('defaults, and refuses unknown keys as a config error', () => {
     expect(evaluationSettings(undefined)).toMatchObject({ enabled: true, clips: 256, layers: false, everySteps: null, folds: 3 });
@@ -162,19 +177,12 @@ describe('classifyError', () => {
 
 describe('evaluating what the set allows, failing once otherwise', () => {
   const log = createLogger('silent');
-  const config = resolveRunConfig({
-    preset: 'nano', regime: 'simultaneous', blocks: 2, steps: 1, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
-    model: { depth: 2, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
-    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
-  });
-  let checkpoint: Uint8Array;
-  beforeAll(async () => {
-    await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
-  }, 60_000);
+  const run = trainedTinyRun({ regime: 'simultaneous', blocks: 2, steps: 1, depth: 2 });
+  const config = run.config;
 
   it('a set too small for any cross-validated probe still gets retrieval, geometry and CKA (it threw a TypeError)', async () => {
     // 12 clips, 10 folds: every label family has a class with fewer clips than folds.
-    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 12, folds: 10, tokenClips: 0 }), log);
+    const result = await evaluateCheckpoint(run.checkpoint(), config, evaluationSettings({ clips: 12, folds: 10, tokenClips: 0 }), log);
     expect(result.evaluations.some((e) => e.kind === 'LINEAR_PROBE')).toBe(false);
     const retrieved = new Set(result.evaluations.filter((e) => e.kind === 'KNN_RETRIEVAL').map((e) => e.target));
     expect(retrieved.size).toBeGreaterThan(0);
@@ -183,7 +191,7 @@ describe('evaluating what the set allows, failing once otherwise', () => {
   }, 60_000);
 
   it('reports mean spatial and temporal attention distance per block, and per layer with layers: true', async () => {
-    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 8, layers: true, tokenClips: 4 }), log);
+    const result = await evaluateCheckpoint(run.checkpoint(), config, evaluationSettings({ clips: 8, layers: true, tokenClips: 4 }), log);
     const rows = result.evaluations.filter((e) => e.metric.startsWith('attentionDistance'));
     expect(rows.map((e) => `${e.metric} ${e.depthUnit} ${e.depth}`).sort()).toEqual(
       ['BLOCK 1', 'BLOCK 2', 'LAYER 1', 'LAYER 2'].flatMap((d) => [`attentionDistanceSpatial ${d}`, `attentionDistanceTemporal ${d}`]).sort(),
@@ -231,18 +239,11 @@ describe('evaluating what the set allows, failing once otherwise', () => {
 describe('an E2E run evaluated at every K of its sweep', () => {
   const log = createLogger('silent');
   // Trained once (K=2, the sweep's smallest), evaluated at the boundaries of K=2 and K=3.
-  const config = resolveRunConfig({
-    preset: 'nano', regime: 'e2e', blocks: 2, steps: 2, batchSize: 2, checkpointEvery: 0, backend: 'wasm',
-    model: { depth: 6, embedDim: 32, heads: 1, decoderDim: 32, decoderHeads: 1, decoderDepth: 1 },
-    dataset: { name: 'moving-mnist', count: 8, frames: 16, size: 32 },
-  });
-  let checkpoint: Uint8Array;
-  beforeAll(async () => {
-    await train(config, { onCheckpoint: (c) => void (checkpoint = c.bytes) });
-  }, 60_000);
+  const run = trainedTinyRun({ regime: 'e2e', blocks: 2, steps: 2, depth: 6 });
+  const config = run.config;
 
   it('reports every measurement at each K, tagged with it; layers and the decoder once per K as they apply', async () => {
-    const result = await evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 24, folds: 2, tokenClips: 4, layers: true, partitions: [2, 3] }), log);
+    const result = await evaluateCheckpoint(run.checkpoint(), config, evaluationSettings({ clips: 24, folds: 2, tokenClips: 4, layers: true, partitions: [2, 3] }), log);
     const blocks = (k: number, kind: string, metric: string) =>
       result.evaluations.filter((e) => e.partition === k && e.depthUnit === 'BLOCK' && e.kind === kind && e.metric === metric && e.target === 'speed').map((e) => e.depth).sort();
     expect(blocks(2, 'LINEAR_PROBE', 'accuracy')).toEqual([1, 2]);
@@ -274,6 +275,6 @@ describe('an E2E run evaluated at every K of its sweep', () => {
   }, 120_000);
 
   it('refuses a K that does not divide the depth as a config error', async () => {
-    await expect(evaluateCheckpoint(checkpoint, config, evaluationSettings({ clips: 8, partitions: [2, 4] }), log)).rejects.toThrow(/evaluation\.partitions: K=4 does not divide the encoder depth 6/);
+    await expect(evaluateCheckpoint(run.checkpoint(), config, evaluationSettings({ clips: 8, partitions: [2, 4] }), log)).rejects.toThrow(/evaluation\.partitions: K=4 does not divide the encoder depth 6/);
   });
 });
