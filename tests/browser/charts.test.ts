@@ -8,12 +8,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startApiForTest, type StartedApi } from '../support/api.js';
-import { buildSeedData, type SeedData, type SeedRun } from './seed-data.js';
-import { ACTION_CLASSES, seedVia, writeSeed, type SeededIds } from './seed-db.js';
-import { launchChromium, startWeb, type RunningWeb } from './web.js';
-
-const SHOTS = path.join(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
+import type { StartedApi } from '../support/api.js';
+import type { SeedData, SeedRun } from './seed-data.js';
+import { ACTION_CLASSES, type SeededIds } from './seed-db.js';
+import { closeAll, openBrowser, openView, SHOTS, startSeededApi } from './seeded-dashboard.js';
+import { startWeb, type RunningWeb } from './web.js';
 
 let api: StartedApi;
 let web: RunningWeb;
@@ -29,17 +28,7 @@ const runOf = (key: string): SeedRun => {
 };
 const idOf = (key: string) => ids.runs.get(runOf(key).name)!;
 
-async function open(pathname: string, waitFor: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(web.url + pathname, { waitUntil: 'commit' });
-  try {
-    await page.waitForSelector(waitFor, { timeout: 30_000 });
-  } catch (error) {
-    const text = await page.locator('main').innerText().catch(() => '(no main)');
-    throw new Error(`${pathname}: ${waitFor} did not appear; the page shows: ${text.slice(0, 800)}`, { cause: error });
-  }
-  return page;
-}
+const open = (pathname: string, waitFor: string): Promise<Page> => openView(context, web.url, pathname, waitFor, 30_000);
 
 /** The text elements an SVG chart drew (axis labels, cell labels, reference labels). */
 async function chartTexts(page: Page, testId: string): Promise<string[]> {
@@ -48,9 +37,7 @@ async function chartTexts(page: Page, testId: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  api = await startApiForTest({ LOG_LEVEL: 'warn', AGENT_LOST_AFTER_SECONDS: '86400' });
-  data = buildSeedData();
-  ids = await writeSeed(api.db.url, data, seedVia(api));
+  ({ api, data, ids } = await startSeededApi());
   // One cross-run matrix, stored as a COMPARE job stores it: rows from the blockwise run.
   const pool = new pg.Pool({ connectionString: api.db.url, max: 1 });
   try {
@@ -62,16 +49,10 @@ beforeAll(async () => {
     await pool.end();
   }
   web = await startWeb(api.url, { serverToken: api.tokens.writer });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  ({ browser, context } = await openBrowser());
 }, 180_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await web?.close();
-  await api?.close();
-});
+afterAll(() => closeAll(context, browser, web, api));
 
 describe('depth profiles', () => {
   it('draw the chance level, on an axis that starts at zero (run view and sweep)', async () => {

@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startApiForTest, type StartedApi } from '../support/api.js';
+import type { StartedApi } from '../support/api.js';
 import pg from 'pg';
-import { buildSeedData, FINAL_STEP, LOG_EVERY, lossAt, meanCi, trainedRuns, type SeedData } from './seed-data.js';
-import { seedVia, writeSeed, type SeededIds } from './seed-db.js';
-import { launchChromium, startWeb, type RunningWeb } from './web.js';
+import { FINAL_STEP, LOG_EVERY, lossAt, meanCi, trainedRuns, type SeedData } from './seed-data.js';
+import { seedVia, type SeededIds } from './seed-db.js';
+import { closeAll, openBrowser, openView, SHOTS, startSeededApi } from './seeded-dashboard.js';
+import { startWeb, type RunningWeb } from './web.js';
 
 const RENDER_BUDGET_MS = 2000;
-const SHOTS = path.join(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
 
 let api: StartedApi;
 let web: RunningWeb;
@@ -25,20 +25,7 @@ let data: SeedData;
 let ids: SeededIds;
 const renderTimes: Record<string, { contentMs: number; ttfbMs: number; responseEndMs: number }> = {};
 
-async function open(pathname: string, waitFor: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(web.url + pathname, { waitUntil: 'commit' });
-  try {
-    await page.waitForSelector(waitFor, { timeout: 15_000 });
-  } catch (error) {
-    // Say what the page shows instead (an API error panel, usually).
-    const text = await page.locator('main').innerText().catch(() => '(no main)');
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `failed-${pathname.replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
-    throw new Error(`${pathname}: ${waitFor} did not appear; the page shows: ${text.slice(0, 800)}`, { cause: error });
-  }
-  return page;
-}
+const open = (pathname: string, waitFor: string): Promise<Page> => openView(context, web.url, pathname, waitFor, 15_000);
 
 /**
  * Navigation start → the element carrying the view's useful content entered the DOM (recorded
@@ -82,10 +69,7 @@ async function shoot(page: Page, name: string) {
 
 beforeAll(async () => {
   fs.rmSync(SHOTS, { recursive: true, force: true });
-  // Heartbeats are seeded, not sent: keep the reaper from declaring the agents lost mid-test.
-  api = await startApiForTest({ LOG_LEVEL: 'warn', AGENT_LOST_AFTER_SECONDS: '86400' });
-  data = buildSeedData();
-  ids = await writeSeed(api.db.url, data, seedVia(api));
+  ({ api, data, ids } = await startSeededApi());
   // A baseline and one recorded check (the paper grid against itself), through the API.
   const seedGql = seedVia(api);
   await seedGql('mutation($s: ID!) { setBaseline(project: "video-mae", name: "paper-v1", sweepId: $s) { id } }', { s: ids.sweeps.get('paper-grid') });
@@ -102,8 +86,7 @@ beforeAll(async () => {
   for (const p of ['/', '/runs', '/agents', warmCompare, '/regressions', `/sweeps/${sweep}`, `/runs/${someRun}`]) {
     await fetch(web.url + p).then((r) => r.text());
   }
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  ({ browser, context } = await openBrowser());
   await context.addInitScript(recordFirstSeen);
   // Warm the browser's cache of the app's scripts and styles, as for a returning user.
   const warm = await context.newPage();
@@ -112,10 +95,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await web?.close();
-  await api?.close();
+  await closeAll(context, browser, web, api);
   if (Object.keys(renderTimes).length) {
     fs.mkdirSync(SHOTS, { recursive: true });
     fs.writeFileSync(path.join(SHOTS, '..', 'render-times.json'), JSON.stringify(renderTimes, null, 2));
