@@ -6,8 +6,14 @@ import { parseId } from '../common/ids.js';
 import { requireRuns } from '../run/run.service.js';
 import { metricKeys } from '../series/series.service.js';
 import { canonicalJson } from '../sweep/expand.js';
-import type { DepthUnit, EvaluationKind } from '../report/report.enums.js';
 import { Presence, type ConfigDifference, type EvaluationDelta, type MetricDelta, type RunComparison } from './compare.type.js';
+import { selectList, type Fields, type RowOf } from '../common/columns.js';
+
+/** An evaluation as compareRuns pairs it. */
+const READING_FIELDS = {
+  runId: 'run_id', kind: 'kind', metric: 'metric', target: 'target', dataset: 'dataset', split: 'split', depthUnit: 'depth_unit', depth: 'depth',
+  step: 'step', value: 'value',
+} as const satisfies Fields<'evaluations'>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,9 +55,9 @@ export async function compareRuns(app: AppServices, aId: string, bId: string, da
   // a's K when b has it, else b's K when a has it, else each run's own K.
   const shared = [a!.blocks, b!.blocks].find((k) => a!.partitions.includes(k) && b!.partitions.includes(k));
   const partitions = [shared ?? a!.blocks, shared ?? b!.blocks];
-  const { rows } = await app.readPool.query<{ runId: string; kind: EvaluationKind; metric: string; target: string; dataset: string; split: string; depthUnit: DepthUnit; depth: number; step: number; value: number }>(
+  const { rows } = await app.readPool.query<RowOf<'evaluations', typeof READING_FIELDS>>(
     `SELECT DISTINCT ON (e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth)
-            e.run_id AS "runId", e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit AS "depthUnit", e.depth, e.step, e.value
+            ${selectList('evaluations', 'e', READING_FIELDS)}
      FROM evaluations e JOIN unnest($1::uuid[], $3::int[]) AS r(id, partition) ON r.id = e.run_id
      WHERE ($2::text IS NULL OR e.dataset = $2) AND (e.depth_unit <> 'BLOCK' OR e.partition = r.partition)
      ORDER BY e.run_id, e.kind, e.metric, e.target, e.dataset, e.split, e.depth_unit, e.depth, e.step DESC`, [ids, dataset, partitions]);

@@ -11,6 +11,10 @@ import { cellKey } from '../grid/grid.service.js';
 import { parseId, parseIds } from '../common/ids.js';
 import type { CheckRegressionArgs, RegressionRuleInput, SetBaselineArgs } from './regression.input.js';
 import { Direction, Verdict, type Baseline, type CellKey, type RegressionReport, type RegressionVerdict } from './regression.type.js';
+import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
+
+/** A stored check as regressionChecks lists it (its verdicts JSON is what checkRegression stored). */
+const CHECK_FIELDS = { id: 'id', baselineId: 'baseline_id', candidate: 'candidate', verdicts: 'verdicts', passed: 'passed', createdAt: 'created_at' } as const satisfies Fields<'regression_checks'>;
 
 const BASELINE = { id: true, projectId: true, name: true, sweepId: true, runIds: true, createdAt: true, updatedAt: true } as const;
 
@@ -80,7 +84,7 @@ export async function runSet(app: AppServices, set: { sweepId?: string | null | 
 
 /** The run ids each baseline stands for now (a sweep's current runs, or its explicit runs). */
 export async function baselineRunIds(app: AppServices, baselineIds: readonly string[]): Promise<string[][]> {
-  const { rows } = await app.readPool.query<{ baselineId: string; runId: string }>(
+  const { rows } = await app.readPool.query<{ baselineId: Row<'baselines'>['id']; runId: Row<'runs'>['id'] }>(
     `SELECT b.id AS "baselineId", r.id AS "runId" FROM baselines b
      JOIN runs r ON (b.sweep_id IS NOT NULL AND r.sweep_id = b.sweep_id) OR (b.sweep_id IS NULL AND r.id = ANY(b.run_ids))
      WHERE b.id = ANY($1::uuid[]) ORDER BY r.seed, r.id`, [baselineIds]);
@@ -169,8 +173,8 @@ export async function checkRegression(app: AppServices, args: CheckRegressionArg
 }
 
 export async function regressionChecks(app: AppServices, baselineIds: readonly string[], first: number): Promise<RegressionReport[][]> {
-  const { rows } = await app.readPool.query<{ id: string; baselineId: string; baselineName: string; candidate: unknown; verdicts: RegressionVerdict[]; passed: boolean; createdAt: Date }>(
-    `SELECT c.id, c.baseline_id AS "baselineId", b.name AS "baselineName", c.candidate, c.verdicts, c.passed, c.created_at AS "createdAt"
+  const { rows } = await app.readPool.query<RowOf<'regression_checks', typeof CHECK_FIELDS> & { baselineName: Row<'baselines'>['name']; verdicts: RegressionVerdict[] }>(
+    `SELECT ${selectList('regression_checks', 'c', CHECK_FIELDS)}, b.name AS "baselineName"
      FROM baselines b CROSS JOIN LATERAL (
        SELECT * FROM regression_checks c WHERE c.baseline_id = b.id ORDER BY c.created_at DESC, c.id LIMIT $2) c
      WHERE b.id = ANY($1::uuid[])`, [baselineIds, first]);

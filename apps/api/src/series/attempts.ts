@@ -4,6 +4,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { AppServices } from '../context.js';
 import { parseIds } from '../common/ids.js';
+import type { Row } from '../common/columns.js';
 
 @ObjectType({ description: 'Consecutive stored points of one series written by one attempt (a claim of the run\'s job).' })
 export class SeriesAttemptRange {
@@ -15,7 +16,8 @@ export class SeriesAttemptRange {
 
 export async function seriesAttempts(app: AppServices, runId: string, key: string, block: number | null): Promise<SeriesAttemptRange[]> {
   const [id] = parseIds([runId], 'runId');
-  const { rows } = await app.readPool.query<SeriesAttemptRange>(
+  // Aggregates over metric_points: the attempt is the column's, the rest are counted here.
+  const { rows } = await app.readPool.query<Pick<Row<'metric_points'>, 'attempt'> & Omit<SeriesAttemptRange, 'attempt'>>(
     `SELECT attempt, min(step)::int AS "fromStep", max(step)::int AS "toStep", count(*)::int AS points
      FROM (SELECT p.step, p.attempt,
                   row_number() OVER (ORDER BY p.step) - row_number() OVER (PARTITION BY p.attempt ORDER BY p.step) AS island
