@@ -137,9 +137,10 @@ async function main(): Promise<number> {
   agentTokenId = agentToken.id;
   const agent = spawnLogged('agent', process.execPath, [
     path.join(root, 'apps', 'agent', 'dist', 'cli.js'),
-    '--api', api.url, '--token', agentToken.token, '--name', demoAgentName(dataDir),
+    '--api', api.url, '--name', demoAgentName(dataDir),
     '--work-dir', path.join(dataDir, 'agent'), '--max-jobs', args['max-jobs'], '--backend', 'auto',
-  ], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, logFile: path.join(logs, 'agent.log') });
+    // The token goes in the environment, not the command line, which anyone on the host can list.
+  ], { cwd: root, env: { ...process.env, STRATUM_TOKEN: agentToken.token, STRATUM_TOKEN_FILE: undefined, LOG_LEVEL: 'info' }, logFile: path.join(logs, 'agent.log') });
   children.push(agent);
   void agent.exited.then((code) => { if (!stopping.signal.aborted) say(`agent exited unexpectedly (code ${code}); see ${logs}/agent.log`); });
   say(`agent started (wasm/cpu here; ${args['max-jobs']} jobs at a time)`);
