@@ -12,12 +12,17 @@ import tseslint from 'typescript-eslint';
 const root = import.meta.dirname;
 const at = (...parts) => path.join(root, ...parts);
 // Each client of the API has its own documents: operation and fragment names are unique, and
-// fragments used, within one client.
+// fragments used, within one client. The SDK and the dashboard also read the fragments they
+// share (@stratum/wire's shared.graphql), which must each be used by one of them.
 const schema = at('apps/api/schema.graphql');
+const shared = at('packages/wire/graphql/shared.graphql');
+const sdk = at('packages/client/src/operations/**/*.graphql');
+const dashboard = [at('apps/web/src/**/*.ts'), at('apps/web/src/**/*.tsx'), `!${at('apps/web/src/generated/**')}`];
 const clients = {
-  'packages/client': [at('packages/client/src/operations/**/*.graphql')],
+  'packages/client': [sdk, shared],
   'apps/agent': [at('apps/agent/src/protocol/documents/**/*.graphql')],
-  'apps/web': [at('apps/web/src/**/*.ts'), at('apps/web/src/**/*.tsx'), `!${at('apps/web/src/generated/**')}`],
+  'apps/web': [...dashboard, shared],
+  'packages/wire': [shared, sdk, ...dashboard],
 };
 
 export default tseslint.config(

@@ -1,11 +1,15 @@
 // Typed documents for the SDK, generated from the API's printed schema (committed by the API
 // package, rebuilt by `npm run build -w @stratum/api`). The output in src/generated is
 // committed too, so builds work offline and review shows every change of the wire contract.
+import { createRequire } from 'node:module';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// The fragments every client shares (the dashboard spreads them too), as @stratum/wire exports them.
+const shared = createRequire(import.meta.url).resolve('@stratum/wire/shared.graphql');
 
 const config: CodegenConfig = {
   schema: '../../apps/api/schema.graphql',
-  documents: ['src/operations/**/*.graphql'],
+  documents: ['src/operations/**/*.graphql', shared],
   ignoreNoDocuments: false,
   generates: {
     'src/generated/': {

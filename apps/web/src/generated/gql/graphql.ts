@@ -188,9 +188,7 @@ export type DepthProfileQueryVariables = Exact<{
 }>;
 
 
-export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric: { key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, depthUnit: DepthUnit | null }, points: Array<{ depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null }> } };
-
-export type SweepSummaryFragment = { id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } };
+export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, split: string | null, depthUnit: DepthUnit | null, similarity: SimilarityKind | null }, points: Array<{ depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null }> } };
 
 export type EvaluationValueFragment = { kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number };
 
@@ -205,7 +203,7 @@ export type RecentSweepsQueryVariables = Exact<{
 }>;
 
 
-export type RecentSweepsQuery = { sweeps: Array<{ id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } }> };
+export type RecentSweepsQuery = { sweeps: Array<{ id: string, name: string, projectId: string, createdAt: string, specHash: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } }> };
 
 export type ProjectByNameQueryVariables = Exact<{
   name: string;
@@ -269,7 +267,7 @@ export type MetricSeriesQueryVariables = Exact<{
 }>;
 
 
-export type MetricSeriesQuery = { metricSeries: Array<{ runId: string, key: string, block: number | null, downsampled: boolean, steps: number[], values: number[], mins: number[] | null, maxs: number[] | null }> };
+export type MetricSeriesQuery = { metricSeries: Array<{ mins: number[] | null, maxs: number[] | null, runId: string, key: string, block: number | null, downsampled: boolean, pointCount: number, steps: number[], values: number[] }> };
 
 export type MetricKeysQueryVariables = Exact<{
   runIds: Array<string | number> | string | number;
@@ -287,7 +285,7 @@ export type SimilarityQueryVariables = Exact<{
 }>;
 
 
-export type SimilarityQuery = { similarity: { runId: string, otherRunId: string | null, kind: SimilarityKind, step: number, steps: Array<number>, dataset: string, rowLabels: Array<string>, colLabels: Array<string>, values: Array<number> } | null };
+export type SimilarityQuery = { similarity: { values: Array<number>, runId: string, otherRunId: string | null, kind: SimilarityKind, step: number, steps: Array<number>, dataset: string, rowLabels: Array<string>, colLabels: Array<string> } | null };
 
 export type PatchDiagnosticsQueryVariables = Exact<{
   runId: string | number;
@@ -302,7 +300,7 @@ export type SweepHeaderQueryVariables = Exact<{
 }>;
 
 
-export type SweepHeaderQuery = { sweep: { id: string, name: string, createdAt: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { queued: number, running: number, succeeded: number, failed: number, cancelled: number, total: number } } | null };
+export type SweepHeaderQuery = { sweep: { id: string, name: string, projectId: string, createdAt: string, specHash: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } | null };
 
 export type SweepTargetsQueryVariables = Exact<{
   sweepId: string | number;
@@ -319,12 +317,28 @@ export type SweepGridQueryVariables = Exact<{
 }>;
 
 
-export type SweepGridQuery = { sweepGrid: { block: number | null, at: number | null, modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null }, cells: Array<{ modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number, values: Array<{ runId: string, seed: number, status: RunStatus, value: number | null }> }> } };
+export type SweepGridQuery = { sweepGrid: { block: number | null, at: number | null, modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, split: string | null, depthUnit: DepthUnit | null, similarity: SimilarityKind | null }, cells: Array<{ modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number, values: Array<{ runId: string, seed: number, status: RunStatus, value: number | null, step: number | null, depth: number | null }> }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ViewerQuery = { viewer: { role: string, label: string } };
+
+export type SweepSummaryFragment = { id: string, name: string, projectId: string, createdAt: string, specHash: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } };
+
+export type ResolvedMetricFragment = { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, split: string | null, depthUnit: DepthUnit | null, similarity: SimilarityKind | null };
+
+export type SeedValuesFragment = { runId: string, seed: number, status: RunStatus, value: number | null, step: number | null, depth: number | null };
+
+export type GridCellSummaryFragment = { modelSize: string, blocks: number, mode: RunMode, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number, missing: number, queued: number, running: number, failed: number, cancelled: number, values: Array<{ runId: string, seed: number, status: RunStatus, value: number | null, step: number | null, depth: number | null }> };
+
+export type DepthPointSummaryFragment = { depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null };
+
+export type SeriesPointsFragment = { runId: string, key: string, block: number | null, downsampled: boolean, pointCount: number, steps: number[], values: number[] };
+
+export type MetricExtentFragment = { runId: string, key: string, block: number | null, firstStep: number, lastStep: number, lastValue: number };
+
+export type SimilarityHeaderFragment = { runId: string, otherRunId: string | null, kind: SimilarityKind, step: number, steps: Array<number>, dataset: string, rowLabels: Array<string>, colLabels: Array<string> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -344,31 +358,6 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const SweepSummaryFragmentDoc = new TypedDocumentString(`
-    fragment SweepSummary on Sweep {
-  id
-  name
-  createdAt
-  project {
-    id
-    name
-  }
-  factors {
-    modelSizes
-    blocks
-    modes
-    seeds
-  }
-  statusCounts {
-    queued
-    running
-    succeeded
-    failed
-    cancelled
-    total
-  }
-}
-    `, {"fragmentName":"SweepSummary"}) as unknown as TypedDocumentString<SweepSummaryFragment, unknown>;
 export const EvaluationValueFragmentDoc = new TypedDocumentString(`
     fragment EvaluationValue on Evaluation {
   kind
@@ -381,6 +370,126 @@ export const EvaluationValueFragmentDoc = new TypedDocumentString(`
   value
 }
     `, {"fragmentName":"EvaluationValue"}) as unknown as TypedDocumentString<EvaluationValueFragment, unknown>;
+export const SweepSummaryFragmentDoc = new TypedDocumentString(`
+    fragment SweepSummary on Sweep {
+  id
+  name
+  projectId
+  project {
+    id
+    name
+  }
+  createdAt
+  specHash
+  factors {
+    modelSizes
+    blocks
+    modes
+    seeds
+  }
+  statusCounts {
+    total
+    queued
+    running
+    succeeded
+    failed
+    cancelled
+  }
+}
+    `, {"fragmentName":"SweepSummary"}) as unknown as TypedDocumentString<SweepSummaryFragment, unknown>;
+export const ResolvedMetricFragmentDoc = new TypedDocumentString(`
+    fragment ResolvedMetric on ResolvedMetricInfo {
+  source
+  key
+  kind
+  target
+  dataset
+  split
+  depthUnit
+  similarity
+}
+    `, {"fragmentName":"ResolvedMetric"}) as unknown as TypedDocumentString<ResolvedMetricFragment, unknown>;
+export const SeedValuesFragmentDoc = new TypedDocumentString(`
+    fragment SeedValues on SeedValue {
+  runId
+  seed
+  status
+  value
+  step
+  depth
+}
+    `, {"fragmentName":"SeedValues"}) as unknown as TypedDocumentString<SeedValuesFragment, unknown>;
+export const GridCellSummaryFragmentDoc = new TypedDocumentString(`
+    fragment GridCellSummary on GridCell {
+  modelSize
+  blocks
+  mode
+  n
+  mean
+  std
+  ciLow
+  ciHigh
+  runs
+  missing
+  queued
+  running
+  failed
+  cancelled
+  values {
+    ...SeedValues
+  }
+}
+    fragment SeedValues on SeedValue {
+  runId
+  seed
+  status
+  value
+  step
+  depth
+}`, {"fragmentName":"GridCellSummary"}) as unknown as TypedDocumentString<GridCellSummaryFragment, unknown>;
+export const DepthPointSummaryFragmentDoc = new TypedDocumentString(`
+    fragment DepthPointSummary on DepthPoint {
+  depth
+  n
+  mean
+  std
+  ciLow
+  ciHigh
+}
+    `, {"fragmentName":"DepthPointSummary"}) as unknown as TypedDocumentString<DepthPointSummaryFragment, unknown>;
+export const SeriesPointsFragmentDoc = new TypedDocumentString(`
+    fragment SeriesPoints on MetricSeriesColumns {
+  runId
+  key
+  block
+  downsampled
+  pointCount
+  steps
+  values
+}
+    `, {"fragmentName":"SeriesPoints"}) as unknown as TypedDocumentString<SeriesPointsFragment, unknown>;
+export const MetricExtentFragmentDoc = new TypedDocumentString(`
+    fragment MetricExtent on MetricKeyInfo {
+  runId
+  key
+  block
+  firstStep
+  lastStep
+  lastValue
+}
+    `, {"fragmentName":"MetricExtent"}) as unknown as TypedDocumentString<MetricExtentFragment, unknown>;
+export const SimilarityHeaderFragmentDoc = new TypedDocumentString(`
+    fragment SimilarityHeader on SimilarityMatrix {
+  runId
+  otherRunId
+  kind
+  step
+  steps
+  dataset
+  rowLabels
+  colLabels
+}
+    `, {"fragmentName":"SimilarityHeader"}) as unknown as TypedDocumentString<SimilarityHeaderFragment, unknown>;
 export const CancelRunDocument = new TypedDocumentString(`
     mutation CancelRun($id: ID!) {
   cancelRun(id: $id) {
@@ -478,23 +587,31 @@ export const DepthProfileDocument = new TypedDocumentString(`
   ) {
     runIds
     metric {
-      key
-      kind
-      target
-      dataset
-      depthUnit
+      ...ResolvedMetric
     }
     points {
-      depth
-      n
-      mean
-      std
-      ciLow
-      ciHigh
+      ...DepthPointSummary
     }
   }
 }
-    `) as unknown as TypedDocumentString<DepthProfileQuery, DepthProfileQueryVariables>;
+    fragment ResolvedMetric on ResolvedMetricInfo {
+  source
+  key
+  kind
+  target
+  dataset
+  split
+  depthUnit
+  similarity
+}
+fragment DepthPointSummary on DepthPoint {
+  depth
+  n
+  mean
+  std
+  ciLow
+  ciHigh
+}`) as unknown as TypedDocumentString<DepthProfileQuery, DepthProfileQueryVariables>;
 export const ProjectsDocument = new TypedDocumentString(`
     query Projects {
   projects(first: 200) {
@@ -518,11 +635,13 @@ export const RecentSweepsDocument = new TypedDocumentString(`
     fragment SweepSummary on Sweep {
   id
   name
-  createdAt
+  projectId
   project {
     id
     name
   }
+  createdAt
+  specHash
   factors {
     modelSizes
     blocks
@@ -530,12 +649,12 @@ export const RecentSweepsDocument = new TypedDocumentString(`
     seeds
   }
   statusCounts {
+    total
     queued
     running
     succeeded
     failed
     cancelled
-    total
   }
 }`) as unknown as TypedDocumentString<RecentSweepsQuery, RecentSweepsQueryVariables>;
 export const ProjectByNameDocument = new TypedDocumentString(`
@@ -751,29 +870,34 @@ export const MetricSeriesDocument = new TypedDocumentString(`
     toStep: $toStep
     maxPoints: $maxPoints
   ) {
-    runId
-    key
-    block
-    downsampled
-    steps
-    values
+    ...SeriesPoints
     mins
     maxs
   }
 }
-    `) as unknown as TypedDocumentString<MetricSeriesQuery, MetricSeriesQueryVariables>;
+    fragment SeriesPoints on MetricSeriesColumns {
+  runId
+  key
+  block
+  downsampled
+  pointCount
+  steps
+  values
+}`) as unknown as TypedDocumentString<MetricSeriesQuery, MetricSeriesQueryVariables>;
 export const MetricKeysDocument = new TypedDocumentString(`
     query MetricKeys($runIds: [ID!]!) {
   metricKeys(runIds: $runIds) {
-    runId
-    key
-    block
-    firstStep
-    lastStep
-    lastValue
+    ...MetricExtent
   }
 }
-    `) as unknown as TypedDocumentString<MetricKeysQuery, MetricKeysQueryVariables>;
+    fragment MetricExtent on MetricKeyInfo {
+  runId
+  key
+  block
+  firstStep
+  lastStep
+  lastValue
+}`) as unknown as TypedDocumentString<MetricKeysQuery, MetricKeysQueryVariables>;
 export const SimilarityDocument = new TypedDocumentString(`
     query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID, $partition: Int) {
   similarity(
@@ -783,18 +907,20 @@ export const SimilarityDocument = new TypedDocumentString(`
     otherRunId: $otherRunId
     partition: $partition
   ) {
-    runId
-    otherRunId
-    kind
-    step
-    steps
-    dataset
-    rowLabels
-    colLabels
+    ...SimilarityHeader
     values
   }
 }
-    `) as unknown as TypedDocumentString<SimilarityQuery, SimilarityQueryVariables>;
+    fragment SimilarityHeader on SimilarityMatrix {
+  runId
+  otherRunId
+  kind
+  step
+  steps
+  dataset
+  rowLabels
+  colLabels
+}`) as unknown as TypedDocumentString<SimilarityQuery, SimilarityQueryVariables>;
 export const PatchDiagnosticsDocument = new TypedDocumentString(`
     query PatchDiagnostics($runId: ID!, $step: Int) {
   patchDiagnostics(runId: $runId, step: $step) {
@@ -825,11 +951,13 @@ export const SweepHeaderDocument = new TypedDocumentString(`
     fragment SweepSummary on Sweep {
   id
   name
-  createdAt
+  projectId
   project {
     id
     name
   }
+  createdAt
+  specHash
   factors {
     modelSizes
     blocks
@@ -837,12 +965,12 @@ export const SweepHeaderDocument = new TypedDocumentString(`
     seeds
   }
   statusCounts {
+    total
     queued
     running
     succeeded
     failed
     cancelled
-    total
   }
 }`) as unknown as TypedDocumentString<SweepHeaderQuery, SweepHeaderQueryVariables>;
 export const SweepTargetsDocument = new TypedDocumentString(`
@@ -869,37 +997,50 @@ export const SweepGridDocument = new TypedDocumentString(`
     modes
     seeds
     metric {
-      source
-      key
-      kind
-      target
-      dataset
+      ...ResolvedMetric
     }
     cells {
-      modelSize
-      blocks
-      mode
-      n
-      mean
-      std
-      ciLow
-      ciHigh
-      runs
-      missing
-      queued
-      running
-      failed
-      cancelled
-      values {
-        runId
-        seed
-        status
-        value
-      }
+      ...GridCellSummary
     }
   }
 }
-    `) as unknown as TypedDocumentString<SweepGridQuery, SweepGridQueryVariables>;
+    fragment ResolvedMetric on ResolvedMetricInfo {
+  source
+  key
+  kind
+  target
+  dataset
+  split
+  depthUnit
+  similarity
+}
+fragment SeedValues on SeedValue {
+  runId
+  seed
+  status
+  value
+  step
+  depth
+}
+fragment GridCellSummary on GridCell {
+  modelSize
+  blocks
+  mode
+  n
+  mean
+  std
+  ciLow
+  ciHigh
+  runs
+  missing
+  queued
+  running
+  failed
+  cancelled
+  values {
+    ...SeedValues
+  }
+}`) as unknown as TypedDocumentString<SweepGridQuery, SweepGridQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

@@ -36,19 +36,10 @@ const DepthProfileQuery = graphql(`
     depthProfile(runIds: $runIds, cell: $cell, metric: $metric, partition: $partition) {
       runIds
       metric {
-        key
-        kind
-        target
-        dataset
-        depthUnit
+        ...ResolvedMetric
       }
       points {
-        depth
-        n
-        mean
-        std
-        ciLow
-        ciHigh
+        ...DepthPointSummary
       }
     }
   }

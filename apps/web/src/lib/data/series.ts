@@ -6,12 +6,7 @@ import type { SeriesPayload, SeriesRequest } from '../series';
 const MetricSeriesQuery = graphql(`
   query MetricSeries($runIds: [ID!]!, $keys: [String!]!, $blocks: [Int], $fromStep: Int, $toStep: Int, $maxPoints: Int!) {
     metricSeries: metricSeriesColumns(runIds: $runIds, keys: $keys, blocks: $blocks, fromStep: $fromStep, toStep: $toStep, maxPoints: $maxPoints) {
-      runId
-      key
-      block
-      downsampled
-      steps
-      values
+      ...SeriesPoints
       mins
       maxs
     }
@@ -21,12 +16,7 @@ const MetricSeriesQuery = graphql(`
 const MetricKeysQuery = graphql(`
   query MetricKeys($runIds: [ID!]!) {
     metricKeys(runIds: $runIds) {
-      runId
-      key
-      block
-      firstStep
-      lastStep
-      lastValue
+      ...MetricExtent
     }
   }
 `);

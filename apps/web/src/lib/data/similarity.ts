@@ -8,14 +8,7 @@ export type SimilarityKindName = (typeof SIMILARITY_KINDS)[number];
 const SimilarityQuery = graphql(`
   query Similarity($runId: ID!, $kind: SimilarityKind!, $step: Int, $otherRunId: ID, $partition: Int) {
     similarity(runId: $runId, kind: $kind, step: $step, otherRunId: $otherRunId, partition: $partition) {
-      runId
-      otherRunId
-      kind
-      step
-      steps
-      dataset
-      rowLabels
-      colLabels
+      ...SimilarityHeader
       values
     }
   }

@@ -39,33 +39,10 @@ const SweepGridQuery = graphql(`
       modes
       seeds
       metric {
-        source
-        key
-        kind
-        target
-        dataset
+        ...ResolvedMetric
       }
       cells {
-        modelSize
-        blocks
-        mode
-        n
-        mean
-        std
-        ciLow
-        ciHigh
-        runs
-        missing
-        queued
-        running
-        failed
-        cancelled
-        values {
-          runId
-          seed
-          status
-          value
-        }
+        ...GridCellSummary
       }
     }
   }
