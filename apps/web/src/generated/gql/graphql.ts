@@ -190,8 +190,6 @@ export type DepthProfileQueryVariables = Exact<{
 
 export type DepthProfileQuery = { depthProfile: { runIds: Array<string>, metric: { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, split: string | null, depthUnit: DepthUnit | null, similarity: SimilarityKind | null }, points: Array<{ depth: number, n: number, mean: number | null, std: number | null, ciLow: number | null, ciHigh: number | null }> } };
 
-export type EvaluationValueFragment = { kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number };
-
 export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -233,7 +231,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, progress: unknown, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string }>, evaluations: Array<{ std: number | null, ciLow: number | null, ciHigh: number | null, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }> } | null };
+export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, uri: string, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, progress: unknown, lastError: string | null, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string, createdAt: string }>, evaluations: Array<{ std: number | null, ciLow: number | null, ciHigh: number | null, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }> } | null };
 
 export type RunsPageQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -326,6 +324,12 @@ export type ViewerQuery = { viewer: { role: string, label: string } };
 
 export type SweepSummaryFragment = { id: string, name: string, projectId: string, createdAt: string, specHash: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } };
 
+export type EvaluationValueFragment = { kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number };
+
+export type CheckpointSummaryFragment = { step: number, sha256: string, bytes: number, uri: string, createdAt: string };
+
+export type JobAttemptSummaryFragment = { id: string, status: JobStatus, attempts: number, maxAttempts: number, progress: unknown, lastError: string | null, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string, createdAt: string };
+
 export type ResolvedMetricFragment = { source: MetricSource, key: string, kind: EvaluationKind | null, target: string | null, dataset: string | null, split: string | null, depthUnit: DepthUnit | null, similarity: SimilarityKind | null };
 
 export type SeedValuesFragment = { runId: string, seed: number, status: RunStatus, value: number | null, step: number | null, depth: number | null };
@@ -358,18 +362,6 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const EvaluationValueFragmentDoc = new TypedDocumentString(`
-    fragment EvaluationValue on Evaluation {
-  kind
-  metric
-  target
-  dataset
-  depthUnit
-  depth
-  step
-  value
-}
-    `, {"fragmentName":"EvaluationValue"}) as unknown as TypedDocumentString<EvaluationValueFragment, unknown>;
 export const SweepSummaryFragmentDoc = new TypedDocumentString(`
     fragment SweepSummary on Sweep {
   id
@@ -397,6 +389,41 @@ export const SweepSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SweepSummary"}) as unknown as TypedDocumentString<SweepSummaryFragment, unknown>;
+export const EvaluationValueFragmentDoc = new TypedDocumentString(`
+    fragment EvaluationValue on Evaluation {
+  kind
+  metric
+  target
+  dataset
+  depthUnit
+  depth
+  step
+  value
+}
+    `, {"fragmentName":"EvaluationValue"}) as unknown as TypedDocumentString<EvaluationValueFragment, unknown>;
+export const CheckpointSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CheckpointSummary on Checkpoint {
+  step
+  sha256
+  bytes
+  uri
+  createdAt
+}
+    `, {"fragmentName":"CheckpointSummary"}) as unknown as TypedDocumentString<CheckpointSummaryFragment, unknown>;
+export const JobAttemptSummaryFragmentDoc = new TypedDocumentString(`
+    fragment JobAttemptSummary on JobAttempt {
+  id
+  status
+  attempts
+  maxAttempts
+  progress
+  lastError
+  cancelRequested
+  leaseExpiresAt
+  notBefore
+  createdAt
+}
+    `, {"fragmentName":"JobAttemptSummary"}) as unknown as TypedDocumentString<JobAttemptSummaryFragment, unknown>;
 export const ResolvedMetricFragmentDoc = new TypedDocumentString(`
     fragment ResolvedMetric on ResolvedMetricInfo {
   source
@@ -770,21 +797,10 @@ export const RunDetailDocument = new TypedDocumentString(`
       name
     }
     checkpoints {
-      step
-      sha256
-      bytes
-      createdAt
+      ...CheckpointSummary
     }
     jobs(first: 5) {
-      id
-      status
-      attempts
-      maxAttempts
-      lastError
-      progress
-      cancelRequested
-      leaseExpiresAt
-      notBefore
+      ...JobAttemptSummary
     }
     evaluations {
       ...EvaluationValue
@@ -803,6 +819,25 @@ export const RunDetailDocument = new TypedDocumentString(`
   depth
   step
   value
+}
+fragment CheckpointSummary on Checkpoint {
+  step
+  sha256
+  bytes
+  uri
+  createdAt
+}
+fragment JobAttemptSummary on JobAttempt {
+  id
+  status
+  attempts
+  maxAttempts
+  progress
+  lastError
+  cancelRequested
+  leaseExpiresAt
+  notBefore
+  createdAt
 }`) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
 export const RunsPageDocument = new TypedDocumentString(`
     query RunsPage($filter: RunFilter, $orderBy: RunOrder, $first: Int!, $after: String, $withCount: Boolean!, $withMetrics: Boolean!, $metricKinds: [EvaluationKind!], $metrics: [String!], $metricTargets: [String!]) {

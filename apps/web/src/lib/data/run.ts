@@ -43,21 +43,10 @@ const RunQuery = graphql(`
         name
       }
       checkpoints {
-        step
-        sha256
-        bytes
-        createdAt
+        ...CheckpointSummary
       }
       jobs(first: 5) {
-        id
-        status
-        attempts
-        maxAttempts
-        lastError
-        progress
-        cancelRequested
-        leaseExpiresAt
-        notBefore
+        ...JobAttemptSummary
       }
       evaluations {
         ...EvaluationValue
