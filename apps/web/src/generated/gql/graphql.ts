@@ -231,7 +231,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, name: string, status: RunStatus, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, config: unknown, backend: string | null, agentId: string | null, agentName: string | null, tags: Array<string>, notes: string | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, durationSeconds: number | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, uri: string, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, progress: unknown, lastError: string | null, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string, createdAt: string }>, evaluations: Array<{ std: number | null, ciLow: number | null, ciHigh: number | null, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }> } | null };
+export type RunDetailQuery = { run: { agentId: string | null, updatedAt: string, notes: string | null, config: unknown, id: string, name: string, projectId: string, sweepId: string | null, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, status: RunStatus, backend: string | null, agentName: string | null, tags: Array<string>, createdAt: string, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, error: string | null, divergence: { step: number, block: number | null, quantity: string, value: string } | null, evaluations: Array<{ std: number | null, ciLow: number | null, ciHigh: number | null, kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number }>, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, uri: string, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, progress: unknown, lastError: string | null, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string, createdAt: string }> } | null };
 
 export type RunsPageQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -322,6 +322,10 @@ export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ViewerQuery = { viewer: { role: string, label: string } };
 
+export type RunSummaryFragment = { id: string, name: string, projectId: string, sweepId: string | null, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, status: RunStatus, backend: string | null, agentName: string | null, tags: Array<string>, createdAt: string, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, error: string | null };
+
+export type RunRecordFragment = { notes: string | null, config: unknown, id: string, name: string, projectId: string, sweepId: string | null, mode: RunMode, modelSize: string, blocks: number, partitions: Array<number>, seed: number, dataset: string, status: RunStatus, backend: string | null, agentName: string | null, tags: Array<string>, createdAt: string, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, error: string | null, project: { id: string, name: string }, sweep: { id: string, name: string } | null, checkpoints: Array<{ step: number, sha256: string, bytes: number, uri: string, createdAt: string }>, jobs: Array<{ id: string, status: JobStatus, attempts: number, maxAttempts: number, progress: unknown, lastError: string | null, cancelRequested: boolean, leaseExpiresAt: string | null, notBefore: string, createdAt: string }> };
+
 export type SweepSummaryFragment = { id: string, name: string, projectId: string, createdAt: string, specHash: string, project: { id: string, name: string }, factors: { modelSizes: Array<string>, blocks: Array<number>, modes: Array<RunMode>, seeds: Array<number> }, statusCounts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } };
 
 export type EvaluationValueFragment = { kind: EvaluationKind, metric: string, target: string, dataset: string, depthUnit: DepthUnit, depth: number, step: number, value: number };
@@ -362,6 +366,112 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const RunSummaryFragmentDoc = new TypedDocumentString(`
+    fragment RunSummary on Run {
+  id
+  name
+  projectId
+  sweepId
+  mode
+  modelSize
+  blocks
+  partitions
+  seed
+  dataset
+  status
+  backend
+  agentName
+  tags
+  createdAt
+  startedAt
+  finishedAt
+  durationSeconds
+  error
+}
+    `, {"fragmentName":"RunSummary"}) as unknown as TypedDocumentString<RunSummaryFragment, unknown>;
+export const CheckpointSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CheckpointSummary on Checkpoint {
+  step
+  sha256
+  bytes
+  uri
+  createdAt
+}
+    `, {"fragmentName":"CheckpointSummary"}) as unknown as TypedDocumentString<CheckpointSummaryFragment, unknown>;
+export const JobAttemptSummaryFragmentDoc = new TypedDocumentString(`
+    fragment JobAttemptSummary on JobAttempt {
+  id
+  status
+  attempts
+  maxAttempts
+  progress
+  lastError
+  cancelRequested
+  leaseExpiresAt
+  notBefore
+  createdAt
+}
+    `, {"fragmentName":"JobAttemptSummary"}) as unknown as TypedDocumentString<JobAttemptSummaryFragment, unknown>;
+export const RunRecordFragmentDoc = new TypedDocumentString(`
+    fragment RunRecord on Run {
+  ...RunSummary
+  notes
+  config
+  project {
+    id
+    name
+  }
+  sweep {
+    id
+    name
+  }
+  checkpoints {
+    ...CheckpointSummary
+  }
+  jobs(first: 5) {
+    ...JobAttemptSummary
+  }
+}
+    fragment RunSummary on Run {
+  id
+  name
+  projectId
+  sweepId
+  mode
+  modelSize
+  blocks
+  partitions
+  seed
+  dataset
+  status
+  backend
+  agentName
+  tags
+  createdAt
+  startedAt
+  finishedAt
+  durationSeconds
+  error
+}
+fragment CheckpointSummary on Checkpoint {
+  step
+  sha256
+  bytes
+  uri
+  createdAt
+}
+fragment JobAttemptSummary on JobAttempt {
+  id
+  status
+  attempts
+  maxAttempts
+  progress
+  lastError
+  cancelRequested
+  leaseExpiresAt
+  notBefore
+  createdAt
+}`, {"fragmentName":"RunRecord"}) as unknown as TypedDocumentString<RunRecordFragment, unknown>;
 export const SweepSummaryFragmentDoc = new TypedDocumentString(`
     fragment SweepSummary on Sweep {
   id
@@ -401,29 +511,6 @@ export const EvaluationValueFragmentDoc = new TypedDocumentString(`
   value
 }
     `, {"fragmentName":"EvaluationValue"}) as unknown as TypedDocumentString<EvaluationValueFragment, unknown>;
-export const CheckpointSummaryFragmentDoc = new TypedDocumentString(`
-    fragment CheckpointSummary on Checkpoint {
-  step
-  sha256
-  bytes
-  uri
-  createdAt
-}
-    `, {"fragmentName":"CheckpointSummary"}) as unknown as TypedDocumentString<CheckpointSummaryFragment, unknown>;
-export const JobAttemptSummaryFragmentDoc = new TypedDocumentString(`
-    fragment JobAttemptSummary on JobAttempt {
-  id
-  status
-  attempts
-  maxAttempts
-  progress
-  lastError
-  cancelRequested
-  leaseExpiresAt
-  notBefore
-  createdAt
-}
-    `, {"fragmentName":"JobAttemptSummary"}) as unknown as TypedDocumentString<JobAttemptSummaryFragment, unknown>;
 export const ResolvedMetricFragmentDoc = new TypedDocumentString(`
     fragment ResolvedMetric on ResolvedMetricInfo {
   source
@@ -761,46 +848,14 @@ export const RegressionChecksDocument = new TypedDocumentString(`
 export const RunDetailDocument = new TypedDocumentString(`
     query RunDetail($id: ID!) {
   run(id: $id) {
-    id
-    name
-    status
-    mode
-    modelSize
-    blocks
-    partitions
-    seed
-    dataset
-    config
-    backend
+    ...RunRecord
     agentId
-    agentName
-    tags
-    notes
-    error
+    updatedAt
     divergence {
       step
       block
       quantity
       value
-    }
-    createdAt
-    startedAt
-    finishedAt
-    updatedAt
-    durationSeconds
-    project {
-      id
-      name
-    }
-    sweep {
-      id
-      name
-    }
-    checkpoints {
-      ...CheckpointSummary
-    }
-    jobs(first: 5) {
-      ...JobAttemptSummary
     }
     evaluations {
       ...EvaluationValue
@@ -810,7 +865,47 @@ export const RunDetailDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment EvaluationValue on Evaluation {
+    fragment RunSummary on Run {
+  id
+  name
+  projectId
+  sweepId
+  mode
+  modelSize
+  blocks
+  partitions
+  seed
+  dataset
+  status
+  backend
+  agentName
+  tags
+  createdAt
+  startedAt
+  finishedAt
+  durationSeconds
+  error
+}
+fragment RunRecord on Run {
+  ...RunSummary
+  notes
+  config
+  project {
+    id
+    name
+  }
+  sweep {
+    id
+    name
+  }
+  checkpoints {
+    ...CheckpointSummary
+  }
+  jobs(first: 5) {
+    ...JobAttemptSummary
+  }
+}
+fragment EvaluationValue on Evaluation {
   kind
   metric
   target

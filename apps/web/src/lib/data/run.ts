@@ -7,46 +7,14 @@ import { gql } from '../graphql';
 const RunQuery = graphql(`
   query RunDetail($id: ID!) {
     run(id: $id) {
-      id
-      name
-      status
-      mode
-      modelSize
-      blocks
-      partitions
-      seed
-      dataset
-      config
-      backend
+      ...RunRecord
       agentId
-      agentName
-      tags
-      notes
-      error
+      updatedAt
       divergence {
         step
         block
         quantity
         value
-      }
-      createdAt
-      startedAt
-      finishedAt
-      updatedAt
-      durationSeconds
-      project {
-        id
-        name
-      }
-      sweep {
-        id
-        name
-      }
-      checkpoints {
-        ...CheckpointSummary
-      }
-      jobs(first: 5) {
-        ...JobAttemptSummary
       }
       evaluations {
         ...EvaluationValue
