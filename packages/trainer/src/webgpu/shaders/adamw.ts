@@ -11,30 +11,24 @@
  * The update is PyTorch's AdamW (see optim/adamw.ts), in the same order of operations as the
  * tfjs path so the backends agree to rounding.
  */
+import { bindings, entry, type Access } from './layout.js';
 import { treeSum } from './rows.js';
 
 const ITEMS = 4; // elements per thread in the update kernel
 
 export const UPDATE_ELEMENTS_PER_GROUP = 256 * ITEMS;
 
-const mainHeader = `@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.y * nwg.x + wid.x;`;
-
 export function sumSquaresShader(n: number): string {
-  const inputs = Array.from({ length: n }, (_, t) => `@group(0) @binding(${t}) var<storage, read> g${t}: array<f32>;`).join('\n');
+  const gradients = Object.fromEntries(Array.from({ length: n }, (_, t): [string, Access] => [`g${t}`, 'read']));
   const cases = Array.from(
     { length: n },
     (_, t) => `case ${t}u: { for (var i = lid; i < u.size${t}; i = i + 256u) { let v = g${t}[i]; acc = acc + v * v; } }`,
   ).join('\n      ');
   const sizes = Array.from({ length: n }, (_, t) => `size${t}: u32,`).join(' ');
   return `
-${inputs}
-@group(0) @binding(${n}) var<storage, read_write> partial: array<f32>;
-struct U { slot: u32, ${sizes} }
-@group(0) @binding(${n + 1}) var<uniform> u: U;
+${bindings({ ...gradients, partial: 'read_write' }, `slot: u32, ${sizes}`)}
 var<workgroup> red: array<f32, 256>;
-${mainHeader}
+${entry(256)}
   var acc = 0.0;
   switch group {
       ${cases}
@@ -47,14 +41,10 @@ ${mainHeader}
 }
 
 export function adamwShader(n: number): string {
-  const b = (t: number, k: number) => 4 * t + k;
-  const bindings = Array.from(
-    { length: n },
-    (_, t) => `@group(0) @binding(${b(t, 0)}) var<storage, read_write> p${t}: array<f32>;
-@group(0) @binding(${b(t, 1)}) var<storage, read> g${t}: array<f32>;
-@group(0) @binding(${b(t, 2)}) var<storage, read_write> m${t}: array<f32>;
-@group(0) @binding(${b(t, 3)}) var<storage, read_write> v${t}: array<f32>;`,
-  ).join('\n');
+  // Per parameter t: its weights, gradient and two moments, bound 4t … 4t + 3.
+  const parameters = Object.fromEntries(
+    Array.from({ length: n }, (_, t): [string, Access][] => [[`p${t}`, 'read_write'], [`g${t}`, 'read'], [`m${t}`, 'read_write'], [`v${t}`, 'read_write']]).flat(),
+  );
   const fields = Array.from({ length: n }, (_, t) => `size${t}: u32, start${t}: u32, wd${t}: f32,`).join(' ');
   const pick = Array.from({ length: n }, (_, t) => `if (group >= u.start${t}) { k = ${t}u; }`).join(' ');
   const cases = Array.from(
@@ -76,13 +66,12 @@ export function adamwShader(n: number): string {
       }`,
   ).join('\n      ');
   return `
-${bindings}
-@group(0) @binding(${4 * n}) var<storage, read> partial: array<f32>;
-@group(0) @binding(${4 * n + 1}) var<storage, read> losses: array<f32>;
-struct U { lr: f32, beta1: f32, beta2: f32, eps: f32, bc1: f32, bc2: f32, clip: f32, slot: u32, slots: u32, lossCount: u32, ${fields} }
-@group(0) @binding(${4 * n + 2}) var<uniform> u: U;
+${bindings(
+    { ...parameters, partial: 'read', losses: 'read' },
+    `lr: f32, beta1: f32, beta2: f32, eps: f32, bc1: f32, bc2: f32, clip: f32, slot: u32, slots: u32, lossCount: u32, ${fields}`,
+  )}
 fn isFinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
-${mainHeader}
+${entry(256)}
   var sq = 0.0;
   for (var s = 0u; s < u.slots; s = s + 1u) { sq = sq + partial[u.slot + s]; }
   // finiteness by the exponent bits: shader compilers may assume comparisons never see NaN

@@ -10,15 +10,15 @@
  *             dQ_i = scale Σ_j dS_ij k_j  (pass A, per row i; stores dS)
  *             dK_j = scale Σ_i dS_ij q_i, dV_j = Σ_i p_ij dO_i  (pass B, per column j)
  */
+import { bindings, entry } from './layout.js';
 import { treeMax, treeSum } from './rows.js';
 
 export const MAX_TOKENS = 1024;
 
-const uniforms = `struct U { B: u32, N: u32, H: u32, dh: u32, scale: f32, pad0: u32, pad1: u32, pad2: u32 }`;
+const uniforms = 'B: u32, N: u32, H: u32, dh: u32, scale: f32, pad0: u32, pad1: u32, pad2: u32';
 
 /** Decodes the folded workgroup index into (b, h, i) and the row offsets used below. */
 const locate = `
-  let group = wid.y * nwg.x + wid.x;
   if (group >= u.B * u.H * u.N) { return; }
   let i = group % u.N;
   let h = (group / u.N) % u.H;
@@ -31,15 +31,10 @@ const locate = `
   let vOff = 2u * D + h * u.dh;
   let pBase = ((b * u.H + h) * u.N) * u.N; // probs[b, h, 0, 0]`;
 
-const main = `@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {`;
+const main = entry(64);
 
 export const ATTENTION_FORWARD = `
-${uniforms}
-@group(0) @binding(0) var<storage, read> qkv: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(3) var<uniform> u: U;
+${bindings({ qkv: 'read', out: 'read_write', probs: 'read_write' }, uniforms)}
 var<workgroup> sc: array<f32, ${MAX_TOKENS}>;
 var<workgroup> red: array<f32, 64>;
 ${main}
@@ -73,13 +68,7 @@ ${main}
 }`;
 
 export const ATTENTION_BACKWARD_ROWS = `
-${uniforms}
-@group(0) @binding(0) var<storage, read> qkv: array<f32>;
-@group(0) @binding(1) var<storage, read> probs: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dqkv: array<f32>;
-@group(0) @binding(4) var<storage, read_write> ds: array<f32>;
-@group(0) @binding(5) var<uniform> u: U;
+${bindings({ qkv: 'read', probs: 'read', dy: 'read', dqkv: 'read_write', ds: 'read_write' }, uniforms)}
 var<workgroup> dp: array<f32, ${MAX_TOKENS}>;
 var<workgroup> red: array<f32, 64>;
 ${main}
@@ -112,13 +101,7 @@ ${main}
 
 /** Pass B: here "i" is the key/value row j of the formulas (the workgroup's token). */
 export const ATTENTION_BACKWARD_COLUMNS = `
-${uniforms}
-@group(0) @binding(0) var<storage, read> qkv: array<f32>;
-@group(0) @binding(1) var<storage, read> probs: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> ds: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dqkv: array<f32>;
-@group(0) @binding(5) var<uniform> u: U;
+${bindings({ qkv: 'read', probs: 'read', dy: 'read', ds: 'read', dqkv: 'read_write' }, uniforms)}
 ${main}
   ${locate}
   let j = i;

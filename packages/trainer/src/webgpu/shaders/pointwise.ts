@@ -5,11 +5,11 @@
  * Element kernels use 256 threads per workgroup and fold the workgroup index into 2-D, so any
  * size fits the 65,535-workgroups-per-dimension limit.
  */
+import { bindings, entry } from './layout.js';
 import { treeSum } from './rows.js';
 
-const elementMain = `@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let idx = (wid.y * nwg.x + wid.x) * 256u + lid;`;
+const elementMain = `${entry(256)}
+  let idx = group * 256u + lid;`;
 
 /**
  * erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7) — the approximation tfjs's own cpu and
@@ -26,11 +26,7 @@ fn erf_as(x: f32) -> f32 {
 /** x → y = x·Φ(x) and dy/dx = Φ(x) + x·φ(x) (saved for the backward multiply). */
 export const GELU = `
 ${ERF}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dydx: array<f32>;
-struct U { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-@group(0) @binding(3) var<uniform> u: U;
+${bindings({ x: 'read', y: 'read_write', dydx: 'read_write' }, 'n: u32, pad0: u32, pad1: u32, pad2: u32')}
 ${elementMain}
   if (idx >= u.n) { return; }
   let v = x[idx];
@@ -41,11 +37,7 @@ ${elementMain}
 
 /** Partial sums of (pred − target)² over 256-thread workgroups, each covering ITEMS·256 values. */
 export const MSE_PARTIALS = `
-@group(0) @binding(0) var<storage, read> pred: array<f32>;
-@group(0) @binding(1) var<storage, read> tgt: array<f32>;
-@group(0) @binding(2) var<storage, read_write> partial: array<f32>;
-struct U { n: u32, perGroup: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(3) var<uniform> u: U;
+${bindings({ pred: 'read', tgt: 'read', partial: 'read_write' }, 'n: u32, perGroup: u32, pad0: u32, pad1: u32')}
 var<workgroup> red: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -60,10 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 
 /** Σ partials / n → the scalar loss (one workgroup). */
 export const MSE_FINISH = `
-@group(0) @binding(0) var<storage, read> partial: array<f32>;
-@group(0) @binding(1) var<storage, read_write> loss: array<f32>;
-struct U { count: u32, n: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(2) var<uniform> u: U;
+${bindings({ partial: 'read', loss: 'read_write' }, 'count: u32, n: u32, pad0: u32, pad1: u32')}
 var<workgroup> red: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -76,12 +65,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 
 /** d loss / d pred = dy · 2(pred − target)/n, dy the upstream scalar gradient. */
 export const MSE_BACKWARD = `
-@group(0) @binding(0) var<storage, read> pred: array<f32>;
-@group(0) @binding(1) var<storage, read> tgt: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dpred: array<f32>;
-struct U { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-@group(0) @binding(4) var<uniform> u: U;
+${bindings({ pred: 'read', tgt: 'read', dy: 'read', dpred: 'read_write' }, 'n: u32, pad0: u32, pad1: u32, pad2: u32')}
 ${elementMain}
   if (idx >= u.n) { return; }
   dpred[idx] = dy[0] * 2.0 * (pred[idx] - tgt[idx]) / f32(u.n);

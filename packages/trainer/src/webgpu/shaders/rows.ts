@@ -7,6 +7,7 @@
  * 16 phases (a few hundred rows each for a batch of 4,096 rows), so neighbouring threads read
  * neighbouring addresses and enough workgroups run to fill the GPU.
  */
+import { bindings, entry, type Access } from './layout.js';
 
 /** Tree reduction of `buf` (size WG) into buf[0]; every thread must reach it. */
 export const treeSum = (buf: string, wg: number) => `
@@ -23,23 +24,12 @@ export const treeMax = (buf: string, wg: number) => `
     workgroupBarrier();
   }`;
 
-const header = `
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.y * nwg.x + wid.x;`;
 
 /** x [R, D], gamma, beta [D] → y [R, D], mean [R], rstd [R] (biased variance, two passes as tf.moments). */
 export const LAYERNORM_FORWARD = `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> gamma: array<f32>;
-@group(0) @binding(2) var<storage, read> beta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-@group(0) @binding(4) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(5) var<storage, read_write> rstd: array<f32>;
-struct U { rows: u32, D: u32, eps: f32, pad: u32 }
-@group(0) @binding(6) var<uniform> u: U;
+${bindings({ x: 'read', gamma: 'read', beta: 'read', y: 'read_write', mean: 'read_write', rstd: 'read_write' }, 'rows: u32, D: u32, eps: f32, pad: u32')}
 var<workgroup> red: array<f32, 64>;
-${header.replace('WG', '64')}
+${entry(64)}
   if (group >= u.rows) { return; }
   let base = group * u.D;
   var acc = 0.0;
@@ -59,17 +49,10 @@ ${header.replace('WG', '64')}
 
 /** dx = rstd·(gy − mean(gy) − x̂·mean(gy·x̂)) with gy = dy·gamma, one row per workgroup. */
 export const LAYERNORM_BACKWARD_ROWS = `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> gamma: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read> rstd: array<f32>;
-@group(0) @binding(4) var<storage, read> dy: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
-struct U { rows: u32, D: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(6) var<uniform> u: U;
+${bindings({ x: 'read', gamma: 'read', mean: 'read', rstd: 'read', dy: 'read', dx: 'read_write' }, 'rows: u32, D: u32, pad0: u32, pad1: u32')}
 var<workgroup> r1: array<f32, 64>;
 var<workgroup> r2: array<f32, 64>;
-${header.replace('WG', '64')}
+${entry(64)}
   if (group >= u.rows) { return; }
   let base = group * u.D;
   let m = mean[group];
@@ -101,23 +84,14 @@ ${header.replace('WG', '64')}
  * written to out2) from x, mean and rstd.
  */
 export function columnSums(norm: boolean): string {
-  const inputs = norm
-    ? `@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read> rstd: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out2: array<f32>;
-@group(0) @binding(6) var<uniform> u: U;`
-    : `@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> u: U;`;
+  const buffers: Record<string, Access> = norm
+    ? { dy: 'read', x: 'read', mean: 'read', rstd: 'read', out: 'read_write', out2: 'read_write' }
+    : { dy: 'read', out: 'read_write' };
   return `
-struct U { rows: u32, cols: u32, pad0: u32, pad1: u32 }
-${inputs}
+${bindings(buffers, 'rows: u32, cols: u32, pad0: u32, pad1: u32')}
 var<workgroup> s1: array<f32, 256>;
 ${norm ? 'var<workgroup> s2: array<f32, 256>;' : ''}
-${header.replace('WG', '256')}
+${entry(256)}
   let col = group * 16u + (lid % 16u);
   let phase = lid / 16u;
   var a = 0.0;

@@ -5,6 +5,7 @@
  * tt·th·tw pixels (unbiased std + 1e-6, VideoMAE's normalised target, as inputs.ts). One
  * workgroup of 256 threads per row; C ≤ 4.
  */
+import { bindings, entry } from './layout.js';
 import { treeSum } from './rows.js';
 
 export function tubeletsShader(normalise: boolean): string {
@@ -27,11 +28,10 @@ export function tubeletsShader(normalise: boolean): string {
     : '';
   const value = normalise ? '(clips[source(i)] - mean[i % u.C]) * scale[i % u.C]' : 'clips[source(i)]';
   return `
-struct U { per: u32, T: u32, H: u32, W: u32, C: u32, tt: u32, th: u32, tw: u32, gh: u32, gw: u32, rows: u32, pad: u32 }
-@group(0) @binding(0) var<storage, read> clips: array<f32>;
-@group(0) @binding(1) var<storage, read> ids: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> u: U;
+${bindings(
+    { clips: 'read', ids: 'read i32', out: 'read_write' },
+    'per: u32, T: u32, H: u32, W: u32, C: u32, tt: u32, th: u32, tw: u32, gh: u32, gw: u32, rows: u32, pad: u32',
+  )}
 var<workgroup> red: array<f32, 256>;
 var<workgroup> mean: array<f32, 4>;
 var<workgroup> scale: array<f32, 4>;
@@ -51,9 +51,8 @@ fn source(i: u32) -> u32 {
   return (((b * u.T + gt * u.tt + dt) * u.H + gy * u.th + dy) * u.W + gx * u.tw + dx) * u.C + c;
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.y * nwg.x + wid.x;
+${entry(256)}
+  let row = group;
   if (row >= u.rows) { return; }
   let id = u32(ids[row]);
   b = row / u.per;
