@@ -59,11 +59,16 @@ if (args.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-for (const name of ['port', 'web-port', 'max-jobs'] as const) {
-  const value = args[name];
-  const low = name === 'max-jobs' ? 1 : 0;
+// The demo's configuration, checked before anything starts: its numeric flags, and PORT from the
+// environment (the API's port when --port is not given). The demo reads no other variable itself;
+// the API and the agent validate their own.
+const envPort = args.port === undefined ? process.env.PORT : undefined;
+const numbers: Array<[label: string, value: string | undefined, low: number]> = [
+  ['--port', args.port, 0], ['PORT', envPort, 0], ['--web-port', args['web-port'], 0], ['--max-jobs', args['max-jobs'], 1],
+];
+for (const [label, value, low] of numbers) {
   if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= low && Number(value) <= 65535)) {
-    process.stderr.write(`demo: --${name} must be a whole number${name === 'max-jobs' ? ' of at least 1' : ' (a port, 0–65535)'}, got ${JSON.stringify(value)}\n\n${USAGE}`);
+    process.stderr.write(`demo: ${label} must be a whole number${low === 1 ? ' of at least 1' : ' (a port, 0–65535)'}, got ${JSON.stringify(value)}\n\n${USAGE}`);
     process.exit(2);
   }
 }
@@ -105,7 +110,7 @@ async function main(): Promise<number> {
   // The API validates its own configuration; the demo decides the loopback host, local-dev auth,
   // the data directory and (quick: any free one) the port. PORT and LOG_LEVEL otherwise keep the
   // API's defaults or the environment's values.
-  const port = args.port ?? (quick ? String(await freePort()) : (process.env.PORT ?? '4000'));
+  const port = args.port ?? (quick ? String(await freePort()) : (envPort ?? '4000'));
   say(`data: ${dataDir}${process.env.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ' (embedded PostgreSQL)'}; logs in ${logs}`);
   api = await startApi({ root, dataDir, port, logFile: path.join(logs, 'api.log') });
   say(`API: ${api.url}/graphql (local-dev: no token needed on 127.0.0.1)`);

@@ -31,4 +31,18 @@ describe('demo command line', () => {
     expect(port.status).toBe(2);
     expect(port.stderr).toContain('--port must be a whole number (a port, 0–65535), got "80a"');
   });
+
+  it('refuses a PORT in the environment that is not a port, naming the variable, unless --port overrides it', () => {
+    const withPort = (PORT: string, ...args: string[]) =>
+      spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT } });
+    // --max-jobs 0 is refused after PORT: were PORT not checked, that would be the error (and nothing starts).
+    const bad = withPort('4000x', '--max-jobs', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('PORT must be a whole number (a port, 0–65535), got "4000x"');
+    // --port given: PORT is not read, and the flag's own error is the one reported.
+    const overridden = withPort('4000x', '--port', 'x');
+    expect(overridden.status).toBe(2);
+    expect(overridden.stderr).toContain('--port must be a whole number');
+    expect(overridden.stderr).not.toContain('PORT must be');
+  });
 });
