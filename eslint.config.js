@@ -1,12 +1,14 @@
-// One lint configuration for the whole workspace; packages run `eslint src` (tests: `eslint .`)
-// against it. Type-aware rules catch promises nobody awaits or handles; the dashboard also gets
-// React's hooks rules and Next's own; every GraphQL document (the SDK's and the agent's .graphql
-// files, the dashboard's graphql() calls) is checked against the API's schema.
+// One lint configuration for the whole workspace; each package lints all it holds (`eslint .`:
+// sources, tests, benches, launchers and scripts) against it. Type-aware rules catch promises
+// nobody awaits or handles; the dashboard also gets React's hooks rules and Next's own; every
+// GraphQL document (the SDK's and the agent's .graphql files, the dashboard's graphql() calls) is
+// checked against the API's schema.
 import path from 'node:path';
 import js from '@eslint/js';
 import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const root = import.meta.dirname;
@@ -35,6 +37,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'error',
     },
+  },
+  {
+    // Plain JavaScript: the packages' bin launchers and build scripts, which run on Node.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
