@@ -5,6 +5,7 @@ import { startTestApi, type TestApi } from './harness.js';
 import {
   claim, COMPLETE, errorCode, FAIL, HEARTBEAT, jobRow, registerTestAgent, RELEASE, seedJobs, type Claimed, type TestAgent,
 } from './agent-fixtures.js';
+import { CREATE_SWEEP } from './research-fixtures.js';
 
 let t: TestApi;
 beforeAll(async () => { t = await startTestApi(); });
@@ -64,6 +65,25 @@ describe('what claimJob takes and returns', () => {
       order.push(job.jobId);
     }
     expect(order).toEqual([...high, ...low].map((j) => j.jobId));
+  });
+
+  it("takes a sweep's runs in the order of its expansion (its jobs are queued together, with one created_at)", async () => {
+    await clearQueue();
+    const input = {
+      project: 'claim-order', name: 'in-order', steps: 20, dataset: { name: 'moving-mnist', count: 64 },
+      factors: { modelSizes: ['nano'], blocks: [2, 3], modes: ['E2E', 'BLOCKWISE_SIMULTANEOUS'], seeds: [0, 1, 2] },
+    };
+    const { createSweep } = await t.ok<{ createSweep: { sweep: { id: string } } }>(CREATE_SWEEP, { input }, 'writer');
+    const { rows } = await t.api.services.pool.query<{ expansion: Array<{ runId: string }> }>('SELECT expansion FROM sweeps WHERE id = $1', [createSweep.sweep.id]);
+    const expansion = rows[0]!.expansion.map((cell) => cell.runId);
+    expect(expansion).toHaveLength(9);
+    const claimed: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const job = await claim(t, agent);
+      if (!job) break;
+      claimed.push(job.runId);
+    }
+    expect(claimed).toEqual(expansion);
   });
 
   it('returns the resolved config, run name and attempt, and marks the run RUNNING on this agent', async () => {

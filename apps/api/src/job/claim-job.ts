@@ -49,7 +49,7 @@ WITH candidate AS (
     AND (jsonb_typeof(j.requirements -> 'labels') IS DISTINCT FROM 'object' OR $4::jsonb @> (j.requirements -> 'labels'))
     AND (j.requirements -> 'gpu' IS DISTINCT FROM 'true'::jsonb OR $5::boolean)
     AND (jsonb_typeof(j.requirements -> 'devices') IS DISTINCT FROM 'number' OR (j.requirements ->> 'devices')::numeric <= $6::int)
-  ORDER BY j.priority DESC, j.not_before, j.created_at, j.id
+  ORDER BY j.priority DESC, j.not_before, j.queue_order
   LIMIT 1
   FOR UPDATE OF j SKIP LOCKED
 ), claimed AS (

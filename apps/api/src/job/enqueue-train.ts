@@ -10,11 +10,11 @@ export interface JobPolicy {
   requirements: unknown;
 }
 
-/** One QUEUED TRAIN job per run, with the sweep's policy. */
+/** One QUEUED TRAIN job per run, with the sweep's policy, queued (queue_order) in the order given. */
 export async function enqueueTrainJobs(client: pg.PoolClient, runIds: readonly string[], policy: JobPolicy): Promise<ChangedJob[]> {
   return (await client.query<ChangedJob>(
     `INSERT INTO jobs (run_id, kind, status, priority, max_attempts, requirements)
-     SELECT r, 'TRAIN', 'QUEUED', $2, $3, $4::jsonb FROM unnest($1::uuid[]) r
+     SELECT r, 'TRAIN', 'QUEUED', $2, $3, $4::jsonb FROM unnest($1::uuid[]) WITH ORDINALITY AS u(r, i) ORDER BY i
      RETURNING id, run_id AS "runId", status::text AS status`,
     [runIds, policy.priority, policy.maxAttempts, JSON.stringify(policy.requirements)])).rows;
 }

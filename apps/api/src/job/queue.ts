@@ -28,7 +28,7 @@ ORDER BY CASE j.status WHEN 'RUNNING' THEN 0 WHEN 'QUEUED' THEN (CASE WHEN j.not
          CASE WHEN j.status = 'QUEUED' AND j.not_before <= now() THEN -j.priority END,
          CASE WHEN j.status = 'QUEUED' THEN j.not_before END,
          CASE WHEN j.status NOT IN ('QUEUED', 'RUNNING') THEN j.updated_at END DESC,
-         j.created_at, j.id`;
+         j.queue_order`;
 
 export async function listQueue(app: AppServices, statuses: string[], first: number, offset: number): Promise<QueueEntry[]> {
   const limit = Math.min(first, app.config.MAX_PAGE_SIZE);
