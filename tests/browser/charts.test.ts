@@ -175,3 +175,43 @@ describe('runs table', () => {
     await page.close();
   }, 120_000);
 });
+
+describe('theme', () => {
+  it('follows the OS scheme until the toggle pins one, the page and the SVG charts alike, and keeps the pin on reload', async () => {
+    const page = await open(`/runs/${idOf('small|4|E2E|0')}`, '[data-testid="run-depth-profile"]');
+    await chartTexts(page, 'run-depth-profile');
+    const LIGHT = { bg: 'rgb(246, 247, 249)', muted: 'rgb(91, 101, 115)' };
+    const DARK = { bg: 'rgb(14, 17, 22)', muted: 'rgb(155, 165, 179)' };
+    // The page's background, and the colours the depth profile drew its text in (axis labels: muted).
+    const shown = async () => ({
+      bg: await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+      muted: await page.locator('[data-testid="run-depth-profile"] svg text')
+        .evaluateAll((texts) => texts.map((t) => getComputedStyle(t).fill)),
+    });
+    const expectScheme = (scheme: typeof LIGHT) => expect.poll(shown, { timeout: 15_000 })
+      .toEqual({ bg: scheme.bg, muted: expect.arrayContaining([scheme.muted]) as unknown as string[] });
+    const toggle = page.locator('[data-testid="theme-toggle"]');
+    // A click before React hydrates the button is lost: click again only while the label is not yet the next one.
+    const toggleTo = (label: string) => vi.waitFor(async () => {
+      if (!(await toggle.innerText()).includes(label)) await toggle.click();
+      expect(await toggle.innerText()).toContain(label);
+    }, { timeout: 15_000, interval: 250 });
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expectScheme(LIGHT);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectScheme(DARK);
+    await toggleTo('Theme: light'); // pinned light over a dark OS
+    await expectScheme(LIGHT);
+    await toggleTo('Theme: dark');
+    await page.emulateMedia({ colorScheme: 'light' }); // pinned dark over a light OS
+    await expectScheme(DARK);
+    await page.reload();
+    await chartTexts(page, 'run-depth-profile');
+    expect(await toggle.innerText()).toContain('Theme: dark');
+    await expectScheme(DARK);
+    await toggleTo('Theme: system'); // back to the OS, which is light
+    await expectScheme(LIGHT);
+    await page.close();
+  }, 120_000);
+});

@@ -25,16 +25,29 @@ const FALLBACK: ChartTheme = {
   palette: ['#1c6fd6', '#d9480f', '#2b8a3e', '#9c36b5', '#e8a400', '#0b7285', '#c2255c', '#5c940d', '#495057', '#364fc7'],
 };
 
+/** The scheme in use: pinned by html[data-theme], else the OS preference. */
+function isDark(): boolean {
+  const pinned = document.documentElement.getAttribute('data-theme');
+  return pinned ? pinned === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
 function read(): ChartTheme {
-  const style = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-  const dark = style.colorScheme.includes('dark') || v('color-scheme', '') === 'dark';
+  // The variables hold light-dark(light, dark) pairs, which canvas charts cannot read: a hidden
+  // probe's computed colour is the one the page uses now.
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  document.body.appendChild(probe);
+  const v = (name: string, fallback: string) => {
+    probe.style.color = `var(${name}, ${fallback})`;
+    return getComputedStyle(probe).color || fallback;
+  };
+  const dark = isDark();
   const modes = {
     E2E: v('--mode-e2e', FALLBACK.modes.E2E!),
     BLOCKWISE_SIMULTANEOUS: v('--mode-sim', FALLBACK.modes.BLOCKWISE_SIMULTANEOUS!),
     BLOCKWISE_SEQUENTIAL: v('--mode-seq', FALLBACK.modes.BLOCKWISE_SEQUENTIAL!),
   };
-  return {
+  const theme: ChartTheme = {
     dark,
     text: v('--text', FALLBACK.text),
     muted: v('--muted', FALLBACK.muted),
@@ -50,6 +63,8 @@ function read(): ChartTheme {
       ? ['#5aa2ff', '#ff8a4c', '#5ccf72', '#d08cff', '#ffd43b', '#3bc9db', '#f783ac', '#a9e34b', '#ced4da', '#91a7ff']
       : FALLBACK.palette,
   };
+  probe.remove();
+  return theme;
 }
 
 export function useChartTheme(): ChartTheme {
