@@ -31,13 +31,11 @@ const locate = `
   let vOff = 2u * D + h * u.dh;
   let pBase = ((b * u.H + h) * u.N) * u.N; // probs[b, h, 0, 0]`;
 
-const main = entry(64);
-
 export const ATTENTION_FORWARD = `
 ${bindings({ qkv: 'read', out: 'read_write', probs: 'read_write' }, uniforms)}
 var<workgroup> sc: array<f32, ${MAX_TOKENS}>;
 var<workgroup> red: array<f32, 64>;
-${main}
+${entry(64)}
   ${locate}
   let qi = (rowBase + i) * W + qOff;
   var mx = -3.4e38;
@@ -71,7 +69,7 @@ export const ATTENTION_BACKWARD_ROWS = `
 ${bindings({ qkv: 'read', probs: 'read', dy: 'read', dqkv: 'read_write', ds: 'read_write' }, uniforms)}
 var<workgroup> dp: array<f32, ${MAX_TOKENS}>;
 var<workgroup> red: array<f32, 64>;
-${main}
+${entry(64)}
   ${locate}
   let oi = (rowBase + i) * D + h * u.dh;
   var acc = 0.0;
@@ -102,7 +100,7 @@ ${main}
 /** Pass B: here "i" is the key/value row j of the formulas (the workgroup's token). */
 export const ATTENTION_BACKWARD_COLUMNS = `
 ${bindings({ qkv: 'read', probs: 'read', dy: 'read', ds: 'read', dqkv: 'read_write' }, uniforms)}
-${main}
+${entry(64)}
   ${locate}
   let j = i;
   for (var d = lid; d < u.dh; d = d + 64u) {

@@ -11,12 +11,11 @@ export type BufferUse = Access | `${Access} i32`;
 
 /** The buffers by name, bound 0, 1, … in the order given, then `U { uniform }` bound after them. */
 export function bindings(buffers: Readonly<Record<string, BufferUse>>, uniform: string): string {
-  const names = Object.keys(buffers);
-  const lines = names.map((name, binding) => {
-    const [access, element = 'f32'] = (buffers[name] as BufferUse).split(' ');
+  const lines = Object.entries(buffers).map(([name, use], binding) => {
+    const [access, element = 'f32'] = use.split(' ');
     return `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<${element}>;`;
   });
-  return [...lines, `struct U { ${uniform} }`, `@group(0) @binding(${names.length}) var<uniform> u: U;`].join('\n');
+  return [...lines, `struct U { ${uniform} }`, `@group(0) @binding(${lines.length}) var<uniform> u: U;`].join('\n');
 }
 
 /** The entry point for workgroups of `size` threads: `group` (folded), `lid` within it. */
