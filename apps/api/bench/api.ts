@@ -17,7 +17,9 @@
 // payload_ratio = numbers in the downsampled response / numbers in the raw one (each bucket sends
 // step, value, min and max; each raw point step and value): the floor of series_ratio when every
 // number costs the same to read, send and parse, as the per-number costs printed beside it show.
-// Last line: RESULT api series_ratio=<downsampled p50 / raw p50> series_p95_ms=<…> grid_p50_ms=<…> payload_ratio=<…>
+// bytes_ratio = JSON bytes of the downsampled response / those of the raw one: the same floor
+// counted in bytes (each read costs about the same per megabyte sent and parsed, printed beside it).
+// Last line: RESULT api series_ratio=<downsampled p50 / raw p50> series_p95_ms=<…> grid_p50_ms=<…> payload_ratio=<…> bytes_ratio=<…>
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -171,8 +173,12 @@ async function main(): Promise<void> {
     const payloadRatio = numbers(down.data) / numbers(raw.data);
     const perNumber = (ms: number[], r: { metricSeries: Series[] }) => ((quantile(ms, 0.5) * 1000) / numbers(r)).toFixed(3);
     print(`payload: downsampled ${numbers(down.data).toLocaleString('en')} numbers (${perNumber(seriesMs, down.data)} µs each), raw ${numbers(raw.data).toLocaleString('en')} (${perNumber(rawMs, raw.data)} µs each): payload_ratio ${payloadRatio.toFixed(4)}`);
+    // The same floor in bytes: a bucket's three floats print longer than a raw point's one.
+    const bytesRatio = down.bytes / raw.bytes;
+    const perMb = (ms: number[], bytes: number) => ((quantile(ms, 0.5) * 1e6) / bytes).toFixed(1);
+    print(`bytes: downsampled ${(down.bytes / 1e6).toFixed(2)} MB (${perMb(seriesMs, down.bytes)} ms/MB), raw ${(raw.bytes / 1e6).toFixed(1)} MB (${perMb(rawMs, raw.bytes)} ms/MB): bytes_ratio ${bytesRatio.toFixed(4)}`);
     print(`targets: ratio ≤ 0.05 ${ratio <= 0.05 ? 'met' : 'MISSED'}, series p95 ≤ 100 ms ${quantile(seriesMs, 0.95) <= 100 ? 'met' : 'MISSED'}`);
-    print(`RESULT api series_ratio=${ratio.toFixed(3)} series_p95_ms=${quantile(seriesMs, 0.95).toFixed(1)} grid_p50_ms=${quantile(gridMs, 0.5).toFixed(1)} payload_ratio=${payloadRatio.toFixed(4)}`);
+    print(`RESULT api series_ratio=${ratio.toFixed(3)} series_p95_ms=${quantile(seriesMs, 0.95).toFixed(1)} grid_p50_ms=${quantile(gridMs, 0.5).toFixed(1)} payload_ratio=${payloadRatio.toFixed(4)} bytes_ratio=${bytesRatio.toFixed(4)}`);
   } finally {
     await tearDown({ child, pool, db, server, scratch, dataDir });
   }

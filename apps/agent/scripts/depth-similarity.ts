@@ -1,0 +1,75 @@
+// How different an E2E model's blocks are: trains one run as the demo trains its E2E cells (the
+// nano preset on the textures, 300 steps of 16 clips, peak learning rate 2e-3, inputs normalised
+// by the textures' statistics), then prints its loss over the trivial reference (last 20 steps)
+// and the linear CKA between consecutive blocks' pooled features at K = 2, 3 and 6, on the
+// held-out clips the agent evaluates on. The README's search for a miniature whose E2E blocks
+// differ was measured with it.
+//
+//   npm run depth-similarity -w @stratum/agent -- [--config '<JSON run-config overrides>'] [--data '<JSON textures options>'] [--clips 320]
+//
+// --config is merged over the demo's run config (e.g. '{"model":{"decoderDepth":1}}'); --data over
+// the textures options of both the training and the held-out set (e.g. '{"classes":100}').
+import { Command, InvalidArgumentError } from 'commander';
+import { linearCKA } from '@stratum/analysis';
+import { batchOf, createDataset, type DatasetSpec } from '@stratum/datasets';
+import { embed, train } from '@stratum/trainer';
+import { evaluationDatasetSpec, evaluationSettings } from '../src/index.js';
+
+const json = (flag: string) => (text: string): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new InvalidArgumentError(`${flag} must be a JSON object (${(error as Error).message})`);
+  }
+};
+const positive = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 8) throw new InvalidArgumentError('--clips must be an integer ≥ 8');
+  return n;
+};
+
+const opts = new Command('depth-similarity')
+  .option('--config <json>', 'run-config overrides merged over the demo E2E cell', json('--config'), {})
+  .option('--data <json>', 'textures options for the training and held-out sets', json('--data'), {})
+  .option('--clips <n>', 'held-out clips', positive, 320)
+  .parse()
+  .opts<{ config: Record<string, unknown>; data: Record<string, unknown>; clips: number }>();
+
+const override = opts.config as { model?: object; optimizer?: object };
+const dataset = { name: 'textures', count: 4096, ...opts.data } as DatasetSpec;
+const config = {
+  preset: 'nano', steps: 300, batchSize: 16, backend: 'wasm', ...opts.config, regime: 'e2e', dataset,
+  model: { inputMean: [0.5], inputStd: [0.22], ...override.model },
+  optimizer: { lr: 2e-3, ...override.optimizer },
+};
+
+const started = performance.now();
+let checkpoint: Uint8Array | null = null;
+const loss: number[] = [];
+const trivial: number[] = [];
+await train(config, {
+  onCheckpoint: (c) => { checkpoint = c.bytes; },
+  onMetrics: (points) => {
+    for (const p of points) {
+      if (p.block !== null) continue;
+      if (p.key === 'loss') loss.push(p.value);
+      if (p.key === 'loss_trivial') trivial.push(p.value);
+    }
+  },
+});
+if (!checkpoint) throw new Error('training wrote no checkpoint');
+const trainS = (performance.now() - started) / 1000;
+
+const held = await createDataset(evaluationDatasetSpec(dataset, evaluationSettings({ clips: opts.clips })));
+const batch = batchOf(held, Array.from({ length: Math.min(held.size, opts.clips) }, (_, i) => i));
+const tail = (xs: number[]) => xs.slice(-20).reduce((s, x) => s + x, 0) / Math.min(20, xs.length);
+const parts = [`train ${trainS.toFixed(0)} s`, `loss/trivial ${(tail(loss) / tail(trivial)).toFixed(3)}`];
+for (const K of [2, 3, 6]) {
+  const { blocks } = await embed(checkpoint, { clips: batch.clips, shape: batch.shape }, { tokens: false, partition: K });
+  const pooled = blocks.map((f) => ({ rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled }));
+  const cka = pooled.slice(1).map((next, k) => linearCKA(pooled[k]!, next).toFixed(3));
+  parts.push(`K=${K} consecutive CKA ${cka.join(' ')}`);
+}
+process.stdout.write(`${JSON.stringify({ config: opts.config, data: opts.data })}  ${parts.join('  ')}\n`);
