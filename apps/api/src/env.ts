@@ -58,6 +58,10 @@ const schema = z.object({
   /** The rate limits' window: a burst may use a whole window's requests at once. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(10),
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // How long an idle keep-alive connection stays open: longer than a load balancer keeps its idle
+  // connections to a replica (HAProxy, an AWS ALB's 60 s), so the balancer closes them, never the
+  // API while the balancer is sending a request down one (that request would be cut mid-body).
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(65_000),
   LEASE_SECONDS: z.coerce.number().int().positive().default(60),
   REAPER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   AGENT_LOST_AFTER_SECONDS: z.coerce.number().int().positive().default(120),

@@ -118,6 +118,7 @@ export async function createApiServer(app: AppServices, schema: GraphQLSchema): 
   // No ETag on responses: GraphQL answers POSTs, and hashing every body (megabytes for series) buys nothing.
   server.set('etag', false);
   const httpServer = http.createServer(server);
+  httpServer.keepAliveTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
 
   if (localDevActive(app)) server.use(localDevGuard());
   server.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
