@@ -91,14 +91,20 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
 const BOOKKEEPING: Record<string, string[]> = { agents: ['last_heartbeat_at', 'updated_at', 'status'], api_tokens: ['last_used_at'] };
 
 async function tableContents(): Promise<Record<string, string>> {
-  const tables = (await counter.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")).rows;
-  const parts = await Promise.all(tables.map(async ({ table_name: table }) => {
-    const columns = (await counter.query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position", [table])).rows
-      .map((c) => c.column_name).filter((c) => !(BOOKKEEPING[table] ?? []).includes(c));
+  // Every base table's columns in one query (a pg.Client runs one query at a time).
+  const { rows } = await counter.query<{ table_name: string; column_name: string }>(
+    `SELECT c.table_name, c.column_name FROM information_schema.columns c
+     JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position`);
+  const byTable = new Map<string, string[]>();
+  for (const { table_name: table, column_name: column } of rows) {
+    if ((BOOKKEEPING[table] ?? []).includes(column)) continue;
+    byTable.set(table, [...(byTable.get(table) ?? []), column]);
+  }
+  const parts = [...byTable].map(([table, columns]) => {
     const row = `ROW(${columns.map((c) => `"${c}"`).join(', ')})::text`;
     return `SELECT '${table}' AS t, count(*) || ':' || coalesce(md5(string_agg(${row}, '|' ORDER BY ${row})), '') AS h FROM "${table}"`;
-  }));
+  });
   return Object.fromEntries((await counter.query<{ t: string; h: string }>(parts.join(' UNION ALL '))).rows.map((r) => [r.t, r.h]));
 }
 

@@ -27,7 +27,9 @@ async function seedRun(name: string): Promise<string> {
 describe('partitioning metric_points by run', () => {
   it('moves every row into hash partitions and keeps keys, idempotency and cascades', async () => {
     const key = (await client.query<{ id: number }>("INSERT INTO metric_keys (name) VALUES ('loss') RETURNING id")).rows[0]!.id;
-    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => seedRun(`r${i}`)));
+    // One after another: a pg.Client runs one query at a time.
+    const runs: string[] = [];
+    for (let i = 0; i < 6; i++) runs.push(await seedRun(`r${i}`));
     for (const run of runs) {
       await client.query('INSERT INTO metric_points (run_id, key_id, block, step, value) SELECT $1, $2, b, s, s * 0.5 FROM generate_series(0, 2) b, generate_series(1, 500) s', [run, key]);
     }
