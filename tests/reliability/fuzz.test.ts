@@ -99,7 +99,8 @@ async function tableContents(): Promise<Record<string, string>> {
   const byTable = new Map<string, string[]>();
   for (const { table_name: table, column_name: column } of rows) {
     if ((BOOKKEEPING[table] ?? []).includes(column)) continue;
-    byTable.set(table, [...(byTable.get(table) ?? []), column]);
+    if (!byTable.has(table)) byTable.set(table, []);
+    byTable.get(table)!.push(column);
   }
   const parts = [...byTable].map(([table, columns]) => {
     const row = `ROW(${columns.map((c) => `"${c}"`).join(', ')})::text`;

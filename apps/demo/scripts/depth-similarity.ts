@@ -1,19 +1,19 @@
-// How different an E2E model's blocks are: trains one run as the demo trains its E2E cells (the
-// nano preset on the textures, 300 steps of 16 clips, peak learning rate 2e-3, inputs normalised
-// by the textures' statistics), then prints its loss over the trivial reference (last 20 steps)
-// and the linear CKA between consecutive blocks' pooled features at K = 2, 3 and 6, on the
-// held-out clips the agent evaluates on. The README's search for a miniature whose E2E blocks
-// differ was measured with it.
+// How different an E2E model's blocks are: trains one run as the demo sweep's E2E cell
+// (FULL_SWEEP: its preset, dataset, steps and overrides, combined as the API expands a sweep),
+// then prints its loss over the trivial reference (last 20 steps) and the linear CKA between
+// consecutive blocks' pooled features at K = 2, 3 and 6, on the held-out clips the agent
+// evaluates on. The README's search for a miniature whose E2E blocks differ was measured with it.
 //
-//   npm run depth-similarity -w @stratum/agent -- [--config '<JSON run-config overrides>'] [--data '<JSON textures options>'] [--clips 320]
+//   npm run depth-similarity -w @stratum/demo -- [--config '<JSON run-config overrides>'] [--data '<JSON textures options>'] [--clips 320]
 //
 // --config is merged over the demo's run config (e.g. '{"model":{"decoderDepth":1}}'); --data over
-// the textures options of both the training and the held-out set (e.g. '{"classes":100}').
+// the dataset options of both the training and the held-out set (e.g. '{"classes":100}').
 import { Command, InvalidArgumentError } from 'commander';
+import { evaluationDatasetSpec, evaluationSettings } from '@stratum/agent';
 import { linearCKA } from '@stratum/analysis';
 import { batchOf, createDataset, type DatasetSpec } from '@stratum/datasets';
 import { embed, train } from '@stratum/trainer';
-import { evaluationDatasetSpec, evaluationSettings } from '../src/index.js';
+import { FULL_SWEEP } from '../src/sweeps.js';
 
 const json = (flag: string) => (text: string): Record<string, unknown> => {
   try {
@@ -24,7 +24,7 @@ const json = (flag: string) => (text: string): Record<string, unknown> => {
     throw new InvalidArgumentError(`${flag} must be a JSON object (${(error as Error).message})`);
   }
 };
-const positive = (text: string): number => {
+const clipCount = (text: string): number => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 8) throw new InvalidArgumentError('--clips must be an integer ≥ 8');
   return n;
@@ -33,16 +33,23 @@ const positive = (text: string): number => {
 const opts = new Command('depth-similarity')
   .option('--config <json>', 'run-config overrides merged over the demo E2E cell', json('--config'), {})
   .option('--data <json>', 'textures options for the training and held-out sets', json('--data'), {})
-  .option('--clips <n>', 'held-out clips', positive, 320)
+  .option('--clips <n>', 'held-out clips', clipCount, 320)
   .parse()
   .opts<{ config: Record<string, unknown>; data: Record<string, unknown>; clips: number }>();
 
-const override = opts.config as { model?: object; optimizer?: object };
-const dataset = { name: 'textures', count: 4096, ...opts.data } as DatasetSpec;
+type Section = Record<string, unknown> | undefined;
+const base = FULL_SWEEP.overrides as { model?: Section; optimizer?: Section };
+const extra = opts.config as { model?: Section; optimizer?: Section };
+// Checked when the dataset is built (createDataset names a bad option).
+const dataset = { ...FULL_SWEEP.dataset, ...opts.data } as unknown as DatasetSpec;
+// As expandSpec builds the sweep's E2E cell (the smallest K, the first seed), then --config over it.
 const config = {
-  preset: 'nano', steps: 300, batchSize: 16, backend: 'wasm', ...opts.config, regime: 'e2e', dataset,
-  model: { inputMean: [0.5], inputStd: [0.22], ...override.model },
-  optimizer: { lr: 2e-3, ...override.optimizer },
+  ...base, preset: FULL_SWEEP.factors.modelSizes[0], blocks: Math.min(...FULL_SWEEP.factors.blocks),
+  seed: FULL_SWEEP.factors.seeds[0], steps: FULL_SWEEP.steps,
+  ...extra,
+  model: { ...base.model, ...extra.model },
+  optimizer: { ...base.optimizer, ...extra.optimizer },
+  regime: 'e2e', dataset,
 };
 
 const started = performance.now();
