@@ -7,7 +7,9 @@ import { graphql, type RunView } from './progress.js';
 
 export interface RunFacts {
   run: RunView;
-  /** Final loss of the deepest block (E2E: the whole model) and its trivial reference. */
+  /** Final loss of the deepest block (E2E: the whole model) and its trivial reference, each the
+   * mean of the last TAIL_STEPS steps (tailMean): one step's loss is one batch of 16 clips, too noisy to
+   * compare with a bar. */
   loss: number | null;
   trivial: number | null;
   /** Linear CKA between consecutive blocks (k, k+1), k = 1 … K−1. */
@@ -25,7 +27,10 @@ export interface Finding {
   ciHigh: number | null;
 }
 
-const LAST_VALUES = `query($runIds: [ID!]!) { metricSeries(runIds: $runIds, keys: ["loss", "loss_trivial"], maxPoints: 2) { runId key block values } }`;
+/** Steps the final loss is averaged over (as `npm run depth-similarity` does). */
+export const TAIL_STEPS = 20;
+// The demo's runs log every step, at most K·300 = 900 of them: 1,000 points brings each series whole.
+const LOSS_SERIES = `query($runIds: [ID!]!) { metricSeries(runIds: $runIds, keys: ["loss", "loss_trivial"], maxPoints: 1000) { runId key block values } }`;
 const SIMILARITY = `query($runId: ID!, $partition: Int) { similarity(runId: $runId, kind: LINEAR_CKA, partition: $partition) { rowLabels colLabels matrix } }`;
 
 /** The run once per K it was evaluated at, with that K's block evaluations. */
@@ -38,11 +43,11 @@ export function atEachPartition(run: RunView): RunView[] {
 }
 
 export async function runFacts(apiUrl: string, trained: RunView[]): Promise<RunFacts[]> {
-  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LAST_VALUES, { runIds: trained.map((r) => r.id) })).metricSeries;
+  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LOSS_SERIES, { runIds: trained.map((r) => r.id) })).metricSeries;
   const facts: RunFacts[] = [];
   for (const run of trained.flatMap(atEachPartition)) {
     const block = run.mode === 'E2E' ? null : run.blocks;
-    const last = (key: string) => series.find((s) => s.runId === run.id && s.key === key && s.block === block)?.values.at(-1) ?? null;
+    const last = (key: string) => tailMean(series.find((s) => s.runId === run.id && s.key === key && s.block === block)?.values ?? []);
     const sim = (await graphql<{ similarity: { rowLabels: string[]; colLabels: string[]; matrix: number[][] } | null }>(apiUrl, SIMILARITY, { runId: run.id, partition: run.blocks })).similarity;
     const consecutiveCka: number[] = [];
     if (sim) {
@@ -55,6 +60,13 @@ export async function runFacts(apiUrl: string, trained: RunView[]): Promise<RunF
     facts.push({ run, loss: last('loss'), trivial: last('loss_trivial'), consecutiveCka });
   }
   return facts;
+}
+
+/** Mean of the last TAIL_STEPS values, or of the last quarter of a shorter series (the quick
+ * sweep's 16 steps: the last 4), so that the tail is where the run ended; null for none. */
+export function tailMean(values: number[]): number | null {
+  const tail = values.slice(-Math.min(TAIL_STEPS, Math.ceil(values.length / 4)));
+  return tail.length ? tail.reduce((sum, v) => sum + v, 0) / tail.length : null;
 }
 
 function probeAt(run: RunView, target: string, depth: number): number | null {
@@ -107,7 +119,7 @@ export function strongest(list: Finding[]): Finding | null {
 const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));
 
 export function factsTable(facts: RunFacts[]): string {
-  const header = ['run', 'final loss', 'trivial', 'loss/trivial', 'consecutive CKA'];
+  const header = ['run', `final loss (last ${TAIL_STEPS} steps)`, 'trivial', 'loss/trivial', 'consecutive CKA'];
   const rows = facts.map((f) => [
     `K=${f.run.blocks} ${f.run.mode === 'E2E' ? 'E2E' : f.run.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'simultaneous' : 'sequential'} seed ${f.run.seed}`,
     fmt(f.loss), fmt(f.trivial), f.loss !== null && f.trivial ? fmt(f.loss / f.trivial) : '—', f.consecutiveCka.map((c) => c.toFixed(3)).join(' '),

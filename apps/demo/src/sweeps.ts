@@ -15,8 +15,17 @@ export interface DemoSweep {
   overrides: Record<string, unknown>;
 }
 
-/** The textures' pixel statistics (mean 0.51, std 0.22 over 256 clips) for the input normalisation. */
-const TEXTURE_INPUT = { inputMean: [0.5], inputStd: [0.22] };
+/**
+ * The demo's model: `nano` with the textures' pixel statistics (mean 0.51, std 0.22 over 256
+ * clips) for the input normalisation, and a light decoder — one layer 32 wide (1 head of 32)
+ * instead of the preset's two 64 wide. nano's decoder has the paper's proportions (the encoder's
+ * width, a third of its depth); over all 128 tokens its layers are 76% of an E2E step and most
+ * of a blockwise one (K of them). The light one trains E2E 2.3× faster, still learns (0.54 of
+ * the trivial loss against 0.47) and leaves more of the work to the encoder, whose blocks then
+ * differ more (E2E K=2 consecutive CKA 0.935 against 0.980). Measured with
+ * `npm run depth-similarity`; see the README.
+ */
+const DEMO_MODEL = { inputMean: [0.5], inputStd: [0.22], decoderDim: 32, decoderHeads: 1, decoderDepth: 1 };
 
 export const FULL_SWEEP: DemoSweep = {
   project: 'demo',
@@ -27,7 +36,7 @@ export const FULL_SWEEP: DemoSweep = {
   dataset: { name: 'textures', count: 4096 },
   steps: 300,
   evaluation: { clips: 320, tokenClips: 48 },
-  overrides: { batchSize: 16, model: TEXTURE_INPUT, optimizer: { lr: 2e-3 } },
+  overrides: { batchSize: 16, model: DEMO_MODEL, optimizer: { lr: 2e-3 } },
 };
 
 /** The three regimes at K=2, a few steps each: proves the whole loop (claim → train → evaluate →
@@ -39,7 +48,7 @@ export const QUICK_SWEEP: DemoSweep = {
   dataset: { name: 'textures', count: 512 },
   steps: 16,
   evaluation: { clips: 96, tokenClips: 16 },
-  overrides: { batchSize: 16, model: TEXTURE_INPUT, optimizer: { lr: 2e-3 } },
+  overrides: { batchSize: 16, model: DEMO_MODEL, optimizer: { lr: 2e-3 } },
 };
 
 /**

@@ -1,7 +1,7 @@
 // The demo's findings: blockwise − E2E differences paired by seed at the same K, with a Student-t
 // 95% interval over the seeds, and the RESULT line naming the one with the strongest evidence.
 import { describe, expect, it } from 'vitest';
-import { findings, resultLine, strongest, type RunFacts } from '../src/findings.js';
+import { findings, resultLine, strongest, tailMean, type RunFacts } from '../src/findings.js';
 import type { RunView } from '../src/progress.js';
 
 function fact(mode: string, seed: number, probes: [number, number], cka: number, loss = 0.5, trivial = 1): RunFacts {
@@ -38,5 +38,13 @@ describe('demo findings', () => {
     expect(best.name).toBe('late_cka'); // 0.067 ± 0.014: furthest from zero for its width
     const line = resultLine(123.4, facts, list);
     expect(line).toMatch(/^RESULT demo wall_s=123 worst_loss_to_trivial=0\.550 e2e_consecutive_cka_max=0\.920 seeds=3 finding=late_cka_k2_simultaneous delta=0\.0667 ci_low=0\.\d{4} ci_high=0\.\d{4}$/);
+  });
+
+  it('averages the final loss over the last 20 steps, or the last quarter of a shorter run', () => {
+    const long = Array.from({ length: 300 }, (_, i) => (i < 280 ? 1 : i % 2 ? 0.4 : 0.6)); // last 20: 0.6, 0.4, …
+    expect(tailMean(long)).toBeCloseTo(0.5, 12);
+    expect(tailMean([1, 1, 1, 0.9, 0.8, 0.7, 0.6, 0.5])).toBeCloseTo(0.55, 12); // 8 steps: the last 2
+    expect(tailMean([0.7])).toBe(0.7);
+    expect(tailMean([])).toBeNull();
   });
 });
