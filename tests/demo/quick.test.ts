@@ -28,6 +28,8 @@ describe('the quick demo', () => {
       expect(output).toMatch(new RegExp(`K=2 ${regime} seed 0\\s+SUCCEEDED\\s+\\d+\\s+`)); // a table row with its evaluation count
     }
     expect(output).toMatch(/every run succeeded with its evaluations/);
+    // Each probe target is shown with its chance level (1 / classes): 8 drift directions, 10 textures.
+    expect(output).toMatch(/probe direction \(chance 0\.125\)\s+probe texture \(chance 0\.100\)/);
     // Probe accuracies in the table are real numbers in [0, 1].
     const accuracies = [...output.matchAll(/SUCCEEDED\s+\d+\s+([0-9.]+)/g)].map((m) => Number(m[1]));
     expect(accuracies.length).toBe(3);

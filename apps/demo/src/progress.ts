@@ -100,10 +100,13 @@ export async function followSweep(apiUrl: string, sweepId: string, print: (line:
   }
 }
 
-/** The final table: per run, the last block's probe accuracy per target and retrieval mAP on `target`. */
+/** The final table: per run, the last block's probe accuracy per target (its chance level in the
+ * header) and retrieval mAP on `target`. */
 export function summaryTable(runs: RunView[], target: string): string {
   const targets = [...new Set(runs.flatMap((r) => r.evaluations.filter((e) => e.kind === 'LINEAR_PROBE' && e.metric === 'accuracy').map((e) => e.target)))].sort();
-  const header = ['run', 'status', 'evals', ...targets.map((t) => `probe ${t}`), `mAP ${target}`];
+  // Each probe's chance level (1 / classes), as the agent reports it beside the accuracy.
+  const chance = (t: string) => runs.flatMap((r) => r.evaluations).find((e) => e.kind === 'LINEAR_PROBE' && e.metric === 'accuracy_chance' && e.target === t)?.value;
+  const header = ['run', 'status', 'evals', ...targets.map((t) => { const c = chance(t); return c === undefined ? `probe ${t}` : `probe ${t} (chance ${c.toFixed(3)})`; }), `mAP ${target}`];
   const rows = runs
     .slice()
     .sort((a, b) => a.blocks - b.blocks || a.mode.localeCompare(b.mode) || a.seed - b.seed)
