@@ -8,8 +8,8 @@ import { graphql, type RunView } from './progress.js';
 export interface RunFacts {
   run: RunView;
   /** Final loss of the deepest block (E2E: the whole model) and its trivial reference, each the
-   * mean of the last TAIL_STEPS steps (tailMean): one step's loss is one batch of 16 clips, too noisy to
-   * compare with a bar. */
+   * mean of the last TAIL_STEPS steps (tailMean): one step's loss is one batch of 16 clips, too
+   * noisy to compare with a bar. */
   loss: number | null;
   trivial: number | null;
   /** Linear CKA between consecutive blocks (k, k+1), k = 1 … K−1. */
@@ -29,8 +29,8 @@ export interface Finding {
 
 /** Steps the final loss is averaged over (as `npm run depth-similarity` does). */
 export const TAIL_STEPS = 20;
-// The demo's runs log every step, at most K·300 = 900 of them: 1,000 points brings each series whole.
-const LOSS_SERIES = `query($runIds: [ID!]!) { metricSeries(runIds: $runIds, keys: ["loss", "loss_trivial"], maxPoints: 1000) { runId key block values } }`;
+// maxPoints at least each run's step count, so that every series comes back whole, not bucketed.
+const LOSS_SERIES = `query($runIds: [ID!]!, $maxPoints: Int!) { metricSeries(runIds: $runIds, keys: ["loss", "loss_trivial"], maxPoints: $maxPoints) { runId key block values } }`;
 const SIMILARITY = `query($runId: ID!, $partition: Int) { similarity(runId: $runId, kind: LINEAR_CKA, partition: $partition) { rowLabels colLabels matrix } }`;
 
 /** The run once per K it was evaluated at, with that K's block evaluations. */
@@ -43,7 +43,10 @@ export function atEachPartition(run: RunView): RunView[] {
 }
 
 export async function runFacts(apiUrl: string, trained: RunView[]): Promise<RunFacts[]> {
-  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LOSS_SERIES, { runIds: trained.map((r) => r.id) })).metricSeries;
+  const series = (await graphql<{ metricSeries: Array<{ runId: string; key: string; block: number | null; values: number[] }> }>(apiUrl, LOSS_SERIES, {
+    runIds: trained.map((r) => r.id),
+    maxPoints: Math.max(1000, ...trained.flatMap((r) => r.jobs.map((j) => j.progress?.totalSteps ?? 0))),
+  })).metricSeries;
   const facts: RunFacts[] = [];
   for (const run of trained.flatMap(atEachPartition)) {
     const block = run.mode === 'E2E' ? null : run.blocks;
