@@ -164,7 +164,8 @@ async function main(): Promise<number> {
   if (quick && ok) cleanupAfterStop = dataDir; // a passing quick run leaves nothing behind
   const finishedLine = wasFinished ? alreadyFinishedLine(runs.map((r) => r.finishedAt), ok) : null;
   say(finishedLine ?? (ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`));
-  if (!quick) process.stdout.write(`${resultLine((Date.now() - started) / 1000, facts, list)}\n`);
+  // A rerun on a finished sweep measured no wall time: its RESULT line says so (wall_s=nan).
+  if (!quick) process.stdout.write(`${resultLine(wasFinished ? null : (Date.now() - started) / 1000, facts, list)}\n`);
   return ok ? 0 : 1;
 }
 

@@ -142,12 +142,14 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The demo's last line: `RESULT demo wall_s=… worst_loss_to_trivial=… e2e_consecutive_cka_max=… seeds=… finding=… delta=… ci_low=… ci_high=…`. */
-export function resultLine(wallS: number, facts: RunFacts[], list: Finding[]): string {
+/** The demo's last line: `RESULT demo wall_s=… worst_loss_to_trivial=… e2e_consecutive_cka_max=… seeds=… finding=… delta=… ci_low=… ci_high=…`.
+ * `wallS` null (a sweep that had finished before this demo began following it: no wall time was
+ * measured) prints `wall_s=nan`. */
+export function resultLine(wallS: number | null, facts: RunFacts[], list: Finding[]): string {
   const ratios = facts.filter((f) => f.loss !== null && f.trivial).map((f) => f.loss! / f.trivial!);
   const e2eCka = facts.filter((f) => f.run.mode === 'E2E').flatMap((f) => f.consecutiveCka);
   const best = strongest(list);
   const seeds = new Set(facts.map((f) => f.run.seed)).size;
   const finding = best ? `${best.name}_k${best.k}_${best.regime}` : 'none';
-  return `RESULT demo wall_s=${Math.round(wallS)} worst_loss_to_trivial=${ratios.length ? Math.max(...ratios).toFixed(3) : 'nan'} e2e_consecutive_cka_max=${e2eCka.length ? Math.max(...e2eCka).toFixed(3) : 'nan'} seeds=${seeds} finding=${finding} delta=${fmt(best?.delta ?? null, 4)} ci_low=${fmt(best?.ciLow ?? null, 4)} ci_high=${fmt(best?.ciHigh ?? null, 4)}`;
+  return `RESULT demo wall_s=${wallS === null ? 'nan' : Math.round(wallS)} worst_loss_to_trivial=${ratios.length ? Math.max(...ratios).toFixed(3) : 'nan'} e2e_consecutive_cka_max=${e2eCka.length ? Math.max(...e2eCka).toFixed(3) : 'nan'} seeds=${seeds} finding=${finding} delta=${fmt(best?.delta ?? null, 4)} ci_low=${fmt(best?.ciLow ?? null, 4)} ci_high=${fmt(best?.ciHigh ?? null, 4)}`;
 }

@@ -38,6 +38,8 @@ describe('demo findings', () => {
     expect(best.name).toBe('late_cka'); // 0.067 ± 0.014: furthest from zero for its width
     const line = resultLine(123.4, facts, list);
     expect(line).toMatch(/^RESULT demo wall_s=123 worst_loss_to_trivial=0\.550 e2e_consecutive_cka_max=0\.920 seeds=3 finding=late_cka_k2_simultaneous delta=0\.0667 ci_low=0\.\d{4} ci_high=0\.\d{4}$/);
+    // A sweep that had finished before the demo followed it: no wall time was measured.
+    expect(resultLine(null, facts, list)).toMatch(/^RESULT demo wall_s=nan worst_loss_to_trivial=0\.550 /);
   });
 
   it('averages the final loss over the last 20 steps, or the last quarter of a shorter run', () => {
