@@ -13,6 +13,7 @@ import { evaluationDatasetSpec, evaluationSettings } from '@stratum/agent';
 import { linearCKA } from '@stratum/analysis';
 import { batchOf, createDataset, type DatasetSpec } from '@stratum/datasets';
 import { embed, train } from '@stratum/trainer';
+import { tailMean } from '../src/findings.js';
 import { FULL_SWEEP } from '../src/sweeps.js';
 
 const json = (flag: string) => (text: string): Record<string, unknown> => {
@@ -71,8 +72,8 @@ const trainS = (performance.now() - started) / 1000;
 
 const held = await createDataset(evaluationDatasetSpec(dataset, evaluationSettings({ clips: opts.clips })));
 const batch = batchOf(held, Array.from({ length: Math.min(held.size, opts.clips) }, (_, i) => i));
-const tail = (xs: number[]) => xs.slice(-20).reduce((s, x) => s + x, 0) / Math.min(20, xs.length);
-const parts = [`train ${trainS.toFixed(0)} s`, `loss/trivial ${(tail(loss) / tail(trivial)).toFixed(3)}`];
+// The demo summary's own final loss: the mean of the last 20 steps (tailMean).
+const parts = [`train ${trainS.toFixed(0)} s`, `loss/trivial ${(tailMean(loss)! / tailMean(trivial)!).toFixed(3)}`];
 for (const K of [2, 3, 6]) {
   const { blocks } = await embed(checkpoint, { clips: batch.clips, shape: batch.shape }, { tokens: false, partition: K });
   const pooled = blocks.map((f) => ({ rows: f.pooledShape[0], cols: f.pooledShape[1], data: f.pooled }));

@@ -165,7 +165,7 @@ async function main(): Promise<number> {
   const finishedLine = wasFinished ? alreadyFinishedLine(runs.map((r) => r.finishedAt), ok) : null;
   say(finishedLine ?? (ok ? `sweep finished in ${seconds} s: every run succeeded with its evaluations` : `sweep finished in ${seconds} s with problems (see the table and ${logs})`));
   // A rerun on a finished sweep measured no wall time: its RESULT line says so (wall_s=nan).
-  if (!quick) process.stdout.write(`${resultLine(wasFinished ? null : (Date.now() - started) / 1000, facts, list)}\n`);
+  if (!quick) process.stdout.write(`${resultLine(wasFinished ? null : seconds, facts, list)}\n`);
   return ok ? 0 : 1;
 }
 

@@ -2,7 +2,7 @@
 // consecutive-block CKA, and the paper's depth-wise findings as blockwise − E2E differences
 // paired by seed (same K), each with a 95% Student-t interval over the seeds. The sweep trains
 // E2E once per seed and evaluates it at every K: it stands in the facts once per K, read there.
-import { summarize } from '@stratum/stats';
+import { mean, summarize } from '@stratum/stats';
 import { graphql, type RunView } from './progress.js';
 
 export interface RunFacts {
@@ -68,8 +68,7 @@ export async function runFacts(apiUrl: string, trained: RunView[]): Promise<RunF
 /** Mean of the last TAIL_STEPS values, or of the last quarter of a shorter series (the quick
  * sweep's 16 steps: the last 4), so that the tail is where the run ended; null for none. */
 export function tailMean(values: number[]): number | null {
-  const tail = values.slice(-Math.min(TAIL_STEPS, Math.ceil(values.length / 4)));
-  return tail.length ? tail.reduce((sum, v) => sum + v, 0) / tail.length : null;
+  return values.length ? mean(values.slice(-Math.min(TAIL_STEPS, Math.ceil(values.length / 4)))) : null;
 }
 
 function probeAt(run: RunView, target: string, depth: number): number | null {
