@@ -177,7 +177,9 @@ describe('folder dataset (PPM frame folders)', () => {
   });
 });
 
-describe('folder dataset (video files through ffmpeg)', () => {
+// Each of these tests starts ffmpeg and ffprobe processes, up to about thirty of them: on a loaded
+// 2-core CI machine that took longer than vitest's default 5 s (seen once, at 5.0 s).
+describe('folder dataset (video files through ffmpeg)', { timeout: 30_000 }, () => {
   it('names ffmpeg when it is not on PATH', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratum-noffmpeg-'));
     mkdirSync(join(dir, 'Jump'));

@@ -106,6 +106,19 @@ function sendError(app: AppServices, req: Request, res: Response, error: unknown
   res.status(status).json({ error: { code, message } });
 }
 
+/**
+ * Reads and drops what is left of a request body, up to `limit` bytes; past that the connection
+ * is closed instead (an upload is never longer than its reservation allows).
+ */
+function discardRest(req: Request, limit: number): void {
+  let read = 0;
+  req.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > limit) req.socket.destroy();
+  });
+  req.resume();
+}
+
 export function artifactRouter(app: AppServices): Router {
   const router = express.Router();
   const readers: TokenRole[] = ['READER', 'AGENT'];
@@ -133,6 +146,9 @@ export function artifactRouter(app: AppServices): Router {
         throw error;
       } finally {
         req.unpipe(body);
+        // Already stored: the answer went out before the body was read. Read the rest and drop it,
+        // so the connection (often a balancer's, carrying other clients' requests next) stays in step.
+        if (storedBytes !== null && !req.readableEnded) discardRest(req, reservation.limit);
         await settleUpload(app, reservation, sha, storedBytes).catch((error: unknown) => app.log.warn({ err: error, sha256: sha }, 'could not settle an artifact upload'));
       }
     } catch (error) {
