@@ -56,8 +56,7 @@ export interface Cell {
   partitions: number[];
   mode: RunMode;
   seed: number;
-  /** The trainer's resolved config, with the sweep's evaluation settings when it has them. */
-  config: RunConfig & { evaluation?: Record<string, unknown> };
+  config: Record<string, unknown>;
 }
 
 /** Checks the declared spec and brings it to its canonical form (sorted factors, defaults). */

@@ -1,11 +1,10 @@
 // Sweeps: a declared grid expanded (expand.ts) into one run and one queued TRAIN job per cell,
-// queued longest first (queue-order.ts), in one transaction, idempotent on (project, name, spec hash).
+// in one transaction, idempotent on (project, name, spec hash).
 import crypto from 'node:crypto';
 import type { AppServices } from '../context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors/codes.js';
 import { idPrefixPattern } from '../common/ids.js';
 import { enqueueTrainJobs } from '../job/enqueue-train.js';
-import { longestFirst } from './queue-order.js';
 import { publishChanges, type ChangedJob } from '../job/events.js';
 import { withTransaction } from '../common/sql.js';
 import { selectList, type Fields, type Row, type RowOf } from '../common/columns.js';
@@ -45,7 +44,7 @@ export async function createSweep(app: AppServices, input: CreateSweepInput): Pr
       [project.id, sweep.id, cells.map((c) => c.runId), cells.map((c) => c.name), cells.map((c) => c.mode), cells.map((c) => c.modelSize),
         cells.map((c) => c.blocks), cells.map((c) => JSON.stringify(c.partitions)), cells.map((c) => c.seed), cells.map((c) => String((c.config.dataset as { name: string }).name)),
         cells.map((c) => JSON.stringify(c.config))]);
-    const jobs = await enqueueTrainJobs(client, longestFirst(cells), spec);
+    const jobs = await enqueueTrainJobs(client, cells.map((c) => c.runId), spec);
     return { sweep, created: true, cells, jobs };
   });
 
