@@ -122,7 +122,9 @@ const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(di
 
 export function factsTable(facts: RunFacts[]): string {
   const header = ['run', `final loss (last ${TAIL_STEPS} steps)`, 'trivial', 'loss/trivial', 'consecutive CKA'];
-  const rows = facts.map((f) => [
+  // The run table's order (K, then regime, then seed), not the order the API returned them in.
+  const sorted = [...facts].sort((a, b) => a.run.blocks - b.run.blocks || a.run.mode.localeCompare(b.run.mode) || a.run.seed - b.run.seed);
+  const rows = sorted.map((f) => [
     `K=${f.run.blocks} ${f.run.mode === 'E2E' ? 'E2E' : f.run.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'simultaneous' : 'sequential'} seed ${f.run.seed}`,
     fmt(f.loss), fmt(f.trivial), f.loss !== null && f.trivial ? fmt(f.loss / f.trivial) : '—', f.consecutiveCka.map((c) => c.toFixed(3)).join(' '),
   ]);

@@ -1,7 +1,7 @@
 // The demo's findings: blockwise − E2E differences paired by seed at the same K, with a Student-t
 // 95% interval over the seeds, and the RESULT line naming the one with the strongest evidence.
 import { describe, expect, it } from 'vitest';
-import { findings, resultLine, strongest, tailMean, type RunFacts } from '../src/findings.js';
+import { factsTable, findings, resultLine, strongest, tailMean, type RunFacts } from '../src/findings.js';
 import type { RunView } from '../src/progress.js';
 
 function fact(mode: string, seed: number, probes: [number, number], cka: number, loss = 0.5, trivial = 1): RunFacts {
@@ -40,6 +40,12 @@ describe('demo findings', () => {
     expect(line).toMatch(/^RESULT demo wall_s=123 worst_loss_to_trivial=0\.550 e2e_consecutive_cka_max=0\.920 seeds=3 finding=late_cka_k2_simultaneous delta=0\.0667 ci_low=0\.\d{4} ci_high=0\.\d{4}$/);
     // A sweep that had finished before the demo followed it: no wall time was measured.
     expect(resultLine(null, facts, list)).toMatch(/^RESULT demo wall_s=nan worst_loss_to_trivial=0\.550 /);
+  });
+
+  it("lists the runs' losses by K, regime and seed, whatever order they came in", () => {
+    const k3 = { ...fact('E2E', 1, [0.3, 0.5], 0.9), run: { ...fact('E2E', 1, [0.3, 0.5], 0.9).run, blocks: 3 } };
+    const rows = factsTable([facts[5]!, k3, facts[1]!, facts[3]!, facts[0]!]).split('\n').slice(2).map((line) => line.split('  ')[0]!.trim());
+    expect(rows).toEqual(['K=2 simultaneous seed 0', 'K=2 simultaneous seed 2', 'K=2 E2E seed 0', 'K=2 E2E seed 1', 'K=3 E2E seed 1']);
   });
 
   it('averages the final loss over the last 20 steps, or the last quarter of a shorter run', () => {
