@@ -3,7 +3,7 @@
 // paired by seed (same K), each with a 95% Student-t interval over the seeds. The sweep trains
 // E2E once per seed and evaluates it at every K: it stands in the facts once per K, read there.
 import { mean, summarize } from '@stratum/stats';
-import { graphql, type RunView } from './progress.js';
+import { byCell, graphql, label, type RunView } from './progress.js';
 
 export interface RunFacts {
   run: RunView;
@@ -38,6 +38,7 @@ export function atEachPartition(run: RunView): RunView[] {
   return (run.partitions?.length ? run.partitions : [run.blocks]).map((k) => ({
     ...run,
     blocks: k,
+    partitions: [k],
     evaluations: run.evaluations.filter((e) => e.depthUnit !== 'BLOCK' || (e.partition ?? run.blocks) === k),
   }));
 }
@@ -122,10 +123,10 @@ const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(di
 
 export function factsTable(facts: RunFacts[]): string {
   const header = ['run', `final loss (last ${TAIL_STEPS} steps)`, 'trivial', 'loss/trivial', 'consecutive CKA'];
-  // The run table's order (K, then regime, then seed), not the order the API returned them in.
-  const sorted = [...facts].sort((a, b) => a.run.blocks - b.run.blocks || a.run.mode.localeCompare(b.run.mode) || a.run.seed - b.run.seed);
+  // The run table's order, not the order the API returned them in.
+  const sorted = [...facts].sort((a, b) => byCell(a.run, b.run));
   const rows = sorted.map((f) => [
-    `K=${f.run.blocks} ${f.run.mode === 'E2E' ? 'E2E' : f.run.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'simultaneous' : 'sequential'} seed ${f.run.seed}`,
+    label(f.run),
     fmt(f.loss), fmt(f.trivial), f.loss !== null && f.trivial ? fmt(f.loss / f.trivial) : '—', f.consecutiveCka.map((c) => c.toFixed(3)).join(' '),
   ]);
   return table(header, rows);

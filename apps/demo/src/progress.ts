@@ -53,7 +53,8 @@ export async function sweepRuns(apiUrl: string, sweepId: string): Promise<RunVie
   return (await graphql<{ runs: { nodes: RunView[] } }>(apiUrl, RUNS, { sweepId })).runs.nodes;
 }
 
-function label(run: RunView): string {
+/** A run's name in the demo's tables: `K=2 simultaneous seed 0`, `K=2,3 E2E seed 1`. */
+export function label(run: RunView): string {
   const regime = run.mode === 'E2E' ? 'E2E' : run.mode === 'BLOCKWISE_SIMULTANEOUS' ? 'simultaneous' : 'sequential';
   return `K=${(run.partitions ?? [run.blocks]).join(',')} ${regime} seed ${run.seed}`;
 }
@@ -100,6 +101,11 @@ export async function followSweep(apiUrl: string, sweepId: string, print: (line:
   }
 }
 
+/** The order the demo's tables list runs in: by K, then regime, then seed. */
+export function byCell(a: Pick<RunView, 'blocks' | 'mode' | 'seed'>, b: Pick<RunView, 'blocks' | 'mode' | 'seed'>): number {
+  return a.blocks - b.blocks || a.mode.localeCompare(b.mode) || a.seed - b.seed;
+}
+
 /** The final table: per run, the last block's probe accuracy per target (its chance level in the
  * header) and retrieval mAP on `target`. */
 export function summaryTable(runs: RunView[], target: string): string {
@@ -109,7 +115,7 @@ export function summaryTable(runs: RunView[], target: string): string {
   const header = ['run', 'status', 'evals', ...targets.map((t) => { const c = chance(t); return c === undefined ? `probe ${t}` : `probe ${t} (chance ${c.toFixed(3)})`; }), `mAP ${target}`];
   const rows = runs
     .slice()
-    .sort((a, b) => a.blocks - b.blocks || a.mode.localeCompare(b.mode) || a.seed - b.seed)
+    .sort(byCell)
     .map((run) => {
       const last = (kind: string, metric: string, target: string) => {
         const matches = run.evaluations.filter((e) => e.kind === kind && e.metric === metric && e.target === target && e.depthUnit === 'BLOCK');
